@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* broker_url: parsing Celery broker URLs (broker protocol, section 6). */
+#include "broker_url.h"
+
+#include "numparse.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define URL_MAX 4096
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decodes n bytes into a new string; NULL on a bad escape, an escaped NUL or no memory. */
+static char *pct_decode(const char *s, size_t n)
+{
+	char *out = malloc(n + 1);
+	size_t o = 0;
+
+	if (out == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '%') {
+			out[o++] = s[i];
+			continue;
+		}
+		int hi = i + 2 < n ? hexval(s[i + 1]) : -1;
+		int lo = i + 2 < n ? hexval(s[i + 2]) : -1;
+		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+			free(out);
+			return NULL;
+		}
+		out[o++] = (char)(hi * 16 + lo);
+		i += 2;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* Reads "key=value&key=value" into db; refuses TLS options; ignores other keys. */
+static int parse_query(const char *q, struct broker_addr *out, struct error *err)
+{
+	while (q != NULL && *q != '\0') {
+		const char *amp = strchr(q, '&');
+		size_t n = amp ? (size_t)(amp - q) : strlen(q);
+		const char *eq = memchr(q, '=', n);
+		size_t klen = eq ? (size_t)(eq - q) : n;
+		char val[32];
+
+		if (klen >= 4 && strncmp(q, "ssl_", 4) == 0)
+			return error_set(err, ERROR_USAGE, "--url: TLS (ssl_* options) is not supported by this build");
+		if ((klen == 12 && strncmp(q, "virtual_host", 12) == 0) ||
+		    (klen == 2 && strncmp(q, "db", 2) == 0)) {
+			size_t vlen = eq ? n - klen - 1 : 0;
+			if (vlen == 0 || vlen >= sizeof(val))
+				return error_set(err, ERROR_USAGE, "--url: the database number is missing or too long");
+			memcpy(val, eq + 1, vlen);
+			val[vlen] = '\0';
+			if (parse_long(val, 0, 2147483647, &out->db) < 0)
+				return error_set(err, ERROR_USAGE, "--url: the database number is not a number");
+		}
+		q = amp ? amp + 1 : NULL;
+	}
+	return 0;
+}
+
+/* Reads [user][:password]@ from the authority part. */
+static int parse_userinfo(const char *s, size_t n, struct broker_addr *out, struct error *err)
+{
+	const char *colon = memchr(s, ':', n);
+	size_t ulen = colon ? (size_t)(colon - s) : n;
+
+	if (ulen > 0 && (out->username = pct_decode(s, ulen)) == NULL)
+		return error_set(err, ERROR_USAGE, "--url: bad percent escape in the user name");
+	if (colon != NULL && n - ulen - 1 > 0 && (out->password = pct_decode(colon + 1, n - ulen - 1)) == NULL)
+		return error_set(err, ERROR_USAGE, "--url: bad percent escape in the password");
+	return 0;
+}
+
+/* Reads host[:port] or [v6][:port]. */
+static int parse_hostport(const char *s, size_t n, struct broker_addr *out, struct error *err)
+{
+	const char *host = s, *port = NULL;
+	size_t hlen = n;
+	char buf[8];
+	long v;
+
+	if (n > 0 && s[0] == '[') {
+		const char *close = memchr(s, ']', n);
+		if (close == NULL)
+			return error_set(err, ERROR_USAGE, "--url: unterminated '[' in the host");
+		host = s + 1;
+		hlen = (size_t)(close - host);
+		if (close + 1 < s + n) {
+			if (close[1] != ':')
+				return error_set(err, ERROR_USAGE, "--url: junk after ']' in the host");
+			port = close + 2;
+		}
+	} else {
+		const char *colon = memchr(s, ':', n);
+		if (colon != NULL) {
+			hlen = (size_t)(colon - s);
+			port = colon + 1;
+		}
+	}
+	if (port != NULL) {
+		size_t plen = (size_t)(s + n - port);
+		if (plen == 0 || plen >= sizeof(buf))
+			return error_set(err, ERROR_USAGE, "--url: the port is missing or too long");
+		memcpy(buf, port, plen);
+		buf[plen] = '\0';
+		if (parse_long(buf, 1, 65535, &v) < 0)
+			return error_set(err, ERROR_USAGE, "--url: the port must be a number from 1 to 65535");
+		out->port = (int)v;
+	}
+	out->host = hlen ? strndup(host, hlen) : strdup(BROKER_DEFAULT_HOST);
+	if (out->host == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory");
+	return 0;
+}
+
+/* redis://[userinfo@]host[:port][/db][?query] */
+static int parse_tcp(const char *rest, struct broker_addr *out, struct error *err)
+{
+	size_t auth_len = strcspn(rest, "/?");
+	const char *at = NULL, *path = rest + auth_len, *query = strchr(rest, '?');
+
+	for (const char *p = rest; p < rest + auth_len; p++)
+		if (*p == '@')
+			at = p; /* the last '@': a password may hold one */
+	if (at != NULL && parse_userinfo(rest, (size_t)(at - rest), out, err) < 0)
+		return -1;
+	if (parse_hostport(at ? at + 1 : rest, at ? (size_t)(rest + auth_len - at - 1) : auth_len, out, err) < 0)
+		return -1;
+	if (*path == '/') {
+		size_t dlen = strcspn(path + 1, "?");
+		char buf[16];
+		if (dlen >= sizeof(buf))
+			return error_set(err, ERROR_USAGE, "--url: the database number is too long");
+		memcpy(buf, path + 1, dlen);
+		buf[dlen] = '\0';
+		if (dlen > 0 && parse_long(buf, 0, 2147483647, &out->db) < 0)
+			return error_set(err, ERROR_USAGE, "--url: the path must be a database number");
+	}
+	return parse_query(query ? query + 1 : NULL, out, err);
+}
+
+/* redis+socket://[userinfo@]/path[?virtual_host=N] and unix://... */
+static int parse_socket(const char *rest, struct broker_addr *out, struct error *err)
+{
+	const char *slash = strchr(rest, '/'), *query;
+	size_t plen;
+
+	if (slash == NULL)
+		return error_set(err, ERROR_USAGE, "--url: a socket URL needs an absolute path");
+	if (slash > rest) {
+		const char *at = memchr(rest, '@', (size_t)(slash - rest));
+		if (at == NULL || at + 1 != slash)
+			return error_set(err, ERROR_USAGE, "--url: a socket URL takes no host name");
+		if (parse_userinfo(rest, (size_t)(at - rest), out, err) < 0)
+			return -1;
+	}
+	query = strchr(slash, '?');
+	plen = query ? (size_t)(query - slash) : strlen(slash);
+	if (plen < 2)
+		return error_set(err, ERROR_USAGE, "--url: the socket path is empty");
+	if ((out->socket = pct_decode(slash, plen)) == NULL)
+		return error_set(err, ERROR_USAGE, "--url: bad percent escape in the socket path");
+	return parse_query(query ? query + 1 : NULL, out, err);
+}
+
+int broker_url_parse(const char *url, struct broker_addr *out, struct error *err)
+{
+	static const struct {
+		const char *scheme;
+		int socket;
+	} schemes[] = {{"redis://", 0}, {"redis+socket://", 1}, {"socket://", 1}, {"unix://", 1}};
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	out->port = BROKER_DEFAULT_PORT;
+	if (strlen(url) > URL_MAX)
+		return error_set(err, ERROR_USAGE, "--url: longer than %d characters", URL_MAX);
+	for (size_t i = 0; i < strlen(url); i++)
+		if ((unsigned char)url[i] < 0x21 || url[i] == 0x7f)
+			return error_set(err, ERROR_USAGE, "--url: contains spaces or control characters");
+	if (strncmp(url, "rediss://", 9) == 0)
+		return error_set(err, ERROR_USAGE, "--url: TLS (rediss://) is not supported by this build");
+	if (strncmp(url, "sentinel://", 11) == 0)
+		return error_set(err, ERROR_USAGE, "--url: Redis Sentinel is not supported by this build");
+	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
+		size_t n = strlen(schemes[i].scheme);
+		if (strncmp(url, schemes[i].scheme, n) == 0) {
+			rc = schemes[i].socket ? parse_socket(url + n, out, err) : parse_tcp(url + n, out, err);
+			if (rc < 0)
+				broker_addr_free(out);
+			return rc;
+		}
+	}
+	return error_set(err, ERROR_USAGE, "--url: unknown scheme; use redis://, redis+socket:// or unix://");
+}
+
+void broker_addr_free(struct broker_addr *a)
+{
+	free(a->host);
+	free(a->socket);
+	free(a->username);
+	if (a->password != NULL) {
+		explicit_bzero(a->password, strlen(a->password));
+		free(a->password);
+	}
+	memset(a, 0, sizeof(*a));
+}
+
+void broker_addr_describe(const struct broker_addr *a, char *buf, size_t n)
+{
+	if (a->socket != NULL)
+		snprintf(buf, n, "unix:%s/%ld", a->socket, a->db);
+	else if (a->host != NULL && strchr(a->host, ':') != NULL)
+		snprintf(buf, n, "[%s]:%d/%ld", a->host, a->port, a->db);
+	else
+		snprintf(buf, n, "%s:%d/%ld", a->host ? a->host : BROKER_DEFAULT_HOST, a->port, a->db);
+}

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* fleet: turning active_queues replies into judged workers. */
+#include "fleet.h"
+
+#include "strbuf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct collector {
+	struct fleet *f;
+	const struct version_policy *policy;
+};
+
+static struct worker *fleet_add(struct fleet *f, struct error *err)
+{
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 16;
+		struct worker *w = realloc(f->workers, cap * sizeof(*w));
+		if (w == NULL)
+			return error_set(err, ERROR_NOMEM, "out of memory listing workers"), NULL;
+		f->workers = w;
+		f->cap = cap;
+	}
+	memset(&f->workers[f->n], 0, sizeof(f->workers[0]));
+	return &f->workers[f->n++];
+}
+
+static int add_note(struct fleet *f, const char *what, const char *detail)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (f->nnotes == FLEET_MAX_NOTES)
+		return 0;
+	strbuf_printf(&sb, "%s: ", what);
+	strbuf_put_clean(&sb, detail);
+	f->notes[f->nnotes] = strbuf_detach(&sb);
+	if (f->notes[f->nnotes] != NULL)
+		f->nnotes++;
+	return 0;
+}
+
+/* Reads the queue names out of an active_queues result: a list of objects with a "name" string. */
+static int read_queues(struct worker *w, json_object *result, struct error *err)
+{
+	json_object *msg;
+	size_t n;
+
+	if (json_object_is_type(result, json_type_object) && json_object_object_get_ex(result, "error", &msg)) {
+		struct strbuf sb = STRBUF_INIT;
+		strbuf_puts(&sb, "worker error: ");
+		strbuf_put_clean(&sb, json_object_get_string(msg));
+		w->problem = strbuf_detach(&sb);
+		return 0;
+	}
+	if (!json_object_is_type(result, json_type_array)) {
+		w->problem = strdup("active_queues result is not a list");
+		return 0;
+	}
+	n = json_object_array_length(result);
+	w->queues = calloc(n ? n : 1, sizeof(char *));
+	if (w->queues == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory listing queues");
+	w->queues_known = 1;
+	for (size_t i = 0; i < n; i++) {
+		json_object *q = json_object_array_get_idx(result, i), *name;
+		if (!json_object_object_get_ex(q, "name", &name) || !json_object_is_type(name, json_type_string) ||
+		    json_object_get_string_len(name) == 0) {
+			if (w->problem == NULL)
+				w->problem = strdup("a queue without a name");
+			continue;
+		}
+		if ((w->queues[w->nqueues] = strdup(json_object_get_string(name))) == NULL)
+			return error_set(err, ERROR_NOMEM, "out of memory listing queues");
+		w->nqueues++;
+	}
+	return 0;
+}
+
+static int seen(const struct fleet *f, const char *node)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->workers[i].node != NULL && strcmp(f->workers[i].node, node) == 0)
+			return 1;
+	return 0;
+}
+
+static int on_event(void *ctx, const struct inspect_event *ev, struct error *err)
+{
+	struct collector *c = ctx;
+	struct worker *w;
+
+	if (ev->kind == INSPECT_IGNORED)
+		return add_note(c->f, "ignored a message", ev->detail);
+	if (ev->kind == INSPECT_REPLY && seen(c->f, ev->node)) {
+		c->f->duplicates++;
+		return add_note(c->f, "duplicate reply from", ev->node);
+	}
+	if ((w = fleet_add(c->f, err)) == NULL)
+		return -1;
+	if (ev->kind == INSPECT_UNREADABLE) {
+		struct strbuf sb = STRBUF_INIT;
+		strbuf_puts(&sb, "reply in unreadable format ");
+		strbuf_put_clean(&sb, ev->detail);
+		w->problem = strbuf_detach(&sb);
+		w->verdict = VERDICT_UNREADABLE;
+		return 0;
+	}
+	if ((w->node = strdup(ev->node)) == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory listing workers");
+	if (worker_name_parse(w->node, &w->name, err) < 0)
+		return -1;
+	w->verdict = version_verdict(c->policy, w->name.version);
+	return read_queues(w, ev->result, err);
+}
+
+static int by_node(const void *a, const void *b)
+{
+	const struct worker *x = a, *y = b;
+
+	if (x->node == NULL || y->node == NULL)
+		return (x->node == NULL) - (y->node == NULL);
+	return strcmp(x->node, y->node);
+}
+
+int fleet_collect(struct broker *b, const struct inspect_query *q, const struct version_policy *policy,
+		  struct fleet *f, struct error *err)
+{
+	struct collector c = {f, policy};
+	struct inspect_query aq = *q;
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	aq.method = "active_queues";
+	rc = inspect_broadcast(b, &aq, on_event, &c, &f->stats, err);
+	if (f->n > 1)
+		qsort(f->workers, f->n, sizeof(f->workers[0]), by_node);
+	return rc;
+}
+
+void fleet_free(struct fleet *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		struct worker *w = &f->workers[i];
+		for (size_t j = 0; j < w->nqueues; j++)
+			free(w->queues[j]);
+		free(w->queues);
+		free(w->node);
+		free(w->problem);
+		worker_name_free(&w->name);
+	}
+	free(f->workers);
+	for (size_t i = 0; i < f->nnotes; i++)
+		free(f->notes[i]);
+	memset(f, 0, sizeof(*f));
+}
+
+long long fleet_unresponsive(const struct fleet *f)
+{
+	long long missing = f->stats.received - f->stats.answered;
+	return missing > 0 ? missing : 0;
+}
+
+int worker_consumes(const struct worker *w, const char *queue)
+{
+	for (size_t i = 0; i < w->nqueues; i++)
+		if (strcmp(w->queues[i], queue) == 0)
+			return 1;
+	return 0;
+}
+
+int worker_consumes_any(const struct worker *w, char *const *queues, size_t n)
+{
+	if (n == 0 || !w->queues_known)
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		if (worker_consumes(w, queues[i]))
+			return 1;
+	return 0;
+}

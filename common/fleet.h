@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* fleet: every worker that answered active_queues, with its version, verdict and queues. */
+#ifndef CELERY_FLEET_H
+#define CELERY_FLEET_H
+
+#include "inspect.h"
+#include "worker.h"
+
+#include <stddef.h>
+
+struct worker {
+	char *node;              /* node name as the worker gave it; NULL for an unreadable reply */
+	struct worker_name name; /* parsed node name */
+	char **queues;           /* queue names it consumes */
+	size_t nqueues;
+	int queues_known;        /* 0 when its reply held no readable queue list */
+	enum verdict verdict;
+	char *problem;           /* what was wrong with its reply, or NULL */
+};
+
+#define FLEET_MAX_NOTES 20 /* ignored messages remembered for -v; more are only counted */
+
+struct fleet {
+	struct worker *workers; /* sorted by node name; unreadable replies last */
+	size_t n, cap;
+	struct inspect_stats stats;
+	long long duplicates;           /* replies from a node name already seen */
+	char *notes[FLEET_MAX_NOTES];   /* why messages were ignored */
+	size_t nnotes;
+};
+
+/* Broadcasts active_queues (q->method is ignored) and judges every answer by policy. */
+int fleet_collect(struct broker *b, const struct inspect_query *q, const struct version_policy *policy,
+		  struct fleet *f, struct error *err);
+void fleet_free(struct fleet *f);
+
+/* Workers that received the broadcast and did not answer in time. */
+long long fleet_unresponsive(const struct fleet *f);
+/* 1 if w consumes the queue. */
+int worker_consumes(const struct worker *w, const char *queue);
+/* 1 if w consumes one of the n queues, or n is 0, or its queues are unknown (it cannot be ruled out). */
+int worker_consumes_any(const struct worker *w, char *const *queues, size_t n);
+
+#endif

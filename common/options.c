@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* options: parsing, defaults and cross-checks of the shared command line. */
+#include "options.h"
+
+#include "numparse.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_TIMEOUT 86400.0
+#define PASSWORD_MAX 1024
+#define NAME_MAX_LEN 256
+
+enum long_only {
+	OPT_USERNAME = 256,
+	OPT_PASSWORD_FILE,
+	OPT_PREFIX,
+	OPT_NAMESPACE,
+	OPT_JSON,
+	OPT_ALLOW_UNTAGGED,
+	OPT_BACKLOG_WARNING,
+	OPT_BACKLOG_CRITICAL,
+};
+
+static const struct option long_options[] = {
+	{"allow-untagged", no_argument, NULL, OPT_ALLOW_UNTAGGED},
+	{"backlog-critical", required_argument, NULL, OPT_BACKLOG_CRITICAL},
+	{"backlog-warning", required_argument, NULL, OPT_BACKLOG_WARNING},
+	{"compatible-critical", required_argument, NULL, 'C'},
+	{"compatible-warning", required_argument, NULL, 'W'},
+	{"critical", required_argument, NULL, 'c'},
+	{"db", required_argument, NULL, 'n'},
+	{"expected-version", required_argument, NULL, 'e'},
+	{"help", no_argument, NULL, 'h'},
+	{"hostname", required_argument, NULL, 'H'},
+	{"inspect-timeout", required_argument, NULL, 'T'},
+	{"json", no_argument, NULL, OPT_JSON},
+	{"namespace", required_argument, NULL, OPT_NAMESPACE},
+	{"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
+	{"port", required_argument, NULL, 'p'},
+	{"prefix", required_argument, NULL, OPT_PREFIX},
+	{"queue", required_argument, NULL, 'Q'},
+	{"socket", required_argument, NULL, 's'},
+	{"timeout", required_argument, NULL, 't'},
+	{"url", required_argument, NULL, 'u'},
+	{"username", required_argument, NULL, OPT_USERNAME},
+	{"verbose", no_argument, NULL, 'v'},
+	{"version", no_argument, NULL, 'V'},
+	{"warning", required_argument, NULL, 'w'},
+	{NULL, 0, NULL, 0},
+};
+
+static const char short_options[] = "+C:H:Q:T:VW:c:e:hn:p:s:t:u:vw:";
+
+/* What the command line said about the broker, before defaults and the environment are applied. */
+struct broker_args {
+	const char *host, *port, *socket, *url, *db, *username, *password_file;
+};
+
+/* Text given by the user that ends up in names and messages: bounded, no control characters. */
+static int check_text(const char *what, const char *s, int may_be_empty, struct error *err)
+{
+	if (!may_be_empty && *s == '\0')
+		return error_set(err, ERROR_USAGE, "%s must not be empty", what);
+	if (strlen(s) > NAME_MAX_LEN)
+		return error_set(err, ERROR_USAGE, "%s is longer than %d characters", what, NAME_MAX_LEN);
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return error_set(err, ERROR_USAGE, "%s contains control characters", what);
+	return 0;
+}
+
+static int add_queues(struct options *o, const char *list, struct error *err)
+{
+	const char *p = list;
+
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		char *name = strndup(p, n);
+		int dup = 0;
+		char **grown;
+
+		if (name == NULL)
+			return error_set(err, ERROR_NOMEM, "out of memory");
+		if (check_text("-Q/--queue: a queue name", name, 0, err) < 0) {
+			free(name);
+			return -1;
+		}
+		for (size_t i = 0; i < o->nqueues; i++)
+			dup |= strcmp(o->queues[i], name) == 0;
+		if (dup) {
+			free(name);
+		} else {
+			grown = realloc(o->queues, (o->nqueues + 1) * sizeof(char *));
+			if (grown == NULL) {
+				free(name);
+				return error_set(err, ERROR_NOMEM, "out of memory");
+			}
+			o->queues = grown;
+			o->queues[o->nqueues++] = name;
+		}
+		if (p[n] == '\0')
+			return 0;
+		p += n + 1;
+	}
+}
+
+static int set_range(struct range *r, int *has, const char *opt, const char *arg, struct error *err)
+{
+	if (range_parse(arg, r, err) < 0)
+		return error_wrap(err, opt);
+	*has = 1;
+	return 0;
+}
+
+static int parse_seconds(const char *opt, const char *arg, double *out, struct error *err)
+{
+	if (parse_decimal(arg, out) < 0 || *out <= 0 || *out > MAX_TIMEOUT)
+		return error_set(err, ERROR_USAGE, "%s: '%.40s' is not a number of seconds from 0 to %.0f", opt, arg,
+				 MAX_TIMEOUT);
+	return 0;
+}
+
+/* -t SECONDS[:STATE] */
+static int parse_timeout(struct options *o, const char *arg, struct error *err)
+{
+	const char *colon = strchr(arg, ':');
+	char secs[32];
+	size_t n = colon ? (size_t)(colon - arg) : strlen(arg);
+
+	if (n >= sizeof(secs))
+		return error_set(err, ERROR_USAGE, "-t/--timeout: '%.40s' is too long", arg);
+	memcpy(secs, arg, n);
+	secs[n] = '\0';
+	if (parse_seconds("-t/--timeout", secs, &o->timeout, err) < 0)
+		return -1;
+	if (colon != NULL && state_parse(colon + 1, &o->timeout_state) < 0)
+		return error_set(err, ERROR_USAGE, "-t/--timeout: '%.40s' is not ok, warning, critical or unknown",
+				 colon + 1);
+	return 0;
+}
+
+static int read_password_file(const char *path, char **out, struct error *err)
+{
+	char buf[PASSWORD_MAX + 2];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (f == NULL)
+		return error_set(err, ERROR_USAGE, "--password-file: cannot open '%.100s'", path);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (n > PASSWORD_MAX || buf[0] == '\0') {
+		explicit_bzero(buf, sizeof(buf));
+		return error_set(err, ERROR_USAGE, "--password-file: the first line must hold a password of 1 to %d bytes",
+				 PASSWORD_MAX);
+	}
+	*out = strdup(buf);
+	explicit_bzero(buf, sizeof(buf));
+	return *out ? 0 : error_set(err, ERROR_NOMEM, "out of memory");
+}
+
+/* Builds o->addr from -u / -H -p -s / $CELERY_BROKER_URL, then -n, the user and the password. */
+static int resolve_broker(struct options *o, const struct broker_args *a, struct error *err)
+{
+	const char *env_url = getenv("CELERY_BROKER_URL");
+	const char *url = a->url;
+	long v;
+
+	if (a->url != NULL && (a->host != NULL || a->port != NULL || a->socket != NULL))
+		return error_set(err, ERROR_USAGE, "-u/--url cannot be combined with -H, -p or -s");
+	if (a->socket != NULL && (a->host != NULL || a->port != NULL))
+		return error_set(err, ERROR_USAGE, "-s/--socket cannot be combined with -H or -p");
+	if (url == NULL && a->host == NULL && a->port == NULL && a->socket == NULL && env_url != NULL && *env_url)
+		url = env_url;
+	if (url != NULL) {
+		if (broker_url_parse(url, &o->addr, err) < 0)
+			return url == env_url ? error_wrap(err, "$CELERY_BROKER_URL") : -1;
+	} else {
+		o->addr.port = BROKER_DEFAULT_PORT;
+		if (a->socket != NULL) {
+			if (check_text("-s/--socket", a->socket, 0, err) < 0)
+				return -1;
+			o->addr.socket = strdup(a->socket);
+		} else {
+			if (a->host != NULL && check_text("-H/--hostname", a->host, 0, err) < 0)
+				return -1;
+			o->addr.host = strdup(a->host ? a->host : BROKER_DEFAULT_HOST);
+		}
+		if (a->port != NULL) {
+			if (parse_long(a->port, 1, 65535, &v) < 0)
+				return error_set(err, ERROR_USAGE, "-p/--port: '%.40s' is not a port from 1 to 65535", a->port);
+			o->addr.port = (int)v;
+		}
+		if (o->addr.socket == NULL && o->addr.host == NULL)
+			return error_set(err, ERROR_NOMEM, "out of memory");
+	}
+	if (a->db != NULL) {
+		if (parse_long(a->db, 0, 2147483647, &v) < 0)
+			return error_set(err, ERROR_USAGE, "-n/--db: '%.40s' is not a database number", a->db);
+		o->addr.db = v;
+	}
+	if (a->username != NULL) {
+		if (check_text("--username", a->username, 0, err) < 0)
+			return -1;
+		free(o->addr.username);
+		if ((o->addr.username = strdup(a->username)) == NULL)
+			return error_set(err, ERROR_NOMEM, "out of memory");
+	}
+	if (a->password_file != NULL) {
+		free(o->addr.password);
+		o->addr.password = NULL;
+		if (read_password_file(a->password_file, &o->addr.password, err) < 0)
+			return -1;
+	}
+	if (o->addr.password == NULL && getenv("REDISCLI_AUTH") != NULL && *getenv("REDISCLI_AUTH") != '\0' &&
+	    (o->addr.password = strdup(getenv("REDISCLI_AUTH"))) == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory");
+	return 0;
+}
+
+static void set_defaults(struct options *o)
+{
+	struct error ignored;
+
+	memset(o, 0, sizeof(*o));
+	o->names.prefix = "";
+	o->names.ns = "celery";
+	o->inspect_timeout = 1.0;
+	o->timeout = 10.0;
+	o->timeout_state = STATE_UNKNOWN;
+	/* -w 0: any incompatible worker warns; -C 1:: no compatible worker is critical. */
+	o->incompatible.has_warn = range_parse("0", &o->incompatible.warn, &ignored) == 0;
+	o->compatible.has_crit = range_parse("1:", &o->compatible.crit, &ignored) == 0;
+}
+
+static int unknown_option(char **argv, struct error *err)
+{
+	const char *arg = argv[optind - 1];
+
+	/* getopt sets optopt to the option's value when its argument is missing, to 0 for an unknown long
+	 * option, and to the character for an unknown short one. */
+	if (optopt >= 256 || (optopt > 0 && strchr(short_options + 1, optopt) != NULL))
+		return error_set(err, ERROR_USAGE, "option '%.60s' needs a value", arg);
+	if (optopt > 0)
+		return error_set(err, ERROR_USAGE, "unknown option '-%c'", optopt);
+	return error_set(err, ERROR_USAGE, "unknown or ambiguous option '%.60s'", arg);
+}
+
+int options_parse(struct options *o, enum plugin_kind kind, int argc, char **argv, struct error *err)
+{
+	struct broker_args a = {NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+	int c, help = 0, version = 0;
+
+	set_defaults(o);
+	opterr = 0;
+	optind = 0; /* 0 makes GNU getopt start afresh */
+	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
+		int rc = 0;
+		switch (c) {
+		case 'C':
+			rc = set_range(&o->compatible.crit, &o->compatible.has_crit, "-C/--compatible-critical", optarg, err);
+			break;
+		case 'H':
+			a.host = optarg;
+			break;
+		case 'Q':
+			rc = add_queues(o, optarg, err);
+			break;
+		case 'T':
+			rc = parse_seconds("-T/--inspect-timeout", optarg, &o->inspect_timeout, err);
+			break;
+		case 'V':
+			version = 1;
+			break;
+		case 'W':
+			rc = set_range(&o->compatible.warn, &o->compatible.has_warn, "-W/--compatible-warning", optarg, err);
+			break;
+		case 'c':
+			rc = set_range(&o->incompatible.crit, &o->incompatible.has_crit, "-c/--critical", optarg, err);
+			break;
+		case 'e':
+			o->policy.expected = optarg;
+			rc = check_text("-e/--expected-version", optarg, 0, err);
+			break;
+		case 'h':
+			help = 1;
+			break;
+		case 'n':
+			a.db = optarg;
+			break;
+		case 'p':
+			a.port = optarg;
+			break;
+		case 's':
+			a.socket = optarg;
+			break;
+		case 't':
+			rc = parse_timeout(o, optarg, err);
+			break;
+		case 'u':
+			a.url = optarg;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'w':
+			rc = set_range(&o->incompatible.warn, &o->incompatible.has_warn, "-w/--warning", optarg, err);
+			break;
+		case OPT_ALLOW_UNTAGGED:
+			o->policy.allow_untagged = 1;
+			break;
+		case OPT_BACKLOG_CRITICAL:
+		case OPT_BACKLOG_WARNING:
+			if (kind != PLUGIN_QUEUE_HEALTH)
+				rc = error_set(err, ERROR_USAGE, "unknown option '%.60s'", argv[optind - 1]);
+			else if (c == OPT_BACKLOG_WARNING)
+				rc = set_range(&o->backlog.warn, &o->backlog.has_warn, "--backlog-warning", optarg, err);
+			else
+				rc = set_range(&o->backlog.crit, &o->backlog.has_crit, "--backlog-critical", optarg, err);
+			break;
+		case OPT_JSON:
+			o->json = 1;
+			break;
+		case OPT_NAMESPACE:
+			o->names.ns = optarg;
+			rc = check_text("--namespace", optarg, 0, err);
+			break;
+		case OPT_PASSWORD_FILE:
+			a.password_file = optarg;
+			break;
+		case OPT_PREFIX:
+			o->names.prefix = optarg;
+			rc = check_text("--prefix", optarg, 1, err);
+			break;
+		case OPT_USERNAME:
+			a.username = optarg;
+			break;
+		default:
+			rc = unknown_option(argv, err);
+			break;
+		}
+		if (rc < 0)
+			return -1;
+	}
+	if (help)
+		return OPTIONS_HELP;
+	if (version)
+		return OPTIONS_VERSION;
+	if (optind < argc)
+		return error_set(err, ERROR_USAGE, "unexpected argument '%.60s'", argv[optind]);
+	if (o->policy.expected == NULL)
+		return error_set(err, ERROR_USAGE, "-e/--expected-version is required");
+	if (resolve_broker(o, &a, err) < 0)
+		return -1;
+	o->names.db = o->addr.db;
+	return OPTIONS_RUN;
+}
+
+void options_free(struct options *o)
+{
+	broker_addr_free(&o->addr);
+	for (size_t i = 0; i < o->nqueues; i++)
+		free(o->queues[i]);
+	free(o->queues);
+	o->queues = NULL;
+	o->nqueues = 0;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* options: the command line both plugins share (design.md), parsed and validated into one struct. */
+#ifndef CELERY_OPTIONS_H
+#define CELERY_OPTIONS_H
+
+#include "broker_url.h"
+#include "error.h"
+#include "kombu_names.h"
+#include "range.h"
+#include "state.h"
+#include "worker.h"
+
+#include <stddef.h>
+
+enum plugin_kind {
+	PLUGIN_WORKER_VERSIONS,
+	PLUGIN_QUEUE_HEALTH, /* also takes --backlog-warning and --backlog-critical */
+};
+
+struct options {
+	struct broker_addr addr;      /* where the broker is, with credentials */
+	struct kombu_names names;     /* prefix, namespace and db for key names */
+	double inspect_timeout;       /* -T: seconds to wait for worker replies */
+	double timeout;               /* -t: hard limit for the whole plugin */
+	enum state timeout_state;     /* -t's optional :STATE */
+	struct version_policy policy; /* -e and --allow-untagged */
+	int verbose;                  /* -v */
+	int json;                     /* --json */
+	char **queues;                /* -Q, deduplicated, in the order given */
+	size_t nqueues;
+	struct thresholds incompatible; /* -w / -c */
+	struct thresholds compatible;   /* -W / -C */
+	struct thresholds backlog;      /* --backlog-warning / --backlog-critical */
+};
+
+enum options_result {
+	OPTIONS_RUN,
+	OPTIONS_HELP,
+	OPTIONS_VERSION,
+};
+
+/* Parses argv, applies defaults and $CELERY_BROKER_URL / $REDISCLI_AUTH, and checks everything.
+ * Returns an options_result, or -1 with err (ERROR_USAGE) saying which option is wrong and why. */
+int options_parse(struct options *o, enum plugin_kind kind, int argc, char **argv, struct error *err);
+void options_free(struct options *o);
+/* Help text of the options (for print_help), in the monitoring-plugins layout. */
+const char *options_help(enum plugin_kind kind);
+/* The usage synopsis. */
+const char *options_usage(enum plugin_kind kind);
+
+#endif

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* perfdata: formatting of performance data items. */
+#include "perfdata.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static int plain_label_char(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c == '.' || c == '-' || c == ':' || c == '/';
+}
+
+void perfdata_label(struct strbuf *sb, const char *label)
+{
+	int quote = *label == '\0';
+
+	for (const char *p = label; *p; p++)
+		if (!plain_label_char((unsigned char)*p))
+			quote = 1;
+	if (quote)
+		strbuf_putc(sb, '\'');
+	for (const char *p = label; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '\'')
+			strbuf_puts(sb, "''");
+		else if (c == '=' || c == '|' || c < 0x20 || c == 0x7f)
+			strbuf_putc(sb, '_');
+		else
+			strbuf_putc(sb, (char)c);
+	}
+	if (quote)
+		strbuf_putc(sb, '\'');
+}
+
+void perfdata_number(struct strbuf *sb, double v)
+{
+	char buf[64];
+	size_t n;
+
+	if (!isfinite(v))
+		v = 0;
+	if (v == floor(v) && fabs(v) < 1e15) {
+		strbuf_printf(sb, "%.0f", v == 0 ? 0.0 : v);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%.6f", v);
+	n = strlen(buf);
+	while (n > 0 && buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (n > 0 && buf[n - 1] == '.')
+		buf[--n] = '\0';
+	strbuf_puts(sb, strcmp(buf, "-0") == 0 ? "0" : buf);
+}
+
+void perfdata_append(struct strbuf *sb, const struct perfdata *pd)
+{
+	const struct thresholds *t = pd->thr;
+	struct strbuf tail = STRBUF_INIT;
+	size_t keep;
+
+	if (sb->len > 0)
+		strbuf_putc(sb, ' ');
+	perfdata_label(sb, pd->label);
+	strbuf_putc(sb, '=');
+	perfdata_number(sb, pd->value);
+	strbuf_puts(sb, pd->uom ? pd->uom : "");
+	/* The four optional fields; trailing empty ones are dropped. */
+	strbuf_putc(&tail, ';');
+	if (t && t->has_warn)
+		strbuf_puts(&tail, t->warn.text);
+	strbuf_putc(&tail, ';');
+	if (t && t->has_crit)
+		strbuf_puts(&tail, t->crit.text);
+	strbuf_putc(&tail, ';');
+	if (pd->has_min)
+		perfdata_number(&tail, pd->min);
+	strbuf_putc(&tail, ';');
+	if (pd->has_max)
+		perfdata_number(&tail, pd->max);
+	if (tail.failed) {
+		sb->failed = 1;
+	} else {
+		keep = tail.len;
+		while (keep > 0 && tail.buf[keep - 1] == ';')
+			keep--;
+		strbuf_append(sb, tail.buf, keep);
+	}
+	strbuf_free(&tail);
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* report: rendering the plugin output as text or JSON. */
+#include "report.h"
+
+void report_init(struct report *r, const char *service)
+{
+	struct strbuf empty = STRBUF_INIT;
+
+	r->service = service;
+	r->state = STATE_OK;
+	r->summary = empty;
+	r->perf = empty;
+	r->details = empty;
+}
+
+void report_free(struct report *r)
+{
+	strbuf_free(&r->summary);
+	strbuf_free(&r->perf);
+	strbuf_free(&r->details);
+}
+
+char *report_text(const struct report *r)
+{
+	struct strbuf out = STRBUF_INIT;
+
+	if (r->summary.failed || r->perf.failed || r->details.failed)
+		return NULL;
+	strbuf_printf(&out, "%s %s - %s", r->service, state_name(r->state), strbuf_str(&r->summary));
+	if (r->perf.len > 0)
+		strbuf_printf(&out, " | %s", strbuf_str(&r->perf));
+	strbuf_putc(&out, '\n');
+	if (r->details.len > 0)
+		strbuf_puts(&out, strbuf_str(&r->details));
+	return strbuf_detach(&out);
+}
+
+const char *report_json(const struct report *r, json_object *doc)
+{
+	if (r->summary.failed || r->perf.failed)
+		return NULL;
+	json_object_object_add(doc, "state", json_object_new_string(state_name(r->state)));
+	json_object_object_add(doc, "exit_code", json_object_new_int((int)r->state));
+	json_object_object_add(doc, "summary", json_object_new_string(strbuf_str(&r->summary)));
+	json_object_object_add(doc, "perfdata", json_object_new_string(strbuf_str(&r->perf)));
+	return json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+}

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* check_celery_worker_versions: is every Celery worker on the broker running the expected version? */
+#include "plugin.h"
+
+#include "perfdata.h"
+
+#include <string.h>
+
+struct tally {
+	long long workers, compatible, incompatible, untagged, unresponsive;
+};
+
+static void tally_workers(const struct options *o, const struct fleet *f, struct tally *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (size_t i = 0; i < f->n; i++) {
+		const struct worker *w = &f->workers[i];
+		if (!worker_consumes_any(w, o->queues, o->nqueues))
+			continue;
+		t->workers++;
+		if (verdict_is_compatible(w->verdict))
+			t->compatible++;
+		else
+			t->incompatible++;
+		if (w->node != NULL && w->name.version == NULL)
+			t->untagged++;
+	}
+	t->unresponsive = fleet_unresponsive(f);
+}
+
+/* "NAME (untagged)", "NAME (version 0.11.0)", "(unreadable reply ...)". */
+static void describe_incompatible(struct strbuf *sb, const struct worker *w)
+{
+	if (w->node == NULL) {
+		strbuf_puts(sb, "a worker (");
+		strbuf_put_clean(sb, w->problem ? w->problem : "unreadable reply");
+		strbuf_putc(sb, ')');
+		return;
+	}
+	strbuf_put_clean(sb, w->node);
+	if (w->name.version == NULL) {
+		strbuf_puts(sb, " (untagged)");
+	} else {
+		strbuf_puts(sb, " (version ");
+		strbuf_put_clean(sb, w->name.version);
+		strbuf_putc(sb, ')');
+	}
+}
+
+static void write_summary(const struct options *o, const struct fleet *f, const struct tally *t, struct strbuf *sb)
+{
+	long long named = 0;
+
+	strbuf_printf(sb, "%lld of %lld workers", t->compatible, t->workers);
+	if (o->nqueues > 0) {
+		strbuf_puts(sb, " on ");
+		for (size_t i = 0; i < o->nqueues; i++) {
+			strbuf_puts(sb, i ? "," : "");
+			strbuf_put_clean(sb, o->queues[i]);
+		}
+	}
+	strbuf_puts(sb, " compatible with ");
+	strbuf_put_clean(sb, o->policy.expected);
+	if (f->stats.received == 0)
+		strbuf_puts(sb, "; no worker is listening on the broker");
+	for (size_t i = 0; i < f->n; i++) {
+		const struct worker *w = &f->workers[i];
+		if (verdict_is_compatible(w->verdict) || !worker_consumes_any(w, o->queues, o->nqueues))
+			continue;
+		if (named < REPORT_MAX_NAMED) {
+			strbuf_puts(sb, named ? ", " : "; incompatible: ");
+			describe_incompatible(sb, w);
+		}
+		named++;
+	}
+	if (named > REPORT_MAX_NAMED)
+		strbuf_printf(sb, " and %lld more", named - REPORT_MAX_NAMED);
+	if (t->unresponsive > 0)
+		strbuf_printf(sb, "; %lld unresponsive (received the broadcast, no answer within %g s)", t->unresponsive,
+			      o->inspect_timeout);
+}
+
+static void write_details(const struct options *o, const struct fleet *f, struct strbuf *sb)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		const struct worker *w = &f->workers[i];
+		if (w->node == NULL) {
+			strbuf_puts(sb, "(unnamed worker): incompatible");
+		} else {
+			strbuf_put_clean(sb, w->node);
+			strbuf_puts(sb, ": ");
+			if (w->name.version != NULL) {
+				strbuf_puts(sb, "version ");
+				strbuf_put_clean(sb, w->name.version);
+			} else {
+				strbuf_puts(sb, "untagged");
+			}
+			strbuf_printf(sb, ", %s", verdict_is_compatible(w->verdict) ? "compatible" : "incompatible");
+		}
+		if (w->queues_known) {
+			strbuf_puts(sb, "; queues: ");
+			for (size_t j = 0; j < w->nqueues; j++) {
+				strbuf_puts(sb, j ? ", " : "");
+				strbuf_put_clean(sb, w->queues[j]);
+			}
+			if (w->nqueues == 0)
+				strbuf_puts(sb, "none");
+		}
+		if (w->problem != NULL) {
+			strbuf_puts(sb, "; ");
+			strbuf_put_clean(sb, w->problem);
+		}
+		if (!worker_consumes_any(w, o->queues, o->nqueues))
+			strbuf_puts(sb, " (not counted: consumes none of the -Q queues)");
+		strbuf_putc(sb, '\n');
+	}
+	strbuf_printf(sb, "broadcast reached %lld workers, %lld answered in %.3f s", f->stats.received,
+		      f->stats.answered, f->stats.elapsed);
+	if (f->stats.ignored > 0 || f->duplicates > 0)
+		strbuf_printf(sb, "; %lld messages ignored, %lld duplicate replies", f->stats.ignored, f->duplicates);
+	strbuf_putc(sb, '\n');
+	for (size_t i = 0; i < f->nnotes; i++)
+		strbuf_printf(sb, "%s\n", f->notes[i]);
+	if (f->stats.cleanup_failed) {
+		strbuf_puts(sb, "could not remove the reply queue from the broker: ");
+		strbuf_put_clean(sb, f->stats.cleanup_error);
+		strbuf_putc(sb, '\n');
+	}
+}
+
+static json_object *string_array(char *const *items, size_t n)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_string(items[i]));
+	return a;
+}
+
+/* The reference document's shape: workers by node name with queues, version and compatible. */
+static void write_json(const struct options *o, const struct fleet *f, const struct tally *t, json_object *doc)
+{
+	json_object *workers = json_object_new_object(), *counts = json_object_new_object();
+	long long unreadable = 0;
+
+	json_object_object_add(doc, "server_version", json_object_new_string(o->policy.expected));
+	for (size_t i = 0; i < f->n; i++) {
+		const struct worker *w = &f->workers[i];
+		json_object *jw;
+		if (w->node == NULL) {
+			unreadable++;
+			continue;
+		}
+		jw = json_object_new_object();
+		json_object_object_add(jw, "queues", string_array(w->queues, w->nqueues));
+		json_object_object_add(jw, "version",
+				       w->name.version ? json_object_new_string(w->name.version) : NULL);
+		json_object_object_add(jw, "compatible", json_object_new_boolean(verdict_is_compatible(w->verdict)));
+		json_object_object_add(jw, "verdict", json_object_new_string(verdict_name(w->verdict)));
+		json_object_object_add(jw, "counted",
+				       json_object_new_boolean(worker_consumes_any(w, o->queues, o->nqueues)));
+		if (w->problem != NULL)
+			json_object_object_add(jw, "problem", json_object_new_string(w->problem));
+		json_object_object_add(workers, w->node, jw);
+	}
+	json_object_object_add(doc, "workers", workers);
+	json_object_object_add(counts, "workers", json_object_new_int64(t->workers));
+	json_object_object_add(counts, "compatible", json_object_new_int64(t->compatible));
+	json_object_object_add(counts, "incompatible", json_object_new_int64(t->incompatible));
+	json_object_object_add(counts, "untagged", json_object_new_int64(t->untagged));
+	json_object_object_add(counts, "unresponsive", json_object_new_int64(t->unresponsive));
+	json_object_object_add(counts, "unreadable", json_object_new_int64(unreadable));
+	json_object_object_add(counts, "received", json_object_new_int64(f->stats.received));
+	json_object_object_add(doc, "counts", counts);
+	if (o->nqueues > 0)
+		json_object_object_add(doc, "queues", string_array(o->queues, o->nqueues));
+}
+
+static int judge(const struct options *o, struct probe *p, struct report *r, json_object *doc, struct error *err)
+{
+	const struct fleet *f = &p->fleet;
+	struct tally t;
+	const struct perfdata items[] = {
+		{"workers", 0, "", NULL, 1, 0, 0, 0},
+		{"compatible", 0, "", &o->compatible, 1, 0, 0, 0},
+		{"incompatible", 0, "", &o->incompatible, 1, 0, 0, 0},
+		{"untagged", 0, "", NULL, 1, 0, 0, 0},
+		{"unresponsive", 0, "", NULL, 1, 0, 0, 0},
+	};
+	(void)err;
+
+	tally_workers(o, f, &t);
+	r->state = state_worst(thresholds_state(&o->incompatible, (double)t.incompatible),
+			       thresholds_state(&o->compatible, (double)t.compatible));
+	if (t.unresponsive > 0)
+		r->state = state_worst(r->state, STATE_WARNING);
+	write_summary(o, f, &t, &r->summary);
+	{
+		const long long values[] = {t.workers, t.compatible, t.incompatible, t.untagged, t.unresponsive};
+		for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
+			struct perfdata pd = items[i];
+			pd.value = (double)values[i];
+			perfdata_append(&r->perf, &pd);
+		}
+	}
+	if (o->verbose)
+		write_details(o, f, &r->details);
+	if (o->json)
+		write_json(o, f, &t, doc);
+	return 0;
+}
+
+static const struct plugin check = {
+	"check_celery_worker_versions",
+	"CELERY WORKERS",
+	PLUGIN_WORKER_VERSIONS,
+	"Asks every Celery worker on a Redis broker which queues it consumes, reads its version from its\n"
+	"node name (NAME-vVERSION@HOST) and checks it against the expected version. Workers without a version\n"
+	"tag are incompatible unless --allow-untagged is given. Workers that received the broadcast but did not\n"
+	"answer are counted unresponsive and raise at least a WARNING.",
+	" check_celery_worker_versions -H 127.0.0.1 -e 0.12.0\n"
+	"   OK while every worker runs 0.12.0 and at least one does.\n"
+	" check_celery_worker_versions -u redis://broker:6379/0 -e 0.12.0 -Q gpu -c 0 -v\n"
+	"   Only workers consuming gpu count; CRITICAL if any of them is incompatible.\n",
+	judge,
+};
+
+int main(int argc, char **argv)
+{
+	return plugin_main(&check, argc, argv);
+}

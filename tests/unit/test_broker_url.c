@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test_broker_url: Celery broker URLs, good and bad; passwords never appear in messages. */
+#include "unit.h"
+
+#include "broker_url.h"
+
+#include <string.h>
+
+struct good_url {
+	const char *url;
+	const char *host, *socket, *user, *password;
+	int port;
+	long db;
+};
+
+static int same(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+START_TEST(good_urls)
+{
+	static const struct good_url cases[] = {
+		{"redis://", "127.0.0.1", NULL, NULL, NULL, 6379, 0},
+		{"redis://broker", "broker", NULL, NULL, NULL, 6379, 0},
+		{"redis://broker:6380", "broker", NULL, NULL, NULL, 6380, 0},
+		{"redis://broker:6380/5", "broker", NULL, NULL, NULL, 6380, 5},
+		{"redis://broker/", "broker", NULL, NULL, NULL, 6379, 0},
+		{"redis://:secret@broker/2", "broker", NULL, NULL, "secret", 6379, 2},
+		{"redis://alice:secret@broker:1/3", "broker", NULL, "alice", "secret", 1, 3},
+		{"redis://alice@broker", "broker", NULL, "alice", NULL, 6379, 0},
+		{"redis://:p%40ss%3Aw@broker", "broker", NULL, NULL, "p@ss:w", 6379, 0},
+		{"redis://:p@ss@broker", "broker", NULL, NULL, "p@ss", 6379, 0},
+		{"redis://[::1]:6390/4", "::1", NULL, NULL, NULL, 6390, 4},
+		{"redis://[::1]", "::1", NULL, NULL, NULL, 6379, 0},
+		{"redis://broker/1?virtual_host=7", "broker", NULL, NULL, NULL, 6379, 7},
+		{"redis://broker?socket_timeout=3", "broker", NULL, NULL, NULL, 6379, 0},
+		{"redis+socket:///run/redis.sock", NULL, "/run/redis.sock", NULL, NULL, 6379, 0},
+		{"redis+socket:///run/redis.sock?virtual_host=3", NULL, "/run/redis.sock", NULL, NULL, 6379, 3},
+		{"redis+socket://:pw@/run/r.sock", NULL, "/run/r.sock", NULL, "pw", 6379, 0},
+		{"socket:///tmp/r.sock", NULL, "/tmp/r.sock", NULL, NULL, 6379, 0},
+		{"unix:///tmp/r.sock?db=2", NULL, "/tmp/r.sock", NULL, NULL, 6379, 2},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct good_url *c = &cases[i];
+		struct broker_addr a;
+		struct error err;
+		ck_assert_msg(broker_url_parse(c->url, &a, &err) == 0, "%s: %s", c->url, err.msg);
+		ck_assert_msg(same(a.host, c->host), "%s: host '%s'", c->url, a.host);
+		ck_assert_msg(same(a.socket, c->socket), "%s: socket", c->url);
+		ck_assert_msg(same(a.username, c->user), "%s: user", c->url);
+		ck_assert_msg(same(a.password, c->password), "%s: password", c->url);
+		ck_assert_msg(a.port == c->port, "%s: port %d", c->url, a.port);
+		ck_assert_msg(a.db == c->db, "%s: db %ld", c->url, a.db);
+		broker_addr_free(&a);
+	}
+}
+END_TEST
+
+START_TEST(bad_urls_never_echo_the_password)
+{
+	static const char *const bad[] = {
+		"rediss://:secret@broker",        "sentinel://:secret@h:26379",      "http://:secret@broker",
+		"redis://:secret@broker:0",       "redis://:secret@broker:65536",    "redis://:secret@broker:abc",
+		"redis://:secret@broker:",        "redis://:secret@broker/abc",      "redis://:secret@broker/-1",
+		"redis://:secret@[::1",           "redis://:secret@[::1]x",          "redis+socket://:secret@",
+		"redis+socket://host/x?secret",   "redis://:%zzsecret@broker",       "redis://:secret%00@broker",
+		"redis://:secret@broker?ssl_cert_reqs=none",                        "redis://:secret@b?virtual_host=x",
+		"redis://:sec ret@broker",        "",                                "secret",
+		"redis://:secret@broker/99999999999999999999",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct broker_addr a;
+		struct error err = {ERROR_NONE, ""};
+		ck_assert_msg(broker_url_parse(bad[i], &a, &err) == -1, "'%s' must be rejected", bad[i]);
+		ck_assert_int_eq(err.kind, ERROR_USAGE);
+		ck_assert_msg(strstr(err.msg, "secret") == NULL, "message leaks the password: %s", err.msg);
+		ck_assert_ptr_null(a.host);
+		ck_assert_ptr_null(a.password);
+	}
+}
+END_TEST
+
+START_TEST(describe_omits_password)
+{
+	struct broker_addr a;
+	struct error err;
+	char buf[128];
+
+	ck_assert_int_eq(broker_url_parse("redis://u:secret@broker:6380/2", &a, &err), 0);
+	broker_addr_describe(&a, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "broker:6380/2");
+	broker_addr_free(&a);
+	ck_assert_int_eq(broker_url_parse("redis://[::1]:7", &a, &err), 0);
+	broker_addr_describe(&a, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "[::1]:7/0");
+	broker_addr_free(&a);
+	ck_assert_int_eq(broker_url_parse("unix:///r.sock?db=1", &a, &err), 0);
+	broker_addr_describe(&a, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "unix:/r.sock/1");
+	broker_addr_free(&a);
+}
+END_TEST
+
+Suite *unit_suite(void)
+{
+	Suite *s = suite_create("broker_url");
+	TCase *tc = tcase_create("broker_url");
+
+	tcase_add_test(tc, good_urls);
+	tcase_add_test(tc, bad_urls_never_echo_the_password);
+	tcase_add_test(tc, describe_omits_password);
+	suite_add_tcase(s, tc);
+	return s;
+}

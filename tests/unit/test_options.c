@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test_options: defaults, the environment, conflicts, and every bad value giving a usage error. */
+#include "unit.h"
+
+#include "options.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Parses a NULL-terminated argument list (argv[0] is added). */
+static int parse(struct options *o, enum plugin_kind kind, struct error *err, const char *const *args)
+{
+	char *argv[64] = {"check"};
+	int argc = 1;
+
+	while (*args != NULL && argc < 63)
+		argv[argc++] = (char *)*args++;
+	argv[argc] = NULL;
+	return options_parse(o, kind, argc, argv, err);
+}
+
+static void clear_env(void)
+{
+	unsetenv("CELERY_BROKER_URL");
+	unsetenv("REDISCLI_AUTH");
+}
+
+START_TEST(defaults)
+{
+	struct options o;
+	struct error err;
+	const char *args[] = {"-e", "0.12.0", NULL};
+
+	clear_env();
+	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, args), OPTIONS_RUN);
+	ck_assert_str_eq(o.addr.host, "127.0.0.1");
+	ck_assert_int_eq(o.addr.port, 6379);
+	ck_assert_int_eq(o.addr.db, 0);
+	ck_assert_ptr_null(o.addr.password);
+	ck_assert_str_eq(o.names.ns, "celery");
+	ck_assert_str_eq(o.names.prefix, "");
+	ck_assert(o.inspect_timeout == 1.0);
+	ck_assert(o.timeout == 10.0);
+	ck_assert_int_eq(o.timeout_state, STATE_UNKNOWN);
+	ck_assert_str_eq(o.policy.expected, "0.12.0");
+	ck_assert(o.incompatible.has_warn && !o.incompatible.has_crit);
+	ck_assert_str_eq(o.incompatible.warn.text, "0");
+	ck_assert(o.compatible.has_crit && !o.compatible.has_warn);
+	ck_assert_str_eq(o.compatible.crit.text, "1:");
+	ck_assert(!o.backlog.has_warn && !o.backlog.has_crit);
+	options_free(&o);
+}
+END_TEST
+
+START_TEST(everything_given)
+{
+	struct options o;
+	struct error err;
+	const char *args[] = {"-H", "broker", "-p", "6380", "-n", "4", "--prefix", "pfx:", "--namespace", "ctl",
+			      "-T", "0.25", "-t", "5:critical", "-e", "1.0", "-Q", "gpu,celery", "-Q", "celery,io",
+			      "-w", "1", "-c", "2", "-W", "3:", "-C", "@0", "-v", "--json", "--allow-untagged", NULL};
+
+	clear_env();
+	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, args), OPTIONS_RUN);
+	ck_assert_str_eq(o.addr.host, "broker");
+	ck_assert_int_eq(o.addr.port, 6380);
+	ck_assert_int_eq(o.names.db, 4);
+	ck_assert_str_eq(o.names.prefix, "pfx:");
+	ck_assert_str_eq(o.names.ns, "ctl");
+	ck_assert(o.inspect_timeout == 0.25);
+	ck_assert(o.timeout == 5.0);
+	ck_assert_int_eq(o.timeout_state, STATE_CRITICAL);
+	ck_assert_uint_eq(o.nqueues, 3);
+	ck_assert_str_eq(o.queues[0], "gpu");
+	ck_assert_str_eq(o.queues[1], "celery");
+	ck_assert_str_eq(o.queues[2], "io");
+	ck_assert_str_eq(o.incompatible.crit.text, "2");
+	ck_assert_str_eq(o.compatible.warn.text, "3:");
+	ck_assert(o.verbose && o.json && o.policy.allow_untagged);
+	options_free(&o);
+}
+END_TEST
+
+START_TEST(environment)
+{
+	struct options o;
+	struct error err;
+	const char *plain[] = {"-e", "1", NULL};
+	const char *with_host[] = {"-e", "1", "-H", "other", NULL};
+
+	clear_env();
+	setenv("CELERY_BROKER_URL", "redis://:frompass@envhost:7000/3", 1);
+	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, plain), OPTIONS_RUN);
+	ck_assert_str_eq(o.addr.host, "envhost");
+	ck_assert_int_eq(o.addr.port, 7000);
+	ck_assert_int_eq(o.names.db, 3);
+	ck_assert_str_eq(o.addr.password, "frompass");
+	options_free(&o);
+	/* -H wins over the environment's URL */
+	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, with_host), OPTIONS_RUN);
+	ck_assert_str_eq(o.addr.host, "other");
+	ck_assert_ptr_null(o.addr.password);
+	options_free(&o);
+	clear_env();
+	setenv("REDISCLI_AUTH", "envpass", 1);
+	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, plain), OPTIONS_RUN);
+	ck_assert_str_eq(o.addr.password, "envpass");
+	options_free(&o);
+	clear_env();
+}
+END_TEST
+
+START_TEST(password_file)
+{
+	struct options o;
+	struct error err;
+	char path[] = "/tmp/pwtestXXXXXX";
+	int fd = mkstemp(path);
+	const char *args[] = {"-e", "1", "--username", "mon", "--password-file", path, NULL};
+
+	clear_env();
+	setenv("REDISCLI_AUTH", "envpass", 1);
+	ck_assert(fd >= 0);
+	ck_assert(write(fd, "filepass\nsecond line\n", 21) == 21);
+	close(fd);
+	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, args), OPTIONS_RUN);
+	ck_assert_str_eq(o.addr.password, "filepass");
+	ck_assert_str_eq(o.addr.username, "mon");
+	options_free(&o);
+	unlink(path);
+	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, args), -1);
+	ck_assert_int_eq(err.kind, ERROR_USAGE);
+	options_free(&o);
+	clear_env();
+}
+END_TEST
+
+START_TEST(help_and_version)
+{
+	struct options o;
+	struct error err;
+	const char *help[] = {"-h", NULL};
+	const char *version[] = {"--version", NULL};
+
+	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, help), OPTIONS_HELP);
+	options_free(&o);
+	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, version), OPTIONS_VERSION);
+	options_free(&o);
+	ck_assert(strstr(options_usage(PLUGIN_QUEUE_HEALTH), "--backlog-warning") != NULL);
+	ck_assert(strstr(options_usage(PLUGIN_WORKER_VERSIONS), "--backlog-warning") == NULL);
+}
+END_TEST
+
+START_TEST(backlog_only_for_queue_health)
+{
+	struct options o;
+	struct error err;
+	const char *args[] = {"-e", "1", "--backlog-warning", "10", "--backlog-critical", "@100:", NULL};
+
+	clear_env();
+	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, args), -1);
+	options_free(&o);
+	ck_assert_int_eq(parse(&o, PLUGIN_QUEUE_HEALTH, &err, args), OPTIONS_RUN);
+	ck_assert_str_eq(o.backlog.warn.text, "10");
+	ck_assert_str_eq(o.backlog.crit.text, "@100:");
+	options_free(&o);
+}
+END_TEST
+
+/* Each line: the arguments (tab-separated) of a command line that must be refused. */
+static const char *const bad_lines[] = {
+	"",
+	"-e\t",
+	"-e\tbad\x01version",
+	"-e\t1\t-u\tredis://h\t-H\th",
+	"-e\t1\t-u\tredis://h\t-p\t1",
+	"-e\t1\t-s\t/s\t-H\th",
+	"-e\t1\t-p\t0",
+	"-e\t1\t-p\t65536",
+	"-e\t1\t-p\t12ab",
+	"-e\t1\t-p\t",
+	"-e\t1\t-n\t-1",
+	"-e\t1\t-n\tx",
+	"-e\t1\t-T\t0",
+	"-e\t1\t-T\t-1",
+	"-e\t1\t-T\tabc",
+	"-e\t1\t-T\t1e3",
+	"-e\t1\t-t\t0",
+	"-e\t1\t-t\t5:bogus",
+	"-e\t1\t-t\t5:",
+	"-e\t1\t-t\t:critical",
+	"-e\t1\t-t\t100000",
+	"-e\t1\t-w\t20:10",
+	"-e\t1\t-c\t10abc",
+	"-e\t1\t-W\t1:12%",
+	"-e\t1\t-C\t~",
+	"-e\t1\t-Q\t",
+	"-e\t1\t-Q\ta,,b",
+	"-e\t1\t-Q\ta,",
+	"-e\t1\t--namespace\t",
+	"-e\t1\t--bogus",
+	"-e\t1\t-x",
+	"-e\t1\textra",
+	"-e\t1\t-u\tftp://h",
+	"-e\t1\t-H\t",
+	"-e\t1\t--username",
+	"-e\t1\t--password-file\t/nonexistent/file",
+	"-e\t1\t--backlog-warning\t5",
+	"-H\th",
+};
+
+START_TEST(bad_command_lines)
+{
+	for (size_t i = 0; i < sizeof(bad_lines) / sizeof(bad_lines[0]); i++) {
+		char *copy = strdup(bad_lines[i]), *save = NULL;
+		const char *args[32];
+		size_t n = 0;
+		struct options o;
+		struct error err = {ERROR_NONE, ""};
+
+		for (char *tok = strtok_r(copy, "\t", &save); tok != NULL && n < 31; tok = strtok_r(NULL, "\t", &save))
+			args[n++] = tok;
+		/* a trailing tab stands for an empty last argument */
+		if (bad_lines[i][0] != '\0' && bad_lines[i][strlen(bad_lines[i]) - 1] == '\t')
+			args[n++] = "";
+		args[n] = NULL;
+		clear_env();
+		ck_assert_msg(parse(&o, PLUGIN_WORKER_VERSIONS, &err, args) == -1, "line %zu must be refused", i);
+		ck_assert_int_eq(err.kind, ERROR_USAGE);
+		ck_assert_msg(strlen(err.msg) > 5 && strchr(err.msg, '\n') == NULL, "line %zu: one-line reason", i);
+		options_free(&o);
+		free(copy);
+	}
+}
+END_TEST
+
+Suite *unit_suite(void)
+{
+	Suite *s = suite_create("options");
+	TCase *tc = tcase_create("options");
+
+	tcase_add_test(tc, defaults);
+	tcase_add_test(tc, everything_given);
+	tcase_add_test(tc, environment);
+	tcase_add_test(tc, password_file);
+	tcase_add_test(tc, help_and_version);
+	tcase_add_test(tc, backlog_only_for_queue_health);
+	tcase_add_test(tc, bad_command_lines);
+	suite_add_tcase(s, tc);
+	return s;
+}
