@@ -71,7 +71,7 @@ static int select_db(struct broker *b, const struct deadline *dl, struct error *
 }
 
 int broker_open(struct broker *b, const struct broker_addr *addr, int cancel_fd, const struct deadline *dl,
-		struct error *err)
+                struct error *err)
 {
 	struct timeval tv;
 
@@ -187,7 +187,7 @@ int broker_reply_error(const redisReply *r, struct error *err)
 }
 
 int broker_call(struct broker *b, const struct deadline *dl, redisReply **reply, struct error *err, int argc,
-		const char **argv, const size_t *lens)
+                const char **argv, const size_t *lens)
 {
 	if (broker_append(b, argc, argv, lens, err) < 0 || broker_read(b, dl, reply, err) < 0)
 		return -1;

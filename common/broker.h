@@ -14,16 +14,16 @@
 #define BROKER_MAX_REPLY (16 * 1024 * 1024)
 
 struct broker {
-	redisContext *ctx;             /* the connection, or NULL when closed */
+	redisContext *ctx;              /* the connection, or NULL when closed */
 	const struct broker_addr *addr; /* where to (re)connect; borrowed */
-	int cancel_fd;                 /* readable when a signal asks us to stop, or -1 */
-	int pending;                   /* replies appended but not yet read; nonzero after a failed read */
+	int cancel_fd;                  /* readable when a signal asks us to stop, or -1 */
+	int pending;                    /* replies appended but not yet read; nonzero after a failed read */
 };
 
 /* Connects, authenticates and selects the database before the deadline. Errors: ERROR_CONNECT
  * (unreachable), ERROR_AUTH (credentials or ACL), ERROR_TIMEOUT, ERROR_CANCELLED, ERROR_BROKER. */
 int broker_open(struct broker *b, const struct broker_addr *addr, int cancel_fd, const struct deadline *dl,
-		struct error *err);
+                struct error *err);
 /* Drops a connection whose replies are out of step (after a timeout or cancel) and opens a new one. */
 int broker_reopen(struct broker *b, const struct deadline *dl, struct error *err);
 void broker_close(struct broker *b);
@@ -34,7 +34,7 @@ int broker_append(struct broker *b, int argc, const char **argv, const size_t *l
 int broker_read(struct broker *b, const struct deadline *dl, redisReply **reply, struct error *err);
 /* append + read, and an error reply becomes an error (ERROR_AUTH for NOAUTH/WRONGPASS/NOPERM). */
 int broker_call(struct broker *b, const struct deadline *dl, redisReply **reply, struct error *err, int argc,
-		const char **argv, const size_t *lens);
+                const char **argv, const size_t *lens);
 /* Turns an error reply into an error; returns 0 for any other reply. */
 int broker_reply_error(const redisReply *r, struct error *err);
 

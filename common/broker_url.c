@@ -58,16 +58,19 @@ static int parse_query(const char *q, struct broker_addr *out, struct error *err
 		char val[32];
 
 		if (klen >= 4 && strncmp(q, "ssl_", 4) == 0)
-			return error_set(err, ERROR_USAGE, "--url: TLS (ssl_* options) is not supported by this build");
+			return error_set(err, ERROR_USAGE,
+			                 "--url: TLS (ssl_* options) is not supported by this build");
 		if ((klen == 12 && strncmp(q, "virtual_host", 12) == 0) ||
 		    (klen == 2 && strncmp(q, "db", 2) == 0)) {
 			size_t vlen = eq ? n - klen - 1 : 0;
 			if (vlen == 0 || vlen >= sizeof(val))
-				return error_set(err, ERROR_USAGE, "--url: the database number is missing or too long");
+				return error_set(err, ERROR_USAGE,
+				                 "--url: the database number is missing or too long");
 			memcpy(val, eq + 1, vlen);
 			val[vlen] = '\0';
 			if (parse_long(val, 0, 2147483647, &out->db) < 0)
-				return error_set(err, ERROR_USAGE, "--url: the database number is not a number");
+				return error_set(err, ERROR_USAGE,
+				                 "--url: the database number is not a number");
 		}
 		q = amp ? amp + 1 : NULL;
 	}
@@ -82,7 +85,8 @@ static int parse_userinfo(const char *s, size_t n, struct broker_addr *out, stru
 
 	if (ulen > 0 && (out->username = pct_decode(s, ulen)) == NULL)
 		return error_set(err, ERROR_USAGE, "--url: bad percent escape in the user name");
-	if (colon != NULL && n - ulen - 1 > 0 && (out->password = pct_decode(colon + 1, n - ulen - 1)) == NULL)
+	if (colon != NULL && n - ulen - 1 > 0 &&
+	    (out->password = pct_decode(colon + 1, n - ulen - 1)) == NULL)
 		return error_set(err, ERROR_USAGE, "--url: bad percent escape in the password");
 	return 0;
 }
@@ -120,7 +124,8 @@ static int parse_hostport(const char *s, size_t n, struct broker_addr *out, stru
 		memcpy(buf, port, plen);
 		buf[plen] = '\0';
 		if (parse_long(buf, 1, 65535, &v) < 0)
-			return error_set(err, ERROR_USAGE, "--url: the port must be a number from 1 to 65535");
+			return error_set(err, ERROR_USAGE,
+			                 "--url: the port must be a number from 1 to 65535");
 		out->port = (int)v;
 	}
 	out->host = hlen ? strndup(host, hlen) : strdup(BROKER_DEFAULT_HOST);
@@ -140,7 +145,8 @@ static int parse_tcp(const char *rest, struct broker_addr *out, struct error *er
 			at = p; /* the last '@': a password may hold one */
 	if (at != NULL && parse_userinfo(rest, (size_t)(at - rest), out, err) < 0)
 		return -1;
-	if (parse_hostport(at ? at + 1 : rest, at ? (size_t)(rest + auth_len - at - 1) : auth_len, out, err) < 0)
+	if (parse_hostport(at ? at + 1 : rest, at ? (size_t)(rest + auth_len - at - 1) : auth_len, out, err) <
+	    0)
 		return -1;
 	if (*path == '/') {
 		size_t dlen = strcspn(path + 1, "?");
@@ -201,7 +207,8 @@ int broker_url_parse(const char *url, struct broker_addr *out, struct error *err
 	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
 		size_t n = strlen(schemes[i].scheme);
 		if (strncmp(url, schemes[i].scheme, n) == 0) {
-			rc = schemes[i].socket ? parse_socket(url + n, out, err) : parse_tcp(url + n, out, err);
+			rc = schemes[i].socket ? parse_socket(url + n, out, err)
+			                       : parse_tcp(url + n, out, err);
 			if (rc < 0)
 				broker_addr_free(out);
 			return rc;

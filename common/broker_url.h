@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* broker_url: the broker address, and Celery broker URLs (redis://, redis+socket://, unix://) parsed into it. */
+/* broker_url: the broker address, and Celery broker URLs (redis://, redis+socket://, unix://) parsed into it.
+ */
 #ifndef CELERY_BROKER_URL_H
 #define CELERY_BROKER_URL_H
 

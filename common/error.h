@@ -21,7 +21,8 @@ struct error {
 };
 
 /* Fills err (when not NULL) and returns -1, so callers can write `return error_set(...)`. */
-int error_set(struct error *err, enum error_kind kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int error_set(struct error *err, enum error_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Prepends "context: " to the message already in err, keeping its kind; returns -1. */
 int error_wrap(struct error *err, const char *context);

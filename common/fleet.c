@@ -46,7 +46,8 @@ static int read_queues(struct worker *w, json_object *result, struct error *err)
 	json_object *msg;
 	size_t n;
 
-	if (json_object_is_type(result, json_type_object) && json_object_object_get_ex(result, "error", &msg)) {
+	if (json_object_is_type(result, json_type_object) &&
+	    json_object_object_get_ex(result, "error", &msg)) {
 		struct strbuf sb = STRBUF_INIT;
 		strbuf_puts(&sb, "worker error: ");
 		strbuf_put_clean(&sb, json_object_get_string(msg));
@@ -64,8 +65,8 @@ static int read_queues(struct worker *w, json_object *result, struct error *err)
 	w->queues_known = 1;
 	for (size_t i = 0; i < n; i++) {
 		json_object *q = json_object_array_get_idx(result, i), *name;
-		if (!json_object_object_get_ex(q, "name", &name) || !json_object_is_type(name, json_type_string) ||
-		    json_object_get_string_len(name) == 0) {
+		if (!json_object_object_get_ex(q, "name", &name) ||
+		    !json_object_is_type(name, json_type_string) || json_object_get_string_len(name) == 0) {
 			if (w->problem == NULL)
 				w->problem = strdup("a queue without a name");
 			continue;
@@ -124,7 +125,7 @@ static int by_node(const void *a, const void *b)
 }
 
 int fleet_collect(struct broker *b, const struct inspect_query *q, const struct version_policy *policy,
-		  struct fleet *f, struct error *err)
+                  struct fleet *f, struct error *err)
 {
 	struct collector c = {f, policy};
 	struct inspect_query aq = *q;

@@ -13,9 +13,9 @@ struct worker {
 	struct worker_name name; /* parsed node name */
 	char **queues;           /* queue names it consumes */
 	size_t nqueues;
-	int queues_known;        /* 0 when its reply held no readable queue list */
+	int queues_known; /* 0 when its reply held no readable queue list */
 	enum verdict verdict;
-	char *problem;           /* what was wrong with its reply, or NULL */
+	char *problem; /* what was wrong with its reply, or NULL */
 };
 
 #define FLEET_MAX_NOTES 20 /* ignored messages remembered for -v; more are only counted */
@@ -24,14 +24,14 @@ struct fleet {
 	struct worker *workers; /* sorted by node name; unreadable replies last */
 	size_t n, cap;
 	struct inspect_stats stats;
-	long long duplicates;           /* replies from a node name already seen */
-	char *notes[FLEET_MAX_NOTES];   /* why messages were ignored */
+	long long duplicates;         /* replies from a node name already seen */
+	char *notes[FLEET_MAX_NOTES]; /* why messages were ignored */
 	size_t nnotes;
 };
 
 /* Broadcasts active_queues (q->method is ignored) and judges every answer by policy. */
 int fleet_collect(struct broker *b, const struct inspect_query *q, const struct version_policy *policy,
-		  struct fleet *f, struct error *err);
+                  struct fleet *f, struct error *err);
 void fleet_free(struct fleet *f);
 
 /* Workers that received the broadcast and did not answer in time. */

@@ -50,11 +50,11 @@ static int conversation_init(struct conversation *cv, const struct kombu_names *
 }
 
 /* SADD our binding, then PUBLISH the command; *received is PUBLISH's count. */
-static int announce(struct broker *b, const struct inspect_query *q, struct conversation *cv, long long *received,
-		    struct error *err)
+static int announce(struct broker *b, const struct inspect_query *q, struct conversation *cv,
+                    long long *received, struct error *err)
 {
-	struct control_request rq = {q->method, q->names->ns, cv->ticket, cv->oid, cv->tag,
-				     clock_wall() + deadline_left(&q->collect)};
+	struct control_request rq = {q->method, q->names->ns, cv->ticket,
+	                             cv->oid,   cv->tag,      clock_wall() + deadline_left(&q->collect)};
 	const char *sadd[3] = {"SADD", cv->binding_key, cv->binding_member};
 	size_t sadd_len[3] = {4, strlen(cv->binding_key), strlen(cv->binding_member)};
 	const char *pub[3] = {"PUBLISH", cv->channel, NULL};
@@ -85,7 +85,7 @@ static int announce(struct broker *b, const struct inspect_query *q, struct conv
 
 /* Decodes one popped message and hands it to fn. */
 static int dispatch(const redisReply *msg, const struct conversation *cv, inspect_fn fn, void *ctx,
-		    struct inspect_stats *st, struct error *err)
+                    struct inspect_stats *st, struct error *err)
 {
 	struct control_reply reply;
 	struct inspect_event ev = {INSPECT_IGNORED, NULL, NULL, NULL};
@@ -127,8 +127,8 @@ static int dispatch(const redisReply *msg, const struct conversation *cv, inspec
 }
 
 /* Pops replies until everyone the PUBLISH reached has answered or the collect deadline passes. */
-static int collect(struct broker *b, const struct inspect_query *q, const struct conversation *cv, inspect_fn fn,
-		   void *ctx, struct inspect_stats *st, struct error *err)
+static int collect(struct broker *b, const struct inspect_query *q, const struct conversation *cv,
+                   inspect_fn fn, void *ctx, struct inspect_stats *st, struct error *err)
 {
 	const char *argv[KOMBU_PRIORITY_STEPS + 2];
 	size_t lens[KOMBU_PRIORITY_STEPS + 2];
@@ -171,7 +171,7 @@ static int collect(struct broker *b, const struct inspect_query *q, const struct
 
 /* SREM our binding member first (a worker looks it up before replying), then DEL our reply lists. */
 static void cleanup(struct broker *b, const struct inspect_query *q, const struct conversation *cv,
-		    struct inspect_stats *st)
+                    struct inspect_stats *st)
 {
 	const char *srem[3] = {"SREM", cv->binding_key, cv->binding_member};
 	size_t srem_len[3] = {4, strlen(cv->binding_key), strlen(cv->binding_member)};
@@ -189,7 +189,7 @@ static void cleanup(struct broker *b, const struct inspect_query *q, const struc
 	if (b->pending > 0 && broker_reopen(b, &q->hard, &err) < 0)
 		failed = 1;
 	if (!failed && (broker_append(b, 3, srem, srem_len, &err) < 0 ||
-			broker_append(b, KOMBU_PRIORITY_STEPS + 1, del, del_len, &err) < 0))
+	                broker_append(b, KOMBU_PRIORITY_STEPS + 1, del, del_len, &err) < 0))
 		failed = 1;
 	for (int i = 0; i < 2 && !failed; i++) {
 		if (broker_read(b, &q->hard, &r, &err) < 0 || broker_reply_error(r, &err) < 0)
@@ -205,7 +205,7 @@ static void cleanup(struct broker *b, const struct inspect_query *q, const struc
 }
 
 int inspect_broadcast(struct broker *b, const struct inspect_query *q, inspect_fn fn, void *ctx,
-		      struct inspect_stats *st, struct error *err)
+                      struct inspect_stats *st, struct error *err)
 {
 	struct conversation cv;
 	double started;

@@ -10,10 +10,10 @@
 #include <json-c/json.h>
 
 struct inspect_query {
-	const char *method;               /* control command: "active_queues", "ping", ... */
-	const struct kombu_names *names;  /* prefix, namespace, db */
-	struct deadline collect;          /* stop waiting for replies here */
-	struct deadline hard;             /* every call, cleanup included, ends by here */
+	const char *method;              /* control command: "active_queues", "ping", ... */
+	const struct kombu_names *names; /* prefix, namespace, db */
+	struct deadline collect;         /* stop waiting for replies here */
+	struct deadline hard;            /* every call, cleanup included, ends by here */
 };
 
 enum inspect_event_kind {
@@ -33,15 +33,15 @@ struct inspect_event {
 typedef int (*inspect_fn)(void *ctx, const struct inspect_event *ev, struct error *err);
 
 struct inspect_stats {
-	long long received;   /* workers the PUBLISH reached */
-	long long answered;   /* replies carrying our ticket */
-	long long ignored;    /* messages dropped as malformed or foreign */
-	double elapsed;       /* seconds from PUBLISH to the last reply or the timeout */
-	int cleanup_failed;   /* our keys could not be removed: cleanup_error says why */
+	long long received; /* workers the PUBLISH reached */
+	long long answered; /* replies carrying our ticket */
+	long long ignored;  /* messages dropped as malformed or foreign */
+	double elapsed;     /* seconds from PUBLISH to the last reply or the timeout */
+	int cleanup_failed; /* our keys could not be removed: cleanup_error says why */
 	char cleanup_error[256];
 };
 
 int inspect_broadcast(struct broker *b, const struct inspect_query *q, inspect_fn fn, void *ctx,
-		      struct inspect_stats *st, struct error *err);
+                      struct inspect_stats *st, struct error *err);
 
 #endif

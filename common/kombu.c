@@ -52,8 +52,9 @@ char *kombu_encode_control(const struct control_request *rq, struct error *err)
 
 	strbuf_puts(&body, "{\"method\": ");
 	json_quote(&body, "", rq->method, "");
-	strbuf_puts(&body, ", \"arguments\": {}, \"destination\": null, \"pattern\": null, \"matcher\": null, "
-			   "\"ticket\": ");
+	strbuf_puts(&body,
+	            ", \"arguments\": {}, \"destination\": null, \"pattern\": null, \"matcher\": null, "
+	            "\"ticket\": ");
 	json_quote(&body, "", rq->ticket, "");
 	strbuf_puts(&body, ", \"reply_to\": {\"exchange\": ");
 	json_quote(&body, "reply.", rq->ns, ".pidbox");
@@ -70,12 +71,12 @@ char *kombu_encode_control(const struct control_request *rq, struct error *err)
 	strbuf_puts(&env, b64);
 	free(b64);
 	strbuf_puts(&env, "\", \"content-encoding\": \"utf-8\", \"content-type\": \"application/json\", "
-			  "\"headers\": {\"clock\": 1, \"expires\": ");
+	                  "\"headers\": {\"clock\": 1, \"expires\": ");
 	json_float(&env, rq->expires);
 	strbuf_puts(&env, "}, \"properties\": {\"delivery_mode\": 2, \"delivery_info\": {\"exchange\": ");
 	json_quote(&env, "", rq->ns, ".pidbox");
 	strbuf_puts(&env, ", \"routing_key\": \"\"}, \"priority\": 0, \"body_encoding\": \"base64\", "
-			  "\"delivery_tag\": ");
+	                  "\"delivery_tag\": ");
 	json_quote(&env, "", rq->delivery_tag, "");
 	strbuf_puts(&env, "}}");
 	out = strbuf_detach(&env);
@@ -145,7 +146,8 @@ int kombu_envelope_decode(const char *payload, size_t len, struct envelope *env,
 		kombu_envelope_free(env);
 		return error_set(err, ERROR_PARSE, "envelope is not a JSON object");
 	}
-	if (!json_object_object_get_ex(env->root, "body", &body) || !json_object_is_type(body, json_type_string)) {
+	if (!json_object_object_get_ex(env->root, "body", &body) ||
+	    !json_object_is_type(body, json_type_string)) {
 		kombu_envelope_free(env);
 		return error_set(err, ERROR_PARSE, "envelope has no body string");
 	}
@@ -196,7 +198,7 @@ void kombu_envelope_free(struct envelope *env)
 }
 
 int kombu_decode_reply(const char *payload, size_t len, const char *ticket, struct control_reply *out,
-		       struct error *err)
+                       struct error *err)
 {
 	struct envelope env;
 	struct json_object_iterator it;
@@ -218,7 +220,7 @@ int kombu_decode_reply(const char *payload, size_t len, const char *ticket, stru
 	if (env.content_type == NULL || strcmp(env.content_type, "application/json") != 0) {
 		out->kind = REPLY_UNREADABLE;
 		snprintf(out->content_type, sizeof(out->content_type), "%s",
-			 env.content_type ? env.content_type : "(none)");
+		         env.content_type ? env.content_type : "(none)");
 		kombu_envelope_free(&env);
 		return 0;
 	}

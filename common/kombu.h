@@ -12,12 +12,12 @@
 
 /* A control command broadcast to every worker (destination null). */
 struct control_request {
-	const char *method;        /* "active_queues", "ping", ... */
-	const char *ns;            /* control namespace, "celery" */
-	const char *ticket;        /* UUID the replies must carry */
-	const char *reply_key;     /* UUID: the reply routing key (oid) */
-	const char *delivery_tag;  /* UUID */
-	double expires;            /* epoch seconds after which workers drop the command */
+	const char *method;       /* "active_queues", "ping", ... */
+	const char *ns;           /* control namespace, "celery" */
+	const char *ticket;       /* UUID the replies must carry */
+	const char *reply_key;    /* UUID: the reply routing key (oid) */
+	const char *delivery_tag; /* UUID */
+	double expires;           /* epoch seconds after which workers drop the command */
 };
 
 /* Encodes the envelope exactly as kombu 5.2 does; returns malloc'ed JSON or NULL (err filled). */
@@ -25,10 +25,10 @@ char *kombu_encode_control(const struct control_request *rq, struct error *err);
 
 /* A decoded envelope. Owns root and body. */
 struct envelope {
-	json_object *root;          /* the parsed envelope */
-	const char *content_type;   /* borrowed from root, or NULL */
-	const char *ticket;         /* headers.ticket, borrowed from root, or NULL */
-	unsigned char *body;        /* the decoded body, NUL-terminated */
+	json_object *root;        /* the parsed envelope */
+	const char *content_type; /* borrowed from root, or NULL */
+	const char *ticket;       /* headers.ticket, borrowed from root, or NULL */
+	unsigned char *body;      /* the decoded body, NUL-terminated */
 	size_t body_len;
 };
 
@@ -49,16 +49,16 @@ enum reply_kind {
 /* One worker's answer to a control command: body {"<node>": <result>}. */
 struct control_reply {
 	enum reply_kind kind;
-	const char *node;       /* borrowed from body */
-	json_object *result;    /* borrowed from body */
-	json_object *body;      /* owned */
-	char content_type[64];  /* for REPLY_UNREADABLE */
+	const char *node;      /* borrowed from body */
+	json_object *result;   /* borrowed from body */
+	json_object *body;     /* owned */
+	char content_type[64]; /* for REPLY_UNREADABLE */
 };
 
 /* Decodes a reply popped from our reply list. Malformed input fails with ERROR_PARSE; a node name
  * that is empty or holds a NUL byte is malformed. */
 int kombu_decode_reply(const char *payload, size_t len, const char *ticket, struct control_reply *out,
-		       struct error *err);
+                       struct error *err);
 void kombu_control_reply_free(struct control_reply *r);
 
 #endif

@@ -42,7 +42,8 @@ char *kombu_reply_binding_member(const struct kombu_names *n, const char *oid)
 
 char *kombu_queue_key(const struct kombu_names *n, const char *queue, int step)
 {
-	static const char *const suffix[KOMBU_PRIORITY_STEPS] = {"", KOMBU_SEP "3", KOMBU_SEP "6", KOMBU_SEP "9"};
+	static const char *const suffix[KOMBU_PRIORITY_STEPS] = {"", KOMBU_SEP "3", KOMBU_SEP "6",
+	                                                         KOMBU_SEP "9"};
 
 	if (step < 0 || step >= KOMBU_PRIORITY_STEPS)
 		return NULL;

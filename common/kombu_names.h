@@ -3,7 +3,7 @@
 #ifndef CELERY_KOMBU_NAMES_H
 #define CELERY_KOMBU_NAMES_H
 
-#define KOMBU_SEP "\x06\x16"
+#define KOMBU_SEP            "\x06\x16"
 #define KOMBU_PRIORITY_STEPS 4 /* lists per queue: the base list and the 3, 6, 9 sub-lists */
 
 struct kombu_names {

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_TIMEOUT 86400.0
+#define MAX_TIMEOUT  86400.0
 #define PASSWORD_MAX 1024
 #define NAME_MAX_LEN 256
 
@@ -25,31 +25,31 @@ enum long_only {
 };
 
 static const struct option long_options[] = {
-	{"allow-untagged", no_argument, NULL, OPT_ALLOW_UNTAGGED},
-	{"backlog-critical", required_argument, NULL, OPT_BACKLOG_CRITICAL},
-	{"backlog-warning", required_argument, NULL, OPT_BACKLOG_WARNING},
-	{"compatible-critical", required_argument, NULL, 'C'},
-	{"compatible-warning", required_argument, NULL, 'W'},
-	{"critical", required_argument, NULL, 'c'},
-	{"db", required_argument, NULL, 'n'},
-	{"expected-version", required_argument, NULL, 'e'},
-	{"help", no_argument, NULL, 'h'},
-	{"hostname", required_argument, NULL, 'H'},
-	{"inspect-timeout", required_argument, NULL, 'T'},
-	{"json", no_argument, NULL, OPT_JSON},
-	{"namespace", required_argument, NULL, OPT_NAMESPACE},
-	{"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
-	{"port", required_argument, NULL, 'p'},
-	{"prefix", required_argument, NULL, OPT_PREFIX},
-	{"queue", required_argument, NULL, 'Q'},
-	{"socket", required_argument, NULL, 's'},
-	{"timeout", required_argument, NULL, 't'},
-	{"url", required_argument, NULL, 'u'},
-	{"username", required_argument, NULL, OPT_USERNAME},
-	{"verbose", no_argument, NULL, 'v'},
-	{"version", no_argument, NULL, 'V'},
-	{"warning", required_argument, NULL, 'w'},
-	{NULL, 0, NULL, 0},
+    {"allow-untagged", no_argument, NULL, OPT_ALLOW_UNTAGGED},
+    {"backlog-critical", required_argument, NULL, OPT_BACKLOG_CRITICAL},
+    {"backlog-warning", required_argument, NULL, OPT_BACKLOG_WARNING},
+    {"compatible-critical", required_argument, NULL, 'C'},
+    {"compatible-warning", required_argument, NULL, 'W'},
+    {"critical", required_argument, NULL, 'c'},
+    {"db", required_argument, NULL, 'n'},
+    {"expected-version", required_argument, NULL, 'e'},
+    {"help", no_argument, NULL, 'h'},
+    {"hostname", required_argument, NULL, 'H'},
+    {"inspect-timeout", required_argument, NULL, 'T'},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"namespace", required_argument, NULL, OPT_NAMESPACE},
+    {"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
+    {"port", required_argument, NULL, 'p'},
+    {"prefix", required_argument, NULL, OPT_PREFIX},
+    {"queue", required_argument, NULL, 'Q'},
+    {"socket", required_argument, NULL, 's'},
+    {"timeout", required_argument, NULL, 't'},
+    {"url", required_argument, NULL, 'u'},
+    {"username", required_argument, NULL, OPT_USERNAME},
+    {"verbose", no_argument, NULL, 'v'},
+    {"version", no_argument, NULL, 'V'},
+    {"warning", required_argument, NULL, 'w'},
+    {NULL, 0, NULL, 0},
 };
 
 static const char short_options[] = "+C:H:Q:T:VW:c:e:hn:p:s:t:u:vw:";
@@ -118,8 +118,8 @@ static int set_range(struct range *r, int *has, const char *opt, const char *arg
 static int parse_seconds(const char *opt, const char *arg, double *out, struct error *err)
 {
 	if (parse_decimal(arg, out) < 0 || *out <= 0 || *out > MAX_TIMEOUT)
-		return error_set(err, ERROR_USAGE, "%s: '%.40s' is not a number of seconds from 0 to %.0f", opt, arg,
-				 MAX_TIMEOUT);
+		return error_set(err, ERROR_USAGE, "%s: '%.40s' is not a number of seconds from 0 to %.0f",
+		                 opt, arg, MAX_TIMEOUT);
 	return 0;
 }
 
@@ -137,8 +137,8 @@ static int parse_timeout(struct options *o, const char *arg, struct error *err)
 	if (parse_seconds("-t/--timeout", secs, &o->timeout, err) < 0)
 		return -1;
 	if (colon != NULL && state_parse(colon + 1, &o->timeout_state) < 0)
-		return error_set(err, ERROR_USAGE, "-t/--timeout: '%.40s' is not ok, warning, critical or unknown",
-				 colon + 1);
+		return error_set(err, ERROR_USAGE,
+		                 "-t/--timeout: '%.40s' is not ok, warning, critical or unknown", colon + 1);
 	return 0;
 }
 
@@ -156,8 +156,9 @@ static int read_password_file(const char *path, char **out, struct error *err)
 	buf[strcspn(buf, "\r\n")] = '\0';
 	if (n > PASSWORD_MAX || buf[0] == '\0') {
 		explicit_bzero(buf, sizeof(buf));
-		return error_set(err, ERROR_USAGE, "--password-file: the first line must hold a password of 1 to %d bytes",
-				 PASSWORD_MAX);
+		return error_set(err, ERROR_USAGE,
+		                 "--password-file: the first line must hold a password of 1 to %d bytes",
+		                 PASSWORD_MAX);
 	}
 	*out = strdup(buf);
 	explicit_bzero(buf, sizeof(buf));
@@ -175,7 +176,8 @@ static int resolve_broker(struct options *o, const struct broker_args *a, struct
 		return error_set(err, ERROR_USAGE, "-u/--url cannot be combined with -H, -p or -s");
 	if (a->socket != NULL && (a->host != NULL || a->port != NULL))
 		return error_set(err, ERROR_USAGE, "-s/--socket cannot be combined with -H or -p");
-	if (url == NULL && a->host == NULL && a->port == NULL && a->socket == NULL && env_url != NULL && *env_url)
+	if (url == NULL && a->host == NULL && a->port == NULL && a->socket == NULL && env_url != NULL &&
+	    *env_url)
 		url = env_url;
 	if (url != NULL) {
 		if (broker_url_parse(url, &o->addr, err) < 0)
@@ -193,7 +195,8 @@ static int resolve_broker(struct options *o, const struct broker_args *a, struct
 		}
 		if (a->port != NULL) {
 			if (parse_long(a->port, 1, 65535, &v) < 0)
-				return error_set(err, ERROR_USAGE, "-p/--port: '%.40s' is not a port from 1 to 65535", a->port);
+				return error_set(err, ERROR_USAGE,
+				                 "-p/--port: '%.40s' is not a port from 1 to 65535", a->port);
 			o->addr.port = (int)v;
 		}
 		if (o->addr.socket == NULL && o->addr.host == NULL)
@@ -201,7 +204,8 @@ static int resolve_broker(struct options *o, const struct broker_args *a, struct
 	}
 	if (a->db != NULL) {
 		if (parse_long(a->db, 0, 2147483647, &v) < 0)
-			return error_set(err, ERROR_USAGE, "-n/--db: '%.40s' is not a database number", a->db);
+			return error_set(err, ERROR_USAGE, "-n/--db: '%.40s' is not a database number",
+			                 a->db);
 		o->addr.db = v;
 	}
 	if (a->username != NULL) {
@@ -263,7 +267,8 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 		int rc = 0;
 		switch (c) {
 		case 'C':
-			rc = set_range(&o->compatible.crit, &o->compatible.has_crit, "-C/--compatible-critical", optarg, err);
+			rc = set_range(&o->compatible.crit, &o->compatible.has_crit,
+			               "-C/--compatible-critical", optarg, err);
 			break;
 		case 'H':
 			a.host = optarg;
@@ -278,10 +283,12 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 			version = 1;
 			break;
 		case 'W':
-			rc = set_range(&o->compatible.warn, &o->compatible.has_warn, "-W/--compatible-warning", optarg, err);
+			rc = set_range(&o->compatible.warn, &o->compatible.has_warn,
+			               "-W/--compatible-warning", optarg, err);
 			break;
 		case 'c':
-			rc = set_range(&o->incompatible.crit, &o->incompatible.has_crit, "-c/--critical", optarg, err);
+			rc = set_range(&o->incompatible.crit, &o->incompatible.has_crit, "-c/--critical",
+			               optarg, err);
 			break;
 		case 'e':
 			o->policy.expected = optarg;
@@ -309,7 +316,8 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 			o->verbose++;
 			break;
 		case 'w':
-			rc = set_range(&o->incompatible.warn, &o->incompatible.has_warn, "-w/--warning", optarg, err);
+			rc = set_range(&o->incompatible.warn, &o->incompatible.has_warn, "-w/--warning",
+			               optarg, err);
 			break;
 		case OPT_ALLOW_UNTAGGED:
 			o->policy.allow_untagged = 1;
@@ -319,9 +327,11 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 			if (kind != PLUGIN_QUEUE_HEALTH)
 				rc = error_set(err, ERROR_USAGE, "unknown option '%.60s'", argv[optind - 1]);
 			else if (c == OPT_BACKLOG_WARNING)
-				rc = set_range(&o->backlog.warn, &o->backlog.has_warn, "--backlog-warning", optarg, err);
+				rc = set_range(&o->backlog.warn, &o->backlog.has_warn, "--backlog-warning",
+				               optarg, err);
 			else
-				rc = set_range(&o->backlog.crit, &o->backlog.has_crit, "--backlog-critical", optarg, err);
+				rc = set_range(&o->backlog.crit, &o->backlog.has_crit, "--backlog-critical",
+				               optarg, err);
 			break;
 		case OPT_JSON:
 			o->json = 1;

@@ -3,95 +3,94 @@
 #include "options.h"
 
 static const char usage_workers[] =
-	"Usage:\n"
-	" check_celery_worker_versions -e VERSION [-H HOST] [-p PORT | -s SOCKET | -u URL] [-n DB]\n"
-	"   [--username NAME] [--password-file PATH] [--prefix PREFIX] [--namespace NS]\n"
-	"   [-Q QUEUE[,QUEUE...]] [-w RANGE] [-c RANGE] [-W RANGE] [-C RANGE] [--allow-untagged]\n"
-	"   [-T SECONDS] [-t SECONDS[:STATE]] [-v] [--json]\n";
+    "Usage:\n"
+    " check_celery_worker_versions -e VERSION [-H HOST] [-p PORT | -s SOCKET | -u URL] [-n DB]\n"
+    "   [--username NAME] [--password-file PATH] [--prefix PREFIX] [--namespace NS]\n"
+    "   [-Q QUEUE[,QUEUE...]] [-w RANGE] [-c RANGE] [-W RANGE] [-C RANGE] [--allow-untagged]\n"
+    "   [-T SECONDS] [-t SECONDS[:STATE]] [-v] [--json]\n";
 
 static const char usage_queues[] =
-	"Usage:\n"
-	" check_celery_queue_health -e VERSION [-H HOST] [-p PORT | -s SOCKET | -u URL] [-n DB]\n"
-	"   [--username NAME] [--password-file PATH] [--prefix PREFIX] [--namespace NS]\n"
-	"   [-Q QUEUE[,QUEUE...]] [-w RANGE] [-c RANGE] [-W RANGE] [-C RANGE] [--allow-untagged]\n"
-	"   [--backlog-warning RANGE] [--backlog-critical RANGE]\n"
-	"   [-T SECONDS] [-t SECONDS[:STATE]] [-v] [--json]\n";
+    "Usage:\n"
+    " check_celery_queue_health -e VERSION [-H HOST] [-p PORT | -s SOCKET | -u URL] [-n DB]\n"
+    "   [--username NAME] [--password-file PATH] [--prefix PREFIX] [--namespace NS]\n"
+    "   [-Q QUEUE[,QUEUE...]] [-w RANGE] [-c RANGE] [-W RANGE] [-C RANGE] [--allow-untagged]\n"
+    "   [--backlog-warning RANGE] [--backlog-critical RANGE]\n"
+    "   [-T SECONDS] [-t SECONDS[:STATE]] [-v] [--json]\n";
 
-#define BROKER_HELP                                                                                            \
-	" -H, --hostname=HOST\n"                                                                                 \
-	"    Redis broker host name or address (default: 127.0.0.1)\n"                                          \
-	" -p, --port=PORT\n"                                                                                     \
-	"    Redis broker TCP port (default: 6379)\n"                                                           \
-	" -s, --socket=PATH\n"                                                                                   \
-	"    Redis unix socket instead of TCP\n"                                                                \
-	" -u, --url=URL\n"                                                                                       \
-	"    Celery broker URL: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], redis+socket:///PATH[?virtual_host=DB]\n" \
-	"    or unix:///PATH[?db=DB]. Without -H, -p, -s and -u, $CELERY_BROKER_URL is used.\n"                   \
-	"    TLS (rediss://) and Sentinel URLs are not supported.\n"                                              \
-	" -n, --db=N\n"                                                                                          \
-	"    Redis database number (default: 0, or the URL's)\n"                                                \
-	" --username=NAME\n"                                                                                     \
-	"    Redis ACL user name\n"                                                                             \
-	" --password-file=PATH\n"                                                                                \
-	"    Read the Redis password from the first line of PATH. $REDISCLI_AUTH also gives it.\n"             \
-	"    Prefer either to a password in -u, which other users can see in the process list.\n"              \
-	" --prefix=PREFIX\n"                                                                                     \
-	"    kombu's global_keyprefix transport option (default: none)\n"                                       \
-	" --namespace=NS\n"                                                                                      \
+#define BROKER_HELP                                                                                          \
+	" -H, --hostname=HOST\n"                                                                             \
+	"    Redis broker host name or address (default: 127.0.0.1)\n"                                       \
+	" -p, --port=PORT\n"                                                                                 \
+	"    Redis broker TCP port (default: 6379)\n"                                                        \
+	" -s, --socket=PATH\n"                                                                               \
+	"    Redis unix socket instead of TCP\n"                                                             \
+	" -u, --url=URL\n"                                                                                   \
+	"    Celery broker URL: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], "                                \
+	"redis+socket:///PATH[?virtual_host=DB]\n"                                                           \
+	"    or unix:///PATH[?db=DB]. Without -H, -p, -s and -u, $CELERY_BROKER_URL is used.\n"              \
+	"    TLS (rediss://) and Sentinel URLs are not supported.\n"                                         \
+	" -n, --db=N\n"                                                                                      \
+	"    Redis database number (default: 0, or the URL's)\n"                                             \
+	" --username=NAME\n"                                                                                 \
+	"    Redis ACL user name\n"                                                                          \
+	" --password-file=PATH\n"                                                                            \
+	"    Read the Redis password from the first line of PATH. $REDISCLI_AUTH also gives it.\n"           \
+	"    Prefer either to a password in -u, which other users can see in the process list.\n"            \
+	" --prefix=PREFIX\n"                                                                                 \
+	"    kombu's global_keyprefix transport option (default: none)\n"                                    \
+	" --namespace=NS\n"                                                                                  \
 	"    Celery's control_exchange (default: celery)\n"
 
-#define POLICY_HELP                                                                                            \
-	" -e, --expected-version=VERSION\n"                                                                      \
-	"    The version workers must run (required). A worker named NAME-vVERSION@HOST runs VERSION;\n"       \
-	"    it is compatible when VERSION equals this string exactly.\n"                                       \
-	" --allow-untagged\n"                                                                                    \
+#define POLICY_HELP                                                                                          \
+	" -e, --expected-version=VERSION\n"                                                                  \
+	"    The version workers must run (required). A worker named NAME-vVERSION@HOST runs VERSION;\n"     \
+	"    it is compatible when VERSION equals this string exactly.\n"                                    \
+	" --allow-untagged\n"                                                                                \
 	"    Count workers without a version tag (celery@HOST) as compatible. By default they are not.\n"
 
-#define TIMING_HELP                                                                                            \
-	" -T, --inspect-timeout=SECONDS\n"                                                                       \
-	"    How long to wait for worker replies (default: 1). The check returns as soon as every worker\n"     \
-	"    that received the broadcast has answered.\n"                                                       \
-	" -t, --timeout=SECONDS[:STATE]\n"                                                                       \
-	"    Hard limit for the whole plugin, then STATE: ok, warning, critical or unknown\n"                   \
-	"    (default: 10:unknown)\n"                                                                            \
-	" -v, --verbose\n"                                                                                       \
-	"    One line per worker (and per queue) after the status line\n"                                      \
-	" --json\n"                                                                                              \
-	"    Print a JSON document instead of plugin output; the exit code is the same\n"                        \
-	" -h, --help\n"                                                                                          \
-	"    Print this help\n"                                                                                  \
-	" -V, --version\n"                                                                                       \
+#define TIMING_HELP                                                                                          \
+	" -T, --inspect-timeout=SECONDS\n"                                                                   \
+	"    How long to wait for worker replies (default: 1). The check returns as soon as every worker\n"  \
+	"    that received the broadcast has answered.\n"                                                    \
+	" -t, --timeout=SECONDS[:STATE]\n"                                                                   \
+	"    Hard limit for the whole plugin, then STATE: ok, warning, critical or unknown\n"                \
+	"    (default: 10:unknown)\n"                                                                        \
+	" -v, --verbose\n"                                                                                   \
+	"    One line per worker (and per queue) after the status line\n"                                    \
+	" --json\n"                                                                                          \
+	"    Print a JSON document instead of plugin output; the exit code is the same\n"                    \
+	" -h, --help\n"                                                                                      \
+	"    Print this help\n"                                                                              \
+	" -V, --version\n"                                                                                   \
 	"    Print the version\n"
 
 static const char help_workers[] =
-	"Options:\n" BROKER_HELP POLICY_HELP
-	" -Q, --queue=QUEUE[,QUEUE...]\n"
-	"    Count only workers consuming one of these queues (repeatable)\n"
-	" -w, --warning=RANGE\n"
-	"    Warning range for the number of incompatible workers (default: 0)\n"
-	" -c, --critical=RANGE\n"
-	"    Critical range for the number of incompatible workers (default: none)\n"
-	" -W, --compatible-warning=RANGE\n"
-	"    Warning range for the number of compatible workers (default: none)\n"
-	" -C, --compatible-critical=RANGE\n"
-	"    Critical range for the number of compatible workers (default: 1:)\n" TIMING_HELP;
+    "Options:\n" BROKER_HELP POLICY_HELP " -Q, --queue=QUEUE[,QUEUE...]\n"
+    "    Count only workers consuming one of these queues (repeatable)\n"
+    " -w, --warning=RANGE\n"
+    "    Warning range for the number of incompatible workers (default: 0)\n"
+    " -c, --critical=RANGE\n"
+    "    Critical range for the number of incompatible workers (default: none)\n"
+    " -W, --compatible-warning=RANGE\n"
+    "    Warning range for the number of compatible workers (default: none)\n"
+    " -C, --compatible-critical=RANGE\n"
+    "    Critical range for the number of compatible workers (default: 1:)\n" TIMING_HELP;
 
 static const char help_queues[] =
-	"Options:\n" BROKER_HELP POLICY_HELP
-	" -Q, --queue=QUEUE[,QUEUE...]\n"
-	"    Queues to judge (repeatable). Default: every queue an answering worker consumes.\n"
-	" -w, --warning=RANGE\n"
-	"    Warning range for a queue's incompatible consumers (default: 0)\n"
-	" -c, --critical=RANGE\n"
-	"    Critical range for a queue's incompatible consumers (default: none)\n"
-	" -W, --compatible-warning=RANGE\n"
-	"    Warning range for a queue's compatible consumers (default: none)\n"
-	" -C, --compatible-critical=RANGE\n"
-	"    Critical range for a queue's compatible consumers (default: 1:)\n"
-	" --backlog-warning=RANGE\n"
-	"    Warning range for a queue's waiting messages (default: none)\n"
-	" --backlog-critical=RANGE\n"
-	"    Critical range for a queue's waiting messages (default: none)\n" TIMING_HELP;
+    "Options:\n" BROKER_HELP POLICY_HELP " -Q, --queue=QUEUE[,QUEUE...]\n"
+    "    Queues to judge (repeatable). Default: every queue an answering worker consumes.\n"
+    " -w, --warning=RANGE\n"
+    "    Warning range for a queue's incompatible consumers (default: 0)\n"
+    " -c, --critical=RANGE\n"
+    "    Critical range for a queue's incompatible consumers (default: none)\n"
+    " -W, --compatible-warning=RANGE\n"
+    "    Warning range for a queue's compatible consumers (default: none)\n"
+    " -C, --compatible-critical=RANGE\n"
+    "    Critical range for a queue's compatible consumers (default: 1:)\n"
+    " --backlog-warning=RANGE\n"
+    "    Warning range for a queue's waiting messages (default: none)\n"
+    " --backlog-critical=RANGE\n"
+    "    Critical range for a queue's waiting messages (default: none)\n" TIMING_HELP;
 
 const char *options_usage(enum plugin_kind kind)
 {

@@ -7,10 +7,10 @@
 #include "strbuf.h"
 
 struct perfdata {
-	const char *label;              /* any text; quoted and cleaned as needed */
+	const char *label; /* any text; quoted and cleaned as needed */
 	double value;
-	const char *uom;                /* unit of measurement: "", "s", "%", "B", "c", ... */
-	const struct thresholds *thr;   /* warn and crit fields, or NULL */
+	const char *uom;              /* unit of measurement: "", "s", "%", "B", "c", ... */
+	const struct thresholds *thr; /* warn and crit fields, or NULL */
 	int has_min, has_max;
 	double min, max;
 };

@@ -25,7 +25,7 @@ int probe_start(struct probe *p, const struct options *o, const char *service, s
 	p->hard = deadline_in(o->timeout);
 	limit.at = p->hard.at - cleanup_reserve(o->timeout);
 	snprintf(backstop, sizeof(backstop), "%s %s - plugin timed out after %g s\n", service,
-		 state_name(o->timeout_state), o->timeout);
+	         state_name(o->timeout_state), o->timeout);
 	cancel_arm_backstop(o->timeout + 0.5, backstop, (int)o->timeout_state);
 	if ((cancel_fd = cancel_install(err)) < 0)
 		return -1;

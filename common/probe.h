@@ -8,10 +8,10 @@
 #include "options.h"
 
 struct probe {
-	struct broker broker;   /* still open after probe_start, for further reads (backlog) */
-	struct fleet fleet;     /* every worker that answered */
-	struct deadline hard;   /* -t from the start of the plugin */
-	double started;         /* monotonic start time */
+	struct broker broker; /* still open after probe_start, for further reads (backlog) */
+	struct fleet fleet;   /* every worker that answered */
+	struct deadline hard; /* -t from the start of the plugin */
+	double started;       /* monotonic start time */
 };
 
 /* Sets up signals and the time limits, connects and collects the fleet. On failure err says why;

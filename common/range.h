@@ -9,12 +9,12 @@
 /* [@]start:end. A value outside start..end (endpoints included) alerts; with '@', a value inside does.
  * "10" is 0:10, "10:" is 10:infinity, "~:10" is -infinity:10, ":10" is 0:10. */
 struct range {
-	double start;     /* lower endpoint, unless start_inf */
-	double end;       /* upper endpoint, unless end_inf */
-	int start_inf;    /* '~': no lower bound */
-	int end_inf;      /* empty end: no upper bound */
-	int inside;       /* '@': alert inside the range instead of outside */
-	char text[64];    /* the range as the user wrote it, for perfdata */
+	double start;  /* lower endpoint, unless start_inf */
+	double end;    /* upper endpoint, unless end_inf */
+	int start_inf; /* '~': no lower bound */
+	int end_inf;   /* empty end: no upper bound */
+	int inside;    /* '@': alert inside the range instead of outside */
+	char text[64]; /* the range as the user wrote it, for perfdata */
 };
 
 /* Parses a range; on error fills err with ERROR_USAGE and says why. */

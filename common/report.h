@@ -11,7 +11,7 @@
 #define REPORT_MAX_NAMED 5 /* workers or queues named in a summary before "and N more" */
 
 struct report {
-	const char *service;   /* "CELERY WORKERS", "CELERY QUEUES" */
+	const char *service; /* "CELERY WORKERS", "CELERY QUEUES" */
 	enum state state;
 	struct strbuf summary; /* one line; outside text goes in through strbuf_put_clean */
 	struct strbuf perf;    /* perfdata items */

@@ -12,7 +12,10 @@ struct strbuf {
 	int failed; /* set once an allocation failed; later appends do nothing */
 };
 
-#define STRBUF_INIT {NULL, 0, 0, 0}
+#define STRBUF_INIT                                                                                          \
+	{                                                                                                    \
+		NULL, 0, 0, 0                                                                                \
+	}
 
 void strbuf_append(struct strbuf *sb, const char *s, size_t n);
 void strbuf_puts(struct strbuf *sb, const char *s);

@@ -17,10 +17,10 @@ int worker_name_parse(const char *node, struct worker_name *out, struct error *e
 void worker_name_free(struct worker_name *wn);
 
 enum verdict {
-	VERDICT_COMPATIBLE,   /* runs the expected version */
-	VERDICT_MISMATCH,     /* tagged with another version */
-	VERDICT_UNTAGGED,     /* no version tag, and untagged workers are not allowed */
-	VERDICT_UNREADABLE,   /* answered in a format we cannot read: identity unknown */
+	VERDICT_COMPATIBLE, /* runs the expected version */
+	VERDICT_MISMATCH,   /* tagged with another version */
+	VERDICT_UNTAGGED,   /* no version tag, and untagged workers are not allowed */
+	VERDICT_UNREADABLE, /* answered in a format we cannot read: identity unknown */
 };
 
 struct version_policy {

@@ -47,7 +47,8 @@ static void describe_incompatible(struct strbuf *sb, const struct worker *w)
 	}
 }
 
-static void write_summary(const struct options *o, const struct fleet *f, const struct tally *t, struct strbuf *sb)
+static void write_summary(const struct options *o, const struct fleet *f, const struct tally *t,
+                          struct strbuf *sb)
 {
 	long long named = 0;
 
@@ -76,8 +77,8 @@ static void write_summary(const struct options *o, const struct fleet *f, const 
 	if (named > REPORT_MAX_NAMED)
 		strbuf_printf(sb, " and %lld more", named - REPORT_MAX_NAMED);
 	if (t->unresponsive > 0)
-		strbuf_printf(sb, "; %lld unresponsive (received the broadcast, no answer within %g s)", t->unresponsive,
-			      o->inspect_timeout);
+		strbuf_printf(sb, "; %lld unresponsive (received the broadcast, no answer within %g s)",
+		              t->unresponsive, o->inspect_timeout);
 }
 
 static void write_details(const struct options *o, const struct fleet *f, struct strbuf *sb)
@@ -95,7 +96,8 @@ static void write_details(const struct options *o, const struct fleet *f, struct
 			} else {
 				strbuf_puts(sb, "untagged");
 			}
-			strbuf_printf(sb, ", %s", verdict_is_compatible(w->verdict) ? "compatible" : "incompatible");
+			strbuf_printf(sb, ", %s",
+			              verdict_is_compatible(w->verdict) ? "compatible" : "incompatible");
 		}
 		if (w->queues_known) {
 			strbuf_puts(sb, "; queues: ");
@@ -115,9 +117,10 @@ static void write_details(const struct options *o, const struct fleet *f, struct
 		strbuf_putc(sb, '\n');
 	}
 	strbuf_printf(sb, "broadcast reached %lld workers, %lld answered in %.3f s", f->stats.received,
-		      f->stats.answered, f->stats.elapsed);
+	              f->stats.answered, f->stats.elapsed);
 	if (f->stats.ignored > 0 || f->duplicates > 0)
-		strbuf_printf(sb, "; %lld messages ignored, %lld duplicate replies", f->stats.ignored, f->duplicates);
+		strbuf_printf(sb, "; %lld messages ignored, %lld duplicate replies", f->stats.ignored,
+		              f->duplicates);
 	strbuf_putc(sb, '\n');
 	for (size_t i = 0; i < f->nnotes; i++)
 		strbuf_printf(sb, "%s\n", f->notes[i]);
@@ -138,7 +141,8 @@ static json_object *string_array(char *const *items, size_t n)
 }
 
 /* The reference document's shape: workers by node name with queues, version and compatible. */
-static void write_json(const struct options *o, const struct fleet *f, const struct tally *t, json_object *doc)
+static void write_json(const struct options *o, const struct fleet *f, const struct tally *t,
+                       json_object *doc)
 {
 	json_object *workers = json_object_new_object(), *counts = json_object_new_object();
 	long long unreadable = 0;
@@ -154,11 +158,12 @@ static void write_json(const struct options *o, const struct fleet *f, const str
 		jw = json_object_new_object();
 		json_object_object_add(jw, "queues", string_array(w->queues, w->nqueues));
 		json_object_object_add(jw, "version",
-				       w->name.version ? json_object_new_string(w->name.version) : NULL);
-		json_object_object_add(jw, "compatible", json_object_new_boolean(verdict_is_compatible(w->verdict)));
+		                       w->name.version ? json_object_new_string(w->name.version) : NULL);
+		json_object_object_add(jw, "compatible",
+		                       json_object_new_boolean(verdict_is_compatible(w->verdict)));
 		json_object_object_add(jw, "verdict", json_object_new_string(verdict_name(w->verdict)));
-		json_object_object_add(jw, "counted",
-				       json_object_new_boolean(worker_consumes_any(w, o->queues, o->nqueues)));
+		json_object_object_add(
+		    jw, "counted", json_object_new_boolean(worker_consumes_any(w, o->queues, o->nqueues)));
 		if (w->problem != NULL)
 			json_object_object_add(jw, "problem", json_object_new_string(w->problem));
 		json_object_object_add(workers, w->node, jw);
@@ -176,27 +181,29 @@ static void write_json(const struct options *o, const struct fleet *f, const str
 		json_object_object_add(doc, "queues", string_array(o->queues, o->nqueues));
 }
 
-static int judge(const struct options *o, struct probe *p, struct report *r, json_object *doc, struct error *err)
+static int judge(const struct options *o, struct probe *p, struct report *r, json_object *doc,
+                 struct error *err)
 {
 	const struct fleet *f = &p->fleet;
 	struct tally t;
 	const struct perfdata items[] = {
-		{"workers", 0, "", NULL, 1, 0, 0, 0},
-		{"compatible", 0, "", &o->compatible, 1, 0, 0, 0},
-		{"incompatible", 0, "", &o->incompatible, 1, 0, 0, 0},
-		{"untagged", 0, "", NULL, 1, 0, 0, 0},
-		{"unresponsive", 0, "", NULL, 1, 0, 0, 0},
+	    {"workers", 0, "", NULL, 1, 0, 0, 0},
+	    {"compatible", 0, "", &o->compatible, 1, 0, 0, 0},
+	    {"incompatible", 0, "", &o->incompatible, 1, 0, 0, 0},
+	    {"untagged", 0, "", NULL, 1, 0, 0, 0},
+	    {"unresponsive", 0, "", NULL, 1, 0, 0, 0},
 	};
 	(void)err;
 
 	tally_workers(o, f, &t);
 	r->state = state_worst(thresholds_state(&o->incompatible, (double)t.incompatible),
-			       thresholds_state(&o->compatible, (double)t.compatible));
+	                       thresholds_state(&o->compatible, (double)t.compatible));
 	if (t.unresponsive > 0)
 		r->state = state_worst(r->state, STATE_WARNING);
 	write_summary(o, f, &t, &r->summary);
 	{
-		const long long values[] = {t.workers, t.compatible, t.incompatible, t.untagged, t.unresponsive};
+		const long long values[] = {t.workers, t.compatible, t.incompatible, t.untagged,
+		                            t.unresponsive};
 		for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
 			struct perfdata pd = items[i];
 			pd.value = (double)values[i];
@@ -211,18 +218,18 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 }
 
 static const struct plugin check = {
-	"check_celery_worker_versions",
-	"CELERY WORKERS",
-	PLUGIN_WORKER_VERSIONS,
-	"Asks every Celery worker on a Redis broker which queues it consumes, reads its version from its\n"
-	"node name (NAME-vVERSION@HOST) and checks it against the expected version. Workers without a version\n"
-	"tag are incompatible unless --allow-untagged is given. Workers that received the broadcast but did not\n"
-	"answer are counted unresponsive and raise at least a WARNING.",
-	" check_celery_worker_versions -H 127.0.0.1 -e 0.12.0\n"
-	"   OK while every worker runs 0.12.0 and at least one does.\n"
-	" check_celery_worker_versions -u redis://broker:6379/0 -e 0.12.0 -Q gpu -c 0 -v\n"
-	"   Only workers consuming gpu count; CRITICAL if any of them is incompatible.\n",
-	judge,
+    "check_celery_worker_versions",
+    "CELERY WORKERS",
+    PLUGIN_WORKER_VERSIONS,
+    "Asks every Celery worker on a Redis broker which queues it consumes, reads its version from its\n"
+    "node name (NAME-vVERSION@HOST) and checks it against the expected version. Workers without a version\n"
+    "tag are incompatible unless --allow-untagged is given. Workers that received the broadcast but did not\n"
+    "answer are counted unresponsive and raise at least a WARNING.",
+    " check_celery_worker_versions -H 127.0.0.1 -e 0.12.0\n"
+    "   OK while every worker runs 0.12.0 and at least one does.\n"
+    " check_celery_worker_versions -u redis://broker:6379/0 -e 0.12.0 -Q gpu -c 0 -v\n"
+    "   Only workers consuming gpu count; CRITICAL if any of them is incompatible.\n",
+    judge,
 };
 
 int main(int argc, char **argv)

@@ -17,7 +17,8 @@ static void print_help(const struct plugin *pl)
 	printf("%s\n", options_help(pl->kind));
 	printf("RANGE is a threshold range as the Monitoring Plugins Development Guidelines define it:\n"
 	       "  https://www.monitoring-plugins.org/doc/guidelines.html#THRESHOLDFORMAT\n"
-	       "  10 alerts outside 0..10, 10: below 10, ~:10 above 10, 10:20 outside 10..20, @10:20 inside.\n\n");
+	       "  10 alerts outside 0..10, 10: below 10, ~:10 above 10, 10:20 outside 10..20, @10:20 "
+	       "inside.\n\n");
 	printf("Examples:\n%s\n", pl->examples);
 }
 
@@ -27,7 +28,8 @@ static int emit(const struct options *o, const struct report *r, json_object *do
 	if (o->json) {
 		const char *text = report_json(r, doc);
 		if (text == NULL) {
-			printf("{\"state\": \"UNKNOWN\", \"exit_code\": 3, \"summary\": \"out of memory\"}\n");
+			printf(
+			    "{\"state\": \"UNKNOWN\", \"exit_code\": 3, \"summary\": \"out of memory\"}\n");
 			return STATE_UNKNOWN;
 		}
 		printf("%s\n", text);

@@ -17,7 +17,8 @@ struct plugin {
 	const char *examples;    /* last paragraph of -h */
 	/* Judges what the probe found: sets r->state, the summary, perfdata (but `time`, added after) and
 	 * details, and adds its fields to doc. Returns -1 with err filled when it cannot. */
-	int (*judge)(const struct options *o, struct probe *p, struct report *r, json_object *doc, struct error *err);
+	int (*judge)(const struct options *o, struct probe *p, struct report *r, json_object *doc,
+	             struct error *err);
 };
 
 /* Runs the plugin and returns its exit code. */

@@ -59,12 +59,13 @@ END_TEST
 
 START_TEST(malformed)
 {
-	static const char *const bad[] = {"Z", "Zg=", "Zg===", "=Zg=", "Zm9v\n", "Zm 9v", "Zm9v!", "Zm9-",
-					  "Zm9_", "Zg==Zg==", "Z===", "Zm9vY", "====", "Zm=v"};
+	static const char *const bad[] = {"Z",    "Zg=",  "Zg===",    "=Zg=", "Zm9v\n", "Zm 9v", "Zm9v!",
+	                                  "Zm9-", "Zm9_", "Zg==Zg==", "Z===", "Zm9vY",  "====",  "Zm=v"};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		size_t n = 99;
-		ck_assert_msg(base64_decode(bad[i], strlen(bad[i]), &n) == NULL, "'%s' must be rejected", bad[i]);
+		ck_assert_msg(base64_decode(bad[i], strlen(bad[i]), &n) == NULL, "'%s' must be rejected",
+		              bad[i]);
 	}
 }
 END_TEST

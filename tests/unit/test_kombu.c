@@ -75,7 +75,8 @@ START_TEST(broadcasts_encode_byte_for_byte)
 		rq.ticket = member(v, "decoded_body.ticket");
 		rq.reply_key = member(v, "decoded_body.reply_to.routing_key");
 		rq.delivery_tag = member(payload, "properties.delivery_tag");
-		rq.expires = json_object_get_double(json_object_object_get(json_object_object_get(payload, "headers"), "expires"));
+		rq.expires = json_object_get_double(
+		    json_object_object_get(json_object_object_get(payload, "headers"), "expires"));
 		out = kombu_encode_control(&rq, &err);
 		ck_assert_ptr_nonnull(out);
 		ck_assert_msg(strcmp(out, wire) == 0, "%s:\n ours %s\n real %s", names[i], out, wire);
@@ -96,17 +97,20 @@ START_TEST(replies_decode_to_the_captured_body)
 
 	ck_assert_uint_ge(n, 8);
 	for (size_t i = 0; i < n; i++) {
-		json_object *v = load_vector(names[i]), *payload, *expected = json_object_object_get(v, "decoded_body");
+		json_object *v = load_vector(names[i]), *payload,
+		            *expected = json_object_object_get(v, "decoded_body");
 		const char *wire = member(v, "payload");
 		struct json_object_iterator it = json_object_iter_begin(expected);
 		struct control_reply r;
 		struct error err;
 
 		payload = json_tokener_parse(wire);
-		ck_assert_int_eq(kombu_decode_reply(wire, strlen(wire), member(payload, "headers.ticket"), &r, &err), 0);
+		ck_assert_int_eq(
+		    kombu_decode_reply(wire, strlen(wire), member(payload, "headers.ticket"), &r, &err), 0);
 		ck_assert_int_eq(r.kind, REPLY_VALID);
 		ck_assert_str_eq(r.node, json_object_iter_peek_name(&it));
-		ck_assert_msg(json_object_equal(r.result, json_object_iter_peek_value(&it)), "%s: result", names[i]);
+		ck_assert_msg(json_object_equal(r.result, json_object_iter_peek_value(&it)), "%s: result",
+		              names[i]);
 		kombu_control_reply_free(&r);
 		/* the same reply for another check is foreign */
 		ck_assert_int_eq(kombu_decode_reply(wire, strlen(wire), "another-ticket", &r, &err), 0);
@@ -181,10 +185,12 @@ START_TEST(names_match_the_captures)
 	ck_assert_str_eq(s, "pfx:gpu");
 	free(s);
 	s = kombu_queue_key(&n, "gpu", 1);
-	ck_assert_str_eq(s, "gpu\x06\x16" "3");
+	ck_assert_str_eq(s, "gpu\x06\x16"
+	                    "3");
 	free(s);
 	s = kombu_queue_key(&n, "gpu", 3);
-	ck_assert_str_eq(s, "gpu\x06\x16" "9");
+	ck_assert_str_eq(s, "gpu\x06\x16"
+	                    "9");
 	free(s);
 	ck_assert_ptr_null(kombu_queue_key(&n, "gpu", 4));
 	json_object_put(sadd);
@@ -196,7 +202,8 @@ END_TEST
 static char *envelope_with(const char *body_b64, const char *extra)
 {
 	char *s = NULL;
-	ck_assert(asprintf(&s, "{\"body\": \"%s\", \"content-type\": \"application/json\"%s}", body_b64, extra) > 0);
+	ck_assert(asprintf(&s, "{\"body\": \"%s\", \"content-type\": \"application/json\"%s}", body_b64,
+	                   extra) > 0);
 	return s;
 }
 
@@ -214,34 +221,40 @@ START_TEST(malformed_replies_are_rejected)
 	char *empty_node = b64("{\"\": 1}");
 	char *notjson = b64("{\"w@h\": ");
 	char *trailing = b64("{\"w@h\": 1} x");
-	const char *ticket = ", \"headers\": {\"ticket\": \"T\"}, \"properties\": {\"body_encoding\": \"base64\"}";
+	const char *ticket =
+	    ", \"headers\": {\"ticket\": \"T\"}, \"properties\": {\"body_encoding\": \"base64\"}";
 	char *cases[] = {
-		strdup(""),
-		strdup("not json"),
-		strdup("[]"),
-		strdup("{}"),
-		strdup("\"string\""),
-		strdup("{\"body\": 5, \"headers\": {\"ticket\": \"T\"}}"),
-		strdup("{\"body\": \"x\"} trailing"),
-		envelope_with("!!!not-base64!!!", ticket),
-		envelope_with(ok_body, ", \"headers\": {\"ticket\": \"T\"}, \"properties\": {\"body_encoding\": 7}"),
-		envelope_with(ok_body, ", \"headers\": {\"ticket\": \"T\"}, \"properties\": {\"body_encoding\": \"gzip\"}"),
-		envelope_with(ok_body, ", \"properties\": {\"body_encoding\": \"base64\"}"),
-		envelope_with(ok_body, ", \"headers\": {\"ticket\": 5}, \"properties\": {\"body_encoding\": \"base64\"}"),
-		envelope_with(ok_body, ", \"headers\": \"T\", \"properties\": {\"body_encoding\": \"base64\"}"),
-		envelope_with(two, ticket),
-		envelope_with(none, ticket),
-		envelope_with(list, ticket),
-		envelope_with(empty_node, ticket),
-		envelope_with(notjson, ticket),
-		envelope_with(trailing, ticket),
-		strdup("{\"body\": \"x\", \"headers\": {\"ticket\": \"T\"}, \"content-type\": \"application/json\"}"),
+	    strdup(""),
+	    strdup("not json"),
+	    strdup("[]"),
+	    strdup("{}"),
+	    strdup("\"string\""),
+	    strdup("{\"body\": 5, \"headers\": {\"ticket\": \"T\"}}"),
+	    strdup("{\"body\": \"x\"} trailing"),
+	    envelope_with("!!!not-base64!!!", ticket),
+	    envelope_with(ok_body,
+	                  ", \"headers\": {\"ticket\": \"T\"}, \"properties\": {\"body_encoding\": 7}"),
+	    envelope_with(
+	        ok_body, ", \"headers\": {\"ticket\": \"T\"}, \"properties\": {\"body_encoding\": \"gzip\"}"),
+	    envelope_with(ok_body, ", \"properties\": {\"body_encoding\": \"base64\"}"),
+	    envelope_with(ok_body,
+	                  ", \"headers\": {\"ticket\": 5}, \"properties\": {\"body_encoding\": \"base64\"}"),
+	    envelope_with(ok_body, ", \"headers\": \"T\", \"properties\": {\"body_encoding\": \"base64\"}"),
+	    envelope_with(two, ticket),
+	    envelope_with(none, ticket),
+	    envelope_with(list, ticket),
+	    envelope_with(empty_node, ticket),
+	    envelope_with(notjson, ticket),
+	    envelope_with(trailing, ticket),
+	    strdup("{\"body\": \"x\", \"headers\": {\"ticket\": \"T\"}, \"content-type\": "
+	           "\"application/json\"}"),
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct control_reply r;
 		struct error err = {ERROR_NONE, ""};
-		ck_assert_msg(kombu_decode_reply(cases[i], strlen(cases[i]), "T", &r, &err) == -1, "case %zu accepted", i);
+		ck_assert_msg(kombu_decode_reply(cases[i], strlen(cases[i]), "T", &r, &err) == -1,
+		              "case %zu accepted", i);
 		ck_assert_int_eq(err.kind, ERROR_PARSE);
 		ck_assert_ptr_null(r.body);
 		free(cases[i]);
@@ -265,24 +278,29 @@ START_TEST(reply_variants)
 
 	/* raw body (kombu 5.4+ utf-8 encoding, or none) */
 	env = strdup("{\"body\": \"{\\\"w@h\\\": 1}\", \"content-type\": \"application/json\", \"headers\": "
-		     "{\"ticket\": \"T\"}, \"properties\": {\"body_encoding\": \"utf-8\"}}");
+	             "{\"ticket\": \"T\"}, \"properties\": {\"body_encoding\": \"utf-8\"}}");
 	ck_assert_int_eq(kombu_decode_reply(env, strlen(env), "T", &r, &err), 0);
 	ck_assert_int_eq(r.kind, REPLY_VALID);
 	ck_assert_str_eq(r.node, "w@h");
 	kombu_control_reply_free(&r);
 	free(env);
 	/* pickle: ours, but unreadable */
-	ck_assert(asprintf(&env, "{\"body\": \"%s\", \"content-type\": \"application/x-python-serialize\", "
-				 "\"headers\": {\"ticket\": \"T\"}, \"properties\": {}}", body) > 0);
+	ck_assert(asprintf(&env,
+	                   "{\"body\": \"%s\", \"content-type\": \"application/x-python-serialize\", "
+	                   "\"headers\": {\"ticket\": \"T\"}, \"properties\": {}}",
+	                   body) > 0);
 	ck_assert_int_eq(kombu_decode_reply(env, strlen(env), "T", &r, &err), 0);
 	ck_assert_int_eq(r.kind, REPLY_UNREADABLE);
 	ck_assert_str_eq(r.content_type, "application/x-python-serialize");
 	kombu_control_reply_free(&r);
 	free(env);
 	/* unknown keys and kombu 5.3 type wrappers are tolerated */
-	ck_assert(asprintf(&env, "{\"body\": \"%s\", \"content-type\": \"application/json\", \"x\": "
-				 "{\"__type__\": \"t\", \"__value__\": 1}, \"headers\": {\"ticket\": \"T\", \"y\": [1]}, "
-				 "\"properties\": {\"body_encoding\": \"base64\", \"z\": null}}", body) > 0);
+	ck_assert(
+	    asprintf(&env,
+	             "{\"body\": \"%s\", \"content-type\": \"application/json\", \"x\": "
+	             "{\"__type__\": \"t\", \"__value__\": 1}, \"headers\": {\"ticket\": \"T\", \"y\": [1]}, "
+	             "\"properties\": {\"body_encoding\": \"base64\", \"z\": null}}",
+	             body) > 0);
 	ck_assert_int_eq(kombu_decode_reply(env, strlen(env), "T", &r, &err), 0);
 	ck_assert_int_eq(r.kind, REPLY_VALID);
 	kombu_control_reply_free(&r);

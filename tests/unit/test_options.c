@@ -58,9 +58,38 @@ START_TEST(everything_given)
 {
 	struct options o;
 	struct error err;
-	const char *args[] = {"-H", "broker", "-p", "6380", "-n", "4", "--prefix", "pfx:", "--namespace", "ctl",
-			      "-T", "0.25", "-t", "5:critical", "-e", "1.0", "-Q", "gpu,celery", "-Q", "celery,io",
-			      "-w", "1", "-c", "2", "-W", "3:", "-C", "@0", "-v", "--json", "--allow-untagged", NULL};
+	const char *args[] = {"-H",
+	                      "broker",
+	                      "-p",
+	                      "6380",
+	                      "-n",
+	                      "4",
+	                      "--prefix",
+	                      "pfx:",
+	                      "--namespace",
+	                      "ctl",
+	                      "-T",
+	                      "0.25",
+	                      "-t",
+	                      "5:critical",
+	                      "-e",
+	                      "1.0",
+	                      "-Q",
+	                      "gpu,celery",
+	                      "-Q",
+	                      "celery,io",
+	                      "-w",
+	                      "1",
+	                      "-c",
+	                      "2",
+	                      "-W",
+	                      "3:",
+	                      "-C",
+	                      "@0",
+	                      "-v",
+	                      "--json",
+	                      "--allow-untagged",
+	                      NULL};
 
 	clear_env();
 	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, args), OPTIONS_RUN);
@@ -171,44 +200,44 @@ END_TEST
 
 /* Each line: the arguments (tab-separated) of a command line that must be refused. */
 static const char *const bad_lines[] = {
-	"",
-	"-e\t",
-	"-e\tbad\x01version",
-	"-e\t1\t-u\tredis://h\t-H\th",
-	"-e\t1\t-u\tredis://h\t-p\t1",
-	"-e\t1\t-s\t/s\t-H\th",
-	"-e\t1\t-p\t0",
-	"-e\t1\t-p\t65536",
-	"-e\t1\t-p\t12ab",
-	"-e\t1\t-p\t",
-	"-e\t1\t-n\t-1",
-	"-e\t1\t-n\tx",
-	"-e\t1\t-T\t0",
-	"-e\t1\t-T\t-1",
-	"-e\t1\t-T\tabc",
-	"-e\t1\t-T\t1e3",
-	"-e\t1\t-t\t0",
-	"-e\t1\t-t\t5:bogus",
-	"-e\t1\t-t\t5:",
-	"-e\t1\t-t\t:critical",
-	"-e\t1\t-t\t100000",
-	"-e\t1\t-w\t20:10",
-	"-e\t1\t-c\t10abc",
-	"-e\t1\t-W\t1:12%",
-	"-e\t1\t-C\t~",
-	"-e\t1\t-Q\t",
-	"-e\t1\t-Q\ta,,b",
-	"-e\t1\t-Q\ta,",
-	"-e\t1\t--namespace\t",
-	"-e\t1\t--bogus",
-	"-e\t1\t-x",
-	"-e\t1\textra",
-	"-e\t1\t-u\tftp://h",
-	"-e\t1\t-H\t",
-	"-e\t1\t--username",
-	"-e\t1\t--password-file\t/nonexistent/file",
-	"-e\t1\t--backlog-warning\t5",
-	"-H\th",
+    "",
+    "-e\t",
+    "-e\tbad\x01version",
+    "-e\t1\t-u\tredis://h\t-H\th",
+    "-e\t1\t-u\tredis://h\t-p\t1",
+    "-e\t1\t-s\t/s\t-H\th",
+    "-e\t1\t-p\t0",
+    "-e\t1\t-p\t65536",
+    "-e\t1\t-p\t12ab",
+    "-e\t1\t-p\t",
+    "-e\t1\t-n\t-1",
+    "-e\t1\t-n\tx",
+    "-e\t1\t-T\t0",
+    "-e\t1\t-T\t-1",
+    "-e\t1\t-T\tabc",
+    "-e\t1\t-T\t1e3",
+    "-e\t1\t-t\t0",
+    "-e\t1\t-t\t5:bogus",
+    "-e\t1\t-t\t5:",
+    "-e\t1\t-t\t:critical",
+    "-e\t1\t-t\t100000",
+    "-e\t1\t-w\t20:10",
+    "-e\t1\t-c\t10abc",
+    "-e\t1\t-W\t1:12%",
+    "-e\t1\t-C\t~",
+    "-e\t1\t-Q\t",
+    "-e\t1\t-Q\ta,,b",
+    "-e\t1\t-Q\ta,",
+    "-e\t1\t--namespace\t",
+    "-e\t1\t--bogus",
+    "-e\t1\t-x",
+    "-e\t1\textra",
+    "-e\t1\t-u\tftp://h",
+    "-e\t1\t-H\t",
+    "-e\t1\t--username",
+    "-e\t1\t--password-file\t/nonexistent/file",
+    "-e\t1\t--backlog-warning\t5",
+    "-H\th",
 };
 
 START_TEST(bad_command_lines)
@@ -220,16 +249,19 @@ START_TEST(bad_command_lines)
 		struct options o;
 		struct error err = {ERROR_NONE, ""};
 
-		for (char *tok = strtok_r(copy, "\t", &save); tok != NULL && n < 31; tok = strtok_r(NULL, "\t", &save))
+		for (char *tok = strtok_r(copy, "\t", &save); tok != NULL && n < 31;
+		     tok = strtok_r(NULL, "\t", &save))
 			args[n++] = tok;
 		/* a trailing tab stands for an empty last argument */
 		if (bad_lines[i][0] != '\0' && bad_lines[i][strlen(bad_lines[i]) - 1] == '\t')
 			args[n++] = "";
 		args[n] = NULL;
 		clear_env();
-		ck_assert_msg(parse(&o, PLUGIN_WORKER_VERSIONS, &err, args) == -1, "line %zu must be refused", i);
+		ck_assert_msg(parse(&o, PLUGIN_WORKER_VERSIONS, &err, args) == -1, "line %zu must be refused",
+		              i);
 		ck_assert_int_eq(err.kind, ERROR_USAGE);
-		ck_assert_msg(strlen(err.msg) > 5 && strchr(err.msg, '\n') == NULL, "line %zu: one-line reason", i);
+		ck_assert_msg(strlen(err.msg) > 5 && strchr(err.msg, '\n') == NULL,
+		              "line %zu: one-line reason", i);
 		options_free(&o);
 		free(copy);
 	}

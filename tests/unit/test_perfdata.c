@@ -87,7 +87,8 @@ START_TEST(clean_text_escapes_what_breaks_output)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	strbuf_put_clean(&sb, "a|b\nc\\d\x7f" "e");
+	strbuf_put_clean(&sb, "a|b\nc\\d\x7f"
+	                      "e");
 	ck_assert_str_eq(strbuf_str(&sb), "a\\x7cb\\x0ac\\x5cd\\x7fe");
 	strbuf_free(&sb);
 }

@@ -16,7 +16,7 @@ static void expect(const char *s, const double *values, const int *alerts, size_
 	ck_assert_str_eq(r.text, s);
 	for (size_t i = 0; i < n; i++)
 		ck_assert_msg(range_alerts(&r, values[i]) == alerts[i], "range '%s' value %g: expected %s", s,
-			      values[i], alerts[i] ? "alert" : "no alert");
+		              values[i], alerts[i] ? "alert" : "no alert");
 }
 
 START_TEST(plain_number_means_zero_to_n)
@@ -90,10 +90,38 @@ END_TEST
 
 START_TEST(malformed_ranges_are_errors)
 {
-	static const char *const bad[] = {"", "@", "~", ":", "@:", "20:10", "10abc", "1:12%", "abc", "1e3", "inf",
-					  "nan", "0x10", " 10", "10 ", "~10", "@@1", "--1", "1:2:3", "~:~",
-					  "1..2", ".", "-", "+", "1:-", "~:1:", "10%", "10s", "@~", "1,5",
-					  "123456789012345678901234567890123456789012345678901234567890123456789"};
+	static const char *const bad[] = {
+	    "",
+	    "@",
+	    "~",
+	    ":",
+	    "@:",
+	    "20:10",
+	    "10abc",
+	    "1:12%",
+	    "abc",
+	    "1e3",
+	    "inf",
+	    "nan",
+	    "0x10",
+	    " 10",
+	    "10 ",
+	    "~10",
+	    "@@1",
+	    "--1",
+	    "1:2:3",
+	    "~:~",
+	    "1..2",
+	    ".",
+	    "-",
+	    "+",
+	    "1:-",
+	    "~:1:",
+	    "10%",
+	    "10s",
+	    "@~",
+	    "1,5",
+	    "123456789012345678901234567890123456789012345678901234567890123456789"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct range r;
 		struct error err = {ERROR_NONE, ""};

@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# cluster.sh: starts and stops a private redis-server and real Celery workers (Debian's python3-celery)
+# on free loopback ports, for the integration tests, the demo and the benchmark. Source it; call
+# cluster_init first and cluster_stop (or let its EXIT trap do it) last.
+
+CLUSTER_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+CLUSTER_PYTHON=/usr/bin/python3 # Debian's, which has celery; not a pyenv or venv python
+
+# A TCP port on 127.0.0.1 that nothing listens on right now.
+cluster_free_port() {
+	"$CLUSTER_PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+cluster_init() {
+	CLUSTER_DIR=$(mktemp -d /tmp/celery-cluster.XXXXXX)
+	CLUSTER_WORKERS=()
+	trap cluster_stop EXIT
+}
+
+# cluster_start_redis [NAME [redis-server options...]]: starts a redis-server, sets REDIS_PORT (and
+# REDIS_SOCKET) for the first one, and <NAME>_PORT for any.
+cluster_start_redis() {
+	local name=${1:-REDIS} port dir
+	shift || true
+	port=$(cluster_free_port)
+	dir="$CLUSTER_DIR/$name"
+	mkdir -p "$dir"
+	redis-server --port "$port" --bind 127.0.0.1 --unixsocket "$dir/redis.sock" --unixsocketperm 700 \
+		--save "" --appendonly no --dir "$dir" --daemonize no --logfile "$dir/redis.log" "$@" >/dev/null &
+	echo $! >"$dir/redis.pid"
+	for _ in $(seq 100); do
+		redis-cli -p "$port" ping >/dev/null 2>&1 && break
+		sleep 0.05
+	done
+	redis-cli -p "$port" ping >/dev/null || { echo "redis-server did not start" >&2; return 1; }
+	printf -v "${name}_PORT" '%s' "$port"
+	if [ "$name" = REDIS ]; then
+		REDIS_SOCKET="$dir/redis.sock"
+	fi
+}
+
+# cluster_redis ARGS...: redis-cli against the main redis-server.
+cluster_redis() {
+	redis-cli -p "$REDIS_PORT" "$@"
+}
+
+# cluster_start_worker NODENAME QUEUES [ENV=VALUE...]: starts one solo-pool Celery worker.
+cluster_start_worker() {
+	local node=$1 queues=$2
+	shift 2
+	env BROKER_URL="redis://127.0.0.1:$REDIS_PORT/0" PYTHONPATH="$CLUSTER_SRC/tests/celery_app" "$@" \
+		"$CLUSTER_PYTHON" -W ignore -m celery -A celery_test_app worker -n "$node" -Q "$queues" -P solo \
+		--without-gossip --without-mingle -l warning --logfile "$CLUSTER_DIR/$node.log" \
+		>>"$CLUSTER_DIR/workers.out" 2>&1 &
+	echo $! >"$CLUSTER_DIR/$node.pid"
+	CLUSTER_WORKERS+=("$node")
+}
+
+cluster_worker_pid() {
+	cat "$CLUSTER_DIR/$1.pid"
+}
+
+# cluster_wait_subscribed N: waits (up to 30 s) until N clients hold a pattern subscription: each
+# worker holds one on its control channel once it can answer broadcasts.
+cluster_wait_subscribed() {
+	local want=$1 have=0
+	for _ in $(seq 300); do
+		have=$(cluster_redis client list | grep -c ' psub=1 ' || true)
+		[ "$have" -ge "$want" ] && return 0
+		sleep 0.1
+	done
+	echo "only $have of $want workers subscribed; worker output:" >&2
+	tail -n 20 "$CLUSTER_DIR/workers.out" >&2
+	return 1
+}
+
+# cluster_stop_worker NODENAME: stops a worker (resuming it first if it was stopped).
+cluster_stop_worker() {
+	local pid
+	pid=$(cluster_worker_pid "$1") || return 0
+	kill -CONT "$pid" 2>/dev/null || true
+	kill -TERM "$pid" 2>/dev/null || true
+	for _ in $(seq 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	rm -f "$CLUSTER_DIR/$1.pid"
+}
+
+cluster_stop() {
+	local node pidfile
+	if [ -z "${CLUSTER_DIR:-}" ] || [ ! -d "$CLUSTER_DIR" ]; then return 0; fi
+	for node in "${CLUSTER_WORKERS[@]}"; do
+		if [ -f "$CLUSTER_DIR/$node.pid" ]; then cluster_stop_worker "$node"; fi
+	done
+	for pidfile in "$CLUSTER_DIR"/*/redis.pid; do
+		if [ -f "$pidfile" ]; then
+			kill -TERM "$(cat "$pidfile")" 2>/dev/null || true
+			wait "$(cat "$pidfile")" 2>/dev/null || true
+		fi
+	done
+	rm -rf "$CLUSTER_DIR"
+	CLUSTER_DIR=
+}
+
+# cluster_start_demo_fleet: the three workers of the reference document's story.
+cluster_start_demo_fleet() {
+	cluster_start_worker celery-v0.12.0@hostA gpu,celery
+	cluster_start_worker celery@46b9a1cf718a gpu
+	cluster_start_worker celery-v0.11.0@hostC celery
+	cluster_wait_subscribed 3
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# install-deps.sh: installs with apt-get the Debian packages that the build, the tests, the demo and the
+# benchmark need; does nothing when they are all there. Keeps Debian from starting a system redis-server:
+# the tests and the demo start their own on free loopback ports.
+set -euo pipefail
+
+PACKAGES=(
+	gcc make autoconf automake pkg-config     # build
+	libhiredis-dev libjson-c-dev check        # libraries and the unit test framework
+	redis-server redis-tools                  # a real broker for the integration tests and the demo
+	python3 python3-celery python3-redis      # real Celery workers, and `celery inspect` for the benchmark
+	clang-format time                         # the format check; GNU time for the benchmark
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=()
+[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+policy=/usr/sbin/policy-rc.d
+created=0
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+	"${sudo[@]}" chmod +x "$policy"
+	created=1
+fi
+echo "Installing: ${missing[*]}"
+"${sudo[@]}" apt-get update -q
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+[ "$created" = 1 ] && "${sudo[@]}" rm -f "$policy"
+exit 0

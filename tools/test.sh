@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# test.sh: installs what is missing, builds plain and with sanitizers, and runs every test: the unit tests
+# in both builds, the integration tests (real redis-server, real Celery workers) with both builds' plugins,
+# the format check and make distcheck. Ends with the line "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+tools/install-deps.sh || exit 1
+tools/build.sh all || exit 1
+
+passed=0
+failed=0
+logs=$(mktemp -d /tmp/celery-tests.XXXXXX)
+
+# count PASSED FAILED: adds a suite's counts to the totals.
+count() {
+	passed=$((passed + $1))
+	failed=$((failed + $2))
+}
+
+# unit DIR: the Check programs of one build; counts every check in every program.
+unit() {
+	local dir=$1 log checks failures errors
+	make -C "$dir" -s -j"$(nproc)" check >"$logs/unit.out" 2>&1
+	for log in "$dir"/tests/unit/test_*.log; do
+		read -r checks failures errors < <(sed -n 's/^[0-9]*%: Checks: \([0-9]*\), Failures: \([0-9]*\), Errors: \([0-9]*\)$/\1 \2 \3/p' "$log")
+		if [ -z "${checks:-}" ]; then
+			echo "FAIL: $log gave no Check summary (crash or sanitizer report):"
+			tail -n 20 "$log"
+			count 0 1
+			continue
+		fi
+		count $((checks - failures - errors)) $((failures + errors))
+		grep -E ':[FE]:' "$log" | sed 's/^/FAIL: /'
+	done
+	echo "unit tests ($dir): done"
+}
+
+# integration NAME SCRIPT PLUGIN_DIR: one integration script; prints its lines, counts its closing line.
+integration() {
+	local out="$logs/$1.out" last p f
+	echo "== $1"
+	bash "$2" "$3" 2>&1 | tee "$out"
+	last=$(tail -n 1 "$out")
+	if [[ "$last" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+		count "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"
+	else
+		echo "FAIL: $1 did not finish"
+		count 0 1
+	fi
+}
+
+# single NAME CMD...: a one-test step.
+single() {
+	local name=$1
+	shift
+	if "$@" >"$logs/single.out" 2>&1; then
+		echo "PASS: $name"
+		count 1 0
+	else
+		echo "FAIL: $name"
+		tail -n 30 "$logs/single.out"
+		count 0 1
+	fi
+}
+
+format_check() {
+	git ls-files '*.c' '*.h' | xargs clang-format --dry-run -Werror
+}
+
+unit build
+unit build-asan
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+for script in tests/integration/test_*.sh; do
+	name=$(basename "$script" .sh)
+	integration "$name (plain)" "$script" "$root/build/plugins"
+	integration "$name (ASan+UBSan)" "$script" "$root/build-asan/plugins"
+done
+single "clang-format" format_check
+single "make distcheck" make -C build -s distcheck
+
+rm -rf "$logs"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
