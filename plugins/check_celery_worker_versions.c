@@ -2,6 +2,7 @@
 /* check_celery_worker_versions: is every Celery worker on the broker running the expected version? */
 #include "plugin.h"
 
+#include "fleet_format.h"
 #include "perfdata.h"
 
 #include <string.h>
@@ -28,25 +29,6 @@ static void tally_workers(const struct options *o, const struct fleet *f, struct
 	t->unresponsive = fleet_unresponsive(f);
 }
 
-/* "NAME (untagged)", "NAME (version 0.11.0)", "(unreadable reply ...)". */
-static void describe_incompatible(struct strbuf *sb, const struct worker *w)
-{
-	if (w->node == NULL) {
-		strbuf_puts(sb, "a worker (");
-		strbuf_put_clean(sb, w->problem ? w->problem : "unreadable reply");
-		strbuf_putc(sb, ')');
-		return;
-	}
-	strbuf_put_clean(sb, w->node);
-	if (w->name.version == NULL) {
-		strbuf_puts(sb, " (untagged)");
-	} else {
-		strbuf_puts(sb, " (version ");
-		strbuf_put_clean(sb, w->name.version);
-		strbuf_putc(sb, ')');
-	}
-}
-
 static void write_summary(const struct options *o, const struct fleet *f, const struct tally *t,
                           struct strbuf *sb)
 {
@@ -70,7 +52,7 @@ static void write_summary(const struct options *o, const struct fleet *f, const 
 			continue;
 		if (named < REPORT_MAX_NAMED) {
 			strbuf_puts(sb, named ? ", " : "; incompatible: ");
-			describe_incompatible(sb, w);
+			worker_describe_incompatible(sb, w);
 		}
 		named++;
 	}
@@ -131,44 +113,17 @@ static void write_details(const struct options *o, const struct fleet *f, struct
 	}
 }
 
-static json_object *string_array(char *const *items, size_t n)
-{
-	json_object *a = json_object_new_array();
-
-	for (size_t i = 0; i < n; i++)
-		json_object_array_add(a, json_object_new_string(items[i]));
-	return a;
-}
-
 /* The reference document's shape: workers by node name with queues, version and compatible. */
 static void write_json(const struct options *o, const struct fleet *f, const struct tally *t,
                        json_object *doc)
 {
-	json_object *workers = json_object_new_object(), *counts = json_object_new_object();
+	json_object *counts = json_object_new_object();
 	long long unreadable = 0;
 
 	json_object_object_add(doc, "server_version", json_object_new_string(o->policy.expected));
-	for (size_t i = 0; i < f->n; i++) {
-		const struct worker *w = &f->workers[i];
-		json_object *jw;
-		if (w->node == NULL) {
-			unreadable++;
-			continue;
-		}
-		jw = json_object_new_object();
-		json_object_object_add(jw, "queues", string_array(w->queues, w->nqueues));
-		json_object_object_add(jw, "version",
-		                       w->name.version ? json_object_new_string(w->name.version) : NULL);
-		json_object_object_add(jw, "compatible",
-		                       json_object_new_boolean(verdict_is_compatible(w->verdict)));
-		json_object_object_add(jw, "verdict", json_object_new_string(verdict_name(w->verdict)));
-		json_object_object_add(
-		    jw, "counted", json_object_new_boolean(worker_consumes_any(w, o->queues, o->nqueues)));
-		if (w->problem != NULL)
-			json_object_object_add(jw, "problem", json_object_new_string(w->problem));
-		json_object_object_add(workers, w->node, jw);
-	}
-	json_object_object_add(doc, "workers", workers);
+	for (size_t i = 0; i < f->n; i++)
+		unreadable += f->workers[i].node == NULL;
+	json_object_object_add(doc, "workers", fleet_workers_json(f, o->queues, o->nqueues));
 	json_object_object_add(counts, "workers", json_object_new_int64(t->workers));
 	json_object_object_add(counts, "compatible", json_object_new_int64(t->compatible));
 	json_object_object_add(counts, "incompatible", json_object_new_int64(t->incompatible));
@@ -178,7 +133,7 @@ static void write_json(const struct options *o, const struct fleet *f, const str
 	json_object_object_add(counts, "received", json_object_new_int64(f->stats.received));
 	json_object_object_add(doc, "counts", counts);
 	if (o->nqueues > 0)
-		json_object_object_add(doc, "queues", string_array(o->queues, o->nqueues));
+		json_object_object_add(doc, "queues", json_string_array(o->queues, o->nqueues));
 }
 
 static int judge(const struct options *o, struct probe *p, struct report *r, json_object *doc,

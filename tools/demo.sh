@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # demo.sh: installs what is missing, builds, starts a private redis-server on a free loopback port and
 # three real Celery workers (current version, untagged, old version; on queues gpu and celery), runs the
-# checks against them as an operator would, shows their output and exit state, and stops everything.
+# checks against them as an operator would (also with tasks waiting in a queue nobody consumes, and after
+# the current worker stops), shows their output and exit state, and stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,6 +31,17 @@ plugins=build/plugins
 show $plugins/check_celery_worker_versions -H 127.0.0.1 -p "$REDIS_PORT" -e 0.12.0 -v
 show $plugins/check_celery_worker_versions -H 127.0.0.1 -p "$REDIS_PORT" -e 0.12.0 -Q celery -w 1
 show $plugins/check_celery_worker_versions -H 127.0.0.1 -p "$REDIS_PORT" -e 0.13.0
+
+echo
+echo "Sending 3 tasks (priorities 0, 5, 9) to the queue 'reports', which no worker consumes:"
+cluster_send_tasks reports 0 5 9
+show $plugins/check_celery_queue_health -H 127.0.0.1 -p "$REDIS_PORT" -e 0.12.0 -v
+show $plugins/check_celery_queue_health -H 127.0.0.1 -p "$REDIS_PORT" -e 0.12.0 -Q gpu,reports
+
+echo
+echo "Stopping celery-v0.12.0@hostA: gpu is left to the untagged worker."
+cluster_stop_worker celery-v0.12.0@hostA
+show $plugins/check_celery_queue_health -H 127.0.0.1 -p "$REDIS_PORT" -e 0.12.0 -Q gpu
 
 cluster_stop
 echo

@@ -112,3 +112,26 @@ cluster_start_demo_fleet() {
 	cluster_start_worker celery-v0.11.0@hostC celery
 	cluster_wait_subscribed 3
 }
+
+# cluster_send_tasks QUEUE PRIORITY...: sends one task per priority to QUEUE with Celery's own send_task
+# (with $KEY_PREFIX as kombu's global_keyprefix when set).
+cluster_send_tasks() {
+	local queue=$1
+	shift
+	env BROKER_URL="redis://127.0.0.1:$REDIS_PORT/0" PYTHONPATH="$CLUSTER_SRC/tests/celery_app" \
+		"$CLUSTER_PYTHON" -W ignore -c '
+import sys
+from celery_test_app import app
+for priority in sys.argv[2:]:
+    app.send_task("celery_test_app.add", args=(1, 2), queue=sys.argv[1], priority=int(priority))
+' "$queue" "$@"
+}
+
+# cluster_dump_queue KEY: every message of a queue's four lists, for before/after comparisons.
+cluster_dump_queue() {
+	local suffix
+	for suffix in "" $'\x06\x163' $'\x06\x166' $'\x06\x169'; do
+		printf '== %s\n' "$1$suffix"
+		cluster_redis lrange "$1$suffix" 0 -1
+	done
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* backlog: how many messages wait in queues: LLEN of each queue's base list and its priority sub-lists,
+ * for all queues in one pipelined round trip. Reads only. */
+#ifndef CELERY_BACKLOG_H
+#define CELERY_BACKLOG_H
+
+#include "broker.h"
+#include "kombu_names.h"
+
+#include <stddef.h>
+
+/* Fills counts[i] with the messages waiting in queues[i] (0 for absent lists). */
+int backlog_read(struct broker *b, const struct kombu_names *names, char *const *queues, size_t n,
+                 const struct deadline *dl, long long *counts, struct error *err);
+
+#endif

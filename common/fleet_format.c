@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* fleet_format: describing workers in text and JSON. */
+#include "fleet_format.h"
+
+json_object *json_string_array(char *const *items, size_t n)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_string(items[i]));
+	return a;
+}
+
+json_object *fleet_workers_json(const struct fleet *f, char *const *queues, size_t n)
+{
+	json_object *workers = json_object_new_object();
+
+	for (size_t i = 0; i < f->n; i++) {
+		const struct worker *w = &f->workers[i];
+		json_object *jw;
+
+		if (w->node == NULL)
+			continue;
+		jw = json_object_new_object();
+		json_object_object_add(jw, "queues", json_string_array(w->queues, w->nqueues));
+		json_object_object_add(jw, "version",
+		                       w->name.version ? json_object_new_string(w->name.version) : NULL);
+		json_object_object_add(jw, "compatible",
+		                       json_object_new_boolean(verdict_is_compatible(w->verdict)));
+		json_object_object_add(jw, "verdict", json_object_new_string(verdict_name(w->verdict)));
+		json_object_object_add(jw, "counted",
+		                       json_object_new_boolean(worker_consumes_any(w, queues, n)));
+		if (w->problem != NULL)
+			json_object_object_add(jw, "problem", json_object_new_string(w->problem));
+		json_object_object_add(workers, w->node, jw);
+	}
+	return workers;
+}
+
+void worker_describe_incompatible(struct strbuf *sb, const struct worker *w)
+{
+	if (w->node == NULL) {
+		strbuf_puts(sb, "a worker (");
+		strbuf_put_clean(sb, w->problem ? w->problem : "unreadable reply");
+		strbuf_putc(sb, ')');
+		return;
+	}
+	strbuf_put_clean(sb, w->node);
+	if (w->name.version == NULL) {
+		strbuf_puts(sb, " (untagged)");
+	} else {
+		strbuf_puts(sb, " (version ");
+		strbuf_put_clean(sb, w->name.version);
+		strbuf_putc(sb, ')');
+	}
+}

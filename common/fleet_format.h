@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* fleet_format: the workers of a fleet as text for summaries and as JSON in the reference document's shape.
+ */
+#ifndef CELERY_FLEET_FORMAT_H
+#define CELERY_FLEET_FORMAT_H
+
+#include "fleet.h"
+#include "strbuf.h"
+
+#include <json-c/json.h>
+
+/* {"<node>": {"queues": [...], "version": "..."|null, "compatible": bool, "verdict": "...",
+ * "counted": bool[, "problem": "..."]}}; counted says whether the worker consumes one of the n queues
+ * (all do when n is 0). Workers whose reply was unreadable have no name and are left out. */
+json_object *fleet_workers_json(const struct fleet *f, char *const *queues, size_t n);
+/* Appends "NODE (untagged)", "NODE (version V)" or "a worker (why its reply is unreadable)". */
+void worker_describe_incompatible(struct strbuf *sb, const struct worker *w);
+/* A JSON array of strings. */
+json_object *json_string_array(char *const *items, size_t n);
+
+#endif

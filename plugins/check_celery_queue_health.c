@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* check_celery_queue_health: does every queue have enough consumers running the expected version, and how
+ * many messages wait in it? */
+#include "plugin.h"
+
+#include "backlog.h"
+#include "fleet_format.h"
+#include "perfdata.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct queue {
+	const char *name;       /* borrowed from the options or a worker */
+	long long compatible;   /* consumers running the expected version */
+	long long incompatible; /* consumers that are not */
+	long long backlog;      /* messages waiting, all priorities */
+	int starved;            /* messages wait and no compatible consumer takes them */
+	enum state state;
+};
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The queues to judge: -Q, or every queue an answering worker consumes, sorted and unique. */
+static const char **queue_names(const struct options *o, const struct fleet *f, size_t *n)
+{
+	size_t total = 0, k = 0;
+	const char **names;
+
+	if (o->nqueues > 0)
+		total = o->nqueues;
+	else
+		for (size_t i = 0; i < f->n; i++)
+			total += f->workers[i].nqueues;
+	names = calloc(total ? total : 1, sizeof(*names));
+	if (names == NULL)
+		return NULL;
+	if (o->nqueues > 0) {
+		for (size_t i = 0; i < o->nqueues; i++)
+			names[k++] = o->queues[i];
+	} else {
+		for (size_t i = 0; i < f->n; i++)
+			for (size_t j = 0; j < f->workers[i].nqueues; j++)
+				names[k++] = f->workers[i].queues[j];
+		qsort(names, k, sizeof(*names), by_name);
+		total = 0;
+		for (size_t i = 0; i < k; i++)
+			if (total == 0 || strcmp(names[total - 1], names[i]) != 0)
+				names[total++] = names[i];
+		k = total;
+	}
+	*n = k;
+	return names;
+}
+
+static void judge_queue(const struct options *o, const struct fleet *f, struct queue *q)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		if (!worker_consumes(&f->workers[i], q->name))
+			continue;
+		if (verdict_is_compatible(f->workers[i].verdict))
+			q->compatible++;
+		else
+			q->incompatible++;
+	}
+	q->state = state_worst(thresholds_state(&o->compatible, (double)q->compatible),
+	                       thresholds_state(&o->incompatible, (double)q->incompatible));
+	q->state = state_worst(q->state, thresholds_state(&o->backlog, (double)q->backlog));
+	q->starved = q->backlog > 0 && q->compatible == 0;
+	if (q->starved)
+		q->state = STATE_CRITICAL;
+}
+
+/* Appends the consumers of q that are (or are not) compatible, comma-separated. */
+static void list_consumers(struct strbuf *sb, const struct fleet *f, const char *queue, int compatible)
+{
+	int first = 1;
+
+	for (size_t i = 0; i < f->n; i++) {
+		const struct worker *w = &f->workers[i];
+		if (!worker_consumes(w, queue) || verdict_is_compatible(w->verdict) != compatible)
+			continue;
+		strbuf_puts(sb, first ? "" : ", ");
+		if (compatible)
+			strbuf_put_clean(sb, w->node);
+		else
+			worker_describe_incompatible(sb, w);
+		first = 0;
+	}
+}
+
+/* "gpu: 3 waiting, no compatible consumer", "io: no compatible consumer, 0 waiting",
+ * "celery: 1 compatible, 1 incompatible [NAME (untagged)], 0 waiting" */
+static void describe_queue(struct strbuf *sb, const struct fleet *f, const struct queue *q)
+{
+	strbuf_put_clean(sb, q->name);
+	if (q->starved)
+		strbuf_printf(sb, ": %lld waiting, no compatible consumer", q->backlog);
+	else if (q->compatible == 0)
+		strbuf_puts(sb, ": no compatible consumer");
+	else
+		strbuf_printf(sb, ": %lld compatible", q->compatible);
+	if (q->incompatible > 0) {
+		strbuf_printf(sb, ", %lld incompatible [", q->incompatible);
+		list_consumers(sb, f, q->name, 0);
+		strbuf_putc(sb, ']');
+	}
+	if (!q->starved)
+		strbuf_printf(sb, ", %lld waiting", q->backlog);
+}
+
+static void write_summary(const struct options *o, const struct fleet *f, const struct queue *qs, size_t n,
+                          struct strbuf *sb)
+{
+	size_t named = 0, unhealthy = 0;
+
+	if (n == 0)
+		strbuf_puts(sb, "no queue to judge: no worker answered and no -Q was given");
+	/* Starved queues first, then the other unhealthy ones, worst first. */
+	for (int pass = 0; pass < 3; pass++) {
+		for (size_t i = 0; i < n; i++) {
+			const struct queue *q = &qs[i];
+			int wanted = pass == 0 ? q->starved
+			                       : !q->starved &&
+			                             q->state == (pass == 1 ? STATE_CRITICAL : STATE_WARNING);
+			if (!wanted)
+				continue;
+			unhealthy++;
+			if (named++ < REPORT_MAX_NAMED) {
+				strbuf_puts(sb, named > 1 ? "; " : "");
+				describe_queue(sb, f, q);
+			}
+		}
+	}
+	if (named > REPORT_MAX_NAMED)
+		strbuf_printf(sb, "; and %zu more unhealthy queues", named - REPORT_MAX_NAMED);
+	if (unhealthy == 0 && n > 0) {
+		strbuf_printf(sb, "%zu queue%s healthy with compatible consumers: ", n, n == 1 ? "" : "s");
+		for (size_t i = 0; i < n && i < REPORT_MAX_NAMED; i++) {
+			strbuf_puts(sb, i ? ", " : "");
+			strbuf_put_clean(sb, qs[i].name);
+		}
+		if (n > REPORT_MAX_NAMED)
+			strbuf_printf(sb, " and %zu more", n - REPORT_MAX_NAMED);
+	}
+	if (fleet_unresponsive(f) > 0)
+		strbuf_printf(sb,
+		              "; %lld workers unresponsive (received the broadcast, no answer within %g s)",
+		              fleet_unresponsive(f), o->inspect_timeout);
+}
+
+static void write_details(const struct fleet *f, const struct queue *qs, size_t n, struct strbuf *sb)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct queue *q = &qs[i];
+		strbuf_put_clean(sb, q->name);
+		strbuf_printf(sb, ": %s; %lld waiting; compatible: ", state_name(q->state), q->backlog);
+		list_consumers(sb, f, q->name, 1);
+		strbuf_puts(sb, q->compatible ? "" : "none");
+		strbuf_puts(sb, "; incompatible: ");
+		list_consumers(sb, f, q->name, 0);
+		strbuf_puts(sb, q->incompatible ? "\n" : "none\n");
+	}
+	strbuf_printf(sb, "broadcast reached %lld workers, %lld answered in %.3f s\n", f->stats.received,
+	              f->stats.answered, f->stats.elapsed);
+	for (size_t i = 0; i < f->nnotes; i++)
+		strbuf_printf(sb, "%s\n", f->notes[i]);
+	if (f->stats.cleanup_failed) {
+		strbuf_puts(sb, "could not remove the reply queue from the broker: ");
+		strbuf_put_clean(sb, f->stats.cleanup_error);
+		strbuf_putc(sb, '\n');
+	}
+}
+
+static void write_perfdata(const struct options *o, const struct fleet *f, const struct queue *qs, size_t n,
+                           struct strbuf *sb)
+{
+	struct strbuf label = STRBUF_INIT;
+
+	for (size_t i = 0; i < n; i++) {
+		static const char *const suffix[] = {"_compatible", "_incompatible", "_backlog"};
+		const struct thresholds *thr[] = {&o->compatible, &o->incompatible, &o->backlog};
+		const long long value[] = {qs[i].compatible, qs[i].incompatible, qs[i].backlog};
+		for (int k = 0; k < 3; k++) {
+			struct perfdata pd = {NULL, (double)value[k], "", thr[k], 1, 0, 0, 0};
+			strbuf_free(&label);
+			strbuf_printf(&label, "%s%s", qs[i].name, suffix[k]);
+			pd.label = strbuf_str(&label) ? strbuf_str(&label) : "";
+			perfdata_append(sb, &pd);
+		}
+	}
+	strbuf_free(&label);
+	{
+		struct perfdata pd = {"unresponsive", (double)fleet_unresponsive(f), "", NULL, 1, 0, 0, 0};
+		perfdata_append(sb, &pd);
+	}
+}
+
+static void write_json(const struct options *o, const struct fleet *f, const struct queue *qs, size_t n,
+                       json_object *doc)
+{
+	json_object *health = json_object_new_object();
+
+	json_object_object_add(doc, "server_version", json_object_new_string(o->policy.expected));
+	json_object_object_add(doc, "workers", fleet_workers_json(f, o->queues, o->nqueues));
+	for (size_t i = 0; i < n; i++) {
+		json_object *jq = json_object_new_object();
+		json_object_object_add(jq, "healthy", json_object_new_boolean(qs[i].state == STATE_OK));
+		json_object_object_add(jq, "state", json_object_new_string(state_name(qs[i].state)));
+		json_object_object_add(jq, "compatible_workers", json_object_new_int64(qs[i].compatible));
+		json_object_object_add(jq, "incompatible_workers", json_object_new_int64(qs[i].incompatible));
+		json_object_object_add(jq, "backlog", json_object_new_int64(qs[i].backlog));
+		json_object_object_add(jq, "starved", json_object_new_boolean(qs[i].starved));
+		json_object_object_add(health, qs[i].name, jq);
+	}
+	json_object_object_add(doc, "queue_health", health);
+	json_object_object_add(doc, "unresponsive", json_object_new_int64(fleet_unresponsive(f)));
+}
+
+static int judge(const struct options *o, struct probe *p, struct report *r, json_object *doc,
+                 struct error *err)
+{
+	const struct fleet *f = &p->fleet;
+	const char **names;
+	struct queue *qs;
+	long long *backlog;
+	size_t n = 0;
+	int rc = -1;
+
+	names = queue_names(o, f, &n);
+	qs = calloc(n ? n : 1, sizeof(*qs));
+	backlog = calloc(n ? n : 1, sizeof(*backlog));
+	if (names == NULL || qs == NULL || backlog == NULL) {
+		error_set(err, ERROR_NOMEM, "out of memory judging queues");
+		goto out;
+	}
+	if (n > 0 && backlog_read(&p->broker, &o->names, (char *const *)names, n, &p->hard, backlog, err) < 0)
+		goto out;
+	r->state = n == 0 ? STATE_CRITICAL : STATE_OK;
+	for (size_t i = 0; i < n; i++) {
+		qs[i].name = names[i];
+		qs[i].backlog = backlog[i];
+		judge_queue(o, f, &qs[i]);
+		r->state = state_worst(r->state, qs[i].state);
+	}
+	if (fleet_unresponsive(f) > 0)
+		r->state = state_worst(r->state, STATE_WARNING);
+	write_summary(o, f, qs, n, &r->summary);
+	write_perfdata(o, f, qs, n, &r->perf);
+	if (o->verbose)
+		write_details(f, qs, n, &r->details);
+	if (o->json)
+		write_json(o, f, qs, n, doc);
+	rc = 0;
+out:
+	free(names);
+	free(qs);
+	free(backlog);
+	return rc;
+}
+
+static const struct plugin check = {
+    "check_celery_queue_health",
+    "CELERY QUEUES",
+    PLUGIN_QUEUE_HEALTH,
+    "For every queue, counts the Celery workers consuming it that run the expected version (from their node\n"
+    "name, NAME-vVERSION@HOST) and those that do not, and how many messages wait in it (all priority\n"
+    "levels). A queue is healthy when enough compatible workers consume it; a queue with messages waiting\n"
+    "and no compatible consumer is CRITICAL whatever the thresholds say. Without -Q, every queue an\n"
+    "answering worker consumes is judged. The plugin only reads queues; it never takes a message.",
+    " check_celery_queue_health -H 127.0.0.1 -e 0.12.0 -Q gpu,celery\n"
+    "   CRITICAL when gpu or celery has no consumer running 0.12.0, WARNING when a stale one shares it.\n"
+    " check_celery_queue_health -u redis://broker/0 -e 0.12.0 -Q reports --backlog-warning 100 "
+    "--backlog-critical 1000\n"
+    "   Also alerts on more than 100 (1000) messages waiting in reports.\n",
+    judge,
+};
+
+int main(int argc, char **argv)
+{
+	return plugin_main(&check, argc, argv);
+}

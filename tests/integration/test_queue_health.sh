@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# test_queue_health.sh: check_celery_queue_health against a real redis-server, real Celery workers and
+# tasks sent with Celery's own send_task. Usage: test_queue_health.sh PLUGIN_DIR
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/cluster.sh"
+. "$here/../lib/assert.sh"
+. "$here/../lib/keyspace.sh"
+
+PLUGIN="$1/check_celery_queue_health"
+[ -x "$PLUGIN" ] || { echo "no plugin at $PLUGIN" >&2; exit 2; }
+
+check() {
+	run "$PLUGIN" -p "$REDIS_PORT" "$@"
+	expect_keyspace_clean "$REDIS_PORT"
+}
+
+t_stale_worker_shares_gpu() {
+	check -e 0.12.0 -Q gpu
+	expect_exit 1
+	expect_line1 "CELERY QUEUES WARNING - gpu: 1 compatible, 1 incompatible [celery@46b9a1cf718a (untagged)], 0 waiting"
+	expect_perf_item "gpu_compatible=1;;1:;0"
+	expect_perf_item "gpu_incompatible=1;0;;0"
+	expect_perf_item "gpu_backlog=0;;;0"
+	expect_perf_item "unresponsive=0;;;0"
+	expect_one_line
+}
+
+t_every_consumed_queue_by_default() {
+	check -e 0.12.0 -v
+	expect_exit 1
+	expect_line1 "CELERY QUEUES WARNING - celery: 1 compatible, 1 incompatible [celery-v0.11.0@hostC (version 0.11.0)], 0 waiting; gpu: 1 compatible, 1 incompatible [celery@46b9a1cf718a (untagged)], 0 waiting"
+	expect_contains "celery: WARNING; 0 waiting; compatible: celery-v0.12.0@hostA; incompatible: celery-v0.11.0@hostC (version 0.11.0)"
+	expect_contains "gpu: WARNING; 0 waiting; compatible: celery-v0.12.0@hostA; incompatible: celery@46b9a1cf718a (untagged)"
+	check -e 0.12.0 --allow-untagged -w 1
+	expect_exit 0
+	expect_line1 "CELERY QUEUES OK - 2 queues healthy with compatible consumers: celery, gpu"
+}
+
+t_backlog_counts_every_priority() {
+	local before after
+	before=$(cluster_dump_queue reports)
+	check -e 0.12.0 -Q reports
+	expect_exit 2
+	expect_line1 "CELERY QUEUES CRITICAL - reports: 3 waiting, no compatible consumer"
+	expect_perf_item "reports_backlog=3;;;0"
+	expect_perf_item "reports_compatible=0;;1:;0"
+	# the priority sub-lists are really in use: the base list alone holds one message
+	[ "$(cluster_redis llen reports)" = 1 ] || fail "expected one message in the base list"
+	after=$(cluster_dump_queue reports)
+	[ "$before" = "$after" ] || fail "the plugin changed the queue's messages"
+}
+
+t_starved_queue_first_whatever_thresholds() {
+	check -e 0.12.0 -Q gpu,reports -C 0: -W 0:
+	expect_exit 2
+	expect_line1 "CELERY QUEUES CRITICAL - reports: 3 waiting, no compatible consumer; gpu: 1 compatible, 1 incompatible [celery@46b9a1cf718a (untagged)], 0 waiting"
+}
+
+t_prefix() {
+	local before after
+	before=$(cluster_dump_queue pfx:reports)
+	check -e 0.12.0 --prefix pfx: -Q reports,gpu
+	expect_exit 2
+	expect_line1 "CELERY QUEUES CRITICAL - reports: 3 waiting, no compatible consumer"
+	expect_perf_item "reports_backlog=3;;;0"
+	expect_perf_item "gpu_compatible=1;;1:;0"
+	expect_perf_item "gpu_incompatible=0;0;;0"
+	after=$(cluster_dump_queue pfx:reports)
+	[ "$before" = "$after" ] || fail "the plugin changed the prefixed queue's messages"
+	check -e 0.12.0 --prefix pfx: -Q gpu -v
+	expect_exit 0
+	expect_contains "gpu: OK; 0 waiting; compatible: celery-v0.12.0@prefixed; incompatible: none"
+}
+
+t_unknown_queue() {
+	check -e 0.12.0 -Q nosuchqueue
+	expect_exit 2
+	expect_line1 "CELERY QUEUES CRITICAL - nosuchqueue: no compatible consumer, 0 waiting"
+	expect_perf_item "nosuchqueue_compatible=0;;1:;0"
+	expect_perf_item "nosuchqueue_incompatible=0;0;;0"
+	expect_perf_item "nosuchqueue_backlog=0;;;0"
+	[ "$(cluster_redis exists nosuchqueue)" = 0 ] || fail "the plugin created the queue"
+}
+
+t_backlog_thresholds_and_quoting() {
+	check -e 0.12.0 -Q gpu --allow-untagged --backlog-critical @0
+	expect_exit 2
+	expect_perf_item "gpu_backlog=0;;@0;0"
+	check -e 0.12.0 -Q reports --backlog-warning 5 --backlog-critical 10 -C 0:
+	expect_perf_item "reports_backlog=3;5;10;0"
+	check -e 0.12.0 -Q "my queue"
+	expect_perf_item "'my queue_compatible'=0;;1:;0"
+	expect_perf_item "'my queue_backlog'=0;;;0"
+}
+
+t_json() {
+	check -e 0.12.0 -Q gpu,reports --json
+	expect_exit 2
+	printf '%s' "$OUT" | "$CLUSTER_PYTHON" -c '
+import json, sys
+d = json.load(sys.stdin)
+q = d["queue_health"]
+assert d["state"] == "CRITICAL" and d["exit_code"] == 2, d
+assert q["gpu"] == {"healthy": False, "state": "WARNING", "compatible_workers": 1, "incompatible_workers": 1,
+    "backlog": 0, "starved": False}, q
+assert q["reports"]["backlog"] == 3 and q["reports"]["starved"] is True and q["reports"]["healthy"] is False
+assert d["workers"]["celery@46b9a1cf718a"]["version"] is None
+' || fail "JSON document is not as expected"
+}
+
+t_bad_options() {
+	run "$PLUGIN" -p "$REDIS_PORT" -e 0.12.0 --backlog-warning abc
+	expect_exit 3
+	expect_one_line
+	expect_contains "CELERY QUEUES UNKNOWN - --backlog-warning: "
+	run "$PLUGIN" -h
+	expect_exit 0
+	expect_contains "--backlog-critical=RANGE"
+}
+
+t_current_worker_stopped() {
+	cluster_stop_worker celery-v0.12.0@hostA
+	check -e 0.12.0 -Q gpu
+	expect_exit 2
+	expect_line1 "CELERY QUEUES CRITICAL - gpu: no compatible consumer, 1 incompatible [celery@46b9a1cf718a (untagged)], 0 waiting"
+}
+
+assert_init
+cluster_init
+cluster_start_redis REDIS || exit 2
+cluster_start_demo_fleet || exit 2
+cluster_start_worker celery-v0.12.0@prefixed gpu KEY_PREFIX=pfx:
+cluster_wait_subscribed 4 || exit 2
+cluster_send_tasks reports 0 5 9 || exit 2
+KEY_PREFIX=pfx: cluster_send_tasks reports 0 5 9 || exit 2
+
+test_case "a current and an untagged worker on gpu: WARNING naming the untagged" t_stale_worker_shares_gpu
+test_case "without -Q every consumed queue is judged" t_every_consumed_queue_by_default
+test_case "backlog over all priorities, messages untouched" t_backlog_counts_every_priority
+test_case "messages and no compatible consumer: CRITICAL first, whatever the thresholds" t_starved_queue_first_whatever_thresholds
+test_case "--prefix with a global_keyprefix app: the same numbers" t_prefix
+test_case "-Q with a queue that does not exist" t_unknown_queue
+test_case "backlog thresholds and perfdata label quoting" t_backlog_thresholds_and_quoting
+test_case "--json queue_health" t_json
+test_case "bad options and help" t_bad_options
+test_case "the current worker stopped: CRITICAL" t_current_worker_stopped
+
+cluster_stop
+assert_summary
