@@ -54,3 +54,20 @@ void worker_describe_incompatible(struct strbuf *sb, const struct worker *w)
 		strbuf_putc(sb, ')');
 	}
 }
+
+void fleet_describe_broadcast(struct strbuf *sb, const struct fleet *f)
+{
+	strbuf_printf(sb, "broadcast reached %lld workers, %lld answered in %.3f s", f->stats.received,
+	              f->stats.answered, f->stats.elapsed);
+	if (f->stats.ignored > 0 || f->duplicates > 0)
+		strbuf_printf(sb, "; %lld messages ignored, %lld duplicate replies", f->stats.ignored,
+		              f->duplicates);
+	strbuf_putc(sb, '\n');
+	for (size_t i = 0; i < f->nnotes; i++)
+		strbuf_printf(sb, "%s\n", f->notes[i]);
+	if (f->stats.cleanup_failed) {
+		strbuf_puts(sb, "could not remove the reply queue from the broker: ");
+		strbuf_put_clean(sb, f->stats.cleanup_error);
+		strbuf_putc(sb, '\n');
+	}
+}

@@ -15,6 +15,9 @@
 json_object *fleet_workers_json(const struct fleet *f, char *const *queues, size_t n);
 /* Appends "NODE (untagged)", "NODE (version V)" or "a worker (why its reply is unreadable)". */
 void worker_describe_incompatible(struct strbuf *sb, const struct worker *w);
+/* Appends the long-output footer: how many workers the broadcast reached and answered, messages ignored,
+ * and a failed cleanup, one line each. */
+void fleet_describe_broadcast(struct strbuf *sb, const struct fleet *f);
 /* A JSON array of strings. */
 json_object *json_string_array(char *const *items, size_t n);
 

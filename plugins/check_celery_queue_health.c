@@ -164,15 +164,7 @@ static void write_details(const struct fleet *f, const struct queue *qs, size_t 
 		list_consumers(sb, f, q->name, 0);
 		strbuf_puts(sb, q->incompatible ? "\n" : "none\n");
 	}
-	strbuf_printf(sb, "broadcast reached %lld workers, %lld answered in %.3f s\n", f->stats.received,
-	              f->stats.answered, f->stats.elapsed);
-	for (size_t i = 0; i < f->nnotes; i++)
-		strbuf_printf(sb, "%s\n", f->notes[i]);
-	if (f->stats.cleanup_failed) {
-		strbuf_puts(sb, "could not remove the reply queue from the broker: ");
-		strbuf_put_clean(sb, f->stats.cleanup_error);
-		strbuf_putc(sb, '\n');
-	}
+	fleet_describe_broadcast(sb, f);
 }
 
 static void write_perfdata(const struct options *o, const struct fleet *f, const struct queue *qs, size_t n,

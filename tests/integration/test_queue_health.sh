@@ -2,19 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # test_queue_health.sh: check_celery_queue_health against a real redis-server, real Celery workers and
 # tasks sent with Celery's own send_task. Usage: test_queue_health.sh PLUGIN_DIR
-set -u
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../lib/cluster.sh"
-. "$here/../lib/assert.sh"
-. "$here/../lib/keyspace.sh"
-
-PLUGIN="$1/check_celery_queue_health"
-[ -x "$PLUGIN" ] || { echo "no plugin at $PLUGIN" >&2; exit 2; }
-
-check() {
-	run "$PLUGIN" -p "$REDIS_PORT" "$@"
-	expect_keyspace_clean "$REDIS_PORT"
-}
+. "$(dirname "$0")/../lib/plugin_test.sh" check_celery_queue_health "${1:-}"
 
 t_stale_worker_shares_gpu() {
 	check -e 0.12.0 -Q gpu

@@ -2,20 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # test_worker_versions.sh: check_celery_worker_versions against a real redis-server and real Celery
 # workers. Usage: test_worker_versions.sh PLUGIN_DIR
-set -u
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../lib/cluster.sh"
-. "$here/../lib/assert.sh"
-. "$here/../lib/keyspace.sh"
-
-PLUGIN="$1/check_celery_worker_versions"
-[ -x "$PLUGIN" ] || { echo "no plugin at $PLUGIN" >&2; exit 2; }
-
-# check ARGS...: runs the plugin against the main broker, then asserts it left no key behind.
-check() {
-	run "$PLUGIN" -p "$REDIS_PORT" "$@"
-	expect_keyspace_clean "$REDIS_PORT"
-}
+. "$(dirname "$0")/../lib/plugin_test.sh" check_celery_worker_versions "${1:-}"
 
 t_three_workers() {
 	check -e 0.12.0

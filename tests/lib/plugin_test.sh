@@ -1,0 +1,18 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# plugin_test.sh: what every integration test script starts with. Source it with the plugin's name and the
+# directory holding the built plugins: it loads the harness, sets PLUGIN and defines check.
+# Usage: . plugin_test.sh PLUGIN_NAME PLUGIN_DIR
+set -u
+lib=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$lib/cluster.sh"
+. "$lib/assert.sh"
+. "$lib/keyspace.sh"
+
+PLUGIN="${2:-}/$1"
+[ -x "$PLUGIN" ] || { echo "no plugin at $PLUGIN" >&2; exit 2; }
+
+# check ARGS...: runs the plugin against the main broker, then asserts it left no key behind.
+check() {
+	run "$PLUGIN" -p "$REDIS_PORT" "$@"
+	expect_keyspace_clean "$REDIS_PORT"
+}
