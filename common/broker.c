@@ -135,6 +135,17 @@ static int io_error(struct broker *b, enum error_kind kind, const char *why, str
 	return error_set(err, kind, "%s", why);
 }
 
+/* The connection broke (reset, closed): the broker went away. */
+static int lost(struct broker *b, struct error *err)
+{
+	char where[300];
+
+	broker_addr_describe(b->addr, where, sizeof(where));
+	b->pending = b->pending > 0 ? b->pending : 1;
+	return error_set(err, ERROR_CONNECT, "connection to %s lost: %s", where,
+	                 b->ctx->errstr[0] ? b->ctx->errstr : "closed");
+}
+
 int broker_read(struct broker *b, const struct deadline *dl, redisReply **reply, struct error *err)
 {
 	redisContext *c = b->ctx;
@@ -146,7 +157,7 @@ int broker_read(struct broker *b, const struct deadline *dl, redisReply **reply,
 		return error_set(err, ERROR_BROKER, "not connected to the broker");
 	while (!done)
 		if (redisBufferWrite(c, &done) == REDIS_ERR)
-			return io_error(b, ERROR_BROKER, c->errstr, err);
+			return lost(b, err);
 	for (;;) {
 		struct pollfd fds[2] = {{c->fd, POLLIN, 0}, {b->cancel_fd, POLLIN, 0}};
 		int n;
@@ -159,7 +170,7 @@ int broker_read(struct broker *b, const struct deadline *dl, redisReply **reply,
 			return 0;
 		}
 		if (c->reader->len - c->reader->pos > BROKER_MAX_REPLY)
-			return io_error(b, ERROR_PARSE, "a reply exceeded the 16 MiB size cap", err);
+			return io_error(b, ERROR_OVERSIZE, "a reply exceeded the 4 MiB size cap", err);
 		if (deadline_passed(dl))
 			return io_error(b, ERROR_TIMEOUT, "the broker did not answer in time", err);
 		n = poll(fds, b->cancel_fd >= 0 ? 2 : 1, deadline_left_ms(dl));
@@ -170,19 +181,30 @@ int broker_read(struct broker *b, const struct deadline *dl, redisReply **reply,
 		if (n > 0 && b->cancel_fd >= 0 && fds[1].revents != 0)
 			return io_error(b, ERROR_CANCELLED, "interrupted by a signal", err);
 		if (n > 0 && redisBufferRead(c) == REDIS_ERR)
-			return io_error(b, ERROR_BROKER, c->errstr[0] ? c->errstr : "connection lost", err);
+			return lost(b, err);
 	}
 }
 
 int broker_reply_error(const redisReply *r, struct error *err)
 {
-	static const char *const auth_codes[] = {"NOAUTH", "WRONGPASS", "NOPERM"};
+	static const struct {
+		const char *code;
+		enum error_kind kind;
+	} codes[] = {
+	    {"NOAUTH", ERROR_AUTH},      {"WRONGPASS", ERROR_AUTH},
+	    {"NOPERM", ERROR_AUTH},      {"LOADING", ERROR_UNAVAILABLE},
+	    {"OOM", ERROR_UNAVAILABLE},  {"MASTERDOWN", ERROR_UNAVAILABLE},
+	    {"BUSY", ERROR_UNAVAILABLE}, {"TRYAGAIN", ERROR_UNAVAILABLE},
+	};
 
 	if (r->type != REDIS_REPLY_ERROR)
 		return 0;
-	for (size_t i = 0; i < sizeof(auth_codes) / sizeof(auth_codes[0]); i++)
-		if (strncmp(r->str, auth_codes[i], strlen(auth_codes[i])) == 0)
-			return error_set(err, ERROR_AUTH, "the broker refused: %.200s", r->str);
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		size_t n = strlen(codes[i].code);
+		if (strncmp(r->str, codes[i].code, n) == 0 && (r->str[n] == ' ' || r->str[n] == '\0'))
+			return error_set(err, codes[i].kind, "the broker %s: %.200s",
+			                 codes[i].kind == ERROR_AUTH ? "refused" : "cannot serve", r->str);
+	}
 	return error_set(err, ERROR_BROKER, "the broker answered: %.200s", r->str);
 }
 

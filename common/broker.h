@@ -10,8 +10,9 @@
 #include <hiredis/hiredis.h>
 #include <stddef.h>
 
-/* Replies larger than this are refused and the connection dropped, so memory stays bounded. */
-#define BROKER_MAX_REPLY (16 * 1024 * 1024)
+/* Replies larger than this are refused and the connection dropped, so memory stays bounded. An active_queues
+ * reply of a worker consuming 1,000 queues is about 1 MiB. */
+#define BROKER_MAX_REPLY (4 * 1024 * 1024)
 
 struct broker {
 	redisContext *ctx;              /* the connection, or NULL when closed */
@@ -21,7 +22,8 @@ struct broker {
 };
 
 /* Connects, authenticates and selects the database before the deadline. Errors: ERROR_CONNECT
- * (unreachable), ERROR_AUTH (credentials or ACL), ERROR_TIMEOUT, ERROR_CANCELLED, ERROR_BROKER. */
+ * (unreachable), ERROR_AUTH (credentials or ACL), ERROR_UNAVAILABLE, ERROR_TIMEOUT, ERROR_CANCELLED,
+ * ERROR_BROKER. */
 int broker_open(struct broker *b, const struct broker_addr *addr, int cancel_fd, const struct deadline *dl,
                 struct error *err);
 /* Drops a connection whose replies are out of step (after a timeout or cancel) and opens a new one. */
@@ -30,12 +32,14 @@ void broker_close(struct broker *b);
 
 /* Queues a command without waiting; argv entries may hold any bytes. */
 int broker_append(struct broker *b, int argc, const char **argv, const size_t *lens, struct error *err);
-/* Sends what is queued and reads the next reply. An error reply is returned as a reply, not an error. */
+/* Sends what is queued and reads the next reply. An error reply is returned as a reply, not an error.
+ * A lost connection is ERROR_CONNECT; a reply over BROKER_MAX_REPLY is ERROR_OVERSIZE. */
 int broker_read(struct broker *b, const struct deadline *dl, redisReply **reply, struct error *err);
-/* append + read, and an error reply becomes an error (ERROR_AUTH for NOAUTH/WRONGPASS/NOPERM). */
+/* append + read, and an error reply becomes an error (see broker_reply_error). */
 int broker_call(struct broker *b, const struct deadline *dl, redisReply **reply, struct error *err, int argc,
                 const char **argv, const size_t *lens);
-/* Turns an error reply into an error; returns 0 for any other reply. */
+/* Turns an error reply into an error: ERROR_AUTH for NOAUTH/WRONGPASS/NOPERM, ERROR_UNAVAILABLE for
+ * LOADING/OOM/MASTERDOWN/BUSY/TRYAGAIN, ERROR_BROKER for the rest. Returns 0 for any other reply. */
 int broker_reply_error(const redisReply *r, struct error *err);
 
 #endif

@@ -5,14 +5,16 @@
 
 enum error_kind {
 	ERROR_NONE = 0,
-	ERROR_USAGE,     /* a bad option or option value */
-	ERROR_PARSE,     /* malformed data: a reply, an envelope, a URL */
-	ERROR_CONNECT,   /* the broker cannot be reached */
-	ERROR_AUTH,      /* credentials or ACL refused by the broker */
-	ERROR_TIMEOUT,   /* a deadline passed */
-	ERROR_CANCELLED, /* a signal asked the plugin to stop */
-	ERROR_BROKER,    /* the broker answered with an error or broke the connection */
-	ERROR_NOMEM,     /* an allocation failed */
+	ERROR_USAGE,       /* a bad option or option value */
+	ERROR_PARSE,       /* malformed data: a reply, an envelope, a URL */
+	ERROR_CONNECT,     /* the broker cannot be reached, or the connection to it was lost */
+	ERROR_UNAVAILABLE, /* the broker answers but cannot serve: LOADING, OOM, MASTERDOWN, BUSY */
+	ERROR_AUTH,        /* credentials or ACL refused by the broker */
+	ERROR_TIMEOUT,     /* a deadline passed */
+	ERROR_CANCELLED,   /* a signal asked the plugin to stop */
+	ERROR_BROKER,      /* the broker answered with another error (READONLY, WRONGTYPE, ...) */
+	ERROR_OVERSIZE,    /* a reply exceeded the size cap; the connection must be reopened */
+	ERROR_NOMEM,       /* an allocation failed */
 };
 
 struct error {

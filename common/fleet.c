@@ -7,11 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct collector {
-	struct fleet *f;
-	const struct version_policy *policy;
-};
-
 static struct worker *fleet_add(struct fleet *f, struct error *err)
 {
 	if (f->n == f->cap) {
@@ -86,18 +81,27 @@ static int seen(const struct fleet *f, const char *node)
 	return 0;
 }
 
-static int on_event(void *ctx, const struct inspect_event *ev, struct error *err)
+static int by_node(const void *a, const void *b)
 {
-	struct collector *c = ctx;
+	const struct worker *x = a, *y = b;
+
+	if (x->node == NULL || y->node == NULL)
+		return (x->node == NULL) - (y->node == NULL);
+	return strcmp(x->node, y->node);
+}
+
+int fleet_add_event(struct fleet *f, const struct version_policy *policy, const struct inspect_event *ev,
+                    struct error *err)
+{
 	struct worker *w;
 
 	if (ev->kind == INSPECT_IGNORED)
-		return add_note(c->f, "ignored a message", ev->detail);
-	if (ev->kind == INSPECT_REPLY && seen(c->f, ev->node)) {
-		c->f->duplicates++;
-		return add_note(c->f, "duplicate reply from", ev->node);
+		return add_note(f, "ignored a message", ev->detail);
+	if (ev->kind == INSPECT_REPLY && seen(f, ev->node)) {
+		f->duplicates++;
+		return add_note(f, "duplicate reply from", ev->node);
 	}
-	if ((w = fleet_add(c->f, err)) == NULL)
+	if ((w = fleet_add(f, err)) == NULL)
 		return -1;
 	if (ev->kind == INSPECT_UNREADABLE) {
 		struct strbuf sb = STRBUF_INIT;
@@ -111,31 +115,35 @@ static int on_event(void *ctx, const struct inspect_event *ev, struct error *err
 		return error_set(err, ERROR_NOMEM, "out of memory listing workers");
 	if (worker_name_parse(w->node, &w->name, err) < 0)
 		return -1;
-	w->verdict = version_verdict(c->policy, w->name.version);
+	w->verdict = version_verdict(policy, w->name.version);
 	return read_queues(w, ev->result, err);
 }
 
-static int by_node(const void *a, const void *b)
+/* The inspect callback: ctx is the fleet, whose policy field says how to judge. */
+static int on_event(void *ctx, const struct inspect_event *ev, struct error *err)
 {
-	const struct worker *x = a, *y = b;
+	struct fleet *f = ctx;
 
-	if (x->node == NULL || y->node == NULL)
-		return (x->node == NULL) - (y->node == NULL);
-	return strcmp(x->node, y->node);
+	return fleet_add_event(f, f->policy, ev, err);
+}
+
+void fleet_sort(struct fleet *f)
+{
+	if (f->n > 1)
+		qsort(f->workers, f->n, sizeof(f->workers[0]), by_node);
 }
 
 int fleet_collect(struct broker *b, const struct inspect_query *q, const struct version_policy *policy,
                   struct fleet *f, struct error *err)
 {
-	struct collector c = {f, policy};
 	struct inspect_query aq = *q;
 	int rc;
 
 	memset(f, 0, sizeof(*f));
+	f->policy = policy;
 	aq.method = "active_queues";
-	rc = inspect_broadcast(b, &aq, on_event, &c, &f->stats, err);
-	if (f->n > 1)
-		qsort(f->workers, f->n, sizeof(f->workers[0]), by_node);
+	rc = inspect_broadcast(b, &aq, on_event, f, &f->stats, err);
+	fleet_sort(f);
 	return rc;
 }
 

@@ -21,7 +21,8 @@ struct worker {
 #define FLEET_MAX_NOTES 20 /* ignored messages remembered for -v; more are only counted */
 
 struct fleet {
-	struct worker *workers; /* sorted by node name; unreadable replies last */
+	const struct version_policy *policy; /* how workers are judged; borrowed */
+	struct worker *workers;              /* sorted by node name; unreadable replies last */
 	size_t n, cap;
 	struct inspect_stats stats;
 	long long duplicates;         /* replies from a node name already seen */
@@ -33,6 +34,12 @@ struct fleet {
 int fleet_collect(struct broker *b, const struct inspect_query *q, const struct version_policy *policy,
                   struct fleet *f, struct error *err);
 void fleet_free(struct fleet *f);
+/* Adds what one popped message says to the fleet (a worker, or a note); fleet_collect calls it for every
+ * message. f must start zeroed. */
+int fleet_add_event(struct fleet *f, const struct version_policy *policy, const struct inspect_event *ev,
+                    struct error *err);
+/* Sorts the workers by node name, unreadable replies last. */
+void fleet_sort(struct fleet *f);
 
 /* Workers that received the broadcast and did not answer in time. */
 long long fleet_unresponsive(const struct fleet *f);

@@ -19,7 +19,13 @@ struct conversation {
 	char *binding_member;                   /* our member of that set */
 	char *reply_queue;                      /* unprefixed reply queue name */
 	char *reply_keys[KOMBU_PRIORITY_STEPS]; /* the reply lists, prefixed */
+	int published;                          /* PUBLISH went out, whether or not its count was read */
+	int count_known;                        /* its count (stats.received) was read */
 };
+
+/* How long the cleanup waits for replies already on their way when not everyone answered. A worker looks
+ * the binding up, then pushes its reply: one that looked before our SREM pushes within this time. */
+#define INSPECT_LINGER 0.05
 
 static void conversation_free(struct conversation *cv)
 {
@@ -70,6 +76,7 @@ static int announce(struct broker *b, const struct inspect_query *q, struct conv
 		return -1;
 	pub[2] = envelope;
 	pub_len[2] = strlen(envelope);
+	cv->published = 1;
 	rc = broker_call(b, &q->hard, &r, err, 3, pub, pub_len);
 	free(envelope);
 	if (rc < 0)
@@ -79,6 +86,7 @@ static int announce(struct broker *b, const struct inspect_query *q, struct conv
 		return error_set(err, ERROR_BROKER, "PUBLISH did not answer with a count");
 	}
 	*received = r->integer;
+	cv->count_known = 1;
 	freeReplyObject(r);
 	return 0;
 }
@@ -126,6 +134,31 @@ static int dispatch(const redisReply *msg, const struct conversation *cv, inspec
 	return rc;
 }
 
+/* A reply over the size cap was popped and half read: count it, and go on over a new connection. */
+static int drop_oversized(struct broker *b, const struct inspect_query *q, inspect_fn fn, void *ctx,
+                          struct inspect_stats *st, struct error *err)
+{
+	struct inspect_event ev = {INSPECT_IGNORED, NULL, NULL, "a reply larger than the 4 MiB size cap"};
+
+	st->ignored++;
+	if (broker_reopen(b, &q->hard, err) < 0)
+		return error_wrap(err, "reconnecting after an oversized reply");
+	return fn(ctx, &ev, err);
+}
+
+/* BRPOP over our reply lists with a timeout in seconds; argv must hold KOMBU_PRIORITY_STEPS + 2 entries. */
+static void brpop_args(const struct conversation *cv, const char *timeout, const char **argv, size_t *lens)
+{
+	argv[0] = "BRPOP";
+	lens[0] = 5;
+	for (int i = 0; i < KOMBU_PRIORITY_STEPS; i++) {
+		argv[i + 1] = cv->reply_keys[i];
+		lens[i + 1] = strlen(cv->reply_keys[i]);
+	}
+	argv[KOMBU_PRIORITY_STEPS + 1] = timeout;
+	lens[KOMBU_PRIORITY_STEPS + 1] = strlen(timeout);
+}
+
 /* Pops replies until everyone the PUBLISH reached has answered or the collect deadline passes. */
 static int collect(struct broker *b, const struct inspect_query *q, const struct conversation *cv,
                    inspect_fn fn, void *ctx, struct inspect_stats *st, struct error *err)
@@ -134,13 +167,6 @@ static int collect(struct broker *b, const struct inspect_query *q, const struct
 	size_t lens[KOMBU_PRIORITY_STEPS + 2];
 	char timeout[32];
 
-	argv[0] = "BRPOP";
-	lens[0] = 5;
-	for (int i = 0; i < KOMBU_PRIORITY_STEPS; i++) {
-		argv[i + 1] = cv->reply_keys[i];
-		lens[i + 1] = strlen(cv->reply_keys[i]);
-	}
-	argv[KOMBU_PRIORITY_STEPS + 1] = timeout;
 	while (st->answered < st->received) {
 		double left = deadline_left(&q->collect);
 		struct deadline wait = deadline_min(deadline_in(left + 0.5), q->hard);
@@ -150,9 +176,14 @@ static int collect(struct broker *b, const struct inspect_query *q, const struct
 		if (left < 0.001)
 			break; /* BRPOP's timeout 0 would mean forever */
 		snprintf(timeout, sizeof(timeout), "%.3f", left);
-		lens[KOMBU_PRIORITY_STEPS + 1] = strlen(timeout);
-		if (broker_call(b, &wait, &r, err, KOMBU_PRIORITY_STEPS + 2, argv, lens) < 0)
-			return error_wrap(err, "while collecting replies");
+		brpop_args(cv, timeout, argv, lens);
+		if (broker_call(b, &wait, &r, err, KOMBU_PRIORITY_STEPS + 2, argv, lens) < 0) {
+			if (err == NULL || err->kind != ERROR_OVERSIZE)
+				return error_wrap(err, "while collecting replies");
+			if (drop_oversized(b, q, fn, ctx, st, err) < 0)
+				return -1;
+			continue;
+		}
 		if (r->type == REDIS_REPLY_NIL) {
 			freeReplyObject(r);
 			break;
@@ -169,7 +200,35 @@ static int collect(struct broker *b, const struct inspect_query *q, const struct
 	return 0;
 }
 
-/* SREM our binding member first (a worker looks it up before replying), then DEL our reply lists. */
+/* Once our binding member is gone, waits up to INSPECT_LINGER for replies from workers that looked it up
+ * before, so that none lands after the DEL; only when the broadcast went out and not everyone answered. */
+static int linger(struct broker *b, const struct inspect_query *q, const struct conversation *cv,
+                  const struct inspect_stats *st, struct error *err)
+{
+	struct deadline until = deadline_min(deadline_in(INSPECT_LINGER), q->hard);
+	long long expected = cv->count_known ? st->received - st->answered : -1;
+	const char *argv[KOMBU_PRIORITY_STEPS + 2];
+	size_t lens[KOMBU_PRIORITY_STEPS + 2];
+	char timeout[32];
+
+	while (cv->published && expected != 0 && deadline_left(&until) >= 0.001) {
+		redisReply *r;
+		snprintf(timeout, sizeof(timeout), "%.3f", deadline_left(&until));
+		brpop_args(cv, timeout, argv, lens);
+		if (broker_call(b, &q->hard, &r, err, KOMBU_PRIORITY_STEPS + 2, argv, lens) < 0)
+			return -1;
+		if (r->type == REDIS_REPLY_NIL) {
+			freeReplyObject(r);
+			break;
+		}
+		freeReplyObject(r);
+		expected--;
+	}
+	return 0;
+}
+
+/* Removes what the check put in the broker, also after a timeout, an error or a signal: SREM our binding
+ * member first (a worker looks it up before replying), then the replies on their way, then DEL our lists. */
 static void cleanup(struct broker *b, const struct inspect_query *q, const struct conversation *cv,
                     struct inspect_stats *st)
 {
@@ -179,25 +238,24 @@ static void cleanup(struct broker *b, const struct inspect_query *q, const struc
 	size_t del_len[KOMBU_PRIORITY_STEPS + 1] = {3};
 	struct error err = {ERROR_NONE, ""};
 	redisReply *r = NULL;
-	int failed = 0;
+	int failed;
 
 	for (int i = 0; i < KOMBU_PRIORITY_STEPS; i++) {
 		del[i + 1] = cv->reply_keys[i];
 		del_len[i + 1] = strlen(cv->reply_keys[i]);
 	}
 	b->cancel_fd = -1; /* a stop request must not stop the cleanup it asked for */
-	if (b->pending > 0 && broker_reopen(b, &q->hard, &err) < 0)
+	failed = (b->pending > 0 && broker_reopen(b, &q->hard, &err) < 0) ||
+	         broker_call(b, &q->hard, &r, &err, 3, srem, srem_len) < 0;
+	if (r != NULL)
+		freeReplyObject(r);
+	r = NULL;
+	if (!failed && linger(b, q, cv, st, &err) < 0)
+		failed = b->pending > 0 && broker_reopen(b, &q->hard, &err) < 0;
+	if (!failed && broker_call(b, &q->hard, &r, &err, KOMBU_PRIORITY_STEPS + 1, del, del_len) < 0)
 		failed = 1;
-	if (!failed && (broker_append(b, 3, srem, srem_len, &err) < 0 ||
-	                broker_append(b, KOMBU_PRIORITY_STEPS + 1, del, del_len, &err) < 0))
-		failed = 1;
-	for (int i = 0; i < 2 && !failed; i++) {
-		if (broker_read(b, &q->hard, &r, &err) < 0 || broker_reply_error(r, &err) < 0)
-			failed = 1;
-		if (r != NULL)
-			freeReplyObject(r);
-		r = NULL;
-	}
+	if (r != NULL)
+		freeReplyObject(r);
 	if (failed) {
 		st->cleanup_failed = 1;
 		snprintf(st->cleanup_error, sizeof(st->cleanup_error), "%s", err.msg);

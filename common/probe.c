@@ -18,6 +18,7 @@ int probe_start(struct probe *p, const struct options *o, const char *service, s
 	struct inspect_query q;
 	struct deadline limit;
 	char backstop[256];
+	int cut_by_limit;
 	int cancel_fd;
 
 	memset(p, 0, sizeof(*p));
@@ -35,7 +36,14 @@ int probe_start(struct probe *p, const struct options *o, const char *service, s
 	q.names = &o->names;
 	q.hard = p->hard;
 	q.collect = deadline_min(deadline_in(o->inspect_timeout), limit);
-	return fleet_collect(&p->broker, &q, &o->policy, &p->fleet, err);
+	cut_by_limit = q.collect.at == limit.at;
+	if (fleet_collect(&p->broker, &q, &o->policy, &p->fleet, err) < 0)
+		return -1;
+	/* -t ended the wait before -T did: the limit, not the workers, decided who is unresponsive. */
+	if (cut_by_limit && fleet_unresponsive(&p->fleet) > 0)
+		return error_set(err, ERROR_TIMEOUT, "%lld of %lld workers had not answered",
+		                 fleet_unresponsive(&p->fleet), p->fleet.stats.received);
+	return 0;
 }
 
 void probe_finish(struct probe *p)
@@ -53,6 +61,7 @@ enum state error_state(const struct error *err, enum state timeout_state)
 {
 	switch (err->kind) {
 	case ERROR_CONNECT:
+	case ERROR_UNAVAILABLE:
 		return STATE_CRITICAL;
 	case ERROR_TIMEOUT:
 		return timeout_state;

@@ -20,8 +20,9 @@ int probe_start(struct probe *p, const struct options *o, const char *service, s
 void probe_finish(struct probe *p);
 /* Seconds since probe_start began. */
 double probe_elapsed(const struct probe *p);
-/* The state a failure maps to: CRITICAL for an unreachable broker, the -t state for a timeout,
- * UNKNOWN for everything else (credentials, bad replies, signals). */
+/* The state a failure maps to: CRITICAL for a broker that cannot be reached, went away or cannot serve
+ * (LOADING, OOM, ...), the -t state for a timeout, UNKNOWN for everything else (credentials, ACL, a
+ * read-only replica, signals). */
 enum state error_state(const struct error *err, enum state timeout_state);
 
 #endif

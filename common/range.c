@@ -47,7 +47,9 @@ int range_parse(const char *s, struct range *r, struct error *err)
 	if (colon == NULL) {
 		if (parse_endpoint(p, strlen(p), &r->end, &has_end) < 0 || !has_end)
 			return error_set(err, ERROR_USAGE, "range '%s' is not a number or start:end", s);
-		return 0; /* "10" means 0:10 */
+		if (!r->start_inf && r->end < 0) /* "10" means 0:10, so "-3" would be 0:-3 */
+			return error_set(err, ERROR_USAGE, "range '%s': start (0) is greater than end", s);
+		return 0;
 	}
 	if (!r->start_inf && parse_endpoint(p, (size_t)(colon - p), &r->start, &has_start) < 0)
 		return error_set(err, ERROR_USAGE, "range '%s': start is not a number", s);

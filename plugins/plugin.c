@@ -3,10 +3,12 @@
 #include "plugin.h"
 
 #include "config.h"
+#include "cancel.h"
 #include "perfdata.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void print_help(const struct plugin *pl)
 {
@@ -50,6 +52,8 @@ static void report_failure(struct report *r, enum state state, const struct erro
 	r->state = state;
 	if (err->kind == ERROR_TIMEOUT)
 		strbuf_printf(&r->summary, "time limit of %g s reached: ", timeout);
+	if (err->kind == ERROR_CANCELLED)
+		strbuf_printf(&r->summary, "stopped by %s: ", strsignal(cancel_signal()));
 	strbuf_put_clean(&r->summary, err->msg);
 }
 

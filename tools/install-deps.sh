@@ -11,6 +11,7 @@ PACKAGES=(
 	redis-server redis-tools                  # a real broker for the integration tests and the demo
 	python3 python3-celery python3-redis      # real Celery workers, and `celery inspect` for the benchmark
 	clang-format time                         # the format check; GNU time for the benchmark
+	clang libclang-rt-14-dev valgrind         # libFuzzer targets; memory checking of the integration tests
 )
 
 missing=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # test.sh: installs what is missing, builds plain and with sanitizers, and runs every test: the unit tests
-# in both builds, the integration tests (real redis-server, real Celery workers) with both builds' plugins,
+# in both builds; the integration tests (real redis-server, real Celery workers) with the plain plugins,
+# the ASan+UBSan plugins and the plain plugins under valgrind; the libFuzzer targets for a bounded time;
 # the format check and make distcheck. Ends with the line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -72,12 +73,18 @@ format_check() {
 
 unit build
 unit build-asan
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# Distinct exit codes, so a sanitizer report can never pass for a plugin state.
+export ASAN_OPTIONS=detect_leaks=1:exitcode=86 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=87
 for script in tests/integration/test_*.sh; do
 	name=$(basename "$script" .sh)
 	integration "$name (plain)" "$script" "$root/build/plugins"
 	integration "$name (ASan+UBSan)" "$script" "$root/build-asan/plugins"
+	PLUGIN_WRAPPER="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect" \
+		TIME_FACTOR=4 integration "$name (valgrind)" "$script" "$root/build/plugins"
 done
+echo "== fuzzing (${FUZZ_SECONDS:-15} s a target)"
+tools/fuzz.sh | tee "$logs/fuzz.out"
+count "$(grep -c '^PASS' "$logs/fuzz.out")" "$(grep -c '^FAIL' "$logs/fuzz.out")"
 single "clang-format" format_check
 single "make distcheck" make -C build -s distcheck
 

@@ -99,11 +99,11 @@ assert d["workers"]["celery@46b9a1cf718a"]["version"] is None
 }
 
 t_bad_options() {
-	run "$PLUGIN" -p "$REDIS_PORT" -e 0.12.0 --backlog-warning abc
+	plugin -p "$REDIS_PORT" -e 0.12.0 --backlog-warning abc
 	expect_exit 3
 	expect_one_line
 	expect_contains "CELERY QUEUES UNKNOWN - --backlog-warning: "
-	run "$PLUGIN" -h
+	plugin -h
 	expect_exit 0
 	expect_contains "--backlog-critical=RANGE"
 }

@@ -102,13 +102,13 @@ t_returns_when_all_answered() {
 }
 
 t_urls_and_sockets() {
-	run "$PLUGIN" -u "redis://127.0.0.1:$REDIS_PORT/0" -e 0.12.0
+	plugin -u "redis://127.0.0.1:$REDIS_PORT/0" -e 0.12.0
 	expect_perf workers 3
-	run "$PLUGIN" -s "$REDIS_SOCKET" -e 0.12.0
+	plugin -s "$REDIS_SOCKET" -e 0.12.0
 	expect_perf workers 3
-	run "$PLUGIN" -u "redis+socket://$REDIS_SOCKET?virtual_host=0" -e 0.12.0
+	plugin -u "redis+socket://$REDIS_SOCKET?virtual_host=0" -e 0.12.0
 	expect_perf workers 3
-	run env CELERY_BROKER_URL="redis://127.0.0.1:$REDIS_PORT" "$PLUGIN" -e 0.12.0
+	run env CELERY_BROKER_URL="redis://127.0.0.1:$REDIS_PORT" ${PLUGIN_WRAPPER:-} "$PLUGIN" -e 0.12.0
 	expect_perf workers 3
 	expect_keyspace_clean "$REDIS_PORT"
 }
@@ -127,17 +127,17 @@ t_database_and_namespace_select_the_channel() {
 t_credentials() {
 	cluster_redis ACL SETUSER monitor on '>s3cret-pw' '~*' '&*' '+@all' >/dev/null
 	printf 's3cret-pw\n' >"$ASSERT_TMP/pw"
-	run "$PLUGIN" -p "$REDIS_PORT" --username monitor --password-file "$ASSERT_TMP/pw" -e 0.12.0 -v
+	plugin -p "$REDIS_PORT" --username monitor --password-file "$ASSERT_TMP/pw" -e 0.12.0 -v
 	expect_exit 1
 	expect_perf workers 3
-	run "$PLUGIN" -u "redis://monitor:s3cret-pw@127.0.0.1:$REDIS_PORT/0" -e 0.12.0 -v --json
+	plugin -u "redis://monitor:s3cret-pw@127.0.0.1:$REDIS_PORT/0" -e 0.12.0 -v --json
 	expect_exit 1
 	expect_not_contains "s3cret"
-	run env REDISCLI_AUTH=wrong-pw "$PLUGIN" -p "$REDIS_PORT" --username monitor -e 0.12.0
+	run env REDISCLI_AUTH=wrong-pw ${PLUGIN_WRAPPER:-} "$PLUGIN" -p "$REDIS_PORT" --username monitor -e 0.12.0
 	expect_exit 3
 	expect_contains "CELERY WORKERS UNKNOWN - authentication failed"
 	expect_not_contains "wrong-pw"
-	run "$PLUGIN" -u "redis://monitor:wrong-pw@127.0.0.1:$REDIS_PORT/0" -e 0.12.0 -v
+	plugin -u "redis://monitor:wrong-pw@127.0.0.1:$REDIS_PORT/0" -e 0.12.0 -v
 	expect_exit 3
 	expect_not_contains "wrong-pw"
 	expect_one_line
@@ -163,7 +163,7 @@ t_stopped_worker_is_unresponsive() {
 }
 
 t_no_workers() {
-	run "$PLUGIN" -p "$EMPTY_PORT" -e 0.12.0
+	plugin -p "$EMPTY_PORT" -e 0.12.0
 	expect_exit 2
 	expect_line1 "CELERY WORKERS CRITICAL - 0 of 0 workers compatible with 0.12.0; no worker is listening on the broker"
 	expect_perf workers 0
@@ -174,11 +174,11 @@ t_no_workers() {
 t_broker_down() {
 	local port
 	port=$(cluster_free_port)
-	run "$PLUGIN" -p "$port" -e 0.12.0
+	plugin -p "$port" -e 0.12.0
 	expect_exit 2
 	expect_line1 "CELERY WORKERS CRITICAL - cannot connect to 127.0.0.1:$port/0: Connection refused"
 	expect_faster_than 1.0
-	run "$PLUGIN" -s /nonexistent/redis.sock -e 0.12.0
+	plugin -s /nonexistent/redis.sock -e 0.12.0
 	expect_exit 2
 	expect_contains "cannot connect to unix:/nonexistent/redis.sock/0"
 }
@@ -199,11 +199,11 @@ while time.time() < end:
 ' "$port" >"$ASSERT_TMP/silent.out" &
 	pid=$!
 	for _ in $(seq 50); do grep -q ready "$ASSERT_TMP/silent.out" && break; sleep 0.05; done
-	run "$PLUGIN" -p "$port" -e 0.12.0 -t 1
+	plugin -p "$port" -e 0.12.0 -t 1
 	expect_exit 3
 	expect_line1 "CELERY WORKERS UNKNOWN - time limit of 1 s reached: cannot register the reply queue: the broker did not answer in time"
 	expect_faster_than 1.5
-	run "$PLUGIN" -p "$port" -e 0.12.0 -t 0.5:critical
+	plugin -p "$port" -e 0.12.0 -t 0.5:critical
 	expect_exit 2
 	expect_faster_than 1.0
 	kill "$pid" 2>/dev/null
@@ -214,7 +214,7 @@ t_bad_options() {
 	local args
 	while IFS= read -r args; do
 		# shellcheck disable=SC2086
-		run "$PLUGIN" $args
+		plugin $args
 		expect_exit 3
 		expect_one_line
 		expect_contains "CELERY WORKERS UNKNOWN - "
@@ -237,12 +237,12 @@ t_bad_options() {
 -e 1 --backlog-warning 5
 -e 1 stray
 LIST
-	run "$PLUGIN" -h
+	plugin -h
 	expect_exit 0
 	expect_contains "Usage:"
 	expect_contains "--expected-version=VERSION"
 	expect_contains "guidelines.html#THRESHOLDFORMAT"
-	run "$PLUGIN" -V
+	plugin -V
 	expect_exit 0
 	expect_contains "check_celery_worker_versions (monitoring-plugins-celery "
 }

@@ -58,8 +58,15 @@ expect_perf_item() {
 	case " $perf " in *" $1 "*) ;; *) fail "perfdata lacks '$1' (perfdata: $perf)" ;; esac
 }
 
+# expect_faster_than SECONDS: the last run took less (times $TIME_FACTOR, for runs under valgrind).
 expect_faster_than() {
-	awk "BEGIN { exit !($SECS < $1) }" || fail "took $SECS s, expected under $1 s"
+	local limit
+	limit=$(awk "BEGIN { print $1 * ${TIME_FACTOR:-1} }")
+	awk "BEGIN { exit !($SECS < $limit) }" || fail "took $SECS s, expected under $limit s"
+}
+
+expect_no_stderr() {
+	[ -z "$ERR" ] || fail "wrote to stderr: $(printf '%s' "$ERR" | head -n 5)"
 }
 
 expect_one_line() {

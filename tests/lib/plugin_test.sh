@@ -11,8 +11,15 @@ lib=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PLUGIN="${2:-}/$1"
 [ -x "$PLUGIN" ] || { echo "no plugin at $PLUGIN" >&2; exit 2; }
 
-# check ARGS...: runs the plugin against the main broker, then asserts it left no key behind.
+# plugin ARGS...: runs the plugin (under $PLUGIN_WRAPPER, e.g. valgrind, when set) and asserts it printed
+# nothing on stderr, where a sanitizer or valgrind would report.
+plugin() {
+	run ${PLUGIN_WRAPPER:-} "$PLUGIN" "$@"
+	expect_no_stderr
+}
+
+# check ARGS...: plugin against the main broker, then asserts it left no key behind.
 check() {
-	run "$PLUGIN" -p "$REDIS_PORT" "$@"
+	plugin -p "$REDIS_PORT" "$@"
 	expect_keyspace_clean "$REDIS_PORT"
 }

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* fuzz_reply: libFuzzer target for the envelope and reply decoder and what the fleet makes of a reply. */
+#include "fleet.h"
+#include "kombu.h"
+
+#include <stdint.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const struct version_policy policy = {"0.12.0", 0};
+	struct control_reply r;
+	struct envelope env;
+	struct error err;
+	struct fleet f;
+
+	if (kombu_envelope_decode((const char *)data, size, &env, &err) == 0)
+		kombu_envelope_free(&env);
+	/* The vectors' ticket, so captured replies reach the fleet. */
+	if (kombu_decode_reply((const char *)data, size, "5a32d4ee-c3f8-4a3e-8ca5-92a58f5c5371", &r, &err) <
+	    0)
+		return 0;
+	memset(&f, 0, sizeof(f));
+	if (r.kind == REPLY_VALID) {
+		struct inspect_event ev = {INSPECT_REPLY, r.node, r.result, NULL};
+		fleet_add_event(&f, &policy, &ev, &err);
+		fleet_add_event(&f, &policy, &ev, &err); /* the same node twice is a duplicate */
+		if (f.n != 1 || f.duplicates != 1)
+			__builtin_trap();
+	}
+	fleet_free(&f);
+	kombu_control_reply_free(&r);
+	return 0;
+}

@@ -1,0 +1,335 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# test_hardening.sh: hostile replies, broker faults, signals, concurrency, scale and least privilege, with
+# real redis-servers, real Celery workers and a fake peer whose replies are checked against the captured
+# ones. Usage: test_hardening.sh PLUGIN_DIR
+. "$(dirname "$0")/../lib/plugin_test.sh" check_celery_worker_versions "${1:-}"
+QUEUE_PLUGIN="$(dirname "$PLUGIN")/check_celery_queue_health"
+FAKE="$CLUSTER_SRC/tests/lib"
+
+# start_helper NAME SCRIPT ARGS...: starts a fake peer or fake redis, waits for its "ready".
+start_helper() {
+	local name=$1
+	shift
+	"$CLUSTER_PYTHON" "$@" >"$ASSERT_TMP/$name.out" 2>&1 &
+	echo $! >"$ASSERT_TMP/$name.pid"
+	for _ in $(seq 100); do
+		grep -q ready "$ASSERT_TMP/$name.out" && return 0
+		sleep 0.05
+	done
+	echo "$name did not start: $(cat "$ASSERT_TMP/$name.out")" >&2
+	return 1
+}
+
+stop_helper() {
+	local pid
+	pid=$(cat "$ASSERT_TMP/$1.pid" 2>/dev/null) || return 0
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	rm -f "$ASSERT_TMP/$1.pid"
+}
+
+# plugin_bg ARGS...: starts the plugin in the background; plugin_wait collects it like run does.
+plugin_bg() {
+	BG_START=$(date +%s.%N)
+	${PLUGIN_WRAPPER:-} "$PLUGIN" "$@" >"$ASSERT_TMP/bg.out" 2>"$ASSERT_TMP/stderr" &
+	BG_PID=$!
+}
+
+plugin_wait() {
+	wait "$BG_PID"
+	RC=$?
+	OUT=$(cat "$ASSERT_TMP/bg.out")
+	ERR=$(cat "$ASSERT_TMP/stderr")
+	SECS=$(awk "BEGIN { printf \"%.3f\", $(date +%s.%N) - $BG_START }")
+	expect_no_stderr
+}
+
+# wait_for_binding PORT: until a check has registered its reply queue on that broker.
+wait_for_binding() {
+	for _ in $(seq 200); do
+		[ -n "$(redis-cli -p "$1" smembers _kombu.binding.reply.celery.pidbox)" ] && return 0
+		sleep 0.01
+	done
+	fail "the check never registered its reply queue"
+}
+
+all_keys() {
+	redis-cli -p "$1" --scan | LC_ALL=C sort
+}
+
+t_fake_replies_match_capture() {
+	run "$CLUSTER_PYTHON" "$FAKE/fake_peer.py" 0 selftest
+	expect_exit 0
+	expect_contains "byte for byte"
+}
+
+# hostile KIND: a peer pushes a hostile message, then a valid reply; the three real workers answer too.
+hostile() {
+	start_helper peer "$FAKE/fake_peer.py" "$REDIS_PORT" hostile "$1" || { fail "no peer"; return; }
+	check -e 0.12.0 -v -T 3
+	stop_helper peer
+}
+
+t_hostile_messages_are_ignored() {
+	local kind
+	for kind in notjson wrongshape badbase64 wrongticket noticket deep; do
+		hostile "$kind"
+		expect_exit 1
+		expect_perf workers 4
+		expect_perf compatible 2
+		expect_perf unresponsive 0
+		expect_contains "hostile-v0.12.0@peer: version 0.12.0, compatible"
+		expect_contains "ignored a message: "
+		[ "$(printf '%s\n' "$OUT" | grep -c ' | ')" = 1 ] || fail "$kind: the status line is broken"
+		expect_faster_than 2
+	done
+}
+
+t_huge_reply_is_capped() {
+	local rss
+	hostile huge
+	expect_exit 1
+	expect_perf workers 4
+	expect_contains "ignored a message: a reply larger than the 4 MiB size cap"
+	# memory stays bounded: measured on the plain build (sanitizers and valgrind add their own)
+	if [ -z "${PLUGIN_WRAPPER:-}" ] && ! ldd "$PLUGIN" | grep -q libasan; then
+		start_helper peer "$FAKE/fake_peer.py" "$REDIS_PORT" hostile huge || return
+		/usr/bin/time -f %M -o "$ASSERT_TMP/rss" "$PLUGIN" -p "$REDIS_PORT" -e 0.12.0 -T 3 >/dev/null
+		stop_helper peer
+		rss=$(tail -n 1 "$ASSERT_TMP/rss")
+		[ "$rss" -lt 16384 ] || fail "peak RSS $rss KiB with a 64 MiB reply, expected under 16 MiB"
+	fi
+	expect_keyspace_clean "$REDIS_PORT"
+}
+
+t_unreadable_serializer_is_reported() {
+	hostile pickle
+	expect_exit 1
+	expect_perf workers 4
+	expect_perf incompatible 3
+	expect_contains "a worker (reply in unreadable format application/x-python-serialize)"
+}
+
+t_control_characters_cannot_break_output() {
+	local lines
+	start_helper peer "$FAKE/fake_peer.py" "$REDIS_PORT" hostile controlname || { fail "no peer"; return; }
+	check -e 0.11.0 -v
+	expect_contains 'evil\x7cname\x0anew line\x07-v0.12.0@peer (version 0.12.0)'
+	lines=$(printf '%s\n' "$OUT" | wc -l)
+	[ "$lines" = 6 ] || fail "expected 6 lines (status, 4 workers, footer), got $lines"
+	[ "$(printf '%s\n' "$OUT" | grep -c '|')" = 1 ] || fail "a '|' outside the perfdata separator"
+	run ${PLUGIN_WRAPPER:-} "$QUEUE_PLUGIN" -p "$REDIS_PORT" -e 0.12.0
+	expect_no_stderr
+	expect_perf_item "'gpu_x_compatible'=1;;1:;0"
+	expect_perf_item "'q_1_backlog'=0;;;0"
+	expect_perf_item "'it''s_incompatible'=0;0;;0"
+	[ "$(printf '%s\n' "$OUT" | grep -c '|')" = 1 ] || fail "a '|' outside the perfdata separator"
+	run ${PLUGIN_WRAPPER:-} "$QUEUE_PLUGIN" -p "$REDIS_PORT" -e 0.12.0 --json
+	printf '%s' "$OUT" | "$CLUSTER_PYTHON" -c 'import json, sys; d = json.load(sys.stdin); assert "gpu|x" in d["queue_health"]' ||
+		fail "the JSON document does not parse or lost the queue name"
+	stop_helper peer
+}
+
+t_duplicate_node_names_count_once() {
+	hostile duplicate
+	expect_exit 1
+	expect_perf workers 3
+	expect_perf unresponsive 0
+	expect_contains "duplicate reply from: celery-v0.12.0@hostA"
+	expect_contains "broadcast reached 4 workers, 4 answered"
+}
+
+t_broker_error_replies() {
+	local port
+	port=$(cluster_free_port)
+	start_helper fake "$FAKE/fake_redis.py" "$port" error "LOADING Redis is loading the dataset in memory" || return
+	plugin -p "$port" -e 0.12.0
+	expect_exit 2
+	expect_line1 "CELERY WORKERS CRITICAL - cannot register the reply queue: the broker cannot serve: LOADING Redis is loading the dataset in memory"
+	stop_helper fake
+	start_helper fake "$FAKE/fake_redis.py" "$port" garbage || return
+	plugin -p "$port" -e 0.12.0 -t 2
+	expect_exit 3
+	expect_one_line
+	expect_contains "CELERY WORKERS UNKNOWN - cannot register the reply queue: protocol error"
+	expect_faster_than 1
+	stop_helper fake
+	plugin -p "$OOM_PORT" -e 0.12.0
+	expect_exit 2
+	expect_line1 "CELERY WORKERS CRITICAL - cannot register the reply queue: the broker cannot serve: OOM command not allowed when used memory > 'maxmemory'."
+	plugin -p "$REPLICA_PORT" -e 0.12.0
+	expect_exit 3
+	expect_line1 "CELERY WORKERS UNKNOWN - cannot register the reply queue: the broker answered: READONLY You can't write against a read only replica."
+}
+
+t_broker_killed_mid_collection() {
+	cluster_start_redis DOOMED || { fail "no redis"; return; }
+	start_helper silent "$FAKE/fake_peer.py" "$DOOMED_PORT" silent || return
+	plugin_bg -p "$DOOMED_PORT" -e 0.12.0 -T 5
+	wait_for_binding "$DOOMED_PORT"
+	{
+		kill -KILL "$(cat "$CLUSTER_DIR/DOOMED/redis.pid")"
+		wait "$(cat "$CLUSTER_DIR/DOOMED/redis.pid")"
+	} 2>/dev/null
+	plugin_wait
+	stop_helper silent
+	expect_exit 2
+	expect_one_line
+	expect_contains "CELERY WORKERS CRITICAL - "
+	expect_contains "connection to 127.0.0.1:$DOOMED_PORT/0 lost"
+	expect_faster_than 1.5
+}
+
+t_broker_restarted_during_collection() {
+	local dir
+	cluster_start_redis PHOENIX || { fail "no redis"; return; }
+	dir="$CLUSTER_DIR/PHOENIX"
+	start_helper silent "$FAKE/fake_peer.py" "$PHOENIX_PORT" silent || return
+	plugin_bg -p "$PHOENIX_PORT" -e 0.12.0 -T 5
+	wait_for_binding "$PHOENIX_PORT"
+	kill -TERM "$(cat "$dir/redis.pid")"
+	wait "$(cat "$dir/redis.pid")" 2>/dev/null
+	redis-server --port "$PHOENIX_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$dir" \
+		--logfile "$dir/redis.log" >/dev/null &
+	echo $! >"$dir/redis.pid"
+	plugin_wait
+	stop_helper silent
+	expect_exit 2
+	expect_one_line
+	expect_contains "connection to 127.0.0.1:$PHOENIX_PORT/0 lost"
+	expect_faster_than 2
+	for _ in $(seq 50); do redis-cli -p "$PHOENIX_PORT" ping >/dev/null 2>&1 && break; sleep 0.05; done
+	expect_keyspace_clean "$PHOENIX_PORT"
+}
+
+# signal SIG: a check waiting for a silent worker is stopped by SIG mid-collection.
+signal_during_collection() {
+	local before
+	before=$(all_keys "$REDIS_PORT")
+	start_helper silent "$FAKE/fake_peer.py" "$REDIS_PORT" silent || return
+	plugin_bg -p "$REDIS_PORT" -e 0.12.0 -T 5
+	wait_for_binding "$REDIS_PORT"
+	kill "-$1" "$BG_PID"
+	plugin_wait
+	stop_helper silent
+	expect_exit 3
+	expect_one_line
+	expect_contains "CELERY WORKERS UNKNOWN - stopped by $2: "
+	expect_contains ": interrupted by a signal"
+	expect_faster_than 1.5
+	expect_keyspace_clean "$REDIS_PORT"
+	[ "$(all_keys "$REDIS_PORT")" = "$before" ] || fail "the keyspace changed"
+}
+
+t_sigterm_cleans_up() {
+	signal_during_collection TERM Terminated
+}
+
+t_sigint_cleans_up() {
+	signal_during_collection INT Interrupt
+}
+
+t_time_limit_cleans_up() {
+	local before
+	before=$(all_keys "$REDIS_PORT")
+	start_helper silent "$FAKE/fake_peer.py" "$REDIS_PORT" silent || return
+	check -e 0.12.0 -T 5 -t 1
+	expect_exit 3
+	expect_line1 "CELERY WORKERS UNKNOWN - time limit of 1 s reached: 1 of 4 workers had not answered"
+	expect_faster_than 1.5
+	check -e 0.12.0 -T 5 -t 1:critical
+	expect_exit 2
+	stop_helper silent
+	[ "$(all_keys "$REDIS_PORT")" = "$before" ] || fail "the keyspace changed"
+}
+
+t_twenty_checks_at_once() {
+	local i pids=() first=
+	for i in $(seq 20); do
+		${PLUGIN_WRAPPER:-} "$PLUGIN" -p "$REDIS_PORT" -e 0.12.0 -T 5 >"$ASSERT_TMP/c$i.out" 2>&1 &
+		pids+=($!)
+	done
+	for i in $(seq 20); do
+		wait "${pids[$((i - 1))]}"
+		RC=$?
+		expect_exit 1
+		OUT=$(sed 's/ time=.*$//' "$ASSERT_TMP/c$i.out")
+		[ -n "$first" ] || first=$OUT
+		[ "$OUT" = "$first" ] || fail "check $i saw something else: $OUT"
+	done
+	expect_contains "workers=3;;;0 compatible=1;;1:;0 incompatible=2;0;;0 untagged=1;;;0 unresponsive=0;;;0"
+	expect_keyspace_clean "$REDIS_PORT"
+}
+
+t_three_hundred_fake_workers() {
+	cluster_start_redis FLEET || { fail "no redis"; return; }
+	start_helper fleet "$FAKE/fake_peer.py" "$FLEET_PORT" fleet 300 || return
+	plugin -p "$FLEET_PORT" -e 0.12.0 -T 5 -v
+	stop_helper fleet
+	expect_exit 0
+	expect_perf workers 300
+	expect_perf compatible 300
+	expect_contains "fake-0299-v0.12.0@fleet: version 0.12.0, compatible; queues: gpu, celery"
+	expect_faster_than 2
+	expect_keyspace_clean "$FLEET_PORT"
+}
+
+# The ACL rule of the README, for both plugins.
+MONITOR_ACL=(on '>mon-pw' resetkeys resetchannels -@all +sadd +srem +publish +brpop +del +llen +select
+	'~_kombu.binding.reply.celery.pidbox' '~*.reply.celery.pidbox*' '%R~*' '&/0.celery.pidbox')
+
+t_least_privilege() {
+	printf 'mon-pw\n' >"$ASSERT_TMP/mon.pw"
+	cluster_redis ACL SETUSER celery-monitor reset "${MONITOR_ACL[@]}" >/dev/null
+	check --username celery-monitor --password-file "$ASSERT_TMP/mon.pw" -e 0.12.0
+	expect_exit 1
+	expect_perf workers 3
+	expect_perf compatible 1
+	run ${PLUGIN_WRAPPER:-} "$QUEUE_PLUGIN" -p "$REDIS_PORT" --username celery-monitor \
+		--password-file "$ASSERT_TMP/mon.pw" -e 0.12.0 -Q gpu,celery
+	expect_exit 1
+	expect_no_stderr
+	expect_perf_item "gpu_compatible=1;;1:;0"
+	cluster_redis ACL SETUSER celery-monitor -publish >/dev/null
+	check --username celery-monitor --password-file "$ASSERT_TMP/mon.pw" -e 0.12.0
+	expect_exit 3
+	expect_one_line
+	expect_contains "CELERY WORKERS UNKNOWN - cannot broadcast: the broker refused: NOPERM"
+	cluster_redis ACL SETUSER celery-monitor +publish '%R~nothing*' resetkeys '~_kombu.binding.reply.celery.pidbox' \
+		'~*.reply.celery.pidbox*' >/dev/null
+	run ${PLUGIN_WRAPPER:-} "$QUEUE_PLUGIN" -p "$REDIS_PORT" --username celery-monitor \
+		--password-file "$ASSERT_TMP/mon.pw" -e 0.12.0 -Q gpu
+	expect_exit 3
+	expect_one_line
+	expect_contains "CELERY QUEUES UNKNOWN - cannot read queue lengths: the broker refused: NOPERM"
+	expect_not_contains "mon-pw"
+	cluster_redis ACL DELUSER celery-monitor >/dev/null
+	expect_keyspace_clean "$REDIS_PORT"
+}
+
+assert_init
+cluster_init
+cluster_start_redis REDIS || exit 2
+cluster_start_redis OOM --maxmemory 1 --maxmemory-policy noeviction || exit 2
+cluster_start_redis REPLICA --replicaof 127.0.0.1 "$(cluster_free_port)" || exit 2
+cluster_start_demo_fleet || exit 2
+
+test_case "the fake peer's replies match the captured ones" t_fake_replies_match_capture
+test_case "hostile messages on the reply list are ignored" t_hostile_messages_are_ignored
+test_case "a 64 MiB reply is dropped and memory stays bounded" t_huge_reply_is_capped
+test_case "a reply in another serializer is counted and reported" t_unreadable_serializer_is_reported
+test_case "control characters and '|' in names cannot break the output" t_control_characters_cannot_break_output
+test_case "duplicated node names count once" t_duplicate_node_names_count_once
+test_case "LOADING, garbage, OOM and READONLY brokers" t_broker_error_replies
+test_case "broker killed mid-collection" t_broker_killed_mid_collection
+test_case "broker restarted between PUBLISH and collection" t_broker_restarted_during_collection
+test_case "SIGTERM mid-collection removes our keys" t_sigterm_cleans_up
+test_case "SIGINT mid-collection removes our keys" t_sigint_cleans_up
+test_case "-t mid-collection removes our keys" t_time_limit_cleans_up
+test_case "20 checks at once see the same counts" t_twenty_checks_at_once
+test_case "300 fake workers" t_three_hundred_fake_workers
+test_case "least-privilege ACL user; a missing permission is UNKNOWN" t_least_privilege
+
+cluster_stop
+assert_summary

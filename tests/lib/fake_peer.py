@@ -1,0 +1,142 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""fake_peer.py: stands in for Celery workers on a real redis-server, for tests a real worker cannot drive.
+
+It PSUBSCRIBEs the control channel as a worker does (so PUBLISH counts it), decodes every broadcast and
+answers on the broadcast's reply list. Its replies are built from the captured Celery 5.2.6 reply
+(tests/vectors/celery-5.2.6/reply-active_queues-tagged.json): `selftest` proves that, given the captured
+ticket, routing key, node name and delivery tag, it reproduces the captured payload byte for byte.
+
+Usage: python3 fake_peer.py PORT MODE [ARG]; prints "ready" once subscribed, runs until killed.
+  fleet N       N workers fake-NNNN-v0.12.0@fleet (one pattern subscription each), answering correctly
+  silent        one worker that receives broadcasts and never answers
+  hostile KIND  one worker that first pushes a hostile message of KIND, then a valid reply as
+                hostile-v0.12.0@peer (KIND reply itself for: controlname, duplicate)
+  selftest      (no PORT needed: use 0) check the reply builder against the vector and exit
+"""
+import base64
+import json
+import os
+import sys
+
+VECTORS = os.path.join(os.path.dirname(__file__), "..", "vectors", "celery-5.2.6")
+SEP = "\x06\x16"
+
+
+def captured(name):
+    with open(os.path.join(VECTORS, name)) as f:
+        return json.load(f)
+
+
+TEMPLATE = captured("reply-active_queues-tagged.json")
+
+
+def dumps(obj):
+    """JSON as kombu writes it (json.dumps defaults)."""
+    return json.dumps(obj)
+
+
+def build_reply(ticket, routing_key, node, delivery_tag, queues=None, ticket_present=True):
+    """An active_queues reply envelope shaped exactly like the captured one."""
+    envelope = json.loads(TEMPLATE["payload"])
+    result = next(iter(TEMPLATE["decoded_body"].values()))
+    if queues is not None:
+        result = [dict(result[0], name=q, routing_key=q, exchange=dict(result[0]["exchange"], name=q))
+                  for q in queues]
+    envelope["body"] = base64.b64encode(dumps({node: result}).encode()).decode()
+    if ticket_present:
+        envelope["headers"]["ticket"] = ticket
+    else:
+        del envelope["headers"]["ticket"]
+    envelope["properties"]["delivery_info"]["routing_key"] = routing_key
+    envelope["properties"]["delivery_tag"] = delivery_tag
+    return dumps(envelope)
+
+
+def selftest():
+    envelope = json.loads(TEMPLATE["payload"])
+    node = next(iter(TEMPLATE["decoded_body"]))
+    ours = build_reply(envelope["headers"]["ticket"], envelope["properties"]["delivery_info"]["routing_key"],
+                       node, envelope["properties"]["delivery_tag"])
+    if ours != TEMPLATE["payload"]:
+        print("fake reply differs from the captured one:\n%s\n%s" % (ours, TEMPLATE["payload"]))
+        return 1
+    print("fake reply matches the captured Celery 5.2.6 reply byte for byte")
+    return 0
+
+
+def with_body(ticket, routing_key, body_text, encode=True, content_type="application/json"):
+    envelope = json.loads(TEMPLATE["payload"])
+    envelope["body"] = base64.b64encode(body_text.encode()).decode() if encode else body_text
+    envelope["content-type"] = content_type
+    envelope["headers"]["ticket"] = ticket
+    envelope["properties"]["delivery_info"]["routing_key"] = routing_key
+    return dumps(envelope)
+
+
+def hostile_messages(kind, ticket, key):
+    """The hostile message(s) of KIND, and whether a valid reply follows."""
+    deep = "[" * 10000 + "]" * 10000
+    table = {
+        "notjson": (["this is not JSON {"], True),
+        "wrongshape": (['{"body": 5, "headers": {"ticket": "%s"}}' % ticket, "[1, 2, 3]"], True),
+        "badbase64": ([with_body(ticket, key, "!!!not base64!!!", encode=False)], True),
+        "wrongticket": ([build_reply("another-check", key, "thief-v0.12.0@peer", "t")], True),
+        "noticket": ([build_reply(ticket, key, "anon-v0.12.0@peer", "t", ticket_present=False)], True),
+        "deep": ([with_body(ticket, key, '{"deep-v0.12.0@peer": %s}' % deep)], True),
+        "huge": ([with_body(ticket, key, '{"huge-v0.12.0@peer": "%s"}' % ("x" * (64 << 20)))], True),
+        "pickle": ([with_body(ticket, key, "\x80\x04junk", content_type="application/x-python-serialize")], False),
+        "controlname": ([build_reply(ticket, key, "evil|name\nnew line\x07-v0.12.0@peer", "t",
+                                     queues=["gpu|x", "q=1", "it's"])], False),
+        "duplicate": ([build_reply(ticket, key, "celery-v0.12.0@hostA", "t")] * 2, False),
+    }
+    return table[kind]
+
+
+# kombu routes a reply through the binding set and drops it once the member is gone; done atomically here,
+# so a test cannot race the check's cleanup the way a real worker's SMEMBERS-then-LPUSH rarely can.
+ROUTE_REPLY = """
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return redis.call('LPUSH', KEYS[2], ARGV[2]) end
+return 0
+"""
+
+
+def main():
+    if sys.argv[2] == "selftest":
+        return selftest()
+    import redis
+
+    port, mode = int(sys.argv[1]), sys.argv[2]
+    arg = sys.argv[3] if len(sys.argv) > 3 else ""
+    prefix = os.environ.get("KEY_PREFIX", "")
+    count = int(arg) if mode == "fleet" else 1
+    r = redis.Redis(port=port)
+    pubsub = r.pubsub()
+    # Distinct patterns that all match the control channel: each counts as one receiver of a PUBLISH.
+    patterns = [prefix + "/0.celery.pidbox" + "*" * i for i in range(count)]
+    pubsub.psubscribe(*patterns)
+    for _ in patterns:
+        pubsub.get_message(timeout=5)
+    print("ready", flush=True)
+    for message in pubsub.listen():
+        if message["type"] != "pmessage":
+            continue
+        command = json.loads(base64.b64decode(json.loads(message["data"])["body"]))
+        ticket, key = command["ticket"], command["reply_to"]["routing_key"]
+        queue = key + ".reply.celery.pidbox"
+        route = [prefix + "_kombu.binding.reply.celery.pidbox", prefix + queue, key + SEP + SEP + queue]
+        index = patterns.index(message["pattern"].decode())
+        if mode == "silent":
+            continue
+        if mode == "fleet":
+            reply = build_reply(ticket, key, "fake-%04d-v0.12.0@fleet" % index, "t%d" % index)
+            r.eval(ROUTE_REPLY, 2, route[0], route[1], route[2], reply)
+            continue
+        messages, then_valid = hostile_messages(arg, ticket, key)
+        if then_valid:
+            messages = messages + [build_reply(ticket, key, "hostile-v0.12.0@peer", "t")]
+        for m in messages:
+            r.eval(ROUTE_REPLY, 2, route[0], route[1], route[2], m)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# fuzz.sh: builds the libFuzzer targets in tests/fuzz with clang (ASan + UBSan), replays the regression
+# inputs in tests/fuzz/regressions/TARGET/, then fuzzes each target for FUZZ_SECONDS (default 15) from a
+# seed corpus made of the captured Celery messages and known inputs. A crash is saved under
+# tests/fuzz/regressions/TARGET/ (commit it: it becomes a regression test) and fails the run.
+# Usage: tools/fuzz.sh [TARGET...]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+seconds=${FUZZ_SECONDS:-15}
+out=build-fuzz
+mkdir -p "$out"
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_reply fuzz_broker_url fuzz_range fuzz_node_name)
+flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE -Icommon)
+libs=($(pkg-config --cflags --libs hiredis json-c) -lm)
+
+# Seeds: the captured payloads for the decoder, known good and bad inputs for the parsers.
+seed() {
+	local dir="$out/seeds/$1"
+	shift
+	mkdir -p "$dir"
+	local i=0
+	for s in "$@"; do
+		printf '%s' "$s" >"$dir/seed$i"
+		i=$((i + 1))
+	done
+}
+mkdir -p "$out/seeds/fuzz_reply"
+/usr/bin/python3 - "$out/seeds/fuzz_reply" <<'PY'
+import glob, json, os, sys
+for path in glob.glob("tests/vectors/celery-5.2.6/*.json"):
+    v = json.load(open(path))
+    for i, payload in enumerate([v.get("payload")] + [l[0] for l in v.get("lists", {}).values()]):
+        if payload:
+            open(os.path.join(sys.argv[1], "%s-%d" % (os.path.basename(path), i)), "w").write(payload)
+PY
+seed fuzz_broker_url "redis://" "redis://:pw@h:6380/2" "redis://u:p%40w@[::1]:1/3?virtual_host=4" \
+	"redis+socket:///run/r.sock?virtual_host=3" "unix:///tmp/r.sock?db=2" "rediss://h" "redis://h:0"
+seed fuzz_range "10" "10:" "~:10" ":10" "10:20" "@10:20" "-3.5:-1.5" "@~:" "20:10" "1e3"
+seed fuzz_node_name "celery-v0.12.0@host" "celery@h" "worker-gpu-v1.2.3-rc1@h" "a-v1-v2@b@c" "-v1@" ""
+
+failed=0
+for t in "${targets[@]}"; do
+	if ! clang "${flags[@]}" tests/fuzz/$t.c common/*.c "${libs[@]}" -o "$out/$t"; then
+		echo "FAIL: $t does not build"
+		failed=$((failed + 1))
+		continue
+	fi
+	regress="tests/fuzz/regressions/$t"
+	mkdir -p "$regress" "$out/corpus/$t"
+	if ls "$regress"/* >/dev/null 2>&1 && ! "$out/$t" "$regress"/* >"$out/$t.regress.log" 2>&1; then
+		echo "FAIL: $t crashes on a regression input"
+		tail -n 20 "$out/$t.regress.log"
+		failed=$((failed + 1))
+		continue
+	fi
+	if "$out/$t" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=1024 \
+		-artifact_prefix="$regress/" "$out/corpus/$t" "$out/seeds/$t" >"$out/$t.log" 2>&1; then
+		echo "PASS: $t ($(grep -o 'Done [0-9]* runs in [0-9]* second' "$out/$t.log" | head -n 1)s)"
+	else
+		echo "FAIL: $t found a crash, saved in $regress/:"
+		grep -E "ERROR|SUMMARY|Test unit written" "$out/$t.log" | head -n 10
+		failed=$((failed + 1))
+	fi
+done
+exit "$failed"
