@@ -90,6 +90,30 @@ START_TEST(broadcasts_encode_byte_for_byte)
 }
 END_TEST
 
+START_TEST(broadcasts_decode_to_the_captured_body)
+{
+	char names[32][128];
+	size_t n = vector_names("broadcast-", names, 32);
+
+	ck_assert_uint_ge(n, 5);
+	for (size_t i = 0; i < n; i++) {
+		json_object *v = load_vector(names[i]), *body;
+		const char *wire = member(v, "payload");
+		struct envelope env;
+		struct error err;
+
+		ck_assert_int_eq(kombu_envelope_decode(wire, strlen(wire), &env, &err), 0);
+		ck_assert_ptr_null(env.ticket); /* a broadcast carries its ticket in the body */
+		body = kombu_json_parse((const char *)env.body, env.body_len, &err);
+		ck_assert_msg(json_object_equal(body, json_object_object_get(v, "decoded_body")), "%s",
+		              names[i]);
+		json_object_put(body);
+		kombu_envelope_free(&env);
+		json_object_put(v);
+	}
+}
+END_TEST
+
 START_TEST(replies_decode_to_the_captured_body)
 {
 	char names[32][128];
@@ -330,6 +354,7 @@ Suite *unit_suite(void)
 	TCase *tc = tcase_create("kombu");
 
 	tcase_add_test(tc, broadcasts_encode_byte_for_byte);
+	tcase_add_test(tc, broadcasts_decode_to_the_captured_body);
 	tcase_add_test(tc, replies_decode_to_the_captured_body);
 	tcase_add_test(tc, events_and_tasks_decode);
 	tcase_add_test(tc, names_match_the_captures);
