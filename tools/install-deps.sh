@@ -12,6 +12,7 @@ PACKAGES=(
 	python3 python3-celery python3-redis      # real Celery workers, and `celery inspect` for the benchmark
 	clang-format time                         # the format check; GNU time for the benchmark
 	clang libclang-rt-14-dev valgrind         # libFuzzer targets; memory checking of the integration tests
+	icinga2-bin                               # runs icinga2-conf/celery.conf for real in the tests
 )
 
 missing=()

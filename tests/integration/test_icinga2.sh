@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# test_icinga2.sh: icinga2-conf/celery.conf in a real Icinga 2 (Debian's icinga2-bin): the configuration
+# validates, and the daemon runs both CheckCommands against real Celery workers and gets the state, output
+# and perfdata the plugins give by hand. Usage: test_icinga2.sh PLUGIN_DIR
+# plain build only
+. "$(dirname "$0")/../lib/plugin_test.sh" check_celery_worker_versions "${1:-}"
+
+write_config() {
+	mkdir -p "$ICINGA"/{data,cache,log,spool/perfdata,run/icinga2,perf}
+	printf 'mon-pw\n' >"$ICINGA/password"
+	cat >"$ICINGA/icinga2.conf" <<CONF
+const PluginDir = "$(dirname "$PLUGIN")"
+include <itl>
+include "$CLUSTER_SRC/icinga2-conf/celery.conf"
+object IcingaApplication "app" { enable_notifications = false; enable_event_handlers = false }
+object CheckerComponent "checker" { }
+object PerfdataWriter "perf" {
+  service_temp_path = "$ICINGA/perf/service"
+  host_temp_path = "$ICINGA/perf/host"
+  service_perfdata_path = "$ICINGA/spool/perfdata/service"
+  host_perfdata_path = "$ICINGA/spool/perfdata/host"
+  service_format_template = "SERVICE::\$service.name\$\tSTATE::\$service.state\$\tPERF::\$service.perfdata\$\tOUTPUT::\$service.output\$"
+  rotation_interval = 1s
+}
+object Host "broker" { check_command = "dummy"; address = "127.0.0.1" }
+object Service "workers" {
+  host_name = "broker"
+  check_command = "celery_worker_versions"
+  check_interval = 1s
+  vars.celery_port = $REDIS_PORT
+  vars.celery_expected_version = "0.12.0"
+  vars.celery_username = "celery-monitor"
+  vars.celery_password_file = "$ICINGA/password"
+}
+object Service "gpu-workers" {
+  host_name = "broker"
+  check_command = "celery_worker_versions"
+  check_interval = 1s
+  vars.celery_url = "redis://127.0.0.1:$REDIS_PORT/0"
+  vars.celery_expected_version = "0.12.0"
+  vars.celery_queues = [ "gpu" ]
+  vars.celery_allow_untagged = true
+  vars.celery_verbose = false
+}
+object Service "queues" {
+  host_name = "broker"
+  check_command = "celery_queue_health"
+  check_interval = 1s
+  vars.celery_port = $REDIS_PORT
+  vars.celery_expected_version = "0.12.0"
+  vars.celery_queues = [ "gpu", "reports" ]
+  vars.celery_backlog_warning = "100"
+  vars.celery_backlog_critical = "1000"
+}
+CONF
+}
+
+icinga() {
+	ICINGA2_USER=root ICINGA2_GROUP=root icinga2 daemon -c "$ICINGA/icinga2.conf" -DDataDir="$ICINGA/data" \
+		-DInitRunDir="$ICINGA/run" -DLogDir="$ICINGA/log" -DCacheDir="$ICINGA/cache" -DSpoolDir="$ICINGA/spool" "$@"
+}
+
+# result SERVICE: the first check result Icinga recorded for SERVICE (fields: STATE, PERF, OUTPUT).
+result() {
+	cat "$ICINGA"/spool/perfdata/service* 2>/dev/null | grep -a "^SERVICE::$1	" | head -n 1
+}
+
+t_config_validates() {
+	run icinga -C
+	expect_exit 0
+	expect_contains "Instantiated 3 Services."
+	expect_contains "Finished validating the configuration file(s)."
+}
+
+t_daemon_runs_the_checks() {
+	local pid line
+	icinga >"$ICINGA/daemon.out" 2>&1 &
+	pid=$!
+	for _ in $(seq 150); do
+		[ -n "$(result workers)" ] && [ -n "$(result gpu-workers)" ] && [ -n "$(result queues)" ] && break
+		sleep 0.1
+	done
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	OUT=$(result workers)
+	expect_contains "STATE::WARNING	PERF::workers=3;;;0 compatible=1;;1:;0 incompatible=2;0;;0 untagged=1;;;0 unresponsive=0;;;0 time="
+	expect_contains "OUTPUT::CELERY WORKERS WARNING - 1 of 3 workers compatible with 0.12.0; incompatible: celery-v0.11.0@hostC (version 0.11.0), celery@46b9a1cf718a (untagged)"
+	OUT=$(result gpu-workers)
+	expect_contains "STATE::OK	PERF::workers=2;;;0 compatible=2;;1:;0"
+	expect_contains "OUTPUT::CELERY WORKERS OK - 2 of 2 workers on gpu compatible with 0.12.0"
+	OUT=$(result queues)
+	expect_contains "STATE::CRITICAL	PERF::gpu_compatible=1;;1:;0 gpu_incompatible=1;0;;0 gpu_backlog=0;100;1000;0 reports_compatible=0;;1:;0 reports_incompatible=0;0;;0 reports_backlog=2;100;1000;0"
+	expect_contains "OUTPUT::CELERY QUEUES CRITICAL - reports: 2 waiting, no compatible consumer; gpu: 1 compatible"
+	OUT=$(cat "$ICINGA/daemon.out")
+	expect_not_contains "critical/"
+	expect_not_contains "mon-pw"
+	expect_keyspace_clean "$REDIS_PORT"
+}
+
+assert_init
+ICINGA="$ASSERT_TMP/icinga2"
+cluster_init
+cluster_start_redis REDIS || exit 2
+cluster_start_demo_fleet || exit 2
+cluster_redis ACL SETUSER celery-monitor on '>mon-pw' '~*' '&*' '+@all' >/dev/null
+cluster_send_tasks reports 0 9 || exit 2
+write_config
+
+test_case "icinga2-conf validates in Icinga 2" t_config_validates
+test_case "Icinga 2 runs both CheckCommands and reads state, output and perfdata" t_daemon_runs_the_checks
+
+cluster_stop
+assert_summary
