@@ -247,6 +247,21 @@ LIST
 	expect_contains "check_celery_worker_versions (monitoring-plugins-celery "
 }
 
+t_default_celery_worker() {
+	# prefork, gossip (a second pattern subscription), mingle, and %h in the name, as deployments run it
+	cluster_start_default_worker prefork-v0.12.0@%h gpu
+	cluster_wait_ready prefork-v0.12.0@%h || { fail "the default worker did not start"; return; }
+	check -e 0.12.0 -T 5 -v
+	cluster_stop_worker prefork-v0.12.0@_h
+	expect_exit 1
+	expect_perf workers 4
+	expect_perf compatible 2
+	expect_perf unresponsive 0
+	expect_contains "prefork-v0.12.0@$(hostname): version 0.12.0, compatible; queues: gpu"
+	expect_contains "broadcast reached 4 workers, 4 answered"
+	expect_faster_than 1.0
+}
+
 assert_init
 cluster_init
 cluster_start_redis REDIS || exit 2
@@ -265,6 +280,7 @@ test_case "URL, unix socket and CELERY_BROKER_URL" t_urls_and_sockets
 test_case "-n and --namespace select the control channel" t_database_and_namespace_select_the_channel
 test_case "ACL user, password file, wrong password; password never printed" t_credentials
 test_case "a SIGSTOPped worker is unresponsive; its late reply leaves nothing" t_stopped_worker_is_unresponsive
+test_case "a worker with Celery's defaults (prefork, gossip, mingle, %h)" t_default_celery_worker
 test_case "no workers at all is CRITICAL" t_no_workers
 test_case "broker not listening is CRITICAL within 1 s" t_broker_down
 test_case "a broker that never answers ends at -t with its state" t_silent_broker_hits_time_limit

@@ -56,6 +56,28 @@ cluster_start_worker() {
 	CLUSTER_WORKERS+=("$node")
 }
 
+# cluster_start_default_worker NODENAME QUEUES: a worker as deployments run it: Celery's defaults (prefork
+# pool with two children, gossip, mingle, heartbeats), logging at info so that cluster_wait_ready sees it.
+cluster_start_default_worker() {
+	local node=$1 queues=$2 log
+	log="$CLUSTER_DIR/${node//%/_}.log"
+	env BROKER_URL="redis://127.0.0.1:$REDIS_PORT/0" PYTHONPATH="$CLUSTER_SRC/tests/celery_app" \
+		"$CLUSTER_PYTHON" -W ignore -m celery -A celery_test_app worker -n "$node" -Q "$queues" -c 2 \
+		-l info --logfile "$log" >>"$CLUSTER_DIR/workers.out" 2>&1 &
+	echo $! >"$CLUSTER_DIR/${node//%/_}.pid"
+	CLUSTER_WORKERS+=("${node//%/_}")
+}
+
+# cluster_wait_ready NODENAME: waits (up to 30 s) until the worker logged that it is ready.
+cluster_wait_ready() {
+	for _ in $(seq 300); do
+		grep -q ' ready\.' "$CLUSTER_DIR/${1//%/_}.log" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "worker $1 never got ready" >&2
+	return 1
+}
+
 cluster_worker_pid() {
 	cat "$CLUSTER_DIR/$1.pid"
 }
