@@ -74,14 +74,22 @@ t_config_validates() {
 }
 
 t_daemon_runs_the_checks() {
-	local pid line
-	icinga >"$ICINGA/daemon.out" 2>&1 &
+	local pid
+	# its own session, so that stopping the group stops every process the daemon forks
+	ICINGA2_USER=root ICINGA2_GROUP=root setsid icinga2 daemon -c "$ICINGA/icinga2.conf" -DDataDir="$ICINGA/data" \
+		-DInitRunDir="$ICINGA/run" -DLogDir="$ICINGA/log" -DCacheDir="$ICINGA/cache" -DSpoolDir="$ICINGA/spool" \
+		>"$ICINGA/daemon.out" 2>&1 &
 	pid=$!
 	for _ in $(seq 150); do
 		[ -n "$(result workers)" ] && [ -n "$(result gpu-workers)" ] && [ -n "$(result queues)" ] && break
 		sleep 0.1
 	done
-	kill "$pid" 2>/dev/null
+	kill -TERM -- "-$pid" 2>/dev/null
+	for _ in $(seq 50); do
+		pgrep -g "$pid" >/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL -- "-$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	OUT=$(result workers)
 	expect_contains "STATE::WARNING	PERF::workers=3;;;0 compatible=1;;1:;0 incompatible=2;0;;0 untagged=1;;;0 unresponsive=0;;;0 time="
