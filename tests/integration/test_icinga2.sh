@@ -86,7 +86,7 @@ t_daemon_runs_the_checks() {
 	done
 	kill -TERM -- "-$pid" 2>/dev/null
 	for _ in $(seq 50); do
-		pgrep -g "$pid" >/dev/null || break
+		kill -0 -- "-$pid" 2>/dev/null || break
 		sleep 0.1
 	done
 	kill -KILL -- "-$pid" 2>/dev/null
