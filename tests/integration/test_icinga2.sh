@@ -56,8 +56,10 @@ object Service "queues" {
 CONF
 }
 
+# icinga ARGS...: the daemon with this test's directories. It replaces the calling (sub)shell and runs in a
+# session of its own, so that $! is the daemon and stopping its process group stops all it forks.
 icinga() {
-	ICINGA2_USER=root ICINGA2_GROUP=root icinga2 daemon -c "$ICINGA/icinga2.conf" -DDataDir="$ICINGA/data" \
+	ICINGA2_USER=root ICINGA2_GROUP=root exec setsid icinga2 daemon -c "$ICINGA/icinga2.conf" -DDataDir="$ICINGA/data" \
 		-DInitRunDir="$ICINGA/run" -DLogDir="$ICINGA/log" -DCacheDir="$ICINGA/cache" -DSpoolDir="$ICINGA/spool" "$@"
 }
 
@@ -75,10 +77,7 @@ t_config_validates() {
 
 t_daemon_runs_the_checks() {
 	local pid
-	# its own session, so that stopping the group stops every process the daemon forks
-	ICINGA2_USER=root ICINGA2_GROUP=root setsid icinga2 daemon -c "$ICINGA/icinga2.conf" -DDataDir="$ICINGA/data" \
-		-DInitRunDir="$ICINGA/run" -DLogDir="$ICINGA/log" -DCacheDir="$ICINGA/cache" -DSpoolDir="$ICINGA/spool" \
-		>"$ICINGA/daemon.out" 2>&1 &
+	icinga >"$ICINGA/daemon.out" 2>&1 &
 	pid=$!
 	for _ in $(seq 150); do
 		[ -n "$(result workers)" ] && [ -n "$(result gpu-workers)" ] && [ -n "$(result queues)" ] && break
