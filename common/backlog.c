@@ -5,52 +5,49 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Queues every LLEN, then reads the replies in order; stops queueing at the first failure. */
-static int send_all(struct broker *b, const struct kombu_names *names, char *const *queues, size_t n,
-                    struct error *err)
-{
-	for (size_t i = 0; i < n; i++) {
-		for (int step = 0; step < KOMBU_PRIORITY_STEPS; step++) {
-			char *key = kombu_queue_key(names, queues[i], step);
-			const char *argv[2] = {"LLEN", key};
-			size_t lens[2] = {4, key ? strlen(key) : 0};
-			int rc;
-
-			if (key == NULL)
-				return error_set(err, ERROR_NOMEM, "out of memory naming queue lists");
-			rc = broker_append(b, 2, argv, lens, err);
-			free(key);
-			if (rc < 0)
-				return -1;
-		}
-	}
-	return 0;
-}
-
 int backlog_read(struct broker *b, const struct kombu_names *names, char *const *queues, size_t n,
                  const struct deadline *dl, long long *counts, struct error *err)
 {
-	int failed = 0;
+	size_t lists = n * KOMBU_PRIORITY_STEPS;
+	struct broker_cmd *cmds = calloc(lists ? lists : 1, sizeof(*cmds));
+	long long *lengths = calloc(lists ? lists : 1, sizeof(*lengths));
+	char **keys = calloc(lists ? lists : 1, sizeof(*keys));
+	size_t *lens = calloc(lists ? lists * 2 : 1, sizeof(*lens));
+	const char **argv = calloc(lists ? lists * 2 : 1, sizeof(*argv));
+	int rc = -1;
 
-	if (send_all(b, names, queues, n, err) < 0)
-		return -1;
-	/* Read every reply, even after an error reply, so the connection stays in step. */
+	if (cmds == NULL || lengths == NULL || keys == NULL || lens == NULL || argv == NULL) {
+		error_set(err, ERROR_NOMEM, "out of memory naming queue lists");
+		goto out;
+	}
+	for (size_t i = 0; i < lists; i++) {
+		if ((keys[i] = kombu_queue_key(names, queues[i / KOMBU_PRIORITY_STEPS],
+		                               (int)(i % KOMBU_PRIORITY_STEPS))) == NULL) {
+			error_set(err, ERROR_NOMEM, "out of memory naming queue lists");
+			goto out;
+		}
+		argv[2 * i] = "LLEN";
+		lens[2 * i] = 4;
+		argv[2 * i + 1] = keys[i];
+		lens[2 * i + 1] = strlen(keys[i]);
+		cmds[i] = (struct broker_cmd){2, &argv[2 * i], &lens[2 * i], "cannot read queue lengths",
+		                              &lengths[i]};
+	}
+	if (broker_pipeline(b, dl, cmds, lists, err) < 0)
+		goto out;
 	for (size_t i = 0; i < n; i++) {
 		counts[i] = 0;
-		for (int step = 0; step < KOMBU_PRIORITY_STEPS; step++) {
-			redisReply *r;
-
-			if (broker_read(b, dl, &r, err) < 0)
-				return error_wrap(err, "while reading queue lengths");
-			if (!failed && broker_reply_error(r, err) < 0)
-				failed = 1;
-			else if (r->type == REDIS_REPLY_INTEGER)
-				counts[i] += r->integer;
-			else if (!failed)
-				failed =
-				    error_set(err, ERROR_BROKER, "LLEN did not answer with a number") < 0;
-			freeReplyObject(r);
-		}
+		for (int step = 0; step < KOMBU_PRIORITY_STEPS; step++)
+			counts[i] += lengths[i * KOMBU_PRIORITY_STEPS + (size_t)step];
 	}
-	return failed ? error_wrap(err, "cannot read queue lengths") : 0;
+	rc = 0;
+out:
+	for (size_t i = 0; keys != NULL && i < lists; i++)
+		free(keys[i]);
+	free(cmds);
+	free(lengths);
+	free(keys);
+	free(lens);
+	free(argv);
+	return rc;
 }

@@ -220,3 +220,29 @@ int broker_call(struct broker *b, const struct deadline *dl, redisReply **reply,
 	}
 	return 0;
 }
+
+int broker_pipeline(struct broker *b, const struct deadline *dl, const struct broker_cmd *cmds, size_t n,
+                    struct error *err)
+{
+	int failed = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (broker_append(b, cmds[i].argc, cmds[i].argv, cmds[i].lens, err) < 0)
+			return error_wrap(err, cmds[i].context);
+	for (size_t i = 0; i < n; i++) {
+		redisReply *r;
+
+		if (broker_read(b, dl, &r, err) < 0)
+			return error_wrap(err, cmds[i].context);
+		if (!failed && broker_reply_error(r, err) < 0) {
+			failed = error_wrap(err, cmds[i].context) < 0;
+		} else if (cmds[i].integer != NULL && r->type == REDIS_REPLY_INTEGER) {
+			*cmds[i].integer = r->integer;
+		} else if (!failed && cmds[i].integer != NULL) {
+			error_set(err, ERROR_BROKER, "the broker did not answer with a number");
+			failed = error_wrap(err, cmds[i].context) < 0;
+		}
+		freeReplyObject(r);
+	}
+	return failed ? -1 : 0;
+}

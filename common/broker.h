@@ -38,6 +38,20 @@ int broker_read(struct broker *b, const struct deadline *dl, redisReply **reply,
 /* append + read, and an error reply becomes an error (see broker_reply_error). */
 int broker_call(struct broker *b, const struct deadline *dl, redisReply **reply, struct error *err, int argc,
                 const char **argv, const size_t *lens);
+/* One command of a pipeline. */
+struct broker_cmd {
+	int argc;
+	const char **argv;
+	const size_t *lens;
+	const char *context; /* prefix of the error message when this command fails */
+	long long *integer;  /* where its integer reply goes, or NULL when the reply does not matter */
+};
+
+/* Sends n commands in one round trip and reads every reply, even after an error reply, so the connection
+ * stays in step. Fails with the first failing command's error, prefixed by its context; a command with an
+ * integer destination that answers anything else fails too. */
+int broker_pipeline(struct broker *b, const struct deadline *dl, const struct broker_cmd *cmds, size_t n,
+                    struct error *err);
 /* Turns an error reply into an error: ERROR_AUTH for NOAUTH/WRONGPASS/NOPERM, ERROR_UNAVAILABLE for
  * LOADING/OOM/MASTERDOWN/BUSY/TRYAGAIN, ERROR_BROKER for the rest. Returns 0 for any other reply. */
 int broker_reply_error(const redisReply *r, struct error *err);

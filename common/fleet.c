@@ -90,8 +90,7 @@ static int by_node(const void *a, const void *b)
 	return strcmp(x->node, y->node);
 }
 
-int fleet_add_event(struct fleet *f, const struct version_policy *policy, const struct inspect_event *ev,
-                    struct error *err)
+int fleet_add_event(struct fleet *f, const struct inspect_event *ev, struct error *err)
 {
 	struct worker *w;
 
@@ -115,16 +114,14 @@ int fleet_add_event(struct fleet *f, const struct version_policy *policy, const 
 		return error_set(err, ERROR_NOMEM, "out of memory listing workers");
 	if (worker_name_parse(w->node, &w->name, err) < 0)
 		return -1;
-	w->verdict = version_verdict(policy, w->name.version);
+	w->verdict = version_verdict(f->policy, w->name.version);
 	return read_queues(w, ev->result, err);
 }
 
-/* The inspect callback: ctx is the fleet, whose policy field says how to judge. */
+/* The inspect callback: ctx is the fleet. */
 static int on_event(void *ctx, const struct inspect_event *ev, struct error *err)
 {
-	struct fleet *f = ctx;
-
-	return fleet_add_event(f, f->policy, ev, err);
+	return fleet_add_event(ctx, ev, err);
 }
 
 void fleet_sort(struct fleet *f)

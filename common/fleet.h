@@ -34,10 +34,9 @@ struct fleet {
 int fleet_collect(struct broker *b, const struct inspect_query *q, const struct version_policy *policy,
                   struct fleet *f, struct error *err);
 void fleet_free(struct fleet *f);
-/* Adds what one popped message says to the fleet (a worker, or a note); fleet_collect calls it for every
- * message. f must start zeroed. */
-int fleet_add_event(struct fleet *f, const struct version_policy *policy, const struct inspect_event *ev,
-                    struct error *err);
+/* Adds what one popped message says to the fleet (a worker judged by f->policy, or a note); fleet_collect
+ * calls it for every message. f must start zeroed but for its policy. */
+int fleet_add_event(struct fleet *f, const struct inspect_event *ev, struct error *err);
 /* Sorts the workers by node name, unreadable replies last. */
 void fleet_sort(struct fleet *f);
 

@@ -55,7 +55,8 @@ static int conversation_init(struct conversation *cv, const struct kombu_names *
 	return 0;
 }
 
-/* SADD our binding, then PUBLISH the command; *received is PUBLISH's count. */
+/* SADD our binding and PUBLISH the command in one round trip: Redis runs them in order, so the binding exists
+ * before any worker sees the command. *received is PUBLISH's count. */
 static int announce(struct broker *b, const struct inspect_query *q, struct conversation *cv,
                     long long *received, struct error *err)
 {
@@ -65,30 +66,21 @@ static int announce(struct broker *b, const struct inspect_query *q, struct conv
 	size_t sadd_len[3] = {4, strlen(cv->binding_key), strlen(cv->binding_member)};
 	const char *pub[3] = {"PUBLISH", cv->channel, NULL};
 	size_t pub_len[3] = {7, strlen(cv->channel), 0};
-	redisReply *r;
+	struct broker_cmd cmds[2] = {{3, sadd, sadd_len, "cannot register the reply queue", NULL},
+	                             {3, pub, pub_len, "cannot broadcast", received}};
 	char *envelope;
 	int rc;
 
-	if (broker_call(b, &q->hard, &r, err, 3, sadd, sadd_len) < 0)
-		return error_wrap(err, "cannot register the reply queue");
-	freeReplyObject(r);
 	if ((envelope = kombu_encode_control(&rq, err)) == NULL)
 		return -1;
 	pub[2] = envelope;
 	pub_len[2] = strlen(envelope);
 	cv->published = 1;
-	rc = broker_call(b, &q->hard, &r, err, 3, pub, pub_len);
+	rc = broker_pipeline(b, &q->hard, cmds, 2, err);
 	free(envelope);
-	if (rc < 0)
-		return error_wrap(err, "cannot broadcast");
-	if (r->type != REDIS_REPLY_INTEGER) {
-		freeReplyObject(r);
-		return error_set(err, ERROR_BROKER, "PUBLISH did not answer with a count");
-	}
-	*received = r->integer;
-	cv->count_known = 1;
-	freeReplyObject(r);
-	return 0;
+	if (rc == 0)
+		cv->count_known = 1;
+	return rc;
 }
 
 /* Decodes one popped message and hands it to fn. */
@@ -200,8 +192,14 @@ static int collect(struct broker *b, const struct inspect_query *q, const struct
 	return 0;
 }
 
+/* 1 when replies may still be on their way: the broadcast went out and not everyone it reached answered. */
+static int replies_in_flight(const struct conversation *cv, const struct inspect_stats *st)
+{
+	return cv->published && (!cv->count_known || st->answered < st->received);
+}
+
 /* Once our binding member is gone, waits up to INSPECT_LINGER for replies from workers that looked it up
- * before, so that none lands after the DEL; only when the broadcast went out and not everyone answered. */
+ * before, so that none lands after the DEL. */
 static int linger(struct broker *b, const struct inspect_query *q, const struct conversation *cv,
                   const struct inspect_stats *st, struct error *err)
 {
@@ -211,7 +209,7 @@ static int linger(struct broker *b, const struct inspect_query *q, const struct 
 	size_t lens[KOMBU_PRIORITY_STEPS + 2];
 	char timeout[32];
 
-	while (cv->published && expected != 0 && deadline_left(&until) >= 0.001) {
+	while (expected != 0 && deadline_left(&until) >= 0.001) {
 		redisReply *r;
 		snprintf(timeout, sizeof(timeout), "%.3f", deadline_left(&until));
 		brpop_args(cv, timeout, argv, lens);
@@ -228,7 +226,8 @@ static int linger(struct broker *b, const struct inspect_query *q, const struct 
 }
 
 /* Removes what the check put in the broker, also after a timeout, an error or a signal: SREM our binding
- * member first (a worker looks it up before replying), then the replies on their way, then DEL our lists. */
+ * member first (a worker looks it up before replying), then DEL our lists; when replies may be on their
+ * way, drains them in between, else both go in one round trip. */
 static void cleanup(struct broker *b, const struct inspect_query *q, const struct conversation *cv,
                     struct inspect_stats *st)
 {
@@ -236,8 +235,9 @@ static void cleanup(struct broker *b, const struct inspect_query *q, const struc
 	size_t srem_len[3] = {4, strlen(cv->binding_key), strlen(cv->binding_member)};
 	const char *del[KOMBU_PRIORITY_STEPS + 1] = {"DEL"};
 	size_t del_len[KOMBU_PRIORITY_STEPS + 1] = {3};
+	struct broker_cmd cmds[2] = {{3, srem, srem_len, "SREM", NULL},
+	                             {KOMBU_PRIORITY_STEPS + 1, del, del_len, "DEL", NULL}};
 	struct error err = {ERROR_NONE, ""};
-	redisReply *r = NULL;
 	int failed;
 
 	for (int i = 0; i < KOMBU_PRIORITY_STEPS; i++) {
@@ -245,17 +245,17 @@ static void cleanup(struct broker *b, const struct inspect_query *q, const struc
 		del_len[i + 1] = strlen(cv->reply_keys[i]);
 	}
 	b->cancel_fd = -1; /* a stop request must not stop the cleanup it asked for */
-	failed = (b->pending > 0 && broker_reopen(b, &q->hard, &err) < 0) ||
-	         broker_call(b, &q->hard, &r, &err, 3, srem, srem_len) < 0;
-	if (r != NULL)
-		freeReplyObject(r);
-	r = NULL;
-	if (!failed && linger(b, q, cv, st, &err) < 0)
-		failed = b->pending > 0 && broker_reopen(b, &q->hard, &err) < 0;
-	if (!failed && broker_call(b, &q->hard, &r, &err, KOMBU_PRIORITY_STEPS + 1, del, del_len) < 0)
+	if (b->pending > 0 && broker_reopen(b, &q->hard, &err) < 0) {
 		failed = 1;
-	if (r != NULL)
-		freeReplyObject(r);
+	} else if (!replies_in_flight(cv, st)) {
+		failed = broker_pipeline(b, &q->hard, cmds, 2, &err) < 0;
+	} else {
+		failed = broker_pipeline(b, &q->hard, cmds, 1, &err) < 0;
+		if (!failed && linger(b, q, cv, st, &err) < 0)
+			failed = b->pending > 0 && broker_reopen(b, &q->hard, &err) < 0;
+		if (!failed)
+			failed = broker_pipeline(b, &q->hard, cmds + 1, 1, &err) < 0;
+	}
 	if (failed) {
 		st->cleanup_failed = 1;
 		snprintf(st->cleanup_error, sizeof(st->cleanup_error), "%s", err.msg);

@@ -23,10 +23,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    0)
 		return 0;
 	memset(&f, 0, sizeof(f));
+	f.policy = &policy;
 	if (r.kind == REPLY_VALID) {
 		struct inspect_event ev = {INSPECT_REPLY, r.node, r.result, NULL};
-		fleet_add_event(&f, &policy, &ev, &err);
-		fleet_add_event(&f, &policy, &ev, &err); /* the same node twice is a duplicate */
+		fleet_add_event(&f, &ev, &err);
+		fleet_add_event(&f, &ev, &err); /* the same node twice is a duplicate */
 		if (f.n != 1 || f.duplicates != 1)
 			__builtin_trap();
 	}

@@ -13,7 +13,25 @@ import threading
 import time
 
 
+def complete_commands(buf):
+    """How many whole RESP commands (*N arrays of $bulk strings) buf holds, and the bytes after them."""
+    count = 0
+    while buf.startswith(b"*") and b"\r\n" in buf:
+        head, rest = buf.split(b"\r\n", 1)
+        for _ in range(int(head[1:])):
+            if b"\r\n" not in rest:
+                return count, buf
+            size, rest = rest.split(b"\r\n", 1)
+            if len(rest) < int(size[1:]) + 2:
+                return count, buf
+            rest = rest[int(size[1:]) + 2:]
+        count, buf = count + 1, rest
+    return count, buf
+
+
 def serve(conn, mode, text):
+    """Answers like a real server: once per command, however the commands were split into reads."""
+    buf = b""
     with conn:
         while True:
             try:
@@ -22,10 +40,12 @@ def serve(conn, mode, text):
                 return
             if not data:
                 return
-            if mode == "error":
-                conn.sendall(b"-" + text.encode() + b"\r\n")
-            elif mode == "garbage":
-                conn.sendall(b"\x00\xffHTTP/1.1 200 OK\r\n\r\n")
+            count, buf = complete_commands(buf + data)
+            for _ in range(count):
+                if mode == "error":
+                    conn.sendall(b"-" + text.encode() + b"\r\n")
+                elif mode == "garbage":
+                    conn.sendall(b"\x00\xffHTTP/1.1 200 OK\r\n\r\n")
 
 
 def main():

@@ -30,7 +30,7 @@ static void add_vector(struct fleet *f, const char *name)
 	ck_assert_int_eq(kombu_decode_reply(wire, strlen(wire), json_object_get_string(ticket), &r, &err), 0);
 	ev.node = r.node;
 	ev.result = r.result;
-	ck_assert_int_eq(fleet_add_event(f, &policy, &ev, &err), 0);
+	ck_assert_int_eq(fleet_add_event(f, &ev, &err), 0);
 	kombu_control_reply_free(&r);
 	json_object_put(payload);
 	json_object_put(v);
@@ -43,13 +43,13 @@ static void add_result(struct fleet *f, const char *node, const char *result_jso
 	struct inspect_event ev = {INSPECT_REPLY, node, result, NULL};
 	struct error err;
 
-	ck_assert_int_eq(fleet_add_event(f, &policy, &ev, &err), 0);
+	ck_assert_int_eq(fleet_add_event(f, &ev, &err), 0);
 	json_object_put(result);
 }
 
 START_TEST(captured_replies)
 {
-	struct fleet f = {0};
+	struct fleet f = {.policy = &policy};
 	char *gpu[] = {"gpu"}, *celery[] = {"celery"}, *none[] = {"io"};
 
 	add_vector(&f, "reply-active_queues-untagged.json");
@@ -77,7 +77,7 @@ END_TEST
 
 START_TEST(odd_results)
 {
-	struct fleet f = {0};
+	struct fleet f = {.policy = &policy};
 	struct inspect_event unreadable = {INSPECT_UNREADABLE, NULL, NULL, "application/x-python-serialize"};
 	struct inspect_event ignored = {INSPECT_IGNORED, NULL, NULL, "not JSON"};
 	struct strbuf sb = STRBUF_INIT;
@@ -88,8 +88,8 @@ START_TEST(odd_results)
 	add_result(&f, "c-v0.12.0@h",
 	           "[{\"no_name\": 1}, {\"name\": 5}, {\"name\": \"\"}, 7, {\"name\": \"q\"}]");
 	add_result(&f, "a-v0.12.0@h", "[]");
-	ck_assert_int_eq(fleet_add_event(&f, &policy, &unreadable, &err), 0);
-	ck_assert_int_eq(fleet_add_event(&f, &policy, &ignored, &err), 0);
+	ck_assert_int_eq(fleet_add_event(&f, &unreadable, &err), 0);
+	ck_assert_int_eq(fleet_add_event(&f, &ignored, &err), 0);
 	fleet_sort(&f);
 	ck_assert_uint_eq(f.n, 4);
 	ck_assert_int_eq(f.duplicates, 1);
@@ -113,7 +113,7 @@ END_TEST
 
 START_TEST(hostile_names_are_cleaned_in_text)
 {
-	struct fleet f = {0};
+	struct fleet f = {.policy = &policy};
 	struct strbuf sb = STRBUF_INIT;
 
 	add_result(&f, "evil|name\n-v1@h", "[]");
@@ -126,12 +126,12 @@ END_TEST
 
 START_TEST(notes_are_bounded)
 {
-	struct fleet f = {0};
+	struct fleet f = {.policy = &policy};
 	struct inspect_event ignored = {INSPECT_IGNORED, NULL, NULL, "junk"};
 	struct error err;
 
 	for (int i = 0; i < 1000; i++)
-		ck_assert_int_eq(fleet_add_event(&f, &policy, &ignored, &err), 0);
+		ck_assert_int_eq(fleet_add_event(&f, &ignored, &err), 0);
 	ck_assert_uint_eq(f.nnotes, FLEET_MAX_NOTES);
 	fleet_free(&f);
 }
