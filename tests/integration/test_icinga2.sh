@@ -102,6 +102,7 @@ t_daemon_runs_the_checks() {
 	OUT=$(cat "$ICINGA/daemon.out")
 	expect_not_contains "critical/"
 	expect_not_contains "mon-pw"
+	[ "$TEST_OK" = 1 ] || printf '    daemon output:\n%s\n' "$(tail -n 30 "$ICINGA/daemon.out" | sed 's/^/      /')"
 	expect_keyspace_clean "$REDIS_PORT"
 }
 
