@@ -25,7 +25,7 @@ fail() {
 }
 
 expect_exit() {
-	[ "$RC" -eq "$1" ] || fail "exit code $RC, expected $1"
+	[ "$RC" = "$1" ] || fail "exit code ${RC:-(none)}, expected $1"
 }
 
 # expect_line1 TEXT: the status line (before the perfdata) is exactly TEXT.

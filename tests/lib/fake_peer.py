@@ -109,7 +109,7 @@ def main():
     arg = sys.argv[3] if len(sys.argv) > 3 else ""
     prefix = os.environ.get("KEY_PREFIX", "")
     count = int(arg) if mode == "fleet" else 1
-    r = redis.Redis(port=port)
+    r = redis.Redis(host="127.0.0.1", port=port)
     pubsub = r.pubsub()
     # Distinct patterns that all match the control channel: each counts as one receiver of a PUBLISH.
     patterns = [prefix + "/0.celery.pidbox" + "*" * i for i in range(count)]
