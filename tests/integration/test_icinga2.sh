@@ -82,11 +82,16 @@ t_config_validates() {
 }
 
 t_daemon_runs_the_checks() {
-	local pid start=$SECONDS
+	local pid start=$SECONDS workers= gpu= queues=
 	icinga >"$ICINGA/daemon.out" 2>&1 &
 	pid=$!
+	# Each result is kept as soon as it appears: a rotation of the perfdata file in the same second (as on
+	# shutdown) replaces the file that held it.
 	for _ in $(seq 600); do
-		[ -n "$(result workers)" ] && [ -n "$(result gpu-workers)" ] && [ -n "$(result queues)" ] && break
+		[ -n "$workers" ] || workers=$(result workers)
+		[ -n "$gpu" ] || gpu=$(result gpu-workers)
+		[ -n "$queues" ] || queues=$(result queues)
+		[ -n "$workers" ] && [ -n "$gpu" ] && [ -n "$queues" ] && break
 		sleep 0.1
 	done
 	kill -TERM -- "-$pid" 2>/dev/null
@@ -96,13 +101,13 @@ t_daemon_runs_the_checks() {
 	done
 	kill -KILL -- "-$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
-	OUT=$(result workers)
+	OUT=$workers
 	expect_contains "STATE::WARNING	PERF::workers=3;;;0 compatible=1;;1:;0 incompatible=2;0;;0 untagged=1;;;0 unresponsive=0;;;0 time="
 	expect_contains "OUTPUT::CELERY WORKERS WARNING - 1 of 3 workers compatible with 0.12.0; incompatible: celery-v0.11.0@hostC (version 0.11.0), celery@46b9a1cf718a (untagged)"
-	OUT=$(result gpu-workers)
+	OUT=$gpu
 	expect_contains "STATE::OK	PERF::workers=2;;;0 compatible=2;;1:;0"
 	expect_contains "OUTPUT::CELERY WORKERS OK - 2 of 2 workers on gpu compatible with 0.12.0"
-	OUT=$(result queues)
+	OUT=$queues
 	expect_contains "STATE::CRITICAL	PERF::gpu_compatible=1;;1:;0 gpu_incompatible=1;0;;0 gpu_backlog=0;100;1000;0 reports_compatible=0;;1:;0 reports_incompatible=0;0;;0 reports_backlog=2;100;1000;0"
 	expect_contains "OUTPUT::CELERY QUEUES CRITICAL - reports: 2 waiting, no compatible consumer; gpu: 1 compatible"
 	OUT=$(cat "$ICINGA/daemon.out")
