@@ -67,7 +67,8 @@ single() {
 	fi
 }
 
-# format_check: every C file of the source tree follows .clang-format (no git needed: a release tarball has none).
+# format_check: every C file of the source tree follows .clang-format. It finds the files itself, without
+# git, so that a release tarball can run it too.
 format_check() {
 	find common plugins tests -name '*.[ch]' -print0 | xargs -0 clang-format --dry-run -Werror
 }

@@ -64,9 +64,9 @@ CONF
 icinga() {
 	local -a own_name=()
 	unshare --uts true 2>/dev/null && own_name=(unshare --uts sh -c 'hostname localhost && exec "$@"' icinga)
-	RES_OPTIONS="timeout:1 attempts:1" ICINGA2_USER=root ICINGA2_GROUP=root exec setsid "${own_name[@]}" icinga2 \
-		daemon -c "$ICINGA/icinga2.conf" -DDataDir="$ICINGA/data" -DInitRunDir="$ICINGA/run" \
-		-DLogDir="$ICINGA/log" -DCacheDir="$ICINGA/cache" -DSpoolDir="$ICINGA/spool" "$@"
+	RES_OPTIONS="timeout:1 attempts:1" ICINGA2_USER=root ICINGA2_GROUP=root \
+		exec setsid "${own_name[@]}" icinga2 daemon -c "$ICINGA/icinga2.conf" -DDataDir="$ICINGA/data" \
+		-DInitRunDir="$ICINGA/run" -DLogDir="$ICINGA/log" -DCacheDir="$ICINGA/cache" -DSpoolDir="$ICINGA/spool" "$@"
 }
 
 # result SERVICE: the first check result Icinga recorded for SERVICE (fields: STATE, PERF, OUTPUT).
@@ -113,7 +113,10 @@ t_daemon_runs_the_checks() {
 	OUT=$(cat "$ICINGA/daemon.out")
 	expect_not_contains "critical/"
 	expect_not_contains "mon-pw"
-	[ "$TEST_OK" = 1 ] || printf '    daemon output (%s s):\n%s\n' "$((SECONDS - start))" "$(tail -n 30 "$ICINGA/daemon.out" | sed 's/^/      /')"
+	if [ "$TEST_OK" != 1 ]; then
+		echo "    daemon output ($((SECONDS - start)) s):"
+		tail -n 30 "$ICINGA/daemon.out" | sed 's/^/      /'
+	fi
 	expect_keyspace_clean "$REDIS_PORT"
 }
 
