@@ -12,7 +12,7 @@ out=build-fuzz
 mkdir -p "$out"
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(fuzz_reply fuzz_broker_url fuzz_range fuzz_node_name)
-flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE -Icommon)
+flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE $(printf -- "-I%s " common/*/))
 libs=($(pkg-config --cflags --libs hiredis json-c) -lm)
 
 # Seeds: the captured payloads for the decoder, known good and bad inputs for the parsers.
@@ -42,7 +42,7 @@ seed fuzz_node_name "celery-v0.12.0@host" "celery@h" "worker-gpu-v1.2.3-rc1@h" "
 
 failed=0
 for t in "${targets[@]}"; do
-	if ! clang "${flags[@]}" tests/fuzz/$t.c common/*.c "${libs[@]}" -o "$out/$t"; then
+	if ! clang "${flags[@]}" tests/fuzz/$t.c common/*/*.c "${libs[@]}" -o "$out/$t"; then
 		echo "FAIL: $t does not build"
 		failed=$((failed + 1))
 		continue
