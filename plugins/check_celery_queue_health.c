@@ -4,9 +4,11 @@
 #include "plugin.h"
 
 #include "backlog.h"
+#include "binding.h"
 #include "fleet_format.h"
 #include "perfdata.h"
 
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,8 +16,8 @@ struct queue {
 	const char *name;       /* borrowed from the options or a worker */
 	long long compatible;   /* consumers running the expected version */
 	long long incompatible; /* consumers that are not */
-	long long backlog;      /* messages waiting, all priorities */
-	int starved;            /* messages wait and no compatible consumer takes them */
+	long long backlog; /* messages waiting, all priorities; -1 when not read (the check was cut short) */
+	int starved;       /* messages wait and no compatible consumer takes them */
 	enum state state;
 };
 
@@ -24,35 +26,72 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The queues to judge: -Q, or every queue an answering worker consumes, sorted and unique. */
-static const char **queue_names(const struct options *o, const struct fleet *f, size_t *n)
+/* Celery's own queues, which carry no tasks: control (NODE.NS.pidbox, OID.reply.NS.pidbox) and events
+ * (celeryev.UUID). */
+static int internal_queue(const char *name)
 {
-	size_t total = 0, k = 0;
+	size_t n = strlen(name);
+
+	return (n >= 7 && strcmp(name + n - 7, ".pidbox") == 0) || strncmp(name, "celeryev.", 9) == 0;
+}
+
+static int excluded(const struct options *o, const char *name)
+{
+	for (size_t i = 0; i < o->nexclude; i++)
+		if (fnmatch(o->exclude[i], name, 0) == 0)
+			return 1;
+	return 0;
+}
+
+/* The queue a binding member routes to, as a string owned by the probe's bindings, or NULL for members
+ * that are not task queues' (or not readable with the separator). The member's copy is cut in place. */
+static const char *bound_queue(struct bindings *bs, size_t i, const char *sep)
+{
+	struct binding_fields f;
+	char *queue;
+
+	if (binding_split(bs->members[i], bs->lens[i], sep, &f) < 0 || f.queue_len == 0 ||
+	    memchr(f.queue, '\0', f.queue_len) != NULL || strcmp(bs->exchanges[i], "celeryev") == 0)
+		return NULL;
+	queue = (char *)f.queue; /* the member is ours to cut: the queue is its last field */
+	queue[f.queue_len] = '\0';
+	return queue;
+}
+
+/* The queues to judge: -Q; else every queue the broker's binding sets name and every queue an answering
+ * worker consumes, but Celery's own and the excluded ones; sorted and unique. */
+static const char **queue_names(const struct options *o, struct probe *p, size_t *n)
+{
+	const struct fleet *f = &p->fleet;
+	size_t total = o->nqueues, k = 0;
 	const char **names;
 
-	if (o->nqueues > 0)
-		total = o->nqueues;
-	else
+	if (o->nqueues == 0) {
+		total = p->bindings.n;
 		for (size_t i = 0; i < f->n; i++)
 			total += f->workers[i].nqueues;
-	names = calloc(total ? total : 1, sizeof(*names));
-	if (names == NULL)
+	}
+	if ((names = calloc(total ? total : 1, sizeof(*names))) == NULL)
 		return NULL;
 	if (o->nqueues > 0) {
 		for (size_t i = 0; i < o->nqueues; i++)
 			names[k++] = o->queues[i];
-	} else {
-		for (size_t i = 0; i < f->n; i++)
-			for (size_t j = 0; j < f->workers[i].nqueues; j++)
-				names[k++] = f->workers[i].queues[j];
-		qsort(names, k, sizeof(*names), by_name);
-		total = 0;
-		for (size_t i = 0; i < k; i++)
-			if (total == 0 || strcmp(names[total - 1], names[i]) != 0)
-				names[total++] = names[i];
-		k = total;
+		*n = k;
+		return names;
 	}
-	*n = k;
+	for (size_t i = 0; i < f->n; i++)
+		for (size_t j = 0; j < f->workers[i].nqueues; j++)
+			names[k++] = f->workers[i].queues[j];
+	for (size_t i = p->bindings.sample_n; i < p->bindings.n; i++)
+		if ((names[k] = bound_queue(&p->bindings, i, p->names.sep)) != NULL)
+			k++;
+	qsort(names, k, sizeof(*names), by_name);
+	total = 0;
+	for (size_t i = 0; i < k; i++)
+		if ((total == 0 || strcmp(names[total - 1], names[i]) != 0) && !internal_queue(names[i]) &&
+		    !excluded(o, names[i]))
+			names[total++] = names[i];
+	*n = total;
 	return names;
 }
 
@@ -68,7 +107,8 @@ static void judge_queue(const struct options *o, const struct fleet *f, struct q
 	}
 	q->state = state_worst(thresholds_state(&o->compatible, (double)q->compatible),
 	                       thresholds_state(&o->incompatible, (double)q->incompatible));
-	q->state = state_worst(q->state, thresholds_state(&o->backlog, (double)q->backlog));
+	if (q->backlog >= 0)
+		q->state = state_worst(q->state, thresholds_state(&o->backlog, (double)q->backlog));
 	q->starved = q->backlog > 0 && q->compatible == 0;
 	if (q->starved)
 		q->state = STATE_CRITICAL;
@@ -108,7 +148,9 @@ static void describe_queue(struct strbuf *sb, const struct fleet *f, const struc
 		list_consumers(sb, f, q->name, 0);
 		strbuf_putc(sb, ']');
 	}
-	if (!q->starved)
+	if (q->backlog < 0)
+		strbuf_puts(sb, ", backlog not read");
+	else if (!q->starved)
 		strbuf_printf(sb, ", %lld waiting", q->backlog);
 }
 
@@ -118,7 +160,8 @@ static void write_summary(const struct options *o, const struct fleet *f, const 
 	size_t named = 0, unhealthy = 0;
 
 	if (n == 0)
-		strbuf_puts(sb, "no queue to judge: no worker answered and no -Q was given");
+		strbuf_puts(
+		    sb, "no queue to judge: the broker knows none, no worker answered and no -Q was given");
 	/* Starved queues first, then the other unhealthy ones, worst first. */
 	for (int pass = 0; pass < 3; pass++) {
 		for (size_t i = 0; i < n; i++) {
@@ -157,7 +200,11 @@ static void write_details(const struct fleet *f, const struct queue *qs, size_t 
 	for (size_t i = 0; i < n; i++) {
 		const struct queue *q = &qs[i];
 		strbuf_put_clean(sb, q->name);
-		strbuf_printf(sb, ": %s; %lld waiting; compatible: ", state_name(q->state), q->backlog);
+		strbuf_printf(sb, ": %s; ", state_name(q->state));
+		if (q->backlog < 0)
+			strbuf_puts(sb, "backlog not read; compatible: ");
+		else
+			strbuf_printf(sb, "%lld waiting; compatible: ", q->backlog);
 		list_consumers(sb, f, q->name, 1);
 		strbuf_puts(sb, q->compatible ? "" : "none");
 		strbuf_puts(sb, "; incompatible: ");
@@ -176,7 +223,7 @@ static void write_perfdata(const struct options *o, const struct fleet *f, const
 		static const char *const suffix[] = {"_compatible", "_incompatible", "_backlog"};
 		const struct thresholds *thr[] = {&o->compatible, &o->incompatible, &o->backlog};
 		const long long value[] = {qs[i].compatible, qs[i].incompatible, qs[i].backlog};
-		for (int k = 0; k < 3; k++) {
+		for (int k = 0; k < (qs[i].backlog < 0 ? 2 : 3); k++) {
 			struct perfdata pd = {NULL, (double)value[k], "", thr[k], 1, 0, 0, 0};
 			strbuf_free(&label);
 			strbuf_printf(&label, "%s%s", qs[i].name, suffix[k]);
@@ -204,7 +251,8 @@ static void write_json(const struct options *o, const struct fleet *f, const str
 		json_object_object_add(jq, "state", json_object_new_string(state_name(qs[i].state)));
 		json_object_object_add(jq, "compatible_workers", json_object_new_int64(qs[i].compatible));
 		json_object_object_add(jq, "incompatible_workers", json_object_new_int64(qs[i].incompatible));
-		json_object_object_add(jq, "backlog", json_object_new_int64(qs[i].backlog));
+		json_object_object_add(jq, "backlog",
+		                       qs[i].backlog < 0 ? NULL : json_object_new_int64(qs[i].backlog));
 		json_object_object_add(jq, "starved", json_object_new_boolean(qs[i].starved));
 		json_object_object_add(health, qs[i].name, jq);
 	}
@@ -222,14 +270,19 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 	size_t n = 0;
 	int rc = -1;
 
-	names = queue_names(o, f, &n);
+	names = queue_names(o, p, &n);
 	qs = calloc(n ? n : 1, sizeof(*qs));
 	backlog = calloc(n ? n : 1, sizeof(*backlog));
 	if (names == NULL || qs == NULL || backlog == NULL) {
 		error_set(err, ERROR_NOMEM, "out of memory judging queues");
 		goto out;
 	}
-	if (n > 0 && backlog_read(&p->broker, &o->names, (char *const *)names, n, &p->hard, backlog, err) < 0)
+	/* After a cut (a signal, the time limit) the broker is not asked again: backlogs are not read, and
+	 * the summary says why first. */
+	for (size_t i = 0; i < n && p->cut.kind != ERROR_NONE; i++)
+		backlog[i] = -1;
+	if (n > 0 && p->cut.kind == ERROR_NONE &&
+	    backlog_read(&p->broker, &p->names, (char *const *)names, n, &p->hard, backlog, err) < 0)
 		goto out;
 	r->state = n == 0 ? STATE_CRITICAL : STATE_OK;
 	for (size_t i = 0; i < n; i++) {

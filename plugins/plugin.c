@@ -28,13 +28,14 @@ static void print_help(const struct plugin *pl)
 static int emit(const struct options *o, const struct report *r, json_object *doc)
 {
 	if (o->json) {
-		const char *text = report_json(r, doc);
+		char *text = report_json(r, doc);
 		if (text == NULL) {
 			printf(
 			    "{\"state\": \"UNKNOWN\", \"exit_code\": 3, \"summary\": \"out of memory\"}\n");
 			return STATE_UNKNOWN;
 		}
 		printf("%s\n", text);
+		free(text);
 	} else {
 		char *text = report_text(r);
 		if (text == NULL) {
@@ -47,14 +48,47 @@ static int emit(const struct options *o, const struct report *r, json_object *do
 	return (int)r->state;
 }
 
-static void report_failure(struct report *r, enum state state, const struct error *err, double timeout)
+/* Appends why the check could not finish or was cut short: "time limit of 10 s reached: ..." only when
+ * the limit was really reached, "stopped by Terminated: ..." for a signal, else the reason alone. */
+static void say_why(struct strbuf *sb, const struct error *err, double timeout, double elapsed)
+{
+	if (err->kind == ERROR_TIMEOUT && elapsed >= timeout * 0.75)
+		strbuf_printf(sb, "time limit of %g s reached: ", timeout);
+	if (err->kind == ERROR_CANCELLED)
+		strbuf_printf(sb, "stopped by %s: ", strsignal(cancel_signal()));
+	strbuf_put_clean(sb, err->msg);
+}
+
+static void report_failure(struct report *r, enum state state, const struct error *err, double timeout,
+                           double elapsed)
 {
 	r->state = state;
-	if (err->kind == ERROR_TIMEOUT)
-		strbuf_printf(&r->summary, "time limit of %g s reached: ", timeout);
-	if (err->kind == ERROR_CANCELLED)
-		strbuf_printf(&r->summary, "stopped by %s: ", strsignal(cancel_signal()));
-	strbuf_put_clean(&r->summary, err->msg);
+	say_why(&r->summary, err, timeout, elapsed);
+}
+
+/* What the probe saw besides the judgement: a collection cut short (its state joins the judged one, and
+ * the summary says so first) and keys of ours that could not be removed (at least WARNING). */
+static void report_probe(const struct options *o, const struct probe *p, struct report *r)
+{
+	const struct inspect_stats *st = &p->fleet.stats;
+
+	if (p->cut.kind != ERROR_NONE) {
+		struct strbuf judged = r->summary, empty = STRBUF_INIT;
+		r->summary = empty;
+		say_why(&r->summary, &p->cut, o->timeout, probe_elapsed(p));
+		strbuf_puts(&r->summary, "; ");
+		strbuf_puts(&r->summary, strbuf_str(&judged) ? strbuf_str(&judged) : "");
+		strbuf_free(&judged);
+		r->state = state_worst(r->state, error_state(&p->cut, o->timeout_state));
+	}
+	if (st->cleanup_failed) {
+		strbuf_puts(&r->summary, "; could not remove this check's reply queue from the broker: ");
+		strbuf_put_clean(&r->summary, st->cleanup_error);
+		r->state = state_worst(r->state, STATE_WARNING);
+	}
+	if (o->verbose && p->waited + 0.001 < o->inspect_timeout)
+		strbuf_printf(&r->details, "-T %g s was shortened to %.3f s to leave room within -t %g s\n",
+		              o->inspect_timeout, p->waited, o->timeout);
 }
 
 int plugin_main(const struct plugin *pl, int argc, char **argv)
@@ -75,7 +109,7 @@ int plugin_main(const struct plugin *pl, int argc, char **argv)
 			printf("%s (%s %s)\n", pl->name, PACKAGE_NAME, PACKAGE_VERSION);
 		rc = STATE_OK;
 	} else if (parsed < 0) {
-		report_failure(&r, STATE_UNKNOWN, &err, 0);
+		report_failure(&r, STATE_UNKNOWN, &err, 0, 0);
 		rc = emit(&o, &r, doc);
 	} else {
 		if (probe_start(&p, &o, pl->service, &err) < 0 || pl->judge(&o, &p, &r, doc, &err) < 0) {
@@ -83,8 +117,10 @@ int plugin_main(const struct plugin *pl, int argc, char **argv)
 			report_init(&r, pl->service);
 			json_object_put(doc);
 			doc = json_object_new_object();
-			report_failure(&r, error_state(&err, o.timeout_state), &err, o.timeout);
+			report_failure(&r, error_state(&err, o.timeout_state), &err, o.timeout,
+			               probe_elapsed(&p));
 		} else {
+			report_probe(&o, &p, &r);
 			struct perfdata time = {"time", probe_elapsed(&p), "s", NULL, 1, 0, 0, 0};
 			perfdata_append(&r.perf, &time);
 		}

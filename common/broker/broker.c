@@ -1,100 +1,114 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* broker: connecting, authenticating and exchanging commands with Redis under a deadline. Replies are
- * read with poll(2) on the socket and the cancel descriptor, so neither a silent broker nor a signal
- * can keep a call past its deadline. */
+/* broker: opening a Redis session (AUTH, SELECT, INFO in one round trip) and exchanging commands over the
+ * transport, with hiredis formatting commands and parsing replies. */
 #include "broker.h"
 
-#include <errno.h>
-#include <poll.h>
+#include "transport.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
+#include <unistd.h>
 
-static struct timeval timeval_of(double seconds)
-{
-	struct timeval tv;
+#define RECV_CHUNK 65536
 
-	if (seconds < 0.001)
-		seconds = 0.001;
-	tv.tv_sec = (time_t)seconds;
-	tv.tv_usec = (suseconds_t)((seconds - (double)tv.tv_sec) * 1e6);
-	return tv;
-}
-
-static int connect_error(const struct broker_addr *addr, const char *why, struct error *err)
+/* Rewrites a transport error as "<before> HOST:PORT/DB<after>: why", keeping its kind. */
+static int name_broker(const struct broker_addr *addr, const char *before, const char *after,
+                       struct error *err)
 {
 	char where[300];
+	char why[sizeof(err->msg)];
 
+	if (err == NULL)
+		return -1;
 	broker_addr_describe(addr, where, sizeof(where));
-	return error_set(err, ERROR_CONNECT, "cannot connect to %s: %s", where, why);
+	snprintf(why, sizeof(why), "%s", err->msg);
+	return error_set(err, err->kind, "%s %s%s: %s", before, where, after, why);
 }
 
-static int authenticate(struct broker *b, const struct deadline *dl, struct error *err)
+/* The connection broke or is out of step: keep it marked so the caller reopens before reuse. */
+static int io_failed(struct broker *b, struct error *err)
+{
+	b->pending = b->pending > 0 ? b->pending : 1;
+	if (err != NULL && err->kind == ERROR_CONNECT)
+		return name_broker(b->addr, "connection to", " lost", err);
+	return -1;
+}
+
+/* "redis_version:7.0.15" in INFO server as BROKER_VERSION; 0 when absent. */
+static int parse_version(const char *info)
+{
+	const char *p = strstr(info, "redis_version:");
+	int major = 0, minor = 0, patch = 0;
+
+	if (p == NULL || sscanf(p + 14, "%d.%d.%d", &major, &minor, &patch) < 2)
+		return 0;
+	return BROKER_VERSION(major, minor, patch);
+}
+
+/* AUTH (when there is a password), SELECT (when the db is not 0) and INFO server in one round trip. A
+ * refused INFO (NOPERM: an ACL without +info) means a server with ACLs, so at least 6.0. */
+static int start_session(struct broker *b, const struct deadline *dl, struct error *err)
 {
 	const struct broker_addr *a = b->addr;
-	const char *argv[3] = {"AUTH", a->username, a->password};
-	size_t lens[3] = {4, a->username ? strlen(a->username) : 0, a->password ? strlen(a->password) : 0};
-	redisReply *r;
+	char db[24];
+	const char *auth[3] = {"AUTH", a->username ? a->username : a->password, a->password};
+	size_t auth_len[3] = {4, strlen(auth[1] ? auth[1] : ""), strlen(a->password ? a->password : "")};
+	const char *sel[2] = {"SELECT", db}, *info[2] = {"INFO", "server"};
+	size_t sel_len[2] = {6, 0}, info_len[2] = {4, 6};
+	struct broker_cmd cmds[3];
+	redisReply *replies[3] = {NULL, NULL, NULL};
+	size_t n = 0, auth_at = 3;
+	int rc = 0;
 
-	if (a->password == NULL)
-		return 0;
-	if (a->username == NULL) {
-		argv[1] = a->password;
-		lens[1] = lens[2];
+	snprintf(db, sizeof(db), "%ld", a->db);
+	sel_len[1] = strlen(db);
+	if (a->password != NULL) {
+		auth_at = n;
+		cmds[n++] =
+		    (struct broker_cmd){a->username ? 3 : 2, auth, auth_len, "authentication failed", NULL};
 	}
-	if (broker_call(b, dl, &r, err, a->username ? 3 : 2, argv, lens) < 0) {
-		if (err != NULL && err->kind == ERROR_BROKER)
+	if (a->db != 0)
+		cmds[n++] = (struct broker_cmd){2, sel, sel_len, "cannot select the database", NULL};
+	cmds[n++] = (struct broker_cmd){2, info, info_len, "cannot read the server version", NULL};
+	if (broker_pipeline_replies(b, dl, cmds, n, replies, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (broker_reply_error(replies[i], err) == 0)
+			continue;
+		if (i == n - 1 && strncmp(replies[i]->str, "NOPERM", 6) == 0) {
+			b->version = BROKER_VERSION(6, 0, 0);
+			continue;
+		}
+		if (i == auth_at && err != NULL && err->kind == ERROR_BROKER)
 			err->kind = ERROR_AUTH; /* any refusal of AUTH is a credentials problem */
-		return error_wrap(err, "authentication failed");
+		rc = error_wrap(err, cmds[i].context);
 	}
-	freeReplyObject(r);
-	return 0;
-}
-
-static int select_db(struct broker *b, const struct deadline *dl, struct error *err)
-{
-	char num[24];
-	const char *argv[2] = {"SELECT", num};
-	size_t lens[2];
-	redisReply *r;
-
-	if (b->addr->db == 0)
-		return 0;
-	snprintf(num, sizeof(num), "%ld", b->addr->db);
-	lens[0] = 6;
-	lens[1] = strlen(num);
-	if (broker_call(b, dl, &r, err, 2, argv, lens) < 0)
-		return error_wrap(err, "cannot select the database");
-	freeReplyObject(r);
-	return 0;
+	if (rc == 0 && replies[n - 1]->type == REDIS_REPLY_STRING)
+		b->version = parse_version(replies[n - 1]->str);
+	for (size_t i = 0; i < n; i++)
+		freeReplyObject(replies[i]);
+	return rc;
 }
 
 int broker_open(struct broker *b, const struct broker_addr *addr, int cancel_fd, const struct deadline *dl,
                 struct error *err)
 {
-	struct timeval tv;
+	struct strbuf empty = STRBUF_INIT;
 
 	memset(b, 0, sizeof(*b));
+	b->fd = -1;
+	b->out = empty;
 	b->addr = addr;
 	b->cancel_fd = cancel_fd;
-	if (deadline_passed(dl))
-		return error_set(err, ERROR_TIMEOUT, "no time left to connect to the broker");
-	tv = timeval_of(deadline_left(dl));
-	if (addr->socket != NULL)
-		b->ctx = redisConnectUnixWithTimeout(addr->socket, tv);
-	else
-		b->ctx = redisConnectWithTimeout(addr->host, addr->port, tv);
-	if (b->ctx == NULL)
-		return error_set(err, ERROR_NOMEM, "out of memory connecting to the broker");
-	if (b->ctx->err) {
-		connect_error(addr, b->ctx->errstr, err);
+	if ((b->fd = transport_connect(addr, cancel_fd, dl, err)) < 0)
+		return name_broker(addr, "cannot connect to", "", err);
+	if ((b->reader = redisReaderCreate()) == NULL) {
 		broker_close(b);
-		return -1;
+		return error_set(err, ERROR_NOMEM, "out of memory connecting to the broker");
 	}
-	/* Blocking writes are bounded too; reads are bounded by poll. */
-	redisSetTimeout(b->ctx, tv);
-	if (authenticate(b, dl, err) < 0 || select_db(b, dl, err) < 0) {
+	b->reader->maxbuf = 0; /* we bound the buffer ourselves */
+	if (start_session(b, dl, err) < 0) {
 		broker_close(b);
 		return -1;
 	}
@@ -104,84 +118,128 @@ int broker_open(struct broker *b, const struct broker_addr *addr, int cancel_fd,
 int broker_reopen(struct broker *b, const struct deadline *dl, struct error *err)
 {
 	const struct broker_addr *addr = b->addr;
-	int cancel_fd = b->cancel_fd;
+	int cancel_fd = b->cancel_fd, version = b->version;
 
 	broker_close(b);
-	return broker_open(b, addr, cancel_fd, dl, err);
+	if (broker_open(b, addr, cancel_fd, dl, err) < 0)
+		return -1;
+	b->version = b->version ? b->version : version;
+	return 0;
 }
 
 void broker_close(struct broker *b)
 {
-	if (b->ctx != NULL)
-		redisFree(b->ctx);
-	b->ctx = NULL;
+	if (b->fd >= 0)
+		close(b->fd);
+	if (b->reader != NULL)
+		redisReaderFree(b->reader);
+	strbuf_free(&b->out);
+	b->fd = -1;
+	b->reader = NULL;
 	b->pending = 0;
 }
 
 int broker_append(struct broker *b, int argc, const char **argv, const size_t *lens, struct error *err)
 {
-	if (b->ctx == NULL)
+	char *cmd = NULL;
+	int len;
+
+	if (b->fd < 0)
 		return error_set(err, ERROR_BROKER, "not connected to the broker");
-	if (redisAppendCommandArgv(b->ctx, argc, argv, lens) != REDIS_OK)
+	len = redisFormatCommandArgv(&cmd, argc, argv, lens);
+	if (len < 0)
+		return error_set(err, ERROR_NOMEM, "out of memory queueing a command");
+	strbuf_append(&b->out, cmd, (size_t)len);
+	redisFreeCommand(cmd);
+	if (b->out.failed)
 		return error_set(err, ERROR_NOMEM, "out of memory queueing a command");
 	b->pending++;
 	return 0;
 }
 
-/* The connection is out of step or broken: keep it marked so the caller reopens before reuse. */
-static int io_error(struct broker *b, enum error_kind kind, const char *why, struct error *err)
+/* Sends every queued command. */
+static int flush(struct broker *b, const struct deadline *dl, struct error *err)
 {
-	b->pending = b->pending > 0 ? b->pending : 1;
-	return error_set(err, kind, "%s", why);
+	int rc = 0;
+
+	if (b->out.len > 0)
+		rc = transport_send(b->fd, b->cancel_fd, b->out.buf, b->out.len, dl, err);
+	b->out.len = 0;
+	return rc < 0 ? io_failed(b, err) : 0;
 }
 
-/* The connection broke (reset, closed): the broker went away. */
-static int lost(struct broker *b, struct error *err)
+/* The reader stopped inside a string element larger than BROKER_MAX_REPLY: hiredis has taken its '$' and
+ * waits for "LEN\r\n" and the payload. Discards what is buffered, hands the reader an empty string in its
+ * place and skips the rest of the payload as it arrives. 0 when done, -1 when the reader is elsewhere. */
+static int skip_element(struct broker *b)
 {
-	char where[300];
+	redisReader *r = b->reader;
+	const char *head = r->buf + r->pos, *nl;
+	char *end;
+	long long len;
+	size_t have = r->len - r->pos, total;
 
-	broker_addr_describe(b->addr, where, sizeof(where));
-	b->pending = b->pending > 0 ? b->pending : 1;
-	return error_set(err, ERROR_CONNECT, "connection to %s lost: %s", where,
-	                 b->ctx->errstr[0] ? b->ctx->errstr : "closed");
+	if (r->pos == 0 || r->buf[r->pos - 1] != '$' ||
+	    (nl = memchr(head, '\r', have < 24 ? have : 24)) == NULL)
+		return -1;
+	len = strtoll(head, &end, 10);
+	if (end != nl || len < 0 || (size_t)(nl + 2 - head) > have)
+		return -1;
+	total = (size_t)(nl + 2 - head) + (size_t)len + 2;
+	b->skip = total - have;
+	b->reply_bytes = b->reply_bytes > have ? b->reply_bytes - have : 0;
+	r->pos = r->len;
+	if (redisReaderFeed(r, "0\r\n\r\n", 5) != REDIS_OK)
+		return -1;
+	b->dropped++;
+	return 0;
 }
 
 int broker_read(struct broker *b, const struct deadline *dl, redisReply **reply, struct error *err)
 {
-	redisContext *c = b->ctx;
+	char chunk[RECV_CHUNK];
 	void *r = NULL;
-	int done = 0;
 
 	*reply = NULL;
-	if (c == NULL)
+	if (b->fd < 0)
 		return error_set(err, ERROR_BROKER, "not connected to the broker");
-	while (!done)
-		if (redisBufferWrite(c, &done) == REDIS_ERR)
-			return lost(b, err);
+	if (flush(b, dl, err) < 0)
+		return -1;
 	for (;;) {
-		struct pollfd fds[2] = {{c->fd, POLLIN, 0}, {b->cancel_fd, POLLIN, 0}};
-		int n;
+		ssize_t n;
+		size_t skipped;
 
-		if (redisGetReplyFromReader(c, &r) == REDIS_ERR)
-			return io_error(b, ERROR_BROKER, "protocol error from the broker", err);
+		if (redisReaderGetReply(b->reader, &r) != REDIS_OK) {
+			error_set(err, ERROR_BROKER, "protocol error from the broker");
+			return io_failed(b, NULL);
+		}
 		if (r != NULL) {
 			b->pending--;
+			b->reply_bytes = b->reader->len - b->reader->pos;
 			*reply = r;
 			return 0;
 		}
-		if (c->reader->len - c->reader->pos > BROKER_MAX_REPLY)
-			return io_error(b, ERROR_OVERSIZE, "a reply exceeded the 4 MiB size cap", err);
-		if (deadline_passed(dl))
-			return io_error(b, ERROR_TIMEOUT, "the broker did not answer in time", err);
-		n = poll(fds, b->cancel_fd >= 0 ? 2 : 1, deadline_left_ms(dl));
-		if (n < 0 && errno == EINTR)
+		if (b->reader->len - b->reader->pos > BROKER_MAX_REPLY) {
+			if (skip_element(b) < 0) {
+				error_set(err, ERROR_OVERSIZE, "a reply exceeded the %d MiB size cap",
+				          BROKER_MAX_REPLY >> 20);
+				return io_failed(b, NULL);
+			}
 			continue;
-		if (n < 0)
-			return io_error(b, ERROR_BROKER, strerror(errno), err);
-		if (n > 0 && b->cancel_fd >= 0 && fds[1].revents != 0)
-			return io_error(b, ERROR_CANCELLED, "interrupted by a signal", err);
-		if (n > 0 && redisBufferRead(c) == REDIS_ERR)
-			return lost(b, err);
+		}
+		if (b->reply_bytes > BROKER_MAX_BATCH) {
+			error_set(err, ERROR_OVERSIZE, "a reply exceeded the %d MiB size cap",
+			          BROKER_MAX_BATCH >> 20);
+			return io_failed(b, NULL);
+		}
+		if ((n = transport_recv(b->fd, b->cancel_fd, chunk, sizeof(chunk), dl, err)) < 0)
+			return io_failed(b, err);
+		skipped = b->skip < (size_t)n ? b->skip : (size_t)n;
+		b->skip -= skipped;
+		b->reply_bytes += (size_t)n - skipped;
+		if ((size_t)n > skipped &&
+		    redisReaderFeed(b->reader, chunk + skipped, (size_t)n - skipped) != REDIS_OK)
+			return error_set(err, ERROR_NOMEM, "out of memory reading a reply");
 	}
 }
 
@@ -191,10 +249,11 @@ int broker_reply_error(const redisReply *r, struct error *err)
 		const char *code;
 		enum error_kind kind;
 	} codes[] = {
-	    {"NOAUTH", ERROR_AUTH},      {"WRONGPASS", ERROR_AUTH},
-	    {"NOPERM", ERROR_AUTH},      {"LOADING", ERROR_UNAVAILABLE},
-	    {"OOM", ERROR_UNAVAILABLE},  {"MASTERDOWN", ERROR_UNAVAILABLE},
-	    {"BUSY", ERROR_UNAVAILABLE}, {"TRYAGAIN", ERROR_UNAVAILABLE},
+	    {"NOAUTH", ERROR_AUTH},         {"WRONGPASS", ERROR_AUTH},
+	    {"NOPERM", ERROR_AUTH},         {"LOADING", ERROR_UNAVAILABLE},
+	    {"OOM", ERROR_UNAVAILABLE},     {"MASTERDOWN", ERROR_UNAVAILABLE},
+	    {"BUSY", ERROR_UNAVAILABLE},    {"TRYAGAIN", ERROR_UNAVAILABLE},
+	    {"MISCONF", ERROR_UNAVAILABLE},
 	};
 
 	if (r->type != REDIS_REPLY_ERROR)
@@ -205,6 +264,8 @@ int broker_reply_error(const redisReply *r, struct error *err)
 			return error_set(err, codes[i].kind, "the broker %s: %.200s",
 			                 codes[i].kind == ERROR_AUTH ? "refused" : "cannot serve", r->str);
 	}
+	if (strstr(r->str, "max number of clients reached") != NULL)
+		return error_set(err, ERROR_UNAVAILABLE, "the broker cannot serve: %.200s", r->str);
 	return error_set(err, ERROR_BROKER, "the broker answered: %.200s", r->str);
 }
 
@@ -217,6 +278,22 @@ int broker_call(struct broker *b, const struct deadline *dl, redisReply **reply,
 		freeReplyObject(*reply);
 		*reply = NULL;
 		return -1;
+	}
+	return 0;
+}
+
+int broker_pipeline_replies(struct broker *b, const struct deadline *dl, const struct broker_cmd *cmds,
+                            size_t n, redisReply **replies, struct error *err)
+{
+	for (size_t i = 0; i < n; i++)
+		if (broker_append(b, cmds[i].argc, cmds[i].argv, cmds[i].lens, err) < 0)
+			return error_wrap(err, cmds[i].context);
+	for (size_t i = 0; i < n; i++) {
+		if (broker_read(b, dl, &replies[i], err) < 0) {
+			for (size_t j = 0; j < i; j++)
+				freeReplyObject(replies[j]);
+			return error_wrap(err, cmds[i].context);
+		}
 	}
 	return 0;
 }

@@ -1,43 +1,60 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* broker: a Redis connection where every call honours an absolute deadline and a cancel file descriptor. */
+/* broker: one Redis connection that the check owns: a non-blocking TCP or unix socket, hiredis used only
+ * as the RESP codec (redisReader, redisFormatCommandArgv). Every connect, write and read honours an
+ * absolute deadline and a cancel descriptor, so neither a silent broker nor a signal keeps a call past
+ * its deadline. */
 #ifndef CELERY_BROKER_H
 #define CELERY_BROKER_H
 
 #include "broker_url.h"
 #include "deadline.h"
 #include "error.h"
+#include "strbuf.h"
 
 #include <hiredis/hiredis.h>
 #include <stddef.h>
 
-/* Replies larger than this are refused and the connection dropped, so memory stays bounded. An active_queues
- * reply of a worker consuming 1,000 queues is about 1 MiB. */
+/* A string element of a reply larger than this is skipped unread (it arrives as an empty string, and
+ * `dropped` counts it), so memory stays bounded. An active_queues reply of a worker consuming 1,000 queues
+ * is about 1 MiB. */
 #define BROKER_MAX_REPLY (4 * 1024 * 1024)
+/* A whole reply (a batch of elements) larger than this is refused and the connection dropped. */
+#define BROKER_MAX_BATCH (16 * 1024 * 1024)
+
+/* Server versions as major * 10000 + minor * 100 + patch. */
+#define BROKER_VERSION(major, minor, patch) ((major)*10000 + (minor)*100 + (patch))
 
 struct broker {
-	redisContext *ctx;              /* the connection, or NULL when closed */
+	int fd;                         /* the socket, or -1 when closed */
+	redisReader *reader;            /* parses the replies */
+	struct strbuf out;              /* commands formatted but not yet sent */
+	size_t reply_bytes;             /* bytes received toward the reply being read */
+	size_t skip;                    /* bytes of an oversized element still to discard */
+	long long dropped;              /* oversized elements skipped since the connection opened */
 	const struct broker_addr *addr; /* where to (re)connect; borrowed */
 	int cancel_fd;                  /* readable when a signal asks us to stop, or -1 */
-	int pending;                    /* replies appended but not yet read; nonzero after a failed read */
+	int pending;                    /* replies expected but not yet read; nonzero after a failed read */
+	int version;                    /* the server's redis_version (BROKER_VERSION), read once per open */
 };
 
-/* Connects, authenticates and selects the database before the deadline. Errors: ERROR_CONNECT
- * (unreachable), ERROR_AUTH (credentials or ACL), ERROR_UNAVAILABLE, ERROR_TIMEOUT, ERROR_CANCELLED,
- * ERROR_BROKER. */
+/* Connects, authenticates, selects the database and reads the server version before the deadline.
+ * Errors: ERROR_CONNECT (unreachable), ERROR_AUTH (credentials or ACL), ERROR_UNAVAILABLE, ERROR_TIMEOUT,
+ * ERROR_CANCELLED, ERROR_BROKER. */
 int broker_open(struct broker *b, const struct broker_addr *addr, int cancel_fd, const struct deadline *dl,
                 struct error *err);
 /* Drops a connection whose replies are out of step (after a timeout or cancel) and opens a new one. */
 int broker_reopen(struct broker *b, const struct deadline *dl, struct error *err);
 void broker_close(struct broker *b);
 
-/* Queues a command without waiting; argv entries may hold any bytes. */
+/* Queues a command without sending it; argv entries may hold any bytes. */
 int broker_append(struct broker *b, int argc, const char **argv, const size_t *lens, struct error *err);
 /* Sends what is queued and reads the next reply. An error reply is returned as a reply, not an error.
- * A lost connection is ERROR_CONNECT; a reply over BROKER_MAX_REPLY is ERROR_OVERSIZE. */
+ * A lost connection is ERROR_CONNECT; a reply over the size caps is ERROR_OVERSIZE. */
 int broker_read(struct broker *b, const struct deadline *dl, redisReply **reply, struct error *err);
 /* append + read, and an error reply becomes an error (see broker_reply_error). */
 int broker_call(struct broker *b, const struct deadline *dl, redisReply **reply, struct error *err, int argc,
                 const char **argv, const size_t *lens);
+
 /* One command of a pipeline. */
 struct broker_cmd {
 	int argc;
@@ -52,8 +69,12 @@ struct broker_cmd {
  * integer destination that answers anything else fails too. */
 int broker_pipeline(struct broker *b, const struct deadline *dl, const struct broker_cmd *cmds, size_t n,
                     struct error *err);
+/* Like broker_pipeline, but hands every reply to keep (which takes ownership) instead of checking it. */
+int broker_pipeline_replies(struct broker *b, const struct deadline *dl, const struct broker_cmd *cmds,
+                            size_t n, redisReply **replies, struct error *err);
 /* Turns an error reply into an error: ERROR_AUTH for NOAUTH/WRONGPASS/NOPERM, ERROR_UNAVAILABLE for
- * LOADING/OOM/MASTERDOWN/BUSY/TRYAGAIN, ERROR_BROKER for the rest. Returns 0 for any other reply. */
+ * LOADING/OOM/MASTERDOWN/BUSY/TRYAGAIN/MISCONF and "max number of clients reached", ERROR_BROKER for the
+ * rest. Returns 0 for any other reply. */
 int broker_reply_error(const redisReply *r, struct error *err);
 
 #endif

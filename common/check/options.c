@@ -3,6 +3,7 @@
 #include "options.h"
 
 #include "numparse.h"
+#include "transport_options.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -22,6 +23,8 @@ enum long_only {
 	OPT_ALLOW_UNTAGGED,
 	OPT_BACKLOG_WARNING,
 	OPT_BACKLOG_CRITICAL,
+	OPT_TRANSPORT_OPTION,
+	OPT_EXCLUDE_QUEUE,
 };
 
 static const struct option long_options[] = {
@@ -32,6 +35,7 @@ static const struct option long_options[] = {
     {"compatible-warning", required_argument, NULL, 'W'},
     {"critical", required_argument, NULL, 'c'},
     {"db", required_argument, NULL, 'n'},
+    {"exclude-queue", required_argument, NULL, OPT_EXCLUDE_QUEUE},
     {"expected-version", required_argument, NULL, 'e'},
     {"help", no_argument, NULL, 'h'},
     {"hostname", required_argument, NULL, 'H'},
@@ -44,6 +48,7 @@ static const struct option long_options[] = {
     {"queue", required_argument, NULL, 'Q'},
     {"socket", required_argument, NULL, 's'},
     {"timeout", required_argument, NULL, 't'},
+    {"transport-option", required_argument, NULL, OPT_TRANSPORT_OPTION},
     {"url", required_argument, NULL, 'u'},
     {"username", required_argument, NULL, OPT_USERNAME},
     {"verbose", no_argument, NULL, 'v'},
@@ -57,6 +62,7 @@ static const char short_options[] = "+C:H:Q:T:VW:c:e:hn:p:s:t:u:vw:";
 /* What the command line said about the broker, before defaults and the environment are applied. */
 struct broker_args {
 	const char *host, *port, *socket, *url, *db, *username, *password_file;
+	const char *prefix; /* --prefix, to compare with global_keyprefix */
 };
 
 /* Text given by the user that ends up in names and messages: bounded, no control characters. */
@@ -105,6 +111,19 @@ static int add_queues(struct options *o, const char *list, struct error *err)
 			return 0;
 		p += n + 1;
 	}
+}
+
+static int add_exclude(struct options *o, const char *glob, struct error *err)
+{
+	char **grown;
+
+	if (check_text("--exclude-queue", glob, 0, err) < 0)
+		return -1;
+	if ((grown = realloc(o->exclude, (o->nexclude + 1) * sizeof(char *))) == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory");
+	o->exclude = grown;
+	o->exclude[o->nexclude++] = (char *)glob;
+	return 0;
 }
 
 static int set_range(struct range *r, int *has, const char *opt, const char *arg, struct error *err)
@@ -232,8 +251,7 @@ static void set_defaults(struct options *o)
 	struct error ignored;
 
 	memset(o, 0, sizeof(*o));
-	o->names.prefix = "";
-	o->names.ns = "celery";
+	kombu_names_default(&o->names);
 	o->inspect_timeout = 1.0;
 	o->timeout = 10.0;
 	o->timeout_state = STATE_UNKNOWN;
@@ -257,7 +275,7 @@ static int unknown_option(char **argv, struct error *err)
 
 int options_parse(struct options *o, enum plugin_kind kind, int argc, char **argv, struct error *err)
 {
-	struct broker_args a = {NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+	struct broker_args a = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
 	int c, help = 0, version = 0;
 
 	set_defaults(o);
@@ -333,6 +351,12 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 				rc = set_range(&o->backlog.crit, &o->backlog.has_crit, "--backlog-critical",
 				               optarg, err);
 			break;
+		case OPT_EXCLUDE_QUEUE:
+			if (kind != PLUGIN_QUEUE_HEALTH)
+				rc = error_set(err, ERROR_USAGE, "unknown option '%.60s'", argv[optind - 1]);
+			else
+				rc = add_exclude(o, optarg, err);
+			break;
 		case OPT_JSON:
 			o->json = 1;
 			break;
@@ -344,8 +368,13 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 			a.password_file = optarg;
 			break;
 		case OPT_PREFIX:
-			o->names.prefix = optarg;
+			a.prefix = optarg;
 			rc = check_text("--prefix", optarg, 1, err);
+			break;
+		case OPT_TRANSPORT_OPTION:
+			rc = check_text("--transport-option", optarg, 0, err);
+			if (rc == 0)
+				rc = kombu_transport_option(&o->names, optarg, err);
 			break;
 		case OPT_USERNAME:
 			a.username = optarg;
@@ -367,7 +396,16 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 		return error_set(err, ERROR_USAGE, "-e/--expected-version is required");
 	if (resolve_broker(o, &a, err) < 0)
 		return -1;
+	if (o->addr.username != NULL && o->addr.password == NULL)
+		return error_set(err, ERROR_USAGE,
+		                 "a user name (--username, or the URL's) needs a password: --password-file, "
+		                 "the URL or $REDISCLI_AUTH");
+	if (a.prefix != NULL && *o->names.prefix != '\0' && strcmp(a.prefix, o->names.prefix) != 0)
+		return error_set(err, ERROR_USAGE, "--prefix and --transport-option global_keyprefix differ");
+	if (a.prefix != NULL)
+		o->names.prefix = a.prefix;
 	o->names.db = o->addr.db;
+	o->discover = kind == PLUGIN_QUEUE_HEALTH && o->nqueues == 0;
 	return OPTIONS_RUN;
 }
 
@@ -377,6 +415,9 @@ void options_free(struct options *o)
 	for (size_t i = 0; i < o->nqueues; i++)
 		free(o->queues[i]);
 	free(o->queues);
+	free(o->exclude);
+	o->exclude = NULL;
+	o->nexclude = 0;
 	o->queues = NULL;
 	o->nqueues = 0;
 }

@@ -19,7 +19,7 @@ enum plugin_kind {
 
 struct options {
 	struct broker_addr addr;      /* where the broker is, with credentials */
-	struct kombu_names names;     /* prefix, namespace and db for key names */
+	struct kombu_names names;     /* prefix, namespace, db and transport options for key names */
 	double inspect_timeout;       /* -T: seconds to wait for worker replies */
 	double timeout;               /* -t: hard limit for the whole plugin */
 	enum state timeout_state;     /* -t's optional :STATE */
@@ -31,6 +31,9 @@ struct options {
 	struct thresholds incompatible; /* -w / -c */
 	struct thresholds compatible;   /* -W / -C */
 	struct thresholds backlog;      /* --backlog-warning / --backlog-critical */
+	int discover;   /* queue health without -Q: read every binding set to find the queues */
+	char **exclude; /* --exclude-queue globs (queue health) */
+	size_t nexclude;
 };
 
 enum options_result {

@@ -6,6 +6,7 @@ static const char usage_workers[] =
     "Usage:\n"
     " check_celery_worker_versions -e VERSION [-H HOST] [-p PORT | -s SOCKET | -u URL] [-n DB]\n"
     "   [--username NAME] [--password-file PATH] [--prefix PREFIX] [--namespace NS]\n"
+    "   [--transport-option KEY=VALUE]...\n"
     "   [-Q QUEUE[,QUEUE...]] [-w RANGE] [-c RANGE] [-W RANGE] [-C RANGE] [--allow-untagged]\n"
     "   [-T SECONDS] [-t SECONDS[:STATE]] [-v] [--json]\n";
 
@@ -13,8 +14,9 @@ static const char usage_queues[] =
     "Usage:\n"
     " check_celery_queue_health -e VERSION [-H HOST] [-p PORT | -s SOCKET | -u URL] [-n DB]\n"
     "   [--username NAME] [--password-file PATH] [--prefix PREFIX] [--namespace NS]\n"
-    "   [-Q QUEUE[,QUEUE...]] [-w RANGE] [-c RANGE] [-W RANGE] [-C RANGE] [--allow-untagged]\n"
-    "   [--backlog-warning RANGE] [--backlog-critical RANGE]\n"
+    "   [--transport-option KEY=VALUE]...\n"
+    "   [-Q QUEUE[,QUEUE...] | --exclude-queue GLOB...] [-w RANGE] [-c RANGE] [-W RANGE] [-C RANGE]\n"
+    "   [--allow-untagged] [--backlog-warning RANGE] [--backlog-critical RANGE]\n"
     "   [-T SECONDS] [-t SECONDS[:STATE]] [-v] [--json]\n";
 
 #define BROKER_HELP                                                                                          \
@@ -39,7 +41,12 @@ static const char usage_queues[] =
 	" --prefix=PREFIX\n"                                                                                 \
 	"    kombu's global_keyprefix transport option (default: none)\n"                                    \
 	" --namespace=NS\n"                                                                                  \
-	"    Celery's control_exchange (default: celery)\n"
+	"    Celery's control_exchange (default: celery)\n"                                                  \
+	" --transport-option=KEY=VALUE\n"                                                                    \
+	"    One of Celery's broker_transport_options that change names on the wire (repeatable):\n"         \
+	"    sep=: (default: learned from the broker's binding sets, else \\x06\\x16),\n"                    \
+	"    priority_steps=0,1,2,3,4,5,6,7,8,9 (default: 0,3,6,9), global_keyprefix=P (as --prefix),\n"     \
+	"    fanout_prefix=false, fanout_patterns=false (default: true)\n"
 
 #define POLICY_HELP                                                                                          \
 	" -e, --expected-version=VERSION\n"                                                                  \
@@ -51,7 +58,7 @@ static const char usage_queues[] =
 #define TIMING_HELP                                                                                          \
 	" -T, --inspect-timeout=SECONDS\n"                                                                   \
 	"    How long to wait for worker replies (default: 1). The check returns as soon as every worker\n"  \
-	"    that received the broadcast has answered.\n"                                                    \
+	"    that received the broadcast has answered. A -T that -t leaves no room for is shortened.\n"      \
 	" -t, --timeout=SECONDS[:STATE]\n"                                                                   \
 	"    Hard limit for the whole plugin, then STATE: ok, warning, critical or unknown\n"                \
 	"    (default: 10:unknown)\n"                                                                        \
@@ -78,7 +85,10 @@ static const char help_workers[] =
 
 static const char help_queues[] =
     "Options:\n" BROKER_HELP POLICY_HELP " -Q, --queue=QUEUE[,QUEUE...]\n"
-    "    Queues to judge (repeatable). Default: every queue an answering worker consumes.\n"
+    "    Queues to judge (repeatable). Default: every queue the broker knows (kombu's binding sets)\n"
+    "    and every queue an answering worker consumes, but Celery's own control and event queues.\n"
+    " --exclude-queue=GLOB\n"
+    "    Do not judge the queues matching this shell pattern (repeatable), e.g. retired ones\n"
     " -w, --warning=RANGE\n"
     "    Warning range for a queue's incompatible consumers (default: 0)\n"
     " -c, --critical=RANGE\n"

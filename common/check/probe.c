@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* probe: deadlines, signals, connect and collect, shared by both plugins. */
+/* probe: deadlines, signals, connect, bindings and collect, shared by both plugins. */
 #include "probe.h"
 
+#include "binding.h"
 #include "cancel.h"
 
 #include <stdio.h>
@@ -13,15 +14,46 @@ static double cleanup_reserve(double timeout)
 	return timeout * 0.2 < 0.5 ? timeout * 0.2 : 0.5;
 }
 
+/* The separator to write our binding member with. The workers of our namespace read the reply binding
+ * set and hold members in the pidbox binding set: learn it from those; when both are empty, from every
+ * binding set of the database. A separator the user gave must split the members workers read. */
+static int choose_sep(struct probe *p, struct error *err)
+{
+	const struct bindings *bs = &p->bindings;
+	size_t from = bs->sample_n ? bs->sample_n : bs->n;
+	char learned[KOMBU_SEP_MAX + 1];
+
+	if (p->names.sep_given) {
+		for (size_t i = 0; i < bs->sample_n; i++) {
+			struct binding_fields f;
+			if (binding_split(bs->members[i], bs->lens[i], p->names.sep, &f) < 0)
+				return error_set(
+				    err, ERROR_USAGE,
+				    "the workers' binding members in _kombu.binding.%s do not split with "
+				    "the --transport-option sep given",
+				    bs->exchanges[i]);
+		}
+		return 0;
+	}
+	switch (binding_learn_sep(bs->members, bs->lens, from, learned, err)) {
+	case -1:
+		return -1;
+	case 1:
+		memcpy(p->names.sep, learned, sizeof(learned));
+		break;
+	}
+	return 0;
+}
+
 int probe_start(struct probe *p, const struct options *o, const char *service, struct error *err)
 {
 	struct inspect_query q;
 	struct deadline limit;
 	char backstop[256];
-	int cut_by_limit;
-	int cancel_fd;
+	int cancel_fd, rc;
 
 	memset(p, 0, sizeof(*p));
+	p->names = o->names;
 	p->started = clock_now();
 	p->hard = deadline_in(o->timeout);
 	limit.at = p->hard.at - cleanup_reserve(o->timeout);
@@ -32,23 +64,39 @@ int probe_start(struct probe *p, const struct options *o, const char *service, s
 		return -1;
 	if (broker_open(&p->broker, &o->addr, cancel_fd, &p->hard, err) < 0)
 		return -1;
+	if (bindings_sample(&p->broker, &p->names, &p->hard, &p->bindings, err) < 0)
+		return -1;
+	if ((o->discover || (!p->names.sep_given && p->bindings.n == 0)) &&
+	    bindings_discover(&p->broker, &p->names, &p->hard, &p->bindings, err) < 0)
+		return -1;
+	if (choose_sep(p, err) < 0)
+		return -1;
 	q.method = "active_queues";
-	q.names = &o->names;
+	q.names = &p->names;
+	q.seen = &p->bindings;
 	q.hard = p->hard;
+	q.latest = limit;
 	q.collect = deadline_min(deadline_in(o->inspect_timeout), limit);
-	cut_by_limit = q.collect.at == limit.at;
-	if (fleet_collect(&p->broker, &q, &o->policy, &p->fleet, err) < 0)
+	p->waited = deadline_left(&q.collect);
+	rc = fleet_collect(&p->broker, &q, &o->policy, &p->fleet, err);
+	if (rc < 0 && p->fleet.stats.counted && err != NULL &&
+	    (err->kind == ERROR_TIMEOUT || err->kind == ERROR_CANCELLED)) {
+		p->cut = *err; /* judge what came before the cut */
+		return 0;
+	}
+	if (rc < 0)
 		return -1;
 	/* -t ended the wait before -T did: the limit, not the workers, decided who is unresponsive. */
-	if (cut_by_limit && fleet_unresponsive(&p->fleet) > 0)
-		return error_set(err, ERROR_TIMEOUT, "%lld of %lld workers had not answered",
-		                 fleet_unresponsive(&p->fleet), p->fleet.stats.received);
+	if (q.collect.at == limit.at && fleet_unresponsive(&p->fleet) > 0)
+		error_set(&p->cut, ERROR_TIMEOUT, "%lld of %lld workers had not answered",
+		          fleet_unresponsive(&p->fleet), p->fleet.stats.received);
 	return 0;
 }
 
 void probe_finish(struct probe *p)
 {
 	broker_close(&p->broker);
+	bindings_free(&p->bindings);
 	fleet_free(&p->fleet);
 }
 

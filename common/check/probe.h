@@ -1,21 +1,29 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* probe: one check's conversation with the broker: time limits, connection, the fleet of workers. */
+/* probe: one check's conversation with the broker: time limits, connection, the binding sets (the
+ * separator to write with, the queues the broker knows), the fleet of workers. */
 #ifndef CELERY_PROBE_H
 #define CELERY_PROBE_H
 
+#include "bindings.h"
 #include "broker.h"
 #include "fleet.h"
 #include "options.h"
 
 struct probe {
-	struct broker broker; /* still open after probe_start, for further reads (backlog) */
-	struct fleet fleet;   /* every worker that answered */
-	struct deadline hard; /* -t from the start of the plugin */
-	double started;       /* monotonic start time */
+	struct broker broker;     /* still open after probe_start, for further reads (backlog) */
+	struct kombu_names names; /* the options' names, with the separator learned from the broker */
+	struct bindings bindings; /* the binding sets read: a sample, or all of them with discovery */
+	struct fleet fleet;       /* every worker that answered */
+	struct deadline hard;     /* -t from the start of the plugin */
+	double started;           /* monotonic start time */
+	double waited;            /* how long replies were waited for at most: -T, or less to fit -t */
+	struct error cut;         /* a time limit or a signal that cut the collection short (kind ERROR_NONE
+	                             when none did): what was collected is judged, and this is said with it */
 };
 
-/* Sets up signals and the time limits, connects and collects the fleet. On failure err says why;
- * error_state() gives the state to report. */
+/* Sets up signals and the time limits, connects, reads the binding sets (all of them when o->discover)
+ * and collects the fleet. On failure err says why; error_state() gives the state to report. A collection
+ * cut short after the broadcast is no failure: p->cut says so. */
 int probe_start(struct probe *p, const struct options *o, const char *service, struct error *err);
 void probe_finish(struct probe *p);
 /* Seconds since probe_start began. */

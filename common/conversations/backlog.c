@@ -8,7 +8,7 @@
 int backlog_read(struct broker *b, const struct kombu_names *names, char *const *queues, size_t n,
                  const struct deadline *dl, long long *counts, struct error *err)
 {
-	size_t lists = n * KOMBU_PRIORITY_STEPS;
+	size_t steps = (size_t)names->nsteps, lists = n * steps;
 	struct broker_cmd *cmds = calloc(lists ? lists : 1, sizeof(*cmds));
 	long long *lengths = calloc(lists ? lists : 1, sizeof(*lengths));
 	char **keys = calloc(lists ? lists : 1, sizeof(*keys));
@@ -21,8 +21,7 @@ int backlog_read(struct broker *b, const struct kombu_names *names, char *const 
 		goto out;
 	}
 	for (size_t i = 0; i < lists; i++) {
-		if ((keys[i] = kombu_queue_key(names, queues[i / KOMBU_PRIORITY_STEPS],
-		                               (int)(i % KOMBU_PRIORITY_STEPS))) == NULL) {
+		if ((keys[i] = kombu_queue_key(names, queues[i / steps], (int)(i % steps))) == NULL) {
 			error_set(err, ERROR_NOMEM, "out of memory naming queue lists");
 			goto out;
 		}
@@ -37,8 +36,8 @@ int backlog_read(struct broker *b, const struct kombu_names *names, char *const 
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		counts[i] = 0;
-		for (int step = 0; step < KOMBU_PRIORITY_STEPS; step++)
-			counts[i] += lengths[i * KOMBU_PRIORITY_STEPS + (size_t)step];
+		for (size_t step = 0; step < steps; step++)
+			counts[i] += lengths[i * steps + step];
 	}
 	rc = 0;
 out:

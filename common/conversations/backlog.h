@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* backlog: how many messages wait in queues: LLEN of each queue's base list and its priority sub-lists,
+/* backlog: how many messages wait in queues: LLEN of each queue's list for every priority step,
  * for all queues in one pipelined round trip. Reads only. */
 #ifndef CELERY_BACKLOG_H
 #define CELERY_BACKLOG_H

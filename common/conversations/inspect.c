@@ -2,30 +2,39 @@
 /* inspect: the broadcast-and-collect conversation of broker protocol section 2. */
 #include "inspect.h"
 
+#include "binding.h"
 #include "kombu.h"
+#include "reply_drain.h"
 #include "uuid.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-/* Every name one broadcast uses; all malloc'ed. */
-struct conversation {
-	char oid[UUID_STR_LEN];
-	char ticket[UUID_STR_LEN];
-	char tag[UUID_STR_LEN];
-	char *channel;                          /* PUBLISH target */
-	char *binding_key;                      /* set routing replies to our list */
-	char *binding_member;                   /* our member of that set */
-	char *reply_queue;                      /* unprefixed reply queue name */
-	char *reply_keys[KOMBU_PRIORITY_STEPS]; /* the reply lists, prefixed */
-	int published;                          /* PUBLISH went out, whether or not its count was read */
-	int count_known;                        /* its count (stats.received) was read */
-};
+#define OID_MAX    (sizeof(INSPECT_OID_PREFIX) + 24 + UUID_STR_LEN)
+#define SWEEP_MAX  64 /* stale bindings of earlier checks removed per check at most */
+#define SWEEP_ARGS (2 + KOMBU_MAX_STEPS)
 
 /* How long the cleanup waits for replies already on their way when not everyone answered. A worker looks
  * the binding up, then pushes its reply: one that looked before our SREM pushes within this time. */
 #define INSPECT_LINGER 0.05
+
+/* Every name one broadcast uses. */
+struct conversation {
+	char oid[OID_MAX];
+	char ticket[UUID_STR_LEN];
+	char tag[UUID_STR_LEN];
+	char *channel;                     /* PUBLISH target */
+	char *binding_key;                 /* set routing replies to our list */
+	char *binding_member;              /* our member of that set */
+	char *reply_queue;                 /* unprefixed reply queue name */
+	char *reply_keys[KOMBU_MAX_STEPS]; /* the reply lists, prefixed */
+	int nkeys;                         /* how many: one per priority step */
+	int published;                     /* PUBLISH went out, whether or not its count was read */
+	long long dropped_seen;            /* the broker's count of skipped oversized elements, last looked */
+};
 
 static void conversation_free(struct conversation *cv)
 {
@@ -33,32 +42,116 @@ static void conversation_free(struct conversation *cv)
 	free(cv->binding_key);
 	free(cv->binding_member);
 	free(cv->reply_queue);
-	for (int i = 0; i < KOMBU_PRIORITY_STEPS; i++)
+	for (int i = 0; i < KOMBU_MAX_STEPS; i++)
 		free(cv->reply_keys[i]);
 }
 
-static int conversation_init(struct conversation *cv, const struct kombu_names *n, struct error *err)
+/* The lists of a reply queue, one per priority step. */
+static int name_lists(const struct kombu_names *n, const char *queue, char **keys)
 {
+	for (int i = 0; i < n->nsteps; i++)
+		if ((keys[i] = kombu_queue_key(n, queue, i)) == NULL)
+			return -1;
+	return 0;
+}
+
+static int conversation_init(struct conversation *cv, const struct inspect_query *q, struct error *err)
+{
+	char uuid[UUID_STR_LEN];
+	long long expiry = q->seen->server_time + (long long)ceil(deadline_left(&q->hard)) + 1;
+
 	memset(cv, 0, sizeof(*cv));
-	if (uuid_v4(cv->oid, err) < 0 || uuid_v4(cv->ticket, err) < 0 || uuid_v4(cv->tag, err) < 0)
+	if (uuid_v4(uuid, err) < 0 || uuid_v4(cv->ticket, err) < 0 || uuid_v4(cv->tag, err) < 0)
 		return -1;
-	cv->channel = kombu_pidbox_channel(n);
-	cv->binding_key = kombu_reply_binding_key(n);
-	cv->binding_member = kombu_reply_binding_member(n, cv->oid);
-	cv->reply_queue = kombu_reply_queue(n, cv->oid);
-	for (int i = 0; i < KOMBU_PRIORITY_STEPS && cv->reply_queue != NULL; i++)
-		if ((cv->reply_keys[i] = kombu_queue_key(n, cv->reply_queue, i)) == NULL)
-			break;
+	snprintf(cv->oid, sizeof(cv->oid), INSPECT_OID_PREFIX "%lld.%s", expiry, uuid);
+	cv->channel = kombu_pidbox_channel(q->names);
+	cv->binding_key = kombu_reply_binding_key(q->names);
+	cv->binding_member = kombu_reply_binding_member(q->names, cv->oid);
+	cv->reply_queue = kombu_reply_queue(q->names, cv->oid);
+	cv->nkeys = q->names->nsteps;
 	if (cv->channel == NULL || cv->binding_key == NULL || cv->binding_member == NULL ||
-	    cv->reply_keys[KOMBU_PRIORITY_STEPS - 1] == NULL)
+	    cv->reply_queue == NULL || name_lists(q->names, cv->reply_queue, cv->reply_keys) < 0)
 		return error_set(err, ERROR_NOMEM, "out of memory naming keys");
 	return 0;
 }
 
-/* SADD our binding and PUBLISH the command in one round trip: Redis runs them in order, so the binding exists
- * before any worker sees the command. *received is PUBLISH's count. */
+/* 1 when a reply binding member is one of ours whose check has surely ended by the broker's clock. */
+static int is_stale(const struct inspect_query *q, const char *member, size_t len)
+{
+	struct binding_fields f;
+	char queue[OID_MAX + 300];
+	const char *p;
+	char *end;
+
+	if (binding_split(member, len, q->names->sep, &f) < 0 || f.pattern_len != 0 ||
+	    f.routing_key_len >= OID_MAX ||
+	    strncmp(f.routing_key, INSPECT_OID_PREFIX, strlen(INSPECT_OID_PREFIX)) != 0)
+		return 0;
+	p = f.routing_key + strlen(INSPECT_OID_PREFIX);
+	if (strtoll(p, &end, 10) >= q->seen->server_time || end == p || *end != '.')
+		return 0;
+	snprintf(queue, sizeof(queue), "%.*s.reply.%s.pidbox", (int)f.routing_key_len, f.routing_key,
+	         q->names->ns);
+	return f.queue_len == strlen(queue) && memcmp(f.queue, queue, f.queue_len) == 0;
+}
+
+/* Our stale members of the reply binding set, and the lists named after them: SREM + DEL commands. */
+struct sweep {
+	struct broker_cmd cmds[2 * SWEEP_MAX];
+	const char *argv[SWEEP_MAX][SWEEP_ARGS + 3];
+	size_t lens[SWEEP_MAX][SWEEP_ARGS + 3];
+	char *keys[SWEEP_MAX][KOMBU_MAX_STEPS];
+	size_t n; /* stale members found */
+};
+
+static void sweep_free(struct sweep *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		for (int k = 0; k < KOMBU_MAX_STEPS; k++)
+			free(s->keys[i][k]);
+}
+
+static int sweep_plan(const struct inspect_query *q, const struct conversation *cv, struct sweep *s,
+                      struct error *err)
+{
+	const struct bindings *seen = q->seen;
+
+	memset(s, 0, sizeof(*s));
+	for (size_t i = 0; i < seen->reply_n && s->n < SWEEP_MAX; i++) {
+		struct binding_fields f;
+		char queue[OID_MAX + 300];
+		const char **srem = s->argv[s->n], **del = srem + 3;
+		size_t *srem_len = s->lens[s->n], *del_len = srem_len + 3;
+
+		if (!is_stale(q, seen->members[i], seen->lens[i]))
+			continue;
+		binding_split(seen->members[i], seen->lens[i], q->names->sep, &f);
+		snprintf(queue, sizeof(queue), "%.*s", (int)f.queue_len, f.queue);
+		if (name_lists(q->names, queue, s->keys[s->n]) < 0) {
+			s->n++;
+			return error_set(err, ERROR_NOMEM, "out of memory naming keys");
+		}
+		srem[0] = "SREM", srem[1] = cv->binding_key, srem[2] = seen->members[i];
+		srem_len[0] = 4, srem_len[1] = strlen(cv->binding_key), srem_len[2] = seen->lens[i];
+		del[0] = "DEL";
+		del_len[0] = 3;
+		for (int k = 0; k < cv->nkeys; k++) {
+			del[k + 1] = s->keys[s->n][k];
+			del_len[k + 1] = strlen(del[k + 1]);
+		}
+		s->cmds[2 * s->n] =
+		    (struct broker_cmd){3, srem, srem_len, "cannot remove a stale reply binding", NULL};
+		s->cmds[2 * s->n + 1] = (struct broker_cmd){cv->nkeys + 1, del, del_len,
+		                                            "cannot remove a stale reply queue", NULL};
+		s->n++;
+	}
+	return 0;
+}
+
+/* Sweeps our stale bindings, SADDs ours and PUBLISHes the command in one round trip: Redis runs them in
+ * order, so the binding exists before any worker sees the command. st->received is PUBLISH's count. */
 static int announce(struct broker *b, const struct inspect_query *q, struct conversation *cv,
-                    long long *received, struct error *err)
+                    struct inspect_stats *st, struct error *err)
 {
 	struct control_request rq = {q->method, q->names->ns, cv->ticket,
 	                             cv->oid,   cv->tag,      clock_wall() + deadline_left(&q->collect)};
@@ -66,128 +159,122 @@ static int announce(struct broker *b, const struct inspect_query *q, struct conv
 	size_t sadd_len[3] = {4, strlen(cv->binding_key), strlen(cv->binding_member)};
 	const char *pub[3] = {"PUBLISH", cv->channel, NULL};
 	size_t pub_len[3] = {7, strlen(cv->channel), 0};
-	struct broker_cmd cmds[2] = {{3, sadd, sadd_len, "cannot register the reply queue", NULL},
-	                             {3, pub, pub_len, "cannot broadcast", received}};
-	char *envelope;
-	int rc;
+	struct sweep *s = malloc(sizeof(*s));
+	char *envelope = NULL;
+	int rc = -1;
 
-	if ((envelope = kombu_encode_control(&rq, err)) == NULL)
-		return -1;
+	if (s == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory");
+	if (sweep_plan(q, cv, s, err) < 0 || (envelope = kombu_encode_control(&rq, err)) == NULL)
+		goto out;
 	pub[2] = envelope;
 	pub_len[2] = strlen(envelope);
+	s->cmds[2 * s->n] = (struct broker_cmd){3, sadd, sadd_len, "cannot register the reply queue", NULL};
+	s->cmds[2 * s->n + 1] = (struct broker_cmd){3, pub, pub_len, "cannot broadcast", &st->received};
 	cv->published = 1;
-	rc = broker_pipeline(b, &q->hard, cmds, 2, err);
+	rc = broker_pipeline(b, &q->hard, s->cmds, 2 * s->n + 2, err);
+	if (rc == 0) {
+		st->counted = 1;
+		st->swept = (long long)s->n;
+	}
+out:
+	sweep_free(s);
+	free(s);
 	free(envelope);
-	if (rc == 0)
-		cv->count_known = 1;
 	return rc;
 }
 
-/* Decodes one popped message and hands it to fn. */
-static int dispatch(const redisReply *msg, const struct conversation *cv, inspect_fn fn, void *ctx,
-                    struct inspect_stats *st, struct error *err)
+struct collector {
+	const struct conversation *cv;
+	inspect_fn fn;
+	void *ctx;
+	struct inspect_stats *st;
+};
+
+/* Decodes one popped message and hands it to fn. Only a well-formed reply carrying our ticket counts as
+ * an answer; an empty string is the place of an oversized element the broker layer skipped. */
+static int dispatch(void *arg, const redisReply *msg, struct error *err)
 {
+	struct collector *c = arg;
 	struct control_reply reply;
 	struct inspect_event ev = {INSPECT_IGNORED, NULL, NULL, NULL};
 	struct error why = {ERROR_NONE, ""};
 	int rc;
 
+	if (msg->type == REDIS_REPLY_STRING && msg->len == 0)
+		return 0;
+	c->st->ignored++;
 	if (msg->type != REDIS_REPLY_STRING) {
 		ev.detail = "a reply list element that is not a string";
-		st->ignored++;
-		return fn(ctx, &ev, err);
+		return c->fn(c->ctx, &ev, err);
 	}
-	if (kombu_decode_reply(msg->str, msg->len, cv->ticket, &reply, &why) < 0) {
+	if (kombu_decode_reply(msg->str, msg->len, c->cv->ticket, &reply, &why) < 0) {
 		if (why.kind == ERROR_NOMEM)
 			return error_set(err, ERROR_NOMEM, "%s", why.msg);
 		ev.detail = why.msg;
-		st->ignored++;
-		return fn(ctx, &ev, err);
+		return c->fn(c->ctx, &ev, err);
 	}
 	switch (reply.kind) {
 	case REPLY_FOREIGN:
 		ev.detail = "a reply carrying another check's ticket";
-		st->ignored++;
 		break;
 	case REPLY_UNREADABLE:
 		ev.kind = INSPECT_UNREADABLE;
 		ev.detail = reply.content_type;
-		st->answered++;
 		break;
 	case REPLY_VALID:
 		ev.kind = INSPECT_REPLY;
 		ev.node = reply.node;
 		ev.result = reply.result;
-		st->answered++;
 		break;
 	}
-	rc = fn(ctx, &ev, err);
+	if (ev.kind != INSPECT_IGNORED) {
+		c->st->ignored--;
+		c->st->answered++;
+	}
+	rc = c->fn(c->ctx, &ev, err);
 	kombu_control_reply_free(&reply);
 	return rc;
 }
 
-/* A reply over the size cap was popped and half read: count it, and go on over a new connection. */
-static int drop_oversized(struct broker *b, const struct inspect_query *q, inspect_fn fn, void *ctx,
-                          struct inspect_stats *st, struct error *err)
+/* Reports the oversized elements the broker layer skipped since we last looked. */
+static int report_dropped(struct broker *b, struct conversation *cv, struct collector *c, struct error *err)
 {
 	struct inspect_event ev = {INSPECT_IGNORED, NULL, NULL, "a reply larger than the 4 MiB size cap"};
 
-	st->ignored++;
-	if (broker_reopen(b, &q->hard, err) < 0)
-		return error_wrap(err, "reconnecting after an oversized reply");
-	return fn(ctx, &ev, err);
-}
-
-/* BRPOP over our reply lists with a timeout in seconds; argv must hold KOMBU_PRIORITY_STEPS + 2 entries. */
-static void brpop_args(const struct conversation *cv, const char *timeout, const char **argv, size_t *lens)
-{
-	argv[0] = "BRPOP";
-	lens[0] = 5;
-	for (int i = 0; i < KOMBU_PRIORITY_STEPS; i++) {
-		argv[i + 1] = cv->reply_keys[i];
-		lens[i + 1] = strlen(cv->reply_keys[i]);
+	for (; cv->dropped_seen < b->dropped; cv->dropped_seen++) {
+		c->st->ignored++;
+		if (c->fn(c->ctx, &ev, err) < 0)
+			return -1;
 	}
-	argv[KOMBU_PRIORITY_STEPS + 1] = timeout;
-	lens[KOMBU_PRIORITY_STEPS + 1] = strlen(timeout);
+	return 0;
 }
 
 /* Pops replies until everyone the PUBLISH reached has answered or the collect deadline passes. */
-static int collect(struct broker *b, const struct inspect_query *q, const struct conversation *cv,
-                   inspect_fn fn, void *ctx, struct inspect_stats *st, struct error *err)
+static int collect(struct broker *b, const struct inspect_query *q, struct conversation *cv,
+                   struct collector *c, struct error *err)
 {
-	const char *argv[KOMBU_PRIORITY_STEPS + 2];
-	size_t lens[KOMBU_PRIORITY_STEPS + 2];
-	char timeout[32];
+	struct inspect_stats *st = c->st;
+	int popped = 1;
 
-	while (st->answered < st->received) {
-		double left = deadline_left(&q->collect);
-		struct deadline wait = deadline_min(deadline_in(left + 0.5), q->hard);
-		redisReply *r;
-		int rc;
-
-		if (left < 0.001)
-			break; /* BRPOP's timeout 0 would mean forever */
-		snprintf(timeout, sizeof(timeout), "%.3f", left);
-		brpop_args(cv, timeout, argv, lens);
-		if (broker_call(b, &wait, &r, err, KOMBU_PRIORITY_STEPS + 2, argv, lens) < 0) {
-			if (err == NULL || err->kind != ERROR_OVERSIZE)
-				return error_wrap(err, "while collecting replies");
-			if (drop_oversized(b, q, fn, ctx, st, err) < 0)
-				return -1;
-			continue;
-		}
-		if (r->type == REDIS_REPLY_NIL) {
-			freeReplyObject(r);
-			break;
-		}
-		if (r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
-			freeReplyObject(r);
-			return error_set(err, ERROR_BROKER, "BRPOP answered with an unexpected reply");
-		}
-		rc = dispatch(r->element[1], cv, fn, ctx, st, err);
-		freeReplyObject(r);
-		if (rc < 0)
+	cv->dropped_seen = b->dropped;
+	while (st->answered < st->received && popped > 0 && b->pending == 0) {
+		if (deadline_left(&q->collect) < 0.001)
+			break; /* a blocking pop's timeout 0 would mean forever */
+		popped = reply_drain(b, cv->reply_keys, cv->nkeys, st->received - st->answered, &q->collect,
+		                     &q->hard, dispatch, c, err);
+		if (report_dropped(b, cv, c, err) < 0)
 			return -1;
+		if (popped < 0 && err != NULL && err->kind == ERROR_OVERSIZE) {
+			struct inspect_event ev = {INSPECT_IGNORED, NULL, NULL,
+			                           "a batch of replies over the 16 MiB cap"};
+			st->ignored++;
+			if (broker_reopen(b, &q->hard, err) < 0 || c->fn(c->ctx, &ev, err) < 0)
+				return error_wrap(err, "reconnecting after an oversized reply");
+			popped = 1;
+		} else if (popped < 0) {
+			return error_wrap(err, "while collecting replies");
+		}
 	}
 	return 0;
 }
@@ -195,56 +282,59 @@ static int collect(struct broker *b, const struct inspect_query *q, const struct
 /* 1 when replies may still be on their way: the broadcast went out and not everyone it reached answered. */
 static int replies_in_flight(const struct conversation *cv, const struct inspect_stats *st)
 {
-	return cv->published && (!cv->count_known || st->answered < st->received);
+	return cv->published && (!st->counted || st->answered < st->received);
+}
+
+static int discard(void *ctx, const redisReply *msg, struct error *err)
+{
+	(void)ctx;
+	(void)msg;
+	(void)err;
+	return 0;
 }
 
 /* Once our binding member is gone, waits up to INSPECT_LINGER for replies from workers that looked it up
- * before, so that none lands after the DEL. */
+ * before, so that none lands after the DEL; the DEL removes whatever came. */
 static int linger(struct broker *b, const struct inspect_query *q, const struct conversation *cv,
                   const struct inspect_stats *st, struct error *err)
 {
 	struct deadline until = deadline_min(deadline_in(INSPECT_LINGER), q->hard);
-	long long expected = cv->count_known ? st->received - st->answered : -1;
-	const char *argv[KOMBU_PRIORITY_STEPS + 2];
-	size_t lens[KOMBU_PRIORITY_STEPS + 2];
-	char timeout[32];
+	long long expected = st->counted ? st->received - st->answered : 1;
+	int popped = 1;
 
-	while (expected != 0 && deadline_left(&until) >= 0.001) {
-		redisReply *r;
-		snprintf(timeout, sizeof(timeout), "%.3f", deadline_left(&until));
-		brpop_args(cv, timeout, argv, lens);
-		if (broker_call(b, &q->hard, &r, err, KOMBU_PRIORITY_STEPS + 2, argv, lens) < 0)
-			return -1;
-		if (r->type == REDIS_REPLY_NIL) {
-			freeReplyObject(r);
-			break;
-		}
-		freeReplyObject(r);
-		expected--;
+	if (b->version < BROKER_VERSION(6, 0, 0)) {
+		/* No fractional BRPOP timeouts before 6.0: wait, and let the DEL take what came. */
+		struct timespec ts = {0, (long)(deadline_left(&until) * 1e9)};
+		nanosleep(&ts, NULL);
+		return 0;
 	}
-	return 0;
+	while (expected > 0 && popped > 0 && deadline_left(&until) >= 0.001) {
+		popped = reply_drain(b, cv->reply_keys, cv->nkeys, 1, &until, &q->hard, discard, NULL, err);
+		expected -= popped > 0 ? popped : 0;
+	}
+	return popped < 0 ? -1 : 0;
 }
 
 /* Removes what the check put in the broker, also after a timeout, an error or a signal: SREM our binding
  * member first (a worker looks it up before replying), then DEL our lists; when replies may be on their
- * way, drains them in between, else both go in one round trip. */
+ * way, lingers in between, else both go in one round trip. A pending stop request does not stop it. */
 static void cleanup(struct broker *b, const struct inspect_query *q, const struct conversation *cv,
                     struct inspect_stats *st)
 {
 	const char *srem[3] = {"SREM", cv->binding_key, cv->binding_member};
 	size_t srem_len[3] = {4, strlen(cv->binding_key), strlen(cv->binding_member)};
-	const char *del[KOMBU_PRIORITY_STEPS + 1] = {"DEL"};
-	size_t del_len[KOMBU_PRIORITY_STEPS + 1] = {3};
+	const char *del[KOMBU_MAX_STEPS + 1] = {"DEL"};
+	size_t del_len[KOMBU_MAX_STEPS + 1] = {3};
 	struct broker_cmd cmds[2] = {{3, srem, srem_len, "SREM", NULL},
-	                             {KOMBU_PRIORITY_STEPS + 1, del, del_len, "DEL", NULL}};
+	                             {cv->nkeys + 1, del, del_len, "DEL", NULL}};
 	struct error err = {ERROR_NONE, ""};
-	int failed;
+	int cancel_fd = b->cancel_fd, failed;
 
-	for (int i = 0; i < KOMBU_PRIORITY_STEPS; i++) {
+	for (int i = 0; i < cv->nkeys; i++) {
 		del[i + 1] = cv->reply_keys[i];
 		del_len[i + 1] = strlen(cv->reply_keys[i]);
 	}
-	b->cancel_fd = -1; /* a stop request must not stop the cleanup it asked for */
+	b->cancel_fd = -1;
 	if (b->pending > 0 && broker_reopen(b, &q->hard, &err) < 0) {
 		failed = 1;
 	} else if (!replies_in_flight(cv, st)) {
@@ -256,6 +346,7 @@ static void cleanup(struct broker *b, const struct inspect_query *q, const struc
 		if (!failed)
 			failed = broker_pipeline(b, &q->hard, cmds + 1, 1, &err) < 0;
 	}
+	b->cancel_fd = cancel_fd;
 	if (failed) {
 		st->cleanup_failed = 1;
 		snprintf(st->cleanup_error, sizeof(st->cleanup_error), "%s", err.msg);
@@ -266,18 +357,19 @@ int inspect_broadcast(struct broker *b, const struct inspect_query *q, inspect_f
                       struct inspect_stats *st, struct error *err)
 {
 	struct conversation cv;
+	struct collector c = {&cv, fn, ctx, st};
 	double started;
 	int rc;
 
 	memset(st, 0, sizeof(*st));
-	if (conversation_init(&cv, q->names, err) < 0) {
+	if (conversation_init(&cv, q, err) < 0) {
 		conversation_free(&cv);
 		return -1;
 	}
 	started = clock_now();
-	rc = announce(b, q, &cv, &st->received, err);
+	rc = announce(b, q, &cv, st, err);
 	if (rc == 0)
-		rc = collect(b, q, &cv, fn, ctx, st, err);
+		rc = collect(b, q, &cv, &c, err);
 	st->elapsed = clock_now() - started;
 	cleanup(b, q, &cv, st);
 	conversation_free(&cv);

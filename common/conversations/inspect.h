@@ -1,19 +1,27 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* inspect: broadcast a control command to every worker and collect the replies, stopping as soon as
- * every worker the PUBLISH reached has answered; our binding and reply lists are removed afterwards. */
+ * every worker the PUBLISH reached has answered; our binding and reply lists are removed afterwards, and
+ * our own stale ones that an earlier check could not remove are swept first. */
 #ifndef CELERY_INSPECT_H
 #define CELERY_INSPECT_H
 
+#include "bindings.h"
 #include "broker.h"
 #include "kombu_names.h"
 
 #include <json-c/json.h>
 
+/* Our reply queues are named check_celery.EXPIRY.UUID, EXPIRY being the broker's clock (seconds) after
+ * which the check that made it has surely ended; any check may then remove it. */
+#define INSPECT_OID_PREFIX "check_celery."
+
 struct inspect_query {
 	const char *method;              /* control command: "active_queues", "ping", ... */
-	const struct kombu_names *names; /* prefix, namespace, db */
+	const struct kombu_names *names; /* prefix, namespace, db, sep and steps to write with */
+	const struct bindings *seen;     /* the reply bindings and the broker's clock (bindings_sample) */
 	struct deadline collect;         /* stop waiting for replies here */
-	struct deadline hard;            /* every call, cleanup included, ends by here */
+	struct deadline latest; /* a busy broker may answer until here; the rest is for the cleanup */
+	struct deadline hard;   /* every call, cleanup included, ends by here */
 };
 
 enum inspect_event_kind {
@@ -34,13 +42,17 @@ typedef int (*inspect_fn)(void *ctx, const struct inspect_event *ev, struct erro
 
 struct inspect_stats {
 	long long received; /* workers the PUBLISH reached */
-	long long answered; /* replies carrying our ticket */
-	long long ignored;  /* messages dropped as malformed or foreign */
+	int counted;        /* received is known: the PUBLISH went out and its count was read */
+	long long answered; /* well-formed replies carrying our ticket */
+	long long ignored;  /* messages dropped as malformed, oversized or foreign */
+	long long swept;    /* stale reply bindings of earlier checks removed */
 	double elapsed;     /* seconds from PUBLISH to the last reply or the timeout */
 	int cleanup_failed; /* our keys could not be removed: cleanup_error says why */
 	char cleanup_error[256];
 };
 
+/* On failure after the PUBLISH (a timeout, a signal, a lost broker) the stats and what fn was given so far
+ * still hold: the caller may judge them. */
 int inspect_broadcast(struct broker *b, const struct inspect_query *q, inspect_fn fn, void *ctx,
                       struct inspect_stats *st, struct error *err);
 

@@ -197,6 +197,40 @@ void kombu_envelope_free(struct envelope *env)
 	memset(env, 0, sizeof(*env));
 }
 
+/* 0 when a body is what a Celery worker replying in another serializer sends: pickle (protocol 2 and up
+ * starts with 0x80), msgpack (a one-entry map, 0x81) or yaml (text); else a malformed message. */
+static int other_serializer(const char *content_type, const unsigned char *body, size_t len,
+                            struct error *err)
+{
+	if (content_type == NULL)
+		return error_set(err, ERROR_PARSE, "reply has no content-type");
+	if (strcmp(content_type, "application/x-python-serialize") == 0 && len > 2 && body[0] == 0x80)
+		return 0;
+	if (strcmp(content_type, "application/x-msgpack") == 0 && len > 2 && body[0] == 0x81)
+		return 0;
+	if (strcmp(content_type, "application/x-yaml") == 0 && len > 2)
+		return 0;
+	return error_set(err, ERROR_PARSE, "reply in an unknown content type, or its body does not match it");
+}
+
+/* 1 when JSON text holds a NUL: a raw byte, or a \u0000 escape whose backslash is not itself escaped.
+ * json-c cuts object keys at a NUL, so a node name holding one would be read as another name. */
+static int has_nul(const unsigned char *text, size_t len)
+{
+	if (memchr(text, '\0', len) != NULL)
+		return 1;
+	for (size_t i = 0; i + 6 <= len; i++) {
+		size_t slashes = 0;
+		if (memcmp(text + i, "\\u0000", 6) != 0)
+			continue;
+		while (slashes < i && text[i - 1 - slashes] == '\\')
+			slashes++;
+		if (slashes % 2 == 0)
+			return 1;
+	}
+	return 0;
+}
+
 int kombu_decode_reply(const char *payload, size_t len, const char *ticket, struct control_reply *out,
                        struct error *err)
 {
@@ -218,11 +252,17 @@ int kombu_decode_reply(const char *payload, size_t len, const char *ticket, stru
 		return 0;
 	}
 	if (env.content_type == NULL || strcmp(env.content_type, "application/json") != 0) {
-		out->kind = REPLY_UNREADABLE;
-		snprintf(out->content_type, sizeof(out->content_type), "%s",
-		         env.content_type ? env.content_type : "(none)");
+		rc = other_serializer(env.content_type, env.body, env.body_len, err);
+		if (rc == 0) {
+			out->kind = REPLY_UNREADABLE;
+			snprintf(out->content_type, sizeof(out->content_type), "%s", env.content_type);
+		}
 		kombu_envelope_free(&env);
-		return 0;
+		return rc;
+	}
+	if (has_nul(env.body, env.body_len)) {
+		kombu_envelope_free(&env);
+		return error_set(err, ERROR_PARSE, "reply body holds a NUL character");
 	}
 	out->body = kombu_json_parse((const char *)env.body, env.body_len, err);
 	kombu_envelope_free(&env);

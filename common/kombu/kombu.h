@@ -55,8 +55,9 @@ struct control_reply {
 	char content_type[64]; /* for REPLY_UNREADABLE */
 };
 
-/* Decodes a reply popped from our reply list. Malformed input fails with ERROR_PARSE; a node name
- * that is empty or holds a NUL byte is malformed. */
+/* Decodes a reply popped from our reply list. Malformed input fails with ERROR_PARSE: not an envelope, bad
+ * base64, a body that is not {"<node>": <result>}, an empty node name, a NUL anywhere in the body. Only a
+ * well-formed envelope in another serializer (pickle, msgpack, yaml) is REPLY_UNREADABLE. */
 int kombu_decode_reply(const char *payload, size_t len, const char *ticket, struct control_reply *out,
                        struct error *err);
 void kombu_control_reply_free(struct control_reply *r);

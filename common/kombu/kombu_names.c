@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static char *format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -20,14 +21,40 @@ static char *format(const char *fmt, ...)
 	return n < 0 ? NULL : s;
 }
 
+void kombu_names_default(struct kombu_names *n)
+{
+	static const int steps[] = {0, 3, 6, 9};
+
+	memset(n, 0, sizeof(*n));
+	n->prefix = "";
+	n->ns = "celery";
+	memcpy(n->sep, KOMBU_SEP, sizeof(KOMBU_SEP));
+	memcpy(n->steps, steps, sizeof(steps));
+	n->nsteps = 4;
+	n->fanout_prefix = 1;
+	n->fanout_patterns = 1;
+}
+
 char *kombu_pidbox_channel(const struct kombu_names *n)
 {
+	if (!n->fanout_prefix)
+		return format("%s%s.pidbox", n->prefix, n->ns);
 	return format("%s/%ld.%s.pidbox", n->prefix, n->db, n->ns);
+}
+
+char *kombu_binding_key(const struct kombu_names *n, const char *exchange)
+{
+	return format("%s_kombu.binding.%s", n->prefix, exchange);
 }
 
 char *kombu_reply_binding_key(const struct kombu_names *n)
 {
 	return format("%s_kombu.binding.reply.%s.pidbox", n->prefix, n->ns);
+}
+
+char *kombu_pidbox_binding_key(const struct kombu_names *n)
+{
+	return format("%s_kombu.binding.%s.pidbox", n->prefix, n->ns);
 }
 
 char *kombu_reply_queue(const struct kombu_names *n, const char *oid)
@@ -37,15 +64,14 @@ char *kombu_reply_queue(const struct kombu_names *n, const char *oid)
 
 char *kombu_reply_binding_member(const struct kombu_names *n, const char *oid)
 {
-	return format("%s" KOMBU_SEP KOMBU_SEP "%s.reply.%s.pidbox", oid, oid, n->ns);
+	return format("%s%s%s%s.reply.%s.pidbox", oid, n->sep, n->sep, oid, n->ns);
 }
 
-char *kombu_queue_key(const struct kombu_names *n, const char *queue, int step)
+char *kombu_queue_key(const struct kombu_names *n, const char *queue, int i)
 {
-	static const char *const suffix[KOMBU_PRIORITY_STEPS] = {"", KOMBU_SEP "3", KOMBU_SEP "6",
-	                                                         KOMBU_SEP "9"};
-
-	if (step < 0 || step >= KOMBU_PRIORITY_STEPS)
+	if (i < 0 || i >= n->nsteps)
 		return NULL;
-	return format("%s%s%s", n->prefix, queue, suffix[step]);
+	if (n->steps[i] == 0)
+		return format("%s%s", n->prefix, queue);
+	return format("%s%s%s%d", n->prefix, queue, n->sep, n->steps[i]);
 }

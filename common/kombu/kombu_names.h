@@ -1,28 +1,44 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* kombu_names: the Redis key and channel names kombu's Redis transport uses for control and queues. */
+/* kombu_names: the Redis key and channel names kombu's Redis transport uses for control and queues, as
+ * its transport options (sep, priority_steps, global_keyprefix, fanout_prefix) shape them. */
 #ifndef CELERY_KOMBU_NAMES_H
 #define CELERY_KOMBU_NAMES_H
 
-#define KOMBU_SEP            "\x06\x16"
-#define KOMBU_PRIORITY_STEPS 4 /* lists per queue: the base list and the 3, 6, 9 sub-lists */
+#define KOMBU_SEP       "\x06\x16" /* kombu's default binding-member separator */
+#define KOMBU_MAX_STEPS 16         /* priority steps we accept; kombu's default has 4 */
+#define KOMBU_SEP_MAX   16         /* bytes in a separator */
 
 struct kombu_names {
-	const char *prefix; /* kombu's global_keyprefix, "" by default */
-	const char *ns;     /* Celery's control_exchange, "celery" by default */
-	long db;            /* the Redis database number, part of fanout channel names */
+	const char *prefix;          /* global_keyprefix, "" by default */
+	const char *ns;              /* Celery's control_exchange, "celery" by default */
+	long db;                     /* the Redis database number, part of fanout channel names */
+	char sep[KOMBU_SEP_MAX + 1]; /* sep: between the fields of a binding member */
+	int sep_given;               /* sep was set by the user, not learned from the broker */
+	int steps[KOMBU_MAX_STEPS];  /* priority_steps, ascending; step 0 is the queue's own list */
+	int nsteps;
+	int fanout_prefix;   /* fanout_prefix: fanout channels start with /DB. (default on) */
+	int fanout_patterns; /* fanout_patterns: topic routing keys in event channel names (default on) */
 };
+
+/* Celery's defaults: no prefix, namespace celery, db 0, sep \x06\x16, steps 0 3 6 9, both fanout on. */
+void kombu_names_default(struct kombu_names *n);
 
 /* Each returns a malloc'ed string, or NULL when out of memory. */
 
-/* P/N.NS.pidbox: where control commands are PUBLISHed. */
+/* P/N.NS.pidbox (PNS.pidbox without fanout_prefix): where control commands are PUBLISHed. */
 char *kombu_pidbox_channel(const struct kombu_names *n);
+/* P_kombu.binding.EXCHANGE: the set of bindings of an exchange. */
+char *kombu_binding_key(const struct kombu_names *n, const char *exchange);
 /* P_kombu.binding.reply.NS.pidbox: the set that routes replies to reply queues. */
 char *kombu_reply_binding_key(const struct kombu_names *n);
+/* P_kombu.binding.NS.pidbox: the set holding one member per worker subscribed to remote control. */
+char *kombu_pidbox_binding_key(const struct kombu_names *n);
 /* <oid>.reply.NS.pidbox: a reply queue's name (unprefixed, as it appears in binding members). */
 char *kombu_reply_queue(const struct kombu_names *n, const char *oid);
 /* <oid>SEPSEP<oid>.reply.NS.pidbox: routing key, empty pattern, queue. Never prefixed. */
 char *kombu_reply_binding_member(const struct kombu_names *n, const char *oid);
-/* P<queue> for step 0, P<queue>SEP3, SEP6, SEP9 for steps 1..3: the Redis lists holding a queue. */
-char *kombu_queue_key(const struct kombu_names *n, const char *queue, int step);
+/* The Redis list of a queue for priority step index i (0 <= i < nsteps): P<queue> for step 0,
+ * P<queue>SEP<step> for the others. NULL for an index out of range. */
+char *kombu_queue_key(const struct kombu_names *n, const char *queue, int i);
 
 #endif

@@ -2,6 +2,8 @@
 /* report: rendering the plugin output as text or JSON. */
 #include "report.h"
 
+#include "json_utf8.h"
+
 void report_init(struct report *r, const char *service)
 {
 	struct strbuf empty = STRBUF_INIT;
@@ -35,7 +37,7 @@ char *report_text(const struct report *r)
 	return strbuf_detach(&out);
 }
 
-const char *report_json(const struct report *r, json_object *doc)
+char *report_json(const struct report *r, json_object *doc)
 {
 	if (r->summary.failed || r->perf.failed)
 		return NULL;
@@ -43,5 +45,6 @@ const char *report_json(const struct report *r, json_object *doc)
 	json_object_object_add(doc, "exit_code", json_object_new_int((int)r->state));
 	json_object_object_add(doc, "summary", json_object_new_string(strbuf_str(&r->summary)));
 	json_object_object_add(doc, "perfdata", json_object_new_string(strbuf_str(&r->perf)));
-	return json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+	return json_utf8_repair(
+	    json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 }

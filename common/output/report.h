@@ -23,7 +23,8 @@ void report_free(struct report *r);
 /* "SERVICE STATE - summary | perfdata\ndetails"; NULL when out of memory. */
 char *report_text(const struct report *r);
 /* Adds state, exit_code, summary and perfdata to doc (which the caller filled with its own fields)
- * and returns the pretty-printed document (owned by doc); NULL when out of memory. */
-const char *report_json(const struct report *r, json_object *doc);
+ * and returns the pretty-printed document, valid UTF-8 whatever the names held (malloc'ed); NULL when
+ * out of memory. */
+char *report_json(const struct report *r, json_object *doc);
 
 #endif

@@ -14,8 +14,10 @@ Usage: python3 fake_peer.py PORT MODE [ARG]; prints "ready" once subscribed, run
   selftest      (no PORT needed: use 0) check the reply builder against the vector and exit
 """
 import base64
+import functools
 import json
 import os
+import pickle
 import sys
 
 VECTORS = os.path.join(os.path.dirname(__file__), "..", "vectors", "celery-5.2.6")
@@ -64,9 +66,15 @@ def selftest():
     return 0
 
 
+@functools.lru_cache(maxsize=4)
+def b64(body):
+    """The base64 text of a body (str or bytes), computed once: the 64 MiB one takes seconds."""
+    return base64.b64encode(body if isinstance(body, bytes) else body.encode()).decode()
+
+
 def with_body(ticket, routing_key, body_text, encode=True, content_type="application/json"):
     envelope = json.loads(TEMPLATE["payload"])
-    envelope["body"] = base64.b64encode(body_text.encode()).decode() if encode else body_text
+    envelope["body"] = b64(body_text) if encode else body_text
     envelope["content-type"] = content_type
     envelope["headers"]["ticket"] = ticket
     envelope["properties"]["delivery_info"]["routing_key"] = routing_key
@@ -74,22 +82,27 @@ def with_body(ticket, routing_key, body_text, encode=True, content_type="applica
 
 
 def hostile_messages(kind, ticket, key):
-    """The hostile message(s) of KIND, and whether a valid reply follows."""
-    deep = "[" * 10000 + "]" * 10000
+    """The hostile message(s) of KIND, and whether a valid reply follows. Only KIND's messages are built:
+    building the 64 MiB one for every broadcast made the peer answer seconds late."""
+    deep = lambda: "[" * 10000 + "]" * 10000
     table = {
-        "notjson": (["this is not JSON {"], True),
-        "wrongshape": (['{"body": 5, "headers": {"ticket": "%s"}}' % ticket, "[1, 2, 3]"], True),
-        "badbase64": ([with_body(ticket, key, "!!!not base64!!!", encode=False)], True),
-        "wrongticket": ([build_reply("another-check", key, "thief-v0.12.0@peer", "t")], True),
-        "noticket": ([build_reply(ticket, key, "anon-v0.12.0@peer", "t", ticket_present=False)], True),
-        "deep": ([with_body(ticket, key, '{"deep-v0.12.0@peer": %s}' % deep)], True),
-        "huge": ([with_body(ticket, key, '{"huge-v0.12.0@peer": "%s"}' % ("x" * (64 << 20)))], True),
-        "pickle": ([with_body(ticket, key, "\x80\x04junk", content_type="application/x-python-serialize")], False),
-        "controlname": ([build_reply(ticket, key, "evil|name\nnew line\x07-v0.12.0@peer", "t",
-                                     queues=["gpu|x", "q=1", "it's"])], False),
-        "duplicate": ([build_reply(ticket, key, "celery-v0.12.0@hostA", "t")] * 2, False),
+        "notjson": lambda: (["this is not JSON {"], True),
+        "wrongshape": lambda: (['{"body": 5, "headers": {"ticket": "%s"}}' % ticket, "[1, 2, 3]"], True),
+        "badbase64": lambda: ([with_body(ticket, key, "!!!not base64!!!", encode=False)], True),
+        "wrongticket": lambda: ([build_reply("another-check", key, "thief-v0.12.0@peer", "t")], True),
+        "noticket": lambda: ([build_reply(ticket, key, "anon-v0.12.0@peer", "t", ticket_present=False)], True),
+        "deep": lambda: ([with_body(ticket, key, '{"deep-v0.12.0@peer": %s}' % deep())], True),
+        "huge": lambda: ([with_body(ticket, key, HUGE_BODY)], True),
+        "pickle": lambda: ([with_body(ticket, key, pickle.dumps({"pickled-v0.12.0@peer": []}, protocol=4),
+                                      content_type="application/x-python-serialize")], False),
+        "controlname": lambda: ([build_reply(ticket, key, "evil|name\nnew line\x07-v0.12.0@peer", "t",
+                                             queues=["gpu|x", "q=1", "it's"])], False),
+        "duplicate": lambda: ([build_reply(ticket, key, "celery-v0.12.0@hostA", "t")] * 2, False),
     }
-    return table[kind]
+    return table[kind]()
+
+
+HUGE_BODY = '{"huge-v0.12.0@peer": "%s"}' % ("x" * (64 << 20))
 
 
 # kombu routes a reply through the binding set and drops it once the member is gone; done atomically here,
@@ -113,6 +126,8 @@ def main():
     pubsub = r.pubsub()
     # Distinct patterns that all match the control channel: each counts as one receiver of a PUBLISH.
     patterns = [prefix + "/0.celery.pidbox" + "*" * i for i in range(count)]
+    if mode == "hostile":
+        hostile_messages(arg, "warm-up", "warm-up")  # builds the costly parts before "ready"
     pubsub.psubscribe(*patterns)
     for _ in patterns:
         pubsub.get_message(timeout=5)

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* transport: sockets under one deadline and the cancel descriptor. */
+#include "transport.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+/* Waits until fd is ready for events; -1 with ERROR_TIMEOUT or ERROR_CANCELLED when it is not. */
+static int wait_ready(int fd, short events, int cancel_fd, const struct deadline *dl, const char *doing,
+                      struct error *err)
+{
+	for (;;) {
+		struct pollfd fds[2] = {{fd, events, 0}, {cancel_fd, POLLIN, 0}};
+		int n;
+
+		if (deadline_passed(dl))
+			return error_set(err, ERROR_TIMEOUT, "the broker did not %s in time", doing);
+		n = poll(fds, cancel_fd >= 0 ? 2 : 1, deadline_left_ms(dl));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return error_set(err, ERROR_BROKER, "poll: %s", strerror(errno));
+		if (n > 0 && cancel_fd >= 0 && fds[1].revents != 0)
+			return error_set(err, ERROR_CANCELLED, "interrupted by a signal");
+		if (n > 0)
+			return 0;
+	}
+}
+
+/* Starts a non-blocking connect and waits for it; returns the socket or -1 with errno-based err. */
+static int connect_one(int family, const struct sockaddr *sa, socklen_t len, int cancel_fd,
+                       const struct deadline *dl, struct error *err)
+{
+	int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), so_error = 0, one = 1;
+	socklen_t optlen = sizeof(so_error);
+
+	if (fd < 0)
+		return error_set(err, ERROR_CONNECT, "%s", strerror(errno));
+	if (connect(fd, sa, len) < 0) {
+		if (errno != EINPROGRESS && errno != EINTR) {
+			error_set(err, ERROR_CONNECT, "%s", strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (wait_ready(fd, POLLOUT, cancel_fd, dl, "accept the connection", err) < 0) {
+			close(fd);
+			return -1;
+		}
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &optlen) < 0)
+			so_error = errno;
+		if (so_error != 0) {
+			error_set(err, ERROR_CONNECT, "%s", strerror(so_error));
+			close(fd);
+			return -1;
+		}
+	}
+	if (family != AF_UNIX)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	return fd;
+}
+
+int transport_connect(const struct broker_addr *a, int cancel_fd, const struct deadline *dl,
+                      struct error *err)
+{
+	struct addrinfo hints, *res, *ai;
+	char port[16];
+	int fd = -1, rc;
+
+	if (a->socket != NULL) {
+		struct sockaddr_un sun = {.sun_family = AF_UNIX};
+		if (strlen(a->socket) >= sizeof(sun.sun_path))
+			return error_set(err, ERROR_CONNECT, "the socket path is too long");
+		memcpy(sun.sun_path, a->socket, strlen(a->socket) + 1);
+		return connect_one(AF_UNIX, (struct sockaddr *)&sun, sizeof(sun), cancel_fd, dl, err);
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	snprintf(port, sizeof(port), "%d", a->port);
+	/* A hung name lookup ignores the deadline; the plugin's backstop alarm bounds it. */
+	if ((rc = getaddrinfo(a->host, port, &hints, &res)) != 0)
+		return error_set(err, ERROR_CONNECT, "%s", gai_strerror(rc));
+	for (ai = res; ai != NULL && fd < 0; ai = ai->ai_next) {
+		fd = connect_one(ai->ai_family, ai->ai_addr, ai->ai_addrlen, cancel_fd, dl, err);
+		if (fd < 0 && err != NULL && err->kind != ERROR_CONNECT)
+			break; /* a timeout or a signal ends the attempts */
+	}
+	freeaddrinfo(res);
+	return fd;
+}
+
+int transport_send(int fd, int cancel_fd, const char *buf, size_t len, const struct deadline *dl,
+                   struct error *err)
+{
+	size_t sent = 0;
+
+	while (sent < len) {
+		ssize_t n = send(fd, buf + sent, len - sent, MSG_NOSIGNAL);
+		if (n > 0) {
+			sent += (size_t)n;
+		} else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (wait_ready(fd, POLLOUT, cancel_fd, dl, "take our command", err) < 0)
+				return -1;
+		} else if (n < 0 && errno != EINTR) {
+			return error_set(err, ERROR_CONNECT, "%s", strerror(errno));
+		}
+	}
+	return 0;
+}
+
+ssize_t transport_recv(int fd, int cancel_fd, char *buf, size_t cap, const struct deadline *dl,
+                       struct error *err)
+{
+	for (;;) {
+		ssize_t n = recv(fd, buf, cap, 0);
+		if (n > 0)
+			return n;
+		if (n == 0)
+			return error_set(err, ERROR_CONNECT, "closed by the broker");
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			if (wait_ready(fd, POLLIN, cancel_fd, dl, "answer", err) < 0)
+				return -1;
+		} else if (errno != EINTR) {
+			return error_set(err, ERROR_CONNECT, "%s", strerror(errno));
+		}
+	}
+}

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* bindings: sampling and discovering kombu's binding sets (broker protocol, sections 2 and 4). */
+#include "bindings.h"
+
+#include "strbuf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PIDBOX_SAMPLE "64"   /* members sampled from the pidbox binding set */
+#define SCAN_COUNT    "5000" /* keys the server looks at per SCAN call */
+#define BINDING_KEY   "_kombu.binding."
+
+static int add_member(struct bindings *bs, const char *exchange, const char *m, size_t len, struct error *err)
+{
+	if (bs->n == bs->cap) {
+		size_t cap = bs->cap ? bs->cap * 2 : 64;
+		char **members = realloc(bs->members, cap * sizeof(char *));
+		char **exchanges = members ? realloc(bs->exchanges, cap * sizeof(char *)) : NULL;
+		size_t *lens = exchanges ? realloc(bs->lens, cap * sizeof(size_t)) : NULL;
+		if (members != NULL)
+			bs->members = members;
+		if (exchanges != NULL)
+			bs->exchanges = exchanges;
+		if (lens == NULL)
+			return error_set(err, ERROR_NOMEM, "out of memory reading bindings");
+		bs->lens = lens;
+		bs->cap = cap;
+	}
+	if ((bs->members[bs->n] = malloc(len + 1)) == NULL ||
+	    (bs->exchanges[bs->n] = strdup(exchange)) == NULL) {
+		free(bs->members[bs->n]);
+		return error_set(err, ERROR_NOMEM, "out of memory reading bindings");
+	}
+	memcpy(bs->members[bs->n], m, len);
+	bs->members[bs->n][len] = '\0';
+	bs->lens[bs->n++] = len;
+	return 0;
+}
+
+/* Adds the members in an array reply (SMEMBERS, SRANDMEMBER); other replies add nothing. */
+static int add_reply(struct bindings *bs, const char *exchange, const redisReply *r, struct error *err)
+{
+	if (r->type != REDIS_REPLY_ARRAY)
+		return 0;
+	for (size_t i = 0; i < r->elements; i++)
+		if (r->element[i]->type == REDIS_REPLY_STRING &&
+		    add_member(bs, exchange, r->element[i]->str, r->element[i]->len, err) < 0)
+			return -1;
+	return 0;
+}
+
+int bindings_sample(struct broker *b, const struct kombu_names *names, const struct deadline *dl,
+                    struct bindings *bs, struct error *err)
+{
+	char *reply_key = kombu_reply_binding_key(names), *pidbox_key = kombu_pidbox_binding_key(names);
+	char reply_exchange[300], pidbox_exchange[300];
+	const char *time[1] = {"TIME"}, *smembers[2] = {"SMEMBERS", reply_key},
+	           *sample[3] = {"SRANDMEMBER", pidbox_key, PIDBOX_SAMPLE};
+	size_t time_len[1] = {4}, smembers_len[2] = {8, 0}, sample_len[3] = {11, 0, strlen(PIDBOX_SAMPLE)};
+	struct broker_cmd cmds[3] = {{1, time, time_len, "cannot read the broker's clock", NULL},
+	                             {2, smembers, smembers_len, "cannot read the reply bindings", NULL},
+	                             {3, sample, sample_len, "cannot read the worker bindings", NULL}};
+	redisReply *r[3];
+	int rc = -1;
+
+	memset(bs, 0, sizeof(*bs));
+	if (reply_key == NULL || pidbox_key == NULL) {
+		error_set(err, ERROR_NOMEM, "out of memory naming keys");
+		goto out;
+	}
+	smembers_len[1] = strlen(reply_key);
+	sample_len[1] = strlen(pidbox_key);
+	snprintf(reply_exchange, sizeof(reply_exchange), "reply.%s.pidbox", names->ns);
+	snprintf(pidbox_exchange, sizeof(pidbox_exchange), "%s.pidbox", names->ns);
+	if (broker_pipeline_replies(b, dl, cmds, 3, r, err) < 0)
+		goto out;
+	rc = 0;
+	for (int i = 0; i < 3 && rc == 0; i++)
+		if (broker_reply_error(r[i], err) < 0)
+			rc = error_wrap(err, cmds[i].context);
+	if (rc == 0 && (r[0]->type != REDIS_REPLY_ARRAY || r[0]->elements != 2 ||
+	                r[0]->element[0]->type != REDIS_REPLY_STRING))
+		rc = error_set(err, ERROR_BROKER, "TIME answered with an unexpected reply");
+	if (rc == 0)
+		bs->server_time = strtoll(r[0]->element[0]->str, NULL, 10);
+	if (rc == 0)
+		rc = add_reply(bs, reply_exchange, r[1], err);
+	bs->reply_n = bs->n;
+	if (rc == 0)
+		rc = add_reply(bs, pidbox_exchange, r[2], err);
+	bs->sample_n = bs->n;
+	for (int i = 0; i < 3; i++)
+		freeReplyObject(r[i]);
+out:
+	free(reply_key);
+	free(pidbox_key);
+	return rc;
+}
+
+/* SCAN's MATCH pattern for P_kombu.binding.*, with the glob characters of the prefix escaped. */
+static char *scan_pattern(const char *prefix)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (const char *p = prefix; *p; p++) {
+		if (strchr("*?[]\\", *p) != NULL)
+			strbuf_putc(&sb, '\\');
+		strbuf_putc(&sb, *p);
+	}
+	strbuf_puts(&sb, BINDING_KEY "*");
+	return strbuf_detach(&sb);
+}
+
+/* 1 for the reply and pidbox binding sets, which bindings_sample reads. */
+static int sampled_by_bindings_sample(const struct kombu_names *names, const char *exchange)
+{
+	size_t ns = strlen(names->ns);
+
+	if (strncmp(exchange, "reply.", 6) == 0)
+		exchange += 6;
+	return strncmp(exchange, names->ns, ns) == 0 && strcmp(exchange + ns, ".pidbox") == 0;
+}
+
+/* SMEMBERS of every key of one SCAN page in one round trip, except the two sets bindings_sample read. */
+static int read_page(struct broker *b, const struct kombu_names *names, const struct deadline *dl,
+                     const redisReply *keys, struct bindings *bs, struct error *err)
+{
+	size_t n = keys->elements, plen = strlen(names->prefix) + strlen(BINDING_KEY), m = 0;
+	struct broker_cmd *cmds = calloc(n ? n : 1, sizeof(*cmds));
+	const char **argv = calloc(2 * (n ? n : 1), sizeof(*argv));
+	size_t *lens = calloc(2 * (n ? n : 1), sizeof(*lens)), *which = calloc(n ? n : 1, sizeof(*which));
+	redisReply **r = calloc(n ? n : 1, sizeof(*r));
+	int rc = -1;
+
+	if (cmds == NULL || argv == NULL || lens == NULL || which == NULL || r == NULL) {
+		error_set(err, ERROR_NOMEM, "out of memory reading bindings");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const redisReply *k = keys->element[i];
+		const char *exchange;
+		if (k->type != REDIS_REPLY_STRING || k->len < plen || memchr(k->str, '\0', k->len) != NULL)
+			continue;
+		exchange = k->str + plen;
+		if (sampled_by_bindings_sample(names, exchange))
+			continue;
+		argv[2 * m] = "SMEMBERS";
+		lens[2 * m] = 8;
+		argv[2 * m + 1] = k->str;
+		lens[2 * m + 1] = k->len;
+		cmds[m] =
+		    (struct broker_cmd){2, &argv[2 * m], &lens[2 * m], "cannot read a binding set", NULL};
+		which[m++] = i;
+	}
+	if (broker_pipeline_replies(b, dl, cmds, m, r, err) < 0)
+		goto out;
+	rc = 0;
+	for (size_t i = 0; i < m; i++) {
+		/* WRONGTYPE: a key of that name that is not kombu's; skip it. Refusals end the read. */
+		struct error why;
+		if (rc == 0 && broker_reply_error(r[i], &why) < 0 && why.kind != ERROR_BROKER) {
+			if (err != NULL)
+				*err = why;
+			rc = error_wrap(err, cmds[i].context);
+		} else if (rc == 0) {
+			rc = add_reply(bs, keys->element[which[i]]->str + plen, r[i], err);
+		}
+		freeReplyObject(r[i]);
+	}
+out:
+	free(cmds);
+	free(argv);
+	free(lens);
+	free(which);
+	free(r);
+	return rc;
+}
+
+int bindings_discover(struct broker *b, const struct kombu_names *names, const struct deadline *dl,
+                      struct bindings *bs, struct error *err)
+{
+	char *pattern = scan_pattern(names->prefix), cursor[32] = "0";
+	const char *argv[6] = {"SCAN", cursor, "MATCH", pattern, "COUNT", SCAN_COUNT};
+	size_t lens[6] = {4, 1, 5, pattern ? strlen(pattern) : 0, 5, strlen(SCAN_COUNT)};
+	int rc = 0;
+
+	if (pattern == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory naming keys");
+	do {
+		redisReply *r;
+		lens[1] = strlen(cursor);
+		if (broker_call(b, dl, &r, err, 6, argv, lens) < 0) {
+			rc = error_wrap(err, "cannot list the binding sets (SCAN)");
+			break;
+		}
+		if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+		    r->element[0]->type != REDIS_REPLY_STRING || r->element[0]->len >= sizeof(cursor) ||
+		    r->element[1]->type != REDIS_REPLY_ARRAY) {
+			freeReplyObject(r);
+			rc = error_set(err, ERROR_BROKER, "SCAN answered with an unexpected reply");
+			break;
+		}
+		memcpy(cursor, r->element[0]->str, r->element[0]->len + 1);
+		rc = read_page(b, names, dl, r->element[1], bs, err);
+		freeReplyObject(r);
+	} while (rc == 0 && strcmp(cursor, "0") != 0);
+	bs->discovered = rc == 0;
+	free(pattern);
+	return rc;
+}
+
+void bindings_free(struct bindings *bs)
+{
+	for (size_t i = 0; i < bs->n; i++) {
+		free(bs->members[i]);
+		free(bs->exchanges[i]);
+	}
+	free(bs->members);
+	free(bs->exchanges);
+	free(bs->lens);
+	memset(bs, 0, sizeof(*bs));
+}

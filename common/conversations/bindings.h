@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* bindings: reading kombu's binding sets (P_kombu.binding.EXCHANGE) and the broker's clock: a sample of
+ * the control sets before a broadcast, or every set in the database (SCAN, never KEYS) to discover the
+ * declared queues. Reads only. */
+#ifndef CELERY_BINDINGS_H
+#define CELERY_BINDINGS_H
+
+#include "broker.h"
+#include "kombu_names.h"
+
+#include <stddef.h>
+
+struct bindings {
+	char **members;        /* each member read, NUL-terminated copies (members may hold any byte) */
+	size_t *lens;          /* their lengths */
+	char **exchanges;      /* the exchange of the set each member came from */
+	size_t n, cap;         /* members held, room allocated */
+	size_t reply_n;        /* the first reply_n members are those of the reply binding set */
+	size_t sample_n;       /* the first sample_n those of bindings_sample; discovery adds the rest */
+	long long server_time; /* the broker's clock (TIME), seconds since the epoch */
+	int discovered;        /* every binding set of the database was read */
+};
+
+/* One round trip: TIME, every member of the reply binding set (for the sweep of our stale members) and a
+ * random sample of the pidbox binding set (workers subscribed to remote control). */
+int bindings_sample(struct broker *b, const struct kombu_names *names, const struct deadline *dl,
+                    struct bindings *bs, struct error *err);
+/* Adds the members of every other binding set of the database, found with SCAN MATCH. */
+int bindings_discover(struct broker *b, const struct kombu_names *names, const struct deadline *dl,
+                      struct bindings *bs, struct error *err);
+void bindings_free(struct bindings *bs);
+
+#endif

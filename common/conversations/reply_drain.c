@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* reply_drain: batched pops by server version (docs: README, "Redis versions"). */
+#include "reply_drain.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GUARD                                                                                                \
+	0.5 /* how long past its own timeout a blocking pop may take before the broker counts as stalled */
+
+/* Hands each element of an array reply to fn; returns their count or -1. */
+static int each_element(const redisReply *a, drain_fn fn, void *ctx, struct error *err)
+{
+	for (size_t i = 0; i < a->elements; i++)
+		if (fn(ctx, a->element[i], err) < 0)
+			return -1;
+	return (int)a->elements;
+}
+
+/* A blocking pop: BLMPOP (7.0) or BRPOP with the seconds left until `until`. Returns the count popped. */
+static int blocking_pop(struct broker *b, char *const *keys, int nkeys, long long want,
+                        const struct deadline *until, const struct deadline *hard, drain_fn fn, void *ctx,
+                        struct error *err)
+{
+	int v7 = b->version >= BROKER_VERSION(7, 0, 0), whole = b->version < BROKER_VERSION(6, 0, 0);
+	const char **argv = calloc((size_t)nkeys + 6, sizeof(*argv));
+	size_t *lens = calloc((size_t)nkeys + 6, sizeof(*lens));
+	char timeout[32], numkeys[16], count[24];
+	struct deadline guard;
+	redisReply *r = NULL;
+	int argc = 0, rc = -1;
+
+	if (argv == NULL || lens == NULL) {
+		error_set(err, ERROR_NOMEM, "out of memory popping replies");
+		goto out;
+	}
+	if (whole)
+		snprintf(timeout, sizeof(timeout), "%.0f", fmax(1.0, ceil(deadline_left(until))));
+	else
+		snprintf(timeout, sizeof(timeout), "%.3f", deadline_left(until));
+	snprintf(numkeys, sizeof(numkeys), "%d", nkeys);
+	snprintf(count, sizeof(count), "%lld", want);
+	argv[argc++] = v7 ? "BLMPOP" : "BRPOP";
+	if (v7) {
+		argv[argc++] = timeout;
+		argv[argc++] = numkeys;
+	}
+	for (int i = 0; i < nkeys; i++)
+		argv[argc++] = keys[i];
+	if (v7) {
+		argv[argc++] = "RIGHT";
+		argv[argc++] = "COUNT";
+		argv[argc++] = count;
+	} else {
+		argv[argc++] = timeout;
+	}
+	for (int i = 0; i < argc; i++)
+		lens[i] = strlen(argv[i]);
+	guard = whole ? deadline_min(*until, *hard) : *hard;
+	if (broker_append(b, argc, argv, lens, err) < 0)
+		goto out;
+	rc = broker_read(b, &guard, &r, err);
+	if (rc == 0 && broker_reply_error(r, err) < 0)
+		rc = -1;
+	if (rc < 0) {
+		rc = -1;
+		if (err != NULL && err->kind == ERROR_TIMEOUT && whole && !deadline_passed(hard))
+			rc = 0; /* -T ended a whole-second BRPOP: not an error; the connection is out of step
+			         */
+		else if (err != NULL && err->kind == ERROR_TIMEOUT)
+			error_set(err, ERROR_TIMEOUT,
+			          "the broker had not answered %s when the time left ran out", argv[0]);
+		goto out;
+	}
+	rc = -1;
+	if (r->type == REDIS_REPLY_NIL)
+		rc = 0;
+	else if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 && v7 &&
+	         r->element[1]->type == REDIS_REPLY_ARRAY)
+		rc = each_element(r->element[1], fn, ctx, err);
+	else if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 && !v7)
+		rc = fn(ctx, r->element[1], err) < 0 ? -1 : 1;
+	else
+		error_set(err, ERROR_BROKER, "%s answered with an unexpected reply", argv[0]);
+out:
+	if (r != NULL)
+		freeReplyObject(r);
+	free(argv);
+	free(lens);
+	return rc;
+}
+
+/* Pops what is already waiting, without blocking: RPOP KEY COUNT for each list (6.2), or up to want
+ * pipelined RPOPs of the base list (earlier servers). Returns the count popped. */
+static int nonblocking_pop(struct broker *b, char *const *keys, int nkeys, long long want,
+                           const struct deadline *hard, drain_fn fn, void *ctx, struct error *err)
+{
+	int counted = b->version >= BROKER_VERSION(6, 2, 0);
+	size_t n = counted ? (size_t)nkeys : (size_t)want;
+	struct broker_cmd *cmds = calloc(n, sizeof(*cmds));
+	redisReply **r = calloc(n, sizeof(*r));
+	const char **argv = calloc(3 * n, sizeof(*argv));
+	size_t *lens = calloc(3 * n, sizeof(*lens));
+	char count[24];
+	int popped = 0, rc = -1;
+
+	if (cmds == NULL || r == NULL || argv == NULL || lens == NULL) {
+		error_set(err, ERROR_NOMEM, "out of memory popping replies");
+		goto out;
+	}
+	snprintf(count, sizeof(count), "%lld", want);
+	for (size_t i = 0; i < n; i++) {
+		const char *key = counted ? keys[i] : keys[0];
+		argv[3 * i] = "RPOP";
+		argv[3 * i + 1] = key;
+		argv[3 * i + 2] = count;
+		lens[3 * i] = 4;
+		lens[3 * i + 1] = strlen(key);
+		lens[3 * i + 2] = strlen(count);
+		cmds[i] = (struct broker_cmd){counted ? 3 : 2, &argv[3 * i], &lens[3 * i],
+		                              "while collecting replies", NULL};
+	}
+	if (broker_pipeline_replies(b, hard, cmds, n, r, err) < 0)
+		goto out;
+	rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		int got = 0;
+		if (rc == 0 && broker_reply_error(r[i], err) < 0)
+			rc = error_wrap(err, "while collecting replies");
+		else if (rc == 0 && r[i]->type == REDIS_REPLY_ARRAY)
+			got = each_element(r[i], fn, ctx, err);
+		else if (rc == 0 && r[i]->type != REDIS_REPLY_NIL)
+			got = fn(ctx, r[i], err) < 0 ? -1 : 1;
+		if (got < 0)
+			rc = -1;
+		else
+			popped += got;
+		freeReplyObject(r[i]);
+	}
+out:
+	free(cmds);
+	free(r);
+	free(argv);
+	free(lens);
+	return rc < 0 ? -1 : popped;
+}
+
+int reply_drain(struct broker *b, char *const *keys, int nkeys, long long want, const struct deadline *until,
+                const struct deadline *latest, drain_fn fn, void *ctx, struct error *err)
+{
+	int first, more;
+
+	if (want > DRAIN_BATCH_MAX)
+		want = DRAIN_BATCH_MAX;
+	first = blocking_pop(b, keys, nkeys, want, until, latest, fn, ctx, err);
+	if (first <= 0 || first >= want || b->version >= BROKER_VERSION(7, 0, 0) || b->pending > 0)
+		return first;
+	more = nonblocking_pop(b, keys, nkeys, want - first, latest, fn, ctx, err);
+	return more < 0 ? -1 : first + more;
+}
