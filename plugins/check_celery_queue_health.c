@@ -154,8 +154,10 @@ static void describe_queue(struct strbuf *sb, const struct fleet *f, const struc
 		strbuf_printf(sb, ", %lld waiting", q->backlog);
 }
 
+/* silence_judged: as in check_celery_worker_versions, workers not heard from are unresponsive only when
+ * the wait was not cut short. */
 static void write_summary(const struct options *o, const struct fleet *f, const struct queue *qs, size_t n,
-                          struct strbuf *sb)
+                          int silence_judged, struct strbuf *sb)
 {
 	size_t named = 0, unhealthy = 0;
 
@@ -189,7 +191,7 @@ static void write_summary(const struct options *o, const struct fleet *f, const 
 		if (n > REPORT_MAX_NAMED)
 			strbuf_printf(sb, " and %zu more", n - REPORT_MAX_NAMED);
 	}
-	if (fleet_unresponsive(f) > 0)
+	if (fleet_unresponsive(f) > 0 && silence_judged)
 		strbuf_printf(sb,
 		              "; %lld workers unresponsive (received the broadcast, no answer within %g s)",
 		              fleet_unresponsive(f), o->inspect_timeout);
@@ -291,9 +293,9 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 		judge_queue(o, f, &qs[i]);
 		r->state = state_worst(r->state, qs[i].state);
 	}
-	if (fleet_unresponsive(f) > 0)
+	if (fleet_unresponsive(f) > 0 && p->cut.kind == ERROR_NONE)
 		r->state = state_worst(r->state, STATE_WARNING);
-	write_summary(o, f, qs, n, &r->summary);
+	write_summary(o, f, qs, n, p->cut.kind == ERROR_NONE, &r->summary);
 	write_perfdata(o, f, qs, n, &r->perf);
 	if (o->verbose)
 		write_details(f, qs, n, &r->details);

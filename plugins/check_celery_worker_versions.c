@@ -29,8 +29,10 @@ static void tally_workers(const struct options *o, const struct fleet *f, struct
 	t->unresponsive = fleet_unresponsive(f);
 }
 
+/* silence_judged: the wait ran its course, so workers that did not answer are unresponsive; after a cut
+ * (a signal, the time limit) they are only not heard from, and the cut is reported instead. */
 static void write_summary(const struct options *o, const struct fleet *f, const struct tally *t,
-                          struct strbuf *sb)
+                          int silence_judged, struct strbuf *sb)
 {
 	long long named = 0;
 
@@ -58,7 +60,7 @@ static void write_summary(const struct options *o, const struct fleet *f, const 
 	}
 	if (named > REPORT_MAX_NAMED)
 		strbuf_printf(sb, " and %lld more", named - REPORT_MAX_NAMED);
-	if (t->unresponsive > 0)
+	if (t->unresponsive > 0 && silence_judged)
 		strbuf_printf(sb, "; %lld unresponsive (received the broadcast, no answer within %g s)",
 		              t->unresponsive, o->inspect_timeout);
 }
@@ -141,9 +143,9 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 	tally_workers(o, f, &t);
 	r->state = state_worst(thresholds_state(&o->incompatible, (double)t.incompatible),
 	                       thresholds_state(&o->compatible, (double)t.compatible));
-	if (t.unresponsive > 0)
+	if (t.unresponsive > 0 && p->cut.kind == ERROR_NONE)
 		r->state = state_worst(r->state, STATE_WARNING);
-	write_summary(o, f, &t, &r->summary);
+	write_summary(o, f, &t, p->cut.kind == ERROR_NONE, &r->summary);
 	{
 		const long long values[] = {t.workers, t.compatible, t.incompatible, t.untagged,
 		                            t.unresponsive};

@@ -16,12 +16,18 @@ t_stale_worker_shares_gpu() {
 }
 
 t_every_consumed_queue_by_default() {
+	# reports holds tasks and has no consumer: the broker knows it from its binding set, so it is judged.
 	check -e 0.12.0 -v
-	expect_exit 1
-	expect_line1 "CELERY QUEUES WARNING - celery: 1 compatible, 1 incompatible [celery-v0.11.0@hostC (version 0.11.0)], 0 waiting; gpu: 1 compatible, 1 incompatible [celery@46b9a1cf718a (untagged)], 0 waiting"
+	expect_exit 2
+	expect_line1 "CELERY QUEUES CRITICAL - reports: 3 waiting, no compatible consumer; celery: 1 compatible, 1 incompatible [celery-v0.11.0@hostC (version 0.11.0)], 0 waiting; gpu: 1 compatible, 1 incompatible [celery@46b9a1cf718a (untagged)], 0 waiting"
 	expect_contains "celery: WARNING; 0 waiting; compatible: celery-v0.12.0@hostA; incompatible: celery-v0.11.0@hostC (version 0.11.0)"
 	expect_contains "gpu: WARNING; 0 waiting; compatible: celery-v0.12.0@hostA; incompatible: celery@46b9a1cf718a (untagged)"
-	check -e 0.12.0 --allow-untagged -w 1
+	expect_not_contains "pidbox"
+	expect_not_contains "celeryev"
+	check -e 0.12.0 --exclude-queue 'rep*'
+	expect_exit 1
+	expect_line1 "CELERY QUEUES WARNING - celery: 1 compatible, 1 incompatible [celery-v0.11.0@hostC (version 0.11.0)], 0 waiting; gpu: 1 compatible, 1 incompatible [celery@46b9a1cf718a (untagged)], 0 waiting"
+	check -e 0.12.0 --allow-untagged -w 1 --exclude-queue reports --exclude-queue 'x*'
 	expect_exit 0
 	expect_line1 "CELERY QUEUES OK - 2 queues healthy with compatible consumers: celery, gpu"
 }
@@ -51,8 +57,8 @@ t_prefix() {
 	before=$(cluster_dump_queue pfx:reports)
 	check -e 0.12.0 --prefix pfx: -Q reports,gpu
 	expect_exit 2
-	expect_line1 "CELERY QUEUES CRITICAL - reports: 3 waiting, no compatible consumer"
-	expect_perf_item "reports_backlog=3;;;0"
+	expect_line1 "CELERY QUEUES CRITICAL - reports: 5 waiting, no compatible consumer"
+	expect_perf_item "reports_backlog=5;;;0"
 	expect_perf_item "gpu_compatible=1;;1:;0"
 	expect_perf_item "gpu_incompatible=0;0;;0"
 	after=$(cluster_dump_queue pfx:reports)
@@ -60,6 +66,12 @@ t_prefix() {
 	check -e 0.12.0 --prefix pfx: -Q gpu -v
 	expect_exit 0
 	expect_contains "gpu: OK; 0 waiting; compatible: celery-v0.12.0@prefixed; incompatible: none"
+	# Discovery honours the prefix: the prefixed binding sets name reports and gpu, nothing else.
+	check -e 0.12.0 --transport-option global_keyprefix=pfx:
+	expect_exit 2
+	expect_line1 "CELERY QUEUES CRITICAL - reports: 5 waiting, no compatible consumer"
+	expect_perf_item "gpu_compatible=1;;1:;0"
+	expect_not_contains "celery_compatible"
 }
 
 t_unknown_queue() {
@@ -122,7 +134,8 @@ cluster_start_demo_fleet || exit 2
 cluster_start_worker celery-v0.12.0@prefixed gpu KEY_PREFIX=pfx:
 cluster_wait_subscribed 4 || exit 2
 cluster_send_tasks reports 0 5 9 || exit 2
-KEY_PREFIX=pfx: cluster_send_tasks reports 0 5 9 || exit 2
+# Five tasks under the prefix, three without: a backlog read without the prefix would show 3.
+KEY_PREFIX=pfx: cluster_send_tasks reports 0 3 5 9 9 || exit 2
 
 test_case "a current and an untagged worker on gpu: WARNING naming the untagged" t_stale_worker_shares_gpu
 test_case "without -Q every consumed queue is judged" t_every_consumed_queue_by_default

@@ -201,7 +201,7 @@ while time.time() < end:
 	for _ in $(seq 50); do grep -q ready "$ASSERT_TMP/silent.out" && break; sleep 0.05; done
 	plugin -p "$port" -e 0.12.0 -t 1
 	expect_exit 3
-	expect_line1 "CELERY WORKERS UNKNOWN - time limit of 1 s reached: cannot register the reply queue: the broker did not answer in time"
+	expect_line1 "CELERY WORKERS UNKNOWN - time limit of 1 s reached: cannot read the server version: the broker did not answer in time"
 	expect_faster_than 1.5
 	plugin -p "$port" -e 0.12.0 -t 0.5:critical
 	expect_exit 2
