@@ -52,8 +52,8 @@ START_TEST(captured_replies)
 	struct fleet f = {.policy = &policy};
 	char *gpu[] = {"gpu"}, *celery[] = {"celery"}, *none[] = {"io"};
 
-	add_vector(&f, "reply-active_queues-untagged.json");
-	add_vector(&f, "reply-active_queues-tagged.json");
+	add_vector(&f, "celery-5.2.6/reply-active_queues-untagged.json");
+	add_vector(&f, "celery-5.2.6/reply-active_queues-tagged.json");
 	fleet_sort(&f);
 	ck_assert_uint_eq(f.n, 2);
 	ck_assert_str_eq(f.workers[0].node, "celery-v0.12.0@hostA");
@@ -72,6 +72,33 @@ START_TEST(captured_replies)
 	ck_assert(worker_consumes_any(&f.workers[0], NULL, 0));
 	ck_assert_ptr_null(f.workers[0].problem);
 	fleet_free(&f);
+}
+END_TEST
+
+/* The tagged worker's reply in every capture: Celery's own inspect, the plugin's broadcast, and kombu 5.4+'s
+ * utf-8 body encoding. */
+START_TEST(replies_of_every_celery_version)
+{
+	static const char *const files[] = {
+	    "celery-5.2.6/reply-active_queues-tagged.json",
+	    "celery-5.5.3/reply-active_queues-tagged.json",
+	    "celery-5.5.3/plugin-reply-active_queues-tagged.json",
+	    "celery-5.6.3/reply-active_queues-tagged.json",
+	    "celery-5.6.3/plugin-reply-active_queues-tagged.json",
+	    "celery-5.6.3/utf8-body-plugin-reply-active_queues-tagged.json",
+	};
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		struct fleet f = {.policy = &policy};
+		add_vector(&f, files[i]);
+		ck_assert_uint_eq(f.n, 1);
+		ck_assert_str_eq(f.workers[0].node, "celery-v0.12.0@hostA");
+		ck_assert_int_eq(f.workers[0].verdict, VERDICT_COMPATIBLE);
+		ck_assert_uint_eq(f.workers[0].nqueues, 2);
+		ck_assert_str_eq(f.workers[0].queues[0], "gpu");
+		ck_assert_str_eq(f.workers[0].queues[1], "celery");
+		fleet_free(&f);
+	}
 }
 END_TEST
 
@@ -143,6 +170,7 @@ Suite *unit_suite(void)
 	TCase *tc = tcase_create("fleet");
 
 	tcase_add_test(tc, captured_replies);
+	tcase_add_test(tc, replies_of_every_celery_version);
 	tcase_add_test(tc, odd_results);
 	tcase_add_test(tc, hostile_names_are_cleaned_in_text);
 	tcase_add_test(tc, notes_are_bounded);

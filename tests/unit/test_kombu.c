@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* test_kombu: the envelope codec against every captured Celery 5.2.6 message, key names, and malformed
- * envelopes. */
+/* test_kombu: the envelope codec against every captured Celery 5.2.6, 5.5.3 and 5.6.3 message, key names
+ * under every transport option, and malformed envelopes. */
 #include "unit.h"
 
 #include "base64.h"
 #include "kombu.h"
 #include "kombu_names.h"
+#include "transport_options.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -34,27 +35,35 @@ static const char *member(json_object *obj, const char *path)
 	return json_object_get_string(cur);
 }
 
-/* Every file in the vector directory whose name starts with prefix. */
+/* Every capture, of every Celery version, whose file name starts with prefix: "celery-X/NAME". */
 static size_t vector_names(const char *prefix, char names[][128], size_t max)
 {
-	DIR *d = opendir(VECTOR_DIR);
-	struct dirent *e;
+	DIR *top = opendir(VECTOR_DIR), *d;
+	struct dirent *v, *e;
 	size_t n = 0;
+	char dir[1024];
 
-	ck_assert_ptr_nonnull(d);
-	while ((e = readdir(d)) != NULL && n < max)
-		if (strncmp(e->d_name, prefix, strlen(prefix)) == 0)
-			snprintf(names[n++], 128, "%.120s", e->d_name);
-	closedir(d);
+	ck_assert_ptr_nonnull(top);
+	while ((v = readdir(top)) != NULL) {
+		if (strncmp(v->d_name, "celery-", 7) != 0)
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", VECTOR_DIR, v->d_name);
+		ck_assert_ptr_nonnull(d = opendir(dir));
+		while ((e = readdir(d)) != NULL && n < max)
+			if (strncmp(e->d_name, prefix, strlen(prefix)) == 0)
+				snprintf(names[n++], 128, "%.20s/%.100s", v->d_name, e->d_name);
+		closedir(d);
+	}
+	closedir(top);
 	return n;
 }
 
 START_TEST(broadcasts_encode_byte_for_byte)
 {
-	char names[32][128];
-	size_t n = vector_names("broadcast-", names, 32), checked = 0;
+	char names[96][128];
+	size_t n = vector_names("broadcast-", names, 96), checked = 0;
 
-	ck_assert_uint_ge(n, 5);
+	ck_assert_uint_ge(n, 15);
 	for (size_t i = 0; i < n; i++) {
 		json_object *v = load_vector(names[i]), *payload, *args;
 		const char *wire = member(v, "payload");
@@ -86,16 +95,16 @@ START_TEST(broadcasts_encode_byte_for_byte)
 		json_object_put(v);
 		checked++;
 	}
-	ck_assert_uint_ge(checked, 4);
+	ck_assert_uint_ge(checked, 12);
 }
 END_TEST
 
 START_TEST(broadcasts_decode_to_the_captured_body)
 {
-	char names[32][128];
-	size_t n = vector_names("broadcast-", names, 32);
+	char names[96][128];
+	size_t n = vector_names("broadcast-", names, 96);
 
-	ck_assert_uint_ge(n, 5);
+	ck_assert_uint_ge(n, 15);
 	for (size_t i = 0; i < n; i++) {
 		json_object *v = load_vector(names[i]), *body;
 		const char *wire = member(v, "payload");
@@ -116,10 +125,10 @@ END_TEST
 
 START_TEST(replies_decode_to_the_captured_body)
 {
-	char names[32][128];
-	size_t n = vector_names("reply-", names, 32);
+	char names[96][128];
+	size_t n = vector_names("reply-", names, 96);
 
-	ck_assert_uint_ge(n, 8);
+	ck_assert_uint_ge(n, 24);
 	for (size_t i = 0; i < n; i++) {
 		json_object *v = load_vector(names[i]), *payload,
 		            *expected = json_object_object_get(v, "decoded_body");
@@ -148,13 +157,13 @@ END_TEST
 
 START_TEST(events_and_tasks_decode)
 {
-	char names[32][128];
-	size_t n = vector_names("event-", names, 32);
-	json_object *backlog = load_vector("queue-backlog-with-priorities.json");
+	char names[96][128];
+	size_t n = vector_names("event-", names, 96);
+	json_object *backlog = load_vector("celery-5.2.6/queue-backlog-with-priorities.json");
 	struct envelope env;
 	struct error err;
 
-	ck_assert_uint_ge(n, 3);
+	ck_assert_uint_ge(n, 9);
 	for (size_t i = 0; i < n; i++) {
 		json_object *v = load_vector(names[i]), *body;
 		const char *wire = member(v, "payload");
@@ -179,34 +188,40 @@ START_TEST(events_and_tasks_decode)
 }
 END_TEST
 
+/* The oid of a captured reply binding member: its routing key, before the first separator. */
+static char *member_oid(const char *m)
+{
+	return strndup(m, strcspn(m, "\x06"));
+}
+
 START_TEST(names_match_the_captures)
 {
-	json_object *sadd = load_vector("binding-sadd.json"), *srem = load_vector("binding-srem.json");
-	struct kombu_names n = {"", "celery", 0}, p = {"pfx:", "ctl", 3};
-	const char *oid = "b41c5adf-92e8-34ca-9566-83f2dc1e7f24";
-	char *s;
+	static const char *const versions[] = {"celery-5.2.6", "celery-5.5.3", "celery-5.6.3"};
+	struct kombu_names n;
+	char *s, path[64];
 
-	s = kombu_reply_binding_member(&n, oid);
-	ck_assert_str_eq(s, member(sadd, "member"));
-	ck_assert_str_eq(s, member(srem, "member"));
-	free(s);
-	s = kombu_reply_binding_key(&n);
-	ck_assert_str_eq(s, member(sadd, "key"));
-	free(s);
+	kombu_names_default(&n);
+	for (size_t i = 0; i < 3; i++) {
+		json_object *sadd, *srem;
+		char *oid;
+		snprintf(path, sizeof(path), "%s/binding-sadd.json", versions[i]);
+		sadd = load_vector(path);
+		snprintf(path, sizeof(path), "%s/binding-srem.json", versions[i]);
+		srem = load_vector(path);
+		oid = member_oid(member(sadd, "member"));
+		s = kombu_reply_binding_member(&n, oid);
+		ck_assert_str_eq(s, member(sadd, "member"));
+		ck_assert_str_eq(s, member(srem, "member"));
+		free(s);
+		s = kombu_reply_binding_key(&n);
+		ck_assert_str_eq(s, member(sadd, "key"));
+		free(s);
+		free(oid);
+		json_object_put(sadd);
+		json_object_put(srem);
+	}
 	s = kombu_pidbox_channel(&n);
 	ck_assert_str_eq(s, "/0.celery.pidbox");
-	free(s);
-	s = kombu_pidbox_channel(&p);
-	ck_assert_str_eq(s, "pfx:/3.ctl.pidbox");
-	free(s);
-	s = kombu_reply_binding_key(&p);
-	ck_assert_str_eq(s, "pfx:_kombu.binding.reply.ctl.pidbox");
-	free(s);
-	s = kombu_reply_queue(&p, "x");
-	ck_assert_str_eq(s, "x.reply.ctl.pidbox");
-	free(s);
-	s = kombu_queue_key(&p, "gpu", 0);
-	ck_assert_str_eq(s, "pfx:gpu");
 	free(s);
 	s = kombu_queue_key(&n, "gpu", 1);
 	ck_assert_str_eq(s, "gpu\x06\x16"
@@ -217,8 +232,59 @@ START_TEST(names_match_the_captures)
 	                    "9");
 	free(s);
 	ck_assert_ptr_null(kombu_queue_key(&n, "gpu", 4));
-	json_object_put(sadd);
-	json_object_put(srem);
+	ck_assert_ptr_null(kombu_queue_key(&n, "gpu", -1));
+}
+END_TEST
+
+/* The names as Celery's documented Redis priority setup and other transport options write them. */
+START_TEST(names_follow_the_transport_options)
+{
+	struct kombu_names p;
+	struct error err;
+	char *s;
+
+	kombu_names_default(&p);
+	p.prefix = "pfx:";
+	p.ns = "ctl";
+	p.db = 3;
+	s = kombu_pidbox_channel(&p);
+	ck_assert_str_eq(s, "pfx:/3.ctl.pidbox");
+	free(s);
+	s = kombu_reply_binding_key(&p);
+	ck_assert_str_eq(s, "pfx:_kombu.binding.reply.ctl.pidbox");
+	free(s);
+	s = kombu_pidbox_binding_key(&p);
+	ck_assert_str_eq(s, "pfx:_kombu.binding.ctl.pidbox");
+	free(s);
+	s = kombu_binding_key(&p, "gpu");
+	ck_assert_str_eq(s, "pfx:_kombu.binding.gpu");
+	free(s);
+	s = kombu_reply_queue(&p, "x");
+	ck_assert_str_eq(s, "x.reply.ctl.pidbox");
+	free(s);
+	s = kombu_queue_key(&p, "gpu", 0);
+	ck_assert_str_eq(s, "pfx:gpu");
+	free(s);
+	ck_assert_int_eq(kombu_transport_option(&p, "fanout_prefix=false", &err), 0);
+	s = kombu_pidbox_channel(&p);
+	ck_assert_str_eq(s, "pfx:ctl.pidbox");
+	free(s);
+	ck_assert_int_eq(kombu_transport_option(&p, "sep=:", &err), 0);
+	ck_assert_int_eq(kombu_transport_option(&p, "priority_steps=0,1,2,3,4,5,6,7,8,9", &err), 0);
+	ck_assert_int_eq(p.nsteps, 10);
+	s = kombu_reply_binding_member(&p, "o");
+	ck_assert_str_eq(s, "o::o.reply.ctl.pidbox");
+	free(s);
+	s = kombu_queue_key(&p, "gpu", 0);
+	ck_assert_str_eq(s, "pfx:gpu");
+	free(s);
+	s = kombu_queue_key(&p, "gpu", 5);
+	ck_assert_str_eq(s, "pfx:gpu:5");
+	free(s);
+	s = kombu_queue_key(&p, "gpu", 9);
+	ck_assert_str_eq(s, "pfx:gpu:9");
+	free(s);
+	ck_assert_ptr_null(kombu_queue_key(&p, "gpu", 10));
 }
 END_TEST
 
@@ -245,6 +311,9 @@ START_TEST(malformed_replies_are_rejected)
 	char *empty_node = b64("{\"\": 1}");
 	char *notjson = b64("{\"w@h\": ");
 	char *trailing = b64("{\"w@h\": 1} x");
+	char *nul_name = b64("{\"w\\u0000-v0.12.0@h\": 1}");
+	char *nul_queue = b64("{\"w@h\": [{\"name\": \"a\\u0000b\"}]}");
+	char *pickle_junk = b64("not a pickle");
 	const char *ticket =
 	    ", \"headers\": {\"ticket\": \"T\"}, \"properties\": {\"body_encoding\": \"base64\"}";
 	char *cases[] = {
@@ -270,6 +339,17 @@ START_TEST(malformed_replies_are_rejected)
 	    envelope_with(empty_node, ticket),
 	    envelope_with(notjson, ticket),
 	    envelope_with(trailing, ticket),
+	    envelope_with(nul_name, ticket),
+	    envelope_with(nul_queue, ticket),
+	    strdup("{\"body\": \"{\\\"w@h\\u0000\\\": 1}\", \"content-type\": \"application/json\", "
+	           "\"headers\": {\"ticket\": \"T\"}, \"properties\": {\"body_encoding\": \"utf-8\"}}"),
+	    envelope_with(ok_body, ", \"content-type\": \"text/plain\", \"headers\": {\"ticket\": \"T\"}"),
+	    envelope_with(pickle_junk, ", \"content-type\": \"application/x-python-serialize\", \"headers\": "
+	                               "{\"ticket\": \"T\"}"),
+	    envelope_with(pickle_junk, ", \"content-type\": \"application/x-msgpack\", \"headers\": "
+	                               "{\"ticket\": \"T\"}"),
+	    envelope_with("!!!", ", \"content-type\": \"application/x-python-serialize\", \"headers\": "
+	                         "{\"ticket\": \"T\"}, \"properties\": {\"body_encoding\": \"base64\"}"),
 	    strdup("{\"body\": \"x\", \"headers\": {\"ticket\": \"T\"}, \"content-type\": "
 	           "\"application/json\"}"),
 	};
@@ -290,12 +370,15 @@ START_TEST(malformed_replies_are_rejected)
 	free(empty_node);
 	free(notjson);
 	free(trailing);
+	free(nul_name);
+	free(nul_queue);
+	free(pickle_junk);
 }
 END_TEST
 
 START_TEST(reply_variants)
 {
-	char *body = b64("{\"w@h\": {\"ok\": \"pong\"}}");
+	char *body = b64("{\"w@h\": {\"ok\": \"pong\"}}"), *pickled;
 	char *env;
 	struct control_reply r;
 	struct error err;
@@ -308,11 +391,14 @@ START_TEST(reply_variants)
 	ck_assert_str_eq(r.node, "w@h");
 	kombu_control_reply_free(&r);
 	free(env);
-	/* pickle: ours, but unreadable */
-	ck_assert(asprintf(&env,
-	                   "{\"body\": \"%s\", \"content-type\": \"application/x-python-serialize\", "
-	                   "\"headers\": {\"ticket\": \"T\"}, \"properties\": {}}",
-	                   body) > 0);
+	/* pickle (protocol 4: 0x80 0x04 ...): ours, but unreadable */
+	pickled = base64_encode((const unsigned char *)"\x80\x04\x95junk", 7);
+	ck_assert(
+	    asprintf(&env,
+	             "{\"body\": \"%s\", \"content-type\": \"application/x-python-serialize\", "
+	             "\"headers\": {\"ticket\": \"T\"}, \"properties\": {\"body_encoding\": \"base64\"}}",
+	             pickled) > 0);
+	free(pickled);
 	ck_assert_int_eq(kombu_decode_reply(env, strlen(env), "T", &r, &err), 0);
 	ck_assert_int_eq(r.kind, REPLY_UNREADABLE);
 	ck_assert_str_eq(r.content_type, "application/x-python-serialize");
@@ -358,6 +444,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, replies_decode_to_the_captured_body);
 	tcase_add_test(tc, events_and_tasks_decode);
 	tcase_add_test(tc, names_match_the_captures);
+	tcase_add_test(tc, names_follow_the_transport_options);
 	tcase_add_test(tc, malformed_replies_are_rejected);
 	tcase_add_test(tc, reply_variants);
 	tcase_add_test(tc, deep_nesting_is_refused);

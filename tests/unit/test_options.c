@@ -238,7 +238,62 @@ static const char *const bad_lines[] = {
     "-e\t1\t--password-file\t/nonexistent/file",
     "-e\t1\t--backlog-warning\t5",
     "-H\th",
+    "-e\t1\t--username\tmon",
+    "-e\t1\t-u\tredis://mon@h",
+    "-e\t1\t--transport-option\tvisibility_timeout=1",
+    "-e\t1\t--transport-option\tsep",
+    "-e\t1\t--transport-option\tpriority_steps=9,3",
+    "-e\t1\t--transport-option\tfanout_prefix=nope",
+    "-e\t1\t--transport-option\tsep=\x01",
+    "-e\t1\t--prefix\ta:\t--transport-option\tglobal_keyprefix=b:",
+    "-e\t1\t--exclude-queue\told",
 };
+
+START_TEST(transport_options_and_exclusions)
+{
+	struct options o;
+	struct error err;
+	const char *args[] = {"-e",
+	                      "1",
+	                      "--transport-option",
+	                      "sep=:",
+	                      "--transport-option",
+	                      "priority_steps=0,1,2,3,4,5,6,7,8,9",
+	                      "--transport-option",
+	                      "fanout_prefix=false",
+	                      "--transport-option",
+	                      "global_keyprefix=pfx:",
+	                      "--prefix",
+	                      "pfx:",
+	                      "--exclude-queue",
+	                      "old*",
+	                      "--exclude-queue",
+	                      "retired",
+	                      NULL};
+	const char *plain[] = {"-e", "1", NULL}, *named[] = {"-e", "1", "-Q", "a", NULL};
+
+	clear_env();
+	ck_assert_int_eq(parse(&o, PLUGIN_QUEUE_HEALTH, &err, args), OPTIONS_RUN);
+	ck_assert_str_eq(o.names.sep, ":");
+	ck_assert(o.names.sep_given);
+	ck_assert_int_eq(o.names.nsteps, 10);
+	ck_assert_int_eq(o.names.fanout_prefix, 0);
+	ck_assert_str_eq(o.names.prefix, "pfx:");
+	ck_assert_uint_eq(o.nexclude, 2);
+	ck_assert_str_eq(o.exclude[1], "retired");
+	ck_assert(o.discover);
+	options_free(&o);
+	ck_assert_int_eq(parse(&o, PLUGIN_QUEUE_HEALTH, &err, named), OPTIONS_RUN);
+	ck_assert(!o.discover);
+	options_free(&o);
+	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, plain), OPTIONS_RUN);
+	ck_assert(!o.discover);
+	ck_assert_str_eq(o.names.sep, "\x06\x16");
+	ck_assert(!o.names.sep_given);
+	ck_assert_int_eq(o.names.nsteps, 4);
+	options_free(&o);
+}
+END_TEST
 
 START_TEST(bad_command_lines)
 {
@@ -280,6 +335,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, help_and_version);
 	tcase_add_test(tc, backlog_only_for_queue_health);
 	tcase_add_test(tc, bad_command_lines);
+	tcase_add_test(tc, transport_options_and_exclusions);
 	suite_add_tcase(s, tc);
 	return s;
 }
