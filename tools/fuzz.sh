@@ -11,7 +11,7 @@ seconds=${FUZZ_SECONDS:-15}
 out=build-fuzz
 mkdir -p "$out"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_reply fuzz_broker_url fuzz_range fuzz_node_name)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_reply fuzz_broker_url fuzz_range fuzz_node_name fuzz_binding)
 flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE $(printf -- "-I%s " common/*/))
 libs=($(pkg-config --cflags --libs hiredis json-c) -lm)
 
@@ -29,15 +29,18 @@ seed() {
 mkdir -p "$out/seeds/fuzz_reply"
 /usr/bin/python3 - "$out/seeds/fuzz_reply" <<'PY'
 import glob, json, os, sys
-for path in glob.glob("tests/vectors/celery-5.2.6/*.json"):
+for path in glob.glob("tests/vectors/celery-*/*.json"):
     v = json.load(open(path))
     for i, payload in enumerate([v.get("payload")] + [l[0] for l in v.get("lists", {}).values()]):
         if payload:
-            open(os.path.join(sys.argv[1], "%s-%d" % (os.path.basename(path), i)), "w").write(payload)
+            name = "%s-%s-%d" % (os.path.basename(os.path.dirname(path)), os.path.basename(path), i)
+            open(os.path.join(sys.argv[1], name), "w").write(payload)
 PY
 seed fuzz_broker_url "redis://" "redis://:pw@h:6380/2" "redis://u:p%40w@[::1]:1/3?virtual_host=4" \
 	"redis+socket:///run/r.sock?virtual_host=3" "unix:///tmp/r.sock?db=2" "rediss://h" "redis://h:0"
 seed fuzz_range "10" "10:" "~:10" ":10" "10:20" "@10:20" "-3.5:-1.5" "@~:" "20:10" "1e3"
+seed fuzz_binding $'celery\x06\x16\x06\x16celery\n\x06\x16\x06\x16w@h.celery.pidbox' 'celery::celery' \
+	'::w@h.celery.pidbox' 'sep=:' 'sep=\x06\x16' 'priority_steps=[0, 3, 6, 9]' 'fanout_prefix=false'
 seed fuzz_node_name "celery-v0.12.0@host" "celery@h" "worker-gpu-v1.2.3-rc1@h" "a-v1-v2@b@c" "-v1@" ""
 
 failed=0
