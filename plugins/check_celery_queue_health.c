@@ -95,7 +95,9 @@ static const char **queue_names(const struct options *o, struct probe *p, size_t
 	return names;
 }
 
-static void judge_queue(const struct options *o, const struct fleet *f, struct queue *q)
+/* unheard: workers not heard from because the check was cut short; any of them may consume the queue and
+ * be compatible, so too few compatible consumers is only a finding if it holds with them counted. */
+static void judge_queue(const struct options *o, const struct fleet *f, long long unheard, struct queue *q)
 {
 	for (size_t i = 0; i < f->n; i++) {
 		if (!worker_consumes(&f->workers[i], q->name))
@@ -105,7 +107,7 @@ static void judge_queue(const struct options *o, const struct fleet *f, struct q
 		else
 			q->incompatible++;
 	}
-	q->state = state_worst(thresholds_state(&o->compatible, (double)q->compatible),
+	q->state = state_worst(thresholds_state(&o->compatible, (double)(q->compatible + unheard)),
 	                       thresholds_state(&o->incompatible, (double)q->incompatible));
 	if (q->backlog >= 0)
 		q->state = state_worst(q->state, thresholds_state(&o->backlog, (double)q->backlog));
@@ -290,7 +292,7 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 	for (size_t i = 0; i < n; i++) {
 		qs[i].name = names[i];
 		qs[i].backlog = backlog[i];
-		judge_queue(o, f, &qs[i]);
+		judge_queue(o, f, p->cut.kind != ERROR_NONE ? fleet_unresponsive(f) : 0, &qs[i]);
 		r->state = state_worst(r->state, qs[i].state);
 	}
 	if (fleet_unresponsive(f) > 0 && p->cut.kind == ERROR_NONE)

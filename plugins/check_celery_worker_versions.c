@@ -131,6 +131,7 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 {
 	const struct fleet *f = &p->fleet;
 	struct tally t;
+	long long unheard;
 	const struct perfdata items[] = {
 	    {"workers", 0, "", NULL, 1, 0, 0, 0},
 	    {"compatible", 0, "", &o->compatible, 1, 0, 0, 0},
@@ -141,8 +142,11 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 	(void)err;
 
 	tally_workers(o, f, &t);
+	/* Cut short (a signal, the time limit): the workers not heard from may be compatible, so too few
+	 * compatible workers is only a finding if it holds with them counted. */
+	unheard = p->cut.kind != ERROR_NONE ? t.unresponsive : 0;
 	r->state = state_worst(thresholds_state(&o->incompatible, (double)t.incompatible),
-	                       thresholds_state(&o->compatible, (double)t.compatible));
+	                       thresholds_state(&o->compatible, (double)(t.compatible + unheard)));
 	if (t.unresponsive > 0 && p->cut.kind == ERROR_NONE)
 		r->state = state_worst(r->state, STATE_WARNING);
 	write_summary(o, f, &t, p->cut.kind == ERROR_NONE, &r->summary);

@@ -78,39 +78,67 @@ static int check_text(const char *what, const char *s, int may_be_empty, struct 
 	return 0;
 }
 
+/* Appends the names of a comma-separated list; duplicates are removed once all are in
+ * (drop_duplicate_queues). */
 static int add_queues(struct options *o, const char *list, struct error *err)
 {
 	const char *p = list;
 
 	for (;;) {
 		size_t n = strcspn(p, ",");
-		char *name = strndup(p, n);
-		int dup = 0;
-		char **grown;
+		char *name = strndup(p, n), **grown;
 
 		if (name == NULL)
 			return error_set(err, ERROR_NOMEM, "out of memory");
-		if (check_text("-Q/--queue: a queue name", name, 0, err) < 0) {
+		if (check_text("-Q/--queue: a queue name", name, 0, err) < 0 ||
+		    (grown = realloc(o->queues, (o->nqueues + 1) * sizeof(char *))) == NULL) {
 			free(name);
-			return -1;
+			return err != NULL && err->kind == ERROR_USAGE
+			           ? -1
+			           : error_set(err, ERROR_NOMEM, "out of memory");
 		}
-		for (size_t i = 0; i < o->nqueues; i++)
-			dup |= strcmp(o->queues[i], name) == 0;
-		if (dup) {
-			free(name);
-		} else {
-			grown = realloc(o->queues, (o->nqueues + 1) * sizeof(char *));
-			if (grown == NULL) {
-				free(name);
-				return error_set(err, ERROR_NOMEM, "out of memory");
-			}
-			o->queues = grown;
-			o->queues[o->nqueues++] = name;
-		}
+		o->queues = grown;
+		o->queues[o->nqueues++] = name;
 		if (p[n] == '\0')
 			return 0;
 		p += n + 1;
 	}
+}
+
+static int by_name(const void *a, const void *b)
+{
+	int c = strcmp(**(char *const *const *)a, **(char *const *const *)b);
+	/* equal names: the earlier one first, so it is the one kept */
+	return c ? c
+	         : (*(char *const *const *)a > *(char *const *const *)b) -
+	               (*(char *const *const *)a < *(char *const *const *)b);
+}
+
+/* Removes repeated -Q names, keeping the first of each in the order given, in O(n log n). */
+static int drop_duplicate_queues(struct options *o, struct error *err)
+{
+	char ***sorted = calloc(o->nqueues ? o->nqueues : 1, sizeof(*sorted));
+	size_t kept = 0;
+
+	if (sorted == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory");
+	for (size_t i = 0; i < o->nqueues; i++)
+		sorted[i] = &o->queues[i];
+	qsort(sorted, o->nqueues, sizeof(*sorted), by_name);
+	for (size_t i = 1, first = 0; i < o->nqueues; i++) {
+		if (strcmp(*sorted[i], *sorted[first]) != 0) {
+			first = i;
+		} else {
+			free(*sorted[i]);
+			*sorted[i] = NULL;
+		}
+	}
+	free(sorted);
+	for (size_t i = 0; i < o->nqueues; i++)
+		if (o->queues[i] != NULL)
+			o->queues[kept++] = o->queues[i];
+	o->nqueues = kept;
+	return 0;
 }
 
 static int add_exclude(struct options *o, const char *glob, struct error *err)
@@ -394,7 +422,7 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 		return error_set(err, ERROR_USAGE, "unexpected argument '%.60s'", argv[optind]);
 	if (o->policy.expected == NULL)
 		return error_set(err, ERROR_USAGE, "-e/--expected-version is required");
-	if (resolve_broker(o, &a, err) < 0)
+	if (resolve_broker(o, &a, err) < 0 || drop_duplicate_queues(o, err) < 0)
 		return -1;
 	if (o->addr.username != NULL && o->addr.password == NULL)
 		return error_set(err, ERROR_USAGE,

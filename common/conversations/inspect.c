@@ -20,6 +20,8 @@
 /* How long the cleanup waits for replies already on their way when not everyone answered. A worker looks
  * the binding up, then pushes its reply: one that looked before our SREM pushes within this time. */
 #define INSPECT_LINGER 0.05
+/* How long past the linger a broker may take to answer it (Redis ends blocking pops on its 100 ms clock). */
+#define INSPECT_LINGER_GRACE 0.5
 
 /* Every name one broadcast uses. */
 struct conversation {
@@ -58,7 +60,9 @@ static int name_lists(const struct kombu_names *n, const char *queue, char **key
 static int conversation_init(struct conversation *cv, const struct inspect_query *q, struct error *err)
 {
 	char uuid[UUID_STR_LEN];
-	long long expiry = q->seen->server_time + (long long)ceil(deadline_left(&q->hard)) + 1;
+	/* After this, by the broker's clock, the check has surely ended: the backstop alarm ends it 0.5 s
+	 * after the hard deadline, and TIME's whole seconds may lag the truth by one. */
+	long long expiry = q->seen->server_time + (long long)ceil(deadline_left(&q->hard)) + 2;
 
 	memset(cv, 0, sizeof(*cv));
 	if (uuid_v4(uuid, err) < 0 || uuid_v4(cv->ticket, err) < 0 || uuid_v4(cv->tag, err) < 0)
@@ -309,7 +313,9 @@ static int linger(struct broker *b, const struct inspect_query *q, const struct 
 		return 0;
 	}
 	while (expected > 0 && popped > 0 && deadline_left(&until) >= 0.001) {
-		popped = reply_drain(b, cv->reply_keys, cv->nkeys, 1, &until, &q->hard, discard, NULL, err);
+		struct deadline latest =
+		    deadline_min(deadline_in(deadline_left(&until) + INSPECT_LINGER_GRACE), q->hard);
+		popped = reply_drain(b, cv->reply_keys, cv->nkeys, 1, &until, &latest, discard, NULL, err);
 		expected -= popped > 0 ? popped : 0;
 	}
 	return popped < 0 ? -1 : 0;

@@ -2,7 +2,8 @@
 """A minimal Celery app for the test harness, the demo and the benchmark.
 
 The broker comes from $BROKER_URL; $KEY_PREFIX sets kombu's global_keyprefix; $TRANSPORT_OPTIONS, a JSON
-object, adds further broker_transport_options (e.g. {"sep": ":", "priority_steps": [0, 1, ..., 9]}).
+object, adds further broker_transport_options (e.g. {"sep": ":", "priority_steps": [0, 1, ..., 9]});
+$CONTROL_EXCHANGE sets Celery's control_exchange (the remote control namespace).
 """
 import json
 import os
@@ -16,6 +17,8 @@ if os.environ.get("KEY_PREFIX"):
     options["global_keyprefix"] = os.environ["KEY_PREFIX"]
 if options:
     app.conf.broker_transport_options = options
+if os.environ.get("CONTROL_EXCHANGE"):
+    app.conf.control_exchange = os.environ["CONTROL_EXCHANGE"]
 
 
 @app.task

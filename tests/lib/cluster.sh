@@ -82,12 +82,13 @@ cluster_worker_pid() {
 	cat "$CLUSTER_DIR/$1.pid"
 }
 
-# cluster_wait_subscribed N: waits (up to 30 s) until N clients hold a pattern subscription: each
-# worker holds one on its control channel once it can answer broadcasts.
+# cluster_wait_subscribed N [PORT]: waits (up to 30 s) until N clients of the main redis-server (or of the
+# one on PORT) hold a pattern subscription: each worker holds one on its control channel once it can answer
+# broadcasts.
 cluster_wait_subscribed() {
-	local want=$1 have=0
+	local want=$1 port=${2:-$REDIS_PORT} have=0
 	for _ in $(seq 300); do
-		have=$(cluster_redis client list | grep -c ' psub=1 ' || true)
+		have=$(redis-cli -p "$port" client list | grep -c ' psub=1 ' || true)
 		[ "$have" -ge "$want" ] && return 0
 		sleep 0.1
 	done

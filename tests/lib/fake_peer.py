@@ -10,7 +10,13 @@ Usage: python3 fake_peer.py PORT MODE [ARG]; prints "ready" once subscribed, run
   fleet N       N workers fake-NNNN-v0.12.0@fleet (one pattern subscription each), answering correctly
   silent        one worker that receives broadcasts and never answers
   hostile KIND  one worker that first pushes a hostile message of KIND, then a valid reply as
-                hostile-v0.12.0@peer (KIND reply itself for: controlname, duplicate)
+                hostile-v0.12.0@peer (KIND reply itself for: controlname, duplicate, badutf8; no valid
+                reply for threebad)
+  sublist       one worker whose valid reply comes with an extra message in the reply queue's priority
+                sub-list (SEP3), both pushed at once: only the cleanup's DEL removes the extra one
+  late          one worker that looks the reply binding up at once, as kombu does, and pushes its reply
+                the moment the binding is gone, without looking again: a reply already on its way when
+                the check ends, pushed between its SREM and its DEL
   selftest      (no PORT needed: use 0) check the reply builder against the vector and exit
 """
 import base64
@@ -99,11 +105,28 @@ def hostile_messages(kind, ticket, key):
         "controlname": lambda: ([build_reply(ticket, key, "evil|name\nnew line\x07-v0.12.0@peer", "t",
                                              queues=["gpu|x", "q=1", "it's"])], False),
         "duplicate": lambda: ([build_reply(ticket, key, "celery-v0.12.0@hostA", "t")] * 2, False),
+        # Three malformed messages carrying our ticket: none may count as an answer.
+        "threebad": lambda: ([with_body(ticket, key, "!!!not base64!!!", encode=False),
+                              with_body(ticket, key, '["not", "a", "reply"]'),
+                              with_body(ticket, key, "not a pickle", content_type="application/x-python-serialize")],
+                             False),
+        "nulname": lambda: ([with_body(ticket, key, '{"nul\\u0000-v0.12.0@peer": []}')], True),
+        "badutf8": lambda: ([with_body(ticket, key, b'{"bad\xff\xfe-v0.12.0@peer": [{"name": "q\xc3"}]}')], False),
     }
     return table[kind]()
 
 
 HUGE_BODY = '{"huge-v0.12.0@peer": "%s"}' % ("x" * (64 << 20))
+
+
+# Two messages routed at once: the first onto a priority sub-list of the reply queue, the second onto the queue.
+ROUTE_PAIR = """
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then
+  redis.call('LPUSH', KEYS[3], ARGV[2])
+  return redis.call('LPUSH', KEYS[2], ARGV[3])
+end
+return 0
+"""
 
 
 # kombu routes a reply through the binding set and drops it once the member is gone; done atomically here,
@@ -123,6 +146,8 @@ def main():
     arg = sys.argv[3] if len(sys.argv) > 3 else ""
     prefix = os.environ.get("KEY_PREFIX", "")
     count = int(arg) if mode == "fleet" else 1
+    if mode not in ("fleet", "silent", "hostile", "sublist", "late"):
+        sys.exit("unknown mode " + mode)
     r = redis.Redis(host="127.0.0.1", port=port)
     pubsub = r.pubsub()
     # Distinct patterns that all match the control channel: each counts as one receiver of a PUBLISH.
@@ -133,27 +158,50 @@ def main():
     for _ in patterns:
         pubsub.get_message(timeout=5)
     print("ready", flush=True)
-    for message in pubsub.listen():
-        if message["type"] != "pmessage":
-            continue
-        command = json.loads(base64.b64decode(json.loads(message["data"])["body"]))
-        ticket, key = command["ticket"], command["reply_to"]["routing_key"]
-        queue = key + ".reply.celery.pidbox"
-        route = [prefix + "_kombu.binding.reply.celery.pidbox", prefix + queue, key + SEP + SEP + queue]
-        index = patterns.index(message["pattern"].decode())
-        if mode == "silent":
-            continue
-        if mode == "fleet":
-            reply = build_reply(ticket, key, "fake-%04d-v0.12.0@fleet" % index, "t%d" % index)
-            r.eval(ROUTE_REPLY, 2, route[0], route[1], route[2], reply)
-            continue
-        messages, then_valid = hostile_messages(arg, ticket, key)
-        if then_valid:
-            messages = messages + [build_reply(ticket, key, "hostile-v0.12.0@peer", "t")]
-        if arg == "duplicate":
-            time.sleep(0.3)  # after the real workers: two answers for one receipt end the wait early
-        for m in messages:
-            r.eval(ROUTE_REPLY, 2, route[0], route[1], route[2], m)
+    while True:
+        # Every broadcast reaches each pattern: take all that are in, and answer them in one pipeline.
+        batch = [pubsub.get_message(timeout=60)]
+        while batch[-1] is not None and len(batch) < count:
+            batch.append(pubsub.get_message(timeout=0))
+        answers = r.pipeline(transaction=False)
+        for message in batch:
+            if message is not None and message["type"] == "pmessage":
+                answer(r, answers, mode, arg, message, patterns, prefix)
+        answers.execute()
+
+
+def answer(r, answers, mode, arg, message, patterns, prefix):
+    """Queues (or, for the slow kinds, sends) the answer to one received broadcast."""
+    command = json.loads(base64.b64decode(json.loads(message["data"])["body"]))
+    ticket, key = command["ticket"], command["reply_to"]["routing_key"]
+    queue = key + ".reply.celery.pidbox"
+    route = [prefix + "_kombu.binding.reply.celery.pidbox", prefix + queue, key + SEP + SEP + queue]
+    index = patterns.index(message["pattern"].decode())
+    if mode == "silent":
+        return
+    if mode == "fleet":
+        reply = build_reply(ticket, key, "fake-%04d-v0.12.0@fleet" % index, "t%d" % index)
+        answers.eval(ROUTE_REPLY, 2, route[0], route[1], route[2], reply)
+        return
+    if mode == "sublist":
+        extra = build_reply("stray", key, "stray-v0.12.0@peer", "s")
+        reply = build_reply(ticket, key, "sublist-v0.12.0@peer", "t")
+        answers.eval(ROUTE_PAIR, 3, route[0], route[1], route[1] + SEP + "3", route[2], extra, reply)
+        return
+    if mode == "late":
+        if r.sismember(route[0], route[2]):
+            end = time.time() + 10
+            while r.sismember(route[0], route[2]) and time.time() < end:
+                time.sleep(0.001)
+            r.lpush(route[1], build_reply(ticket, key, "late-v0.12.0@peer", "t"))
+        return
+    messages, then_valid = hostile_messages(arg, ticket, key)
+    if then_valid:
+        messages = messages + [build_reply(ticket, key, "hostile-v0.12.0@peer", "t")]
+    if arg == "duplicate":
+        time.sleep(0.3)  # after the real workers: two answers for one receipt end the wait early
+    for m in messages:
+        r.eval(ROUTE_REPLY, 2, route[0], route[1], route[2], m)
 
 
 if __name__ == "__main__":

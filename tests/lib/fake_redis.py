@@ -2,10 +2,16 @@
 """fake_redis.py: a TCP server on 127.0.0.1:PORT that misbehaves as a broken broker would, for what a real
 redis-server cannot be made to do on demand.
 
-Usage: python3 fake_redis.py PORT MODE [TEXT]; prints "ready" once listening, serves for 60 s at most.
-  error TEXT   answers every command with the RESP error -TEXT (e.g. "LOADING Redis is loading ...")
-  garbage      answers every command with bytes that are not RESP
-  silent       accepts connections and never answers
+Usage: python3 fake_redis.py PORT MODE [ARG...]; prints "ready" once listening, serves for 60 s at most.
+  error TEXT          answers every command with the RESP error -TEXT (e.g. "LOADING Redis is loading ...")
+  garbage             answers every command with bytes that are not RESP
+  silent              accepts connections and never answers
+  noaccept            never accepts: a backlog of 0, filled by the server itself, so a connect hangs
+  scripted LOG [LLEN] answers like a broker with one worker that never replies (PUBLISH reaches 1, blocking
+                      pops end empty at their timeout) and appends each command, its arguments joined by
+                      spaces, to LOG;
+                      LLEN is "hang" (never answered) or "stopread" (the server stops reading when the first
+                      LLEN arrives, so a long pipeline cannot be written); default: answered with 0
 """
 import socket
 import sys
@@ -13,23 +19,53 @@ import threading
 import time
 
 
-def complete_commands(buf):
-    """How many whole RESP commands (*N arrays of $bulk strings) buf holds, and the bytes after them."""
-    count = 0
+def parse_commands(buf):
+    """The whole RESP commands (*N arrays of $bulk strings) in buf, as lists of bytes, and the rest."""
+    commands = []
     while buf.startswith(b"*") and b"\r\n" in buf:
         head, rest = buf.split(b"\r\n", 1)
+        args = []
         for _ in range(int(head[1:])):
             if b"\r\n" not in rest:
-                return count, buf
+                return commands, buf
             size, rest = rest.split(b"\r\n", 1)
             if len(rest) < int(size[1:]) + 2:
-                return count, buf
+                return commands, buf
+            args.append(rest[:int(size[1:])])
             rest = rest[int(size[1:]) + 2:]
-        count, buf = count + 1, rest
-    return count, buf
+        commands.append(args)
+        buf = rest
+    return commands, buf
 
 
-def serve(conn, mode, text):
+def bulk(text):
+    return b"$%d\r\n%s\r\n" % (len(text), text)
+
+
+def scripted_answer(args, llen):
+    """What the scripted broker answers, or None for no answer."""
+    name = args[0].upper()
+    if name == b"INFO":
+        return bulk(b"# Server\r\nredis_version:7.0.0\r\n")
+    if name == b"TIME":
+        return b"*2\r\n" + bulk(b"%d" % time.time()) + bulk(b"0")
+    if name in (b"SMEMBERS", b"SRANDMEMBER"):
+        return b"*0\r\n"
+    if name == b"SCAN":
+        return b"*2\r\n" + bulk(b"0") + b"*0\r\n"
+    if name in (b"SADD", b"SREM", b"DEL", b"PUBLISH"):
+        return b":1\r\n"
+    if name in (b"RPOP", b"LMPOP"):
+        return b"$-1\r\n"
+    if name == b"LLEN":
+        return None if llen == "hang" else b":0\r\n"
+    if name in (b"BLMPOP", b"BRPOP"):  # a worker that never replies: nothing comes before the timeout
+        time.sleep(float(args[1] if name == b"BLMPOP" else args[-1]))
+        return b"*-1\r\n"
+    return None
+
+
+def serve(conn, mode, args):
     """Answers like a real server: once per command, however the commands were split into reads."""
     buf = b""
     with conn:
@@ -40,22 +76,43 @@ def serve(conn, mode, text):
                 return
             if not data:
                 return
-            count, buf = complete_commands(buf + data)
-            for _ in range(count):
+            commands, buf = parse_commands(buf + data)
+            for command in commands:
                 if mode == "error":
-                    conn.sendall(b"-" + text.encode() + b"\r\n")
+                    conn.sendall(b"-" + args[0].encode() + b"\r\n")
                 elif mode == "garbage":
                     conn.sendall(b"\x00\xffHTTP/1.1 200 OK\r\n\r\n")
+                elif mode == "scripted":
+                    llen = args[1] if len(args) > 1 else "answer"
+                    with open(args[0], "ab") as log:
+                        log.write(b" ".join(command) + b"\n")
+                    if command[0].upper() == b"LLEN" and llen == "stopread":
+                        time.sleep(60)
+                        return
+                    answer = scripted_answer(command, llen)
+                    if answer is not None:
+                        conn.sendall(answer)
 
 
 def main():
-    port, mode = int(sys.argv[1]), sys.argv[2]
-    text = sys.argv[3] if len(sys.argv) > 3 else ""
+    port, mode, args = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
     server = socket.socket()
     server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     server.bind(("127.0.0.1", port))
-    server.listen(16)
+    server.listen(0 if mode == "noaccept" else 16)
     server.settimeout(1)
+    if mode == "noaccept":
+        # Fill the accept queue (and the SYN queue's grace) so that the next connect hangs.
+        fillers = []
+        for _ in range(4):
+            s = socket.socket()
+            s.setblocking(False)
+            s.connect_ex(("127.0.0.1", port))
+            fillers.append(s)
+        time.sleep(0.3)
+        print("ready", flush=True)
+        time.sleep(60)
+        return
     print("ready", flush=True)
     end = time.time() + 60
     while time.time() < end:
@@ -66,7 +123,7 @@ def main():
         if mode == "silent":
             threading.Thread(target=lambda c=conn: (time.sleep(60), c.close()), daemon=True).start()
         else:
-            threading.Thread(target=serve, args=(conn, mode, text), daemon=True).start()
+            threading.Thread(target=serve, args=(conn, mode, args), daemon=True).start()
 
 
 if __name__ == "__main__":
