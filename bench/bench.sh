@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # bench.sh: on one private cluster (redis-server and the three real Celery workers of the demo), measures
 # the median wall time, CPU time and peak RSS of the plugins and of `celery inspect active_queues`, and
-# prints a table; then the backlog of 1,000 queues (filled in this private broker) read in one round trip.
+# prints a table; then the backlog of 1,000 queues (filled in this private broker) read in one round trip;
+# then both plugins once the broker also holds 1,000,000 unrelated keys (as Celery results would be), where
+# the queue plugin without -Q finds the queues with SCAN.
 # Usage: bench/bench.sh [RUNS] (default 50 for the plugins, 5 for celery inspect).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +36,13 @@ results=$(
 		-e 0.12.0 -Q "$queues"
 )
 json=$("$plugins/check_celery_queue_health" -u "$broker" -e 0.12.0 -Q "$queues" --json || true)
+seq -f 'SET celery-task-meta-%07g x' 1 1000000 | cluster_redis --pipe >/dev/null
+results+=$'\n'$(
+	measure "check_celery_worker_versions, 1M keys" "$runs" "$plugins/check_celery_worker_versions" -u "$broker" \
+		-e 0.12.0
+	measure "check_celery_queue_health, no -Q, 1M keys" 10 "$plugins/check_celery_queue_health" -u "$broker" \
+		-e 0.12.0
+)
 total=$(printf '%s' "$json" | "$CLUSTER_PYTHON" -c 'import json, sys; print(sum(q["backlog"] for q in json.load(sys.stdin)["queue_health"].values()))')
 cluster_stop
 
@@ -50,3 +59,4 @@ inspect_wall=$(printf '%s\n' "$results" | awk -F'\t' 'NR == 3 { print $2 }')
 echo
 awk -v p="$plugin_wall" -v i="$inspect_wall" 'BEGIN { printf "check_celery_worker_versions is %.0f times faster than celery inspect (median wall time).\n", i / p }'
 echo "The 1,000 queues hold $total messages in all; the plugin read every one's four lists in one pipeline."
+echo "With 1,000,000 other keys, the queue plugin without -Q finds the 1,003 queues with SCAN (5,000 keys a call)."

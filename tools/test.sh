@@ -89,6 +89,7 @@ echo "== fuzzing (${FUZZ_SECONDS:-15} s a target)"
 tools/fuzz.sh | tee "$logs/fuzz.out"
 count "$(grep -c '^PASS' "$logs/fuzz.out")" "$(grep -c '^FAIL' "$logs/fuzz.out")"
 single "clang-format" format_check
+single "common/ layers" tools/check-layers.sh
 single "make distcheck" make -C build -s distcheck
 
 rm -rf "$logs"

@@ -177,6 +177,7 @@ signal_during_collection() {
 	start_helper silent "$FAKE/fake_peer.py" "$REDIS_PORT" silent || return
 	plugin_bg -p "$REDIS_PORT" -e 0.12.0 -T 5 -v
 	wait_for_binding "$REDIS_PORT"
+	sleep "$(awk "BEGIN { print 0.3 * ${TIME_FACTOR:-1} }")" # the real workers answer meanwhile
 	kill "-$1" "$BG_PID"
 	plugin_wait
 	expect_exit 1

@@ -17,15 +17,15 @@ cluster_init() {
 	trap cluster_stop EXIT
 }
 
-# cluster_start_redis [NAME [redis-server options...]]: starts a redis-server, sets REDIS_PORT (and
-# REDIS_SOCKET) for the first one, and <NAME>_PORT for any.
+# cluster_start_redis [NAME [redis-server options...]]: starts a redis-server ($REDIS_SERVER, default
+# Debian's), sets REDIS_PORT (and REDIS_SOCKET) for the first one, and <NAME>_PORT for any.
 cluster_start_redis() {
 	local name=${1:-REDIS} port dir
 	shift || true
 	port=$(cluster_free_port)
 	dir="$CLUSTER_DIR/$name"
 	mkdir -p "$dir"
-	redis-server --port "$port" --bind 127.0.0.1 --unixsocket "$dir/redis.sock" --unixsocketperm 700 \
+	"${REDIS_SERVER:-redis-server}" --port "$port" --bind 127.0.0.1 --unixsocket "$dir/redis.sock" --unixsocketperm 700 \
 		--save "" --appendonly no --dir "$dir" --daemonize no --logfile "$dir/redis.log" "$@" >/dev/null &
 	echo $! >"$dir/redis.pid"
 	for _ in $(seq 100); do

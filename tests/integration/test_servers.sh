@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# test_servers.sh: both plugins on every Redis and Valkey server in ../shared/redis (5.0, 6.0, 6.2, 7.2,
+# Valkey 7.2 and 8.0, built from their release tags), each with a real Celery worker, 100 simulated ones
+# and a silent one: all counted, the silent one unresponsive at -T, the drain command chosen by the server's
+# version (checked in INFO commandstats), nothing left behind. A server that is not there prints a skip line.
+# Usage: test_servers.sh PLUGIN_DIR
+. "$(dirname "$0")/../lib/plugin_test.sh" check_celery_worker_versions "${1:-}"
+QUEUE_PLUGIN="$(dirname "$PLUGIN")/check_celery_queue_health"
+FAKE="$CLUSTER_SRC/tests/lib"
+. "$FAKE/background.sh"
+SERVERS=${SHARED_REDIS:-$CLUSTER_SRC/../shared/redis}
+
+# The command each server version drains replies with (README, "Redis versions").
+drain_command() {
+	case "$1" in
+	redis-5.* | redis-6.0.*) echo brpop ;;
+	redis-6.2.*) echo rpop ;;
+	*) echo blmpop ;;
+	esac
+}
+
+# server_test NAME PORT
+server_test() {
+	local name=$1 port=$2 stat
+	redis-cli -p "$port" config resetstat >/dev/null
+	plugin -p "$port" -e 0.12.0 -T 0.5 -v
+	expect_exit 1
+	expect_perf workers 101
+	expect_perf compatible 101
+	expect_perf unresponsive 1
+	expect_contains "celery-v0.12.0@$name: version 0.12.0, compatible"
+	expect_contains "broadcast reached 102 workers, 101 answered"
+	expect_faster_than 1.3
+	stat=$(drain_command "$name")
+	redis-cli -p "$port" info commandstats | grep -q "^cmdstat_$stat:" ||
+		fail "$name drained without $stat: $(redis-cli -p "$port" info commandstats | grep -o '^cmdstat_[a-z]*' | tr '\n' ' ')"
+	[ "$stat" = blmpop ] || ! redis-cli -p "$port" info commandstats | grep -q '^cmdstat_blmpop:' ||
+		fail "$name has no BLMPOP, yet it was sent"
+	expect_keyspace_clean "$port"
+	run ${PLUGIN_WRAPPER:-} "$QUEUE_PLUGIN" -p "$port" -e 0.12.0 -Q celery,waiting -T 0.5
+	expect_exit 2
+	expect_perf celery_compatible 1
+	expect_perf waiting_backlog 2
+	expect_keyspace_clean "$port"
+}
+
+assert_init
+cluster_init
+started=()
+for dir in "$SERVERS"/*/; do
+	name=$(basename "$dir")
+	server=$(ls "$dir"*-server 2>/dev/null | head -n 1)
+	[ -x "$server" ] || continue
+	var=SRV_${#started[@]}
+	REDIS_SERVER=$server cluster_start_redis "$var" || { echo "FAIL: $name did not start"; continue; }
+	port=${var}_PORT
+	port=${!port}
+	cluster_start_worker "celery-v0.12.0@$name" celery BROKER_URL="redis://127.0.0.1:$port/0"
+	start_helper "fleet$var" "$FAKE/fake_peer.py" "$port" fleet 100 || exit 2
+	start_helper "silent$var" "$FAKE/fake_peer.py" "$port" silent || exit 2
+	started+=("$name:$port")
+done
+for entry in "${started[@]}"; do
+	port=${entry#*:}
+	cluster_wait_subscribed 102 "$port" || exit 2
+	REDIS_PORT=$port cluster_send_tasks waiting 0 9 || exit 2
+done
+for want in redis-5.0.14 redis-6.0.20 redis-6.2.16 redis-7.2.6 valkey-7.2.7 valkey-8.0.1; do
+	case " ${started[*]} " in *" $want:"*) ;; *) echo "SKIP: $want is not in $SERVERS" ;; esac
+done
+for entry in "${started[@]}"; do
+	eval "t_server() { server_test ${entry%%:*} ${entry#*:}; }"
+	test_case "${entry%%:*}: a real worker, 100 simulated and a silent one; the drain its version allows" t_server
+done
+
+cluster_stop
+assert_summary
