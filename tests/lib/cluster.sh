@@ -48,7 +48,7 @@ cluster_redis() {
 cluster_start_worker() {
 	local node=$1 queues=$2
 	shift 2
-	env BROKER_URL="redis://127.0.0.1:$REDIS_PORT/0" PYTHONPATH="$CLUSTER_SRC/tests/celery_app" "$@" \
+	env BROKER_URL="redis://127.0.0.1:${REDIS_PORT:-6379}/0" PYTHONPATH="$CLUSTER_SRC/tests/celery_app" "$@" \
 		"$CLUSTER_PYTHON" -W ignore -m celery -A celery_test_app worker -n "$node" -Q "$queues" -P solo \
 		--without-gossip --without-mingle -l warning --logfile "$CLUSTER_DIR/$node.log" \
 		>>"$CLUSTER_DIR/workers.out" 2>&1 &
@@ -88,7 +88,7 @@ cluster_worker_pid() {
 cluster_wait_subscribed() {
 	local want=$1 port=${2:-$REDIS_PORT} have=0
 	for _ in $(seq 300); do
-		have=$(redis-cli -p "$port" client list | grep -c ' psub=1 ' || true)
+		have=$(redis-cli -p "$port" client list | grep -cE ' psub=[1-9][0-9]* ' || true)
 		[ "$have" -ge "$want" ] && return 0
 		sleep 0.1
 	done
