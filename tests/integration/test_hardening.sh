@@ -271,6 +271,12 @@ t_least_privilege() {
 	expect_exit 1
 	expect_no_stderr
 	expect_perf_item "gpu_compatible=1;;1:;0"
+	# without -Q: the binding sets are found with SCAN and read
+	run ${PLUGIN_WRAPPER:-} "$QUEUE_PLUGIN" -p "$REDIS_PORT" --username celery-monitor \
+		--password-file "$ASSERT_TMP/mon.pw" -e 0.12.0
+	expect_exit 1
+	expect_no_stderr
+	expect_perf_item "celery_compatible=1;;1:;0"
 	cluster_redis ACL SETUSER celery-monitor -publish >/dev/null
 	check --username celery-monitor --password-file "$ASSERT_TMP/mon.pw" -e 0.12.0
 	expect_exit 3

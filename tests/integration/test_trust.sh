@@ -130,6 +130,8 @@ t_a_stalled_broker_is_swept_by_the_next_check() {
 	kill -STOP "$pid"
 	plugin_wait
 	kill -CONT "$pid"
+	expect_exit 3
+	expect_contains "CELERY WORKERS UNKNOWN - time limit of 1 s reached: "
 	expect_faster_than 1.7
 	[ "$(keyspace "$STALL_PORT")" != "$before" ] || fail "the stalled check left nothing: the test proves nothing"
 	sleep 3.2 # the stalled check's binding expires -t + 3 s after it started at the latest, by the broker's clock

@@ -119,11 +119,12 @@ def hostile_messages(kind, ticket, key):
 HUGE_BODY = '{"huge-v0.12.0@peer": "%s"}' % ("x" * (64 << 20))
 
 
-# Two messages routed at once: the first onto a priority sub-list of the reply queue, the second onto the queue.
+# Two messages routed at once: the reply onto the queue, then another onto a priority sub-list of it. The
+# reply comes first, so a check blocked on the lists is served the reply, and the other stays for the DEL.
 ROUTE_PAIR = """
 if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then
-  redis.call('LPUSH', KEYS[3], ARGV[2])
-  return redis.call('LPUSH', KEYS[2], ARGV[3])
+  redis.call('LPUSH', KEYS[2], ARGV[3])
+  return redis.call('LPUSH', KEYS[3], ARGV[2])
 end
 return 0
 """
