@@ -2,9 +2,9 @@
 /* inspect: the broadcast-and-collect conversation of broker protocol section 2. */
 #include "inspect.h"
 
-#include "binding.h"
 #include "kombu.h"
 #include "reply_drain.h"
+#include "sweep.h"
 #include "uuid.h"
 
 #include <math.h>
@@ -12,10 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#define OID_MAX    (sizeof(INSPECT_OID_PREFIX) + 24 + UUID_STR_LEN)
-#define SWEEP_MAX  64 /* stale bindings of earlier checks removed per check at most */
-#define SWEEP_ARGS (2 + KOMBU_MAX_STEPS)
 
 /* How long the cleanup waits for replies already on their way when not everyone answered. A worker looks
  * the binding up, then pushes its reply: one that looked before our SREM pushes within this time. */
@@ -25,7 +21,7 @@
 
 /* Every name one broadcast uses. */
 struct conversation {
-	char oid[OID_MAX];
+	char oid[SWEEP_OID_MAX];
 	char ticket[UUID_STR_LEN];
 	char tag[UUID_STR_LEN];
 	char *channel;                     /* PUBLISH target */
@@ -48,15 +44,6 @@ static void conversation_free(struct conversation *cv)
 		free(cv->reply_keys[i]);
 }
 
-/* The lists of a reply queue, one per priority step. */
-static int name_lists(const struct kombu_names *n, const char *queue, char **keys)
-{
-	for (int i = 0; i < n->nsteps; i++)
-		if ((keys[i] = kombu_queue_key(n, queue, i)) == NULL)
-			return -1;
-	return 0;
-}
-
 static int conversation_init(struct conversation *cv, const struct inspect_query *q, struct error *err)
 {
 	char uuid[UUID_STR_LEN];
@@ -67,88 +54,15 @@ static int conversation_init(struct conversation *cv, const struct inspect_query
 	memset(cv, 0, sizeof(*cv));
 	if (uuid_v4(uuid, err) < 0 || uuid_v4(cv->ticket, err) < 0 || uuid_v4(cv->tag, err) < 0)
 		return -1;
-	snprintf(cv->oid, sizeof(cv->oid), INSPECT_OID_PREFIX "%lld.%s", expiry, uuid);
+	sweep_name_oid(cv->oid, expiry, uuid);
 	cv->channel = kombu_pidbox_channel(q->names);
 	cv->binding_key = kombu_reply_binding_key(q->names);
 	cv->binding_member = kombu_reply_binding_member(q->names, cv->oid);
 	cv->reply_queue = kombu_reply_queue(q->names, cv->oid);
 	cv->nkeys = q->names->nsteps;
 	if (cv->channel == NULL || cv->binding_key == NULL || cv->binding_member == NULL ||
-	    cv->reply_queue == NULL || name_lists(q->names, cv->reply_queue, cv->reply_keys) < 0)
+	    cv->reply_queue == NULL || kombu_queue_keys(q->names, cv->reply_queue, cv->reply_keys) < 0)
 		return error_set(err, ERROR_NOMEM, "out of memory naming keys");
-	return 0;
-}
-
-/* 1 when a reply binding member is one of ours whose check has surely ended by the broker's clock. */
-static int is_stale(const struct inspect_query *q, const char *member, size_t len)
-{
-	struct binding_fields f;
-	char queue[OID_MAX + 300];
-	const char *p;
-	char *end;
-
-	if (binding_split(member, len, q->names->sep, &f) < 0 || f.pattern_len != 0 ||
-	    f.routing_key_len >= OID_MAX ||
-	    strncmp(f.routing_key, INSPECT_OID_PREFIX, strlen(INSPECT_OID_PREFIX)) != 0)
-		return 0;
-	p = f.routing_key + strlen(INSPECT_OID_PREFIX);
-	if (strtoll(p, &end, 10) >= q->seen->server_time || end == p || *end != '.')
-		return 0;
-	snprintf(queue, sizeof(queue), "%.*s.reply.%s.pidbox", (int)f.routing_key_len, f.routing_key,
-	         q->names->ns);
-	return f.queue_len == strlen(queue) && memcmp(f.queue, queue, f.queue_len) == 0;
-}
-
-/* Our stale members of the reply binding set, and the lists named after them: SREM + DEL commands. */
-struct sweep {
-	struct broker_cmd cmds[2 * SWEEP_MAX];
-	const char *argv[SWEEP_MAX][SWEEP_ARGS + 3];
-	size_t lens[SWEEP_MAX][SWEEP_ARGS + 3];
-	char *keys[SWEEP_MAX][KOMBU_MAX_STEPS];
-	size_t n; /* stale members found */
-};
-
-static void sweep_free(struct sweep *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		for (int k = 0; k < KOMBU_MAX_STEPS; k++)
-			free(s->keys[i][k]);
-}
-
-static int sweep_plan(const struct inspect_query *q, const struct conversation *cv, struct sweep *s,
-                      struct error *err)
-{
-	const struct bindings *seen = q->seen;
-
-	memset(s, 0, sizeof(*s));
-	for (size_t i = 0; i < seen->reply_n && s->n < SWEEP_MAX; i++) {
-		struct binding_fields f;
-		char queue[OID_MAX + 300];
-		const char **srem = s->argv[s->n], **del = srem + 3;
-		size_t *srem_len = s->lens[s->n], *del_len = srem_len + 3;
-
-		if (!is_stale(q, seen->members[i], seen->lens[i]))
-			continue;
-		binding_split(seen->members[i], seen->lens[i], q->names->sep, &f);
-		snprintf(queue, sizeof(queue), "%.*s", (int)f.queue_len, f.queue);
-		if (name_lists(q->names, queue, s->keys[s->n]) < 0) {
-			s->n++;
-			return error_set(err, ERROR_NOMEM, "out of memory naming keys");
-		}
-		srem[0] = "SREM", srem[1] = cv->binding_key, srem[2] = seen->members[i];
-		srem_len[0] = 4, srem_len[1] = strlen(cv->binding_key), srem_len[2] = seen->lens[i];
-		del[0] = "DEL";
-		del_len[0] = 3;
-		for (int k = 0; k < cv->nkeys; k++) {
-			del[k + 1] = s->keys[s->n][k];
-			del_len[k + 1] = strlen(del[k + 1]);
-		}
-		s->cmds[2 * s->n] =
-		    (struct broker_cmd){3, srem, srem_len, "cannot remove a stale reply binding", NULL};
-		s->cmds[2 * s->n + 1] = (struct broker_cmd){cv->nkeys + 1, del, del_len,
-		                                            "cannot remove a stale reply queue", NULL};
-		s->n++;
-	}
 	return 0;
 }
 
@@ -169,7 +83,8 @@ static int announce(struct broker *b, const struct inspect_query *q, struct conv
 
 	if (s == NULL)
 		return error_set(err, ERROR_NOMEM, "out of memory");
-	if (sweep_plan(q, cv, s, err) < 0 || (envelope = kombu_encode_control(&rq, err)) == NULL)
+	if (sweep_plan(s, q->names, q->seen, cv->binding_key, err) < 0 ||
+	    (envelope = kombu_encode_control(&rq, err)) == NULL)
 		goto out;
 	pub[2] = envelope;
 	pub_len[2] = strlen(envelope);

@@ -11,10 +11,6 @@
 
 #include <json-c/json.h>
 
-/* Our reply queues are named check_celery.EXPIRY.UUID, EXPIRY being the broker's clock (seconds) after
- * which the check that made it has surely ended; any check may then remove it. */
-#define INSPECT_OID_PREFIX "check_celery."
-
 struct inspect_query {
 	const char *method;              /* control command: "active_queues", "ping", ... */
 	const struct kombu_names *names; /* prefix, namespace, db, sep and steps to write with */

@@ -75,3 +75,11 @@ char *kombu_queue_key(const struct kombu_names *n, const char *queue, int i)
 		return format("%s%s", n->prefix, queue);
 	return format("%s%s%s%d", n->prefix, queue, n->sep, n->steps[i]);
 }
+
+int kombu_queue_keys(const struct kombu_names *n, const char *queue, char **keys)
+{
+	for (int i = 0; i < n->nsteps; i++)
+		if ((keys[i] = kombu_queue_key(n, queue, i)) == NULL)
+			return -1;
+	return 0;
+}
