@@ -116,22 +116,27 @@ static void judge_queue(const struct options *o, const struct fleet *f, long lon
 		q->state = STATE_CRITICAL;
 }
 
-/* Appends the consumers of q that are (or are not) compatible, comma-separated. */
-static void list_consumers(struct strbuf *sb, const struct fleet *f, const char *queue, int compatible)
+/* Appends the consumers of q that are (or are not) compatible, comma-separated: at most max, then
+ * "and N more". */
+static void list_consumers(struct strbuf *sb, const struct fleet *f, const char *queue, int compatible,
+                           long long max)
 {
-	int first = 1;
+	long long named = 0;
 
 	for (size_t i = 0; i < f->n; i++) {
 		const struct worker *w = &f->workers[i];
 		if (!worker_consumes(w, queue) || verdict_is_compatible(w->verdict) != compatible)
 			continue;
-		strbuf_puts(sb, first ? "" : ", ");
+		if (named++ >= max)
+			continue;
+		strbuf_puts(sb, named > 1 ? ", " : "");
 		if (compatible)
 			strbuf_put_clean(sb, w->node);
 		else
 			worker_describe_incompatible(sb, w);
-		first = 0;
 	}
+	if (named > max)
+		strbuf_printf(sb, " and %lld more", named - max);
 }
 
 /* "gpu: 3 waiting, no compatible consumer", "io: no compatible consumer, 0 waiting",
@@ -147,7 +152,7 @@ static void describe_queue(struct strbuf *sb, const struct fleet *f, const struc
 		strbuf_printf(sb, ": %lld compatible", q->compatible);
 	if (q->incompatible > 0) {
 		strbuf_printf(sb, ", %lld incompatible [", q->incompatible);
-		list_consumers(sb, f, q->name, 0);
+		list_consumers(sb, f, q->name, 0, REPORT_MAX_NAMED);
 		strbuf_putc(sb, ']');
 	}
 	if (q->backlog < 0)
@@ -206,14 +211,14 @@ static void write_details(const struct fleet *f, const struct queue *qs, size_t 
 		strbuf_put_clean(sb, q->name);
 		strbuf_printf(sb, ": %s; ", state_name(q->state));
 		if (q->backlog < 0)
-			strbuf_puts(sb, "backlog not read; compatible: ");
+			strbuf_puts(sb, "backlog not read; incompatible: ");
 		else
-			strbuf_printf(sb, "%lld waiting; compatible: ", q->backlog);
-		list_consumers(sb, f, q->name, 1);
-		strbuf_puts(sb, q->compatible ? "" : "none");
-		strbuf_puts(sb, "; incompatible: ");
-		list_consumers(sb, f, q->name, 0);
-		strbuf_puts(sb, q->incompatible ? "\n" : "none\n");
+			strbuf_printf(sb, "%lld waiting; incompatible: ", q->backlog);
+		list_consumers(sb, f, q->name, 0, REPORT_MAX_DETAIL);
+		strbuf_puts(sb, q->incompatible ? "" : "none");
+		strbuf_puts(sb, "; compatible: ");
+		list_consumers(sb, f, q->name, 1, REPORT_MAX_DETAIL);
+		strbuf_puts(sb, q->compatible ? "\n" : "none\n");
 	}
 	fleet_describe_broadcast(sb, f);
 }
@@ -281,13 +286,16 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 		error_set(err, ERROR_NOMEM, "out of memory judging queues");
 		goto out;
 	}
-	/* After a cut (a signal, the time limit) the broker is not asked again: backlogs are not read, and
-	 * the summary says why first. */
+	/* After a cut (a signal, the time limit) the broker is not asked again; a cut while the backlogs are
+	 * read is one too. Either way the backlogs are not known, and the summary says why first. */
+	if (n > 0 && p->cut.kind == ERROR_NONE &&
+	    backlog_read(&p->broker, &p->names, (char *const *)names, n, &p->hard, backlog, err) < 0) {
+		if (err == NULL || (err->kind != ERROR_TIMEOUT && err->kind != ERROR_CANCELLED))
+			goto out;
+		p->cut = *err;
+	}
 	for (size_t i = 0; i < n && p->cut.kind != ERROR_NONE; i++)
 		backlog[i] = -1;
-	if (n > 0 && p->cut.kind == ERROR_NONE &&
-	    backlog_read(&p->broker, &p->names, (char *const *)names, n, &p->hard, backlog, err) < 0)
-		goto out;
 	r->state = n == 0 ? STATE_CRITICAL : STATE_OK;
 	for (size_t i = 0; i < n; i++) {
 		qs[i].name = names[i];

@@ -107,8 +107,12 @@ int plugin_main(const struct plugin *pl, int argc, char **argv)
 			print_help(pl);
 		else
 			printf("%s (%s %s)\n", pl->name, PACKAGE_NAME, PACKAGE_VERSION);
-		rc = STATE_OK;
+		rc = STATE_UNKNOWN; /* as monitoring-plugins' checks do: help is no check result */
 	} else if (parsed < 0) {
+		/* --json anywhere on a wrong command line still gets a JSON document, so `| jq` never fails
+		 */
+		for (int i = 1; i < argc && !o.json; i++)
+			o.json = strcmp(argv[i], "--json") == 0;
 		report_failure(&r, STATE_UNKNOWN, &err, 0, 0);
 		rc = emit(&o, &r, doc);
 	} else {

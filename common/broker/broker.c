@@ -76,12 +76,29 @@ static int start_session(struct broker *b, const struct deadline *dl, struct err
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		if (broker_reply_error(replies[i], err) == 0)
 			continue;
+		if (strncmp(replies[i]->str, "NOAUTH", 6) == 0) {
+			rc = error_set(err, ERROR_AUTH,
+			               "the broker needs a password: give it with --password-file PATH or "
+			               "$REDISCLI_AUTH (and the user with --username)");
+			break;
+		}
+		if (i == auth_at) {
+			rc = error_set(
+			    err, ERROR_AUTH,
+			    "the broker refused the %s (%.80s): check --username, --password-file, the "
+			    "URL or $REDISCLI_AUTH",
+			    a->username ? "user name or password" : "password", replies[i]->str);
+			break;
+		}
 		if (i == n - 1 && strncmp(replies[i]->str, "NOPERM", 6) == 0) {
 			b->version = BROKER_VERSION(6, 0, 0);
 			continue;
 		}
-		if (i == auth_at && err != NULL && err->kind == ERROR_BROKER)
-			err->kind = ERROR_AUTH; /* any refusal of AUTH is a credentials problem */
+		if (i == n - 1 && err != NULL && err->kind == ERROR_BROKER) {
+			b->version =
+			    0; /* INFO renamed away or refused by a proxy: the drain every server has */
+			continue;
+		}
 		rc = error_wrap(err, cmds[i].context);
 	}
 	if (rc == 0 && replies[n - 1]->type == REDIS_REPLY_STRING)
@@ -168,8 +185,16 @@ static int flush(struct broker *b, const struct deadline *dl, struct error *err)
 	return rc < 0 ? io_failed(b, err) : 0;
 }
 
-/* The reader stopped inside a string element larger than BROKER_MAX_REPLY: hiredis has taken its '$' and
- * waits for "LEN\r\n" and the payload. Discards what is buffered, hands the reader an empty string in its
+/* The type of the element the reader is in the middle of (hiredis 1.x keeps its tasks by pointer). */
+#if HIREDIS_MAJOR >= 1
+#define CURRENT_TASK_TYPE(r) ((r)->task[(r)->ridx]->type)
+#else
+#define CURRENT_TASK_TYPE(r) ((r)->rstack[(r)->ridx].type)
+#endif
+
+/* The reader stopped inside a string element larger than BROKER_MAX_REPLY: hiredis has taken its '$' (the
+ * current task's type is set; the buffer may have been compacted since) and waits for "LEN\r\n" and the
+ * payload at pos. Discards what is buffered, hands the reader an empty string in its
  * place and skips the rest of the payload as it arrives. 0 when done, -1 when the reader is elsewhere. */
 static int skip_element(struct broker *b)
 {
@@ -179,7 +204,7 @@ static int skip_element(struct broker *b)
 	long long len;
 	size_t have = r->len - r->pos, total;
 
-	if (r->pos == 0 || r->buf[r->pos - 1] != '$' ||
+	if (r->ridx < 0 || CURRENT_TASK_TYPE(r) != REDIS_REPLY_STRING ||
 	    (nl = memchr(head, '\r', have < 24 ? have : 24)) == NULL)
 		return -1;
 	len = strtoll(head, &end, 10);

@@ -36,36 +36,47 @@ static int wait_ready(int fd, short events, int cancel_fd, const struct deadline
 	}
 }
 
-/* Starts a non-blocking connect and waits for it; returns the socket or -1 with errno-based err. */
+/* Starts a non-blocking connect and waits for it; returns the socket or -1 with errno-based err. A unix
+ * socket whose listen backlog is full (EAGAIN) belongs to a busy broker, not a dead one: tried again. */
 static int connect_one(int family, const struct sockaddr *sa, socklen_t len, int cancel_fd,
                        const struct deadline *dl, struct error *err)
 {
-	int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), so_error = 0, one = 1;
-	socklen_t optlen = sizeof(so_error);
+	for (;;) {
+		int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), so_error = 0, one = 1,
+		    rc;
+		socklen_t optlen = sizeof(so_error);
 
-	if (fd < 0)
-		return error_set(err, ERROR_CONNECT, "%s", strerror(errno));
-	if (connect(fd, sa, len) < 0) {
-		if (errno != EINPROGRESS && errno != EINTR) {
+		if (fd < 0)
+			return error_set(err, ERROR_CONNECT, "%s", strerror(errno));
+		rc = connect(fd, sa, len);
+		if (rc < 0 && errno == EAGAIN && family == AF_UNIX) {
+			struct deadline pause = deadline_min(deadline_in(0.01), *dl);
+			close(fd);
+			if (wait_ready(-1, POLLIN, cancel_fd, &pause, "accept the connection", err) < 0 &&
+			    (deadline_passed(dl) || (err != NULL && err->kind == ERROR_CANCELLED)))
+				return -1;
+			continue;
+		}
+		if (rc < 0 && errno != EINPROGRESS && errno != EINTR) {
 			error_set(err, ERROR_CONNECT, "%s", strerror(errno));
 			close(fd);
 			return -1;
 		}
-		if (wait_ready(fd, POLLOUT, cancel_fd, dl, "accept the connection", err) < 0) {
+		if (rc < 0 && wait_ready(fd, POLLOUT, cancel_fd, dl, "accept the connection", err) < 0) {
 			close(fd);
 			return -1;
 		}
-		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &optlen) < 0)
+		if (rc < 0 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &optlen) < 0)
 			so_error = errno;
 		if (so_error != 0) {
 			error_set(err, ERROR_CONNECT, "%s", strerror(so_error));
 			close(fd);
 			return -1;
 		}
+		if (family != AF_UNIX)
+			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		return fd;
 	}
-	if (family != AF_UNIX)
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	return fd;
 }
 
 int transport_connect(const struct broker_addr *a, int cancel_fd, const struct deadline *dl,
@@ -90,9 +101,12 @@ int transport_connect(const struct broker_addr *a, int cancel_fd, const struct d
 	if ((rc = getaddrinfo(a->host, port, &hints, &res)) != 0)
 		return error_set(err, ERROR_CONNECT, "%s", gai_strerror(rc));
 	for (ai = res; ai != NULL && fd < 0; ai = ai->ai_next) {
-		fd = connect_one(ai->ai_family, ai->ai_addr, ai->ai_addrlen, cancel_fd, dl, err);
-		if (fd < 0 && err != NULL && err->kind != ERROR_CONNECT)
-			break; /* a timeout or a signal ends the attempts */
+		/* one address that drops packets must leave time for the next: each but the last gets half */
+		struct deadline share =
+		    ai->ai_next ? deadline_min(deadline_in(deadline_left(dl) / 2), *dl) : *dl;
+		fd = connect_one(ai->ai_family, ai->ai_addr, ai->ai_addrlen, cancel_fd, &share, err);
+		if (fd < 0 && err != NULL && (err->kind == ERROR_CANCELLED || deadline_passed(dl)))
+			break; /* a signal, or no time left, ends the attempts */
 	}
 	freeaddrinfo(res);
 	return fd;

@@ -3,9 +3,13 @@
 #include "options.h"
 
 #include "numparse.h"
+#include "options_names.h"
 #include "transport_options.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,15 +82,19 @@ static int check_text(const char *what, const char *s, int may_be_empty, struct 
 	return 0;
 }
 
-/* Appends the names of a comma-separated list; duplicates are removed once all are in
- * (drop_duplicate_queues). */
+/* Appends the names of a comma-separated list, blanks around each trimmed; duplicates are removed once
+ * all are in (drop_duplicate_queues). */
 static int add_queues(struct options *o, const char *list, struct error *err)
 {
 	const char *p = list;
 
 	for (;;) {
-		size_t n = strcspn(p, ",");
-		char *name = strndup(p, n), **grown;
+		size_t n = strcspn(p, ","), lead = strspn(p, " \t"), len = n > lead ? n - lead : 0;
+		char *name, **grown;
+
+		while (len > 0 && (p[lead + len - 1] == ' ' || p[lead + len - 1] == '\t'))
+			len--; /* 'gpu, celery' names celery, not ' celery' */
+		name = strndup(p + lead, len);
 
 		if (name == NULL)
 			return error_set(err, ERROR_NOMEM, "out of memory");
@@ -141,6 +149,17 @@ static int drop_duplicate_queues(struct options *o, struct error *err)
 	return 0;
 }
 
+/* -e VERSION; "v0.12.0", as the tag reads in a node name (-v0.12.0), means 0.12.0. */
+static int set_expected(struct options *o, const char *arg, struct error *err)
+{
+	if (o->policy.expected != NULL)
+		return error_set(err, ERROR_USAGE, "-e/--expected-version is given twice; give one version");
+	if ((arg[0] == 'v' || arg[0] == 'V') && arg[1] >= '0' && arg[1] <= '9')
+		arg++;
+	o->policy.expected = arg;
+	return check_text("-e/--expected-version", arg, 0, err);
+}
+
 static int add_exclude(struct options *o, const char *glob, struct error *err)
 {
 	char **grown;
@@ -164,9 +183,12 @@ static int set_range(struct range *r, int *has, const char *opt, const char *arg
 
 static int parse_seconds(const char *opt, const char *arg, double *out, struct error *err)
 {
-	if (parse_decimal(arg, out) < 0 || *out <= 0 || *out > MAX_TIMEOUT)
-		return error_set(err, ERROR_USAGE, "%s: '%.40s' is not a number of seconds from 0 to %.0f",
-		                 opt, arg, MAX_TIMEOUT);
+	if (parse_decimal(arg, out) < 0)
+		return error_set(err, ERROR_USAGE, "%s: '%.40s' is not a number of seconds", opt, arg);
+	if (*out <= 0)
+		return error_set(err, ERROR_USAGE, "%s: must be more than 0 seconds", opt);
+	if (*out > MAX_TIMEOUT)
+		return error_set(err, ERROR_USAGE, "%s: must be at most %.0f seconds", opt, MAX_TIMEOUT);
 	return 0;
 }
 
@@ -193,10 +215,17 @@ static int read_password_file(const char *path, char **out, struct error *err)
 {
 	char buf[PASSWORD_MAX + 2];
 	FILE *f = fopen(path, "r");
+	struct passwd *pw;
 	size_t n;
 
-	if (f == NULL)
-		return error_set(err, ERROR_USAGE, "--password-file: cannot open '%.100s'", path);
+	if (f == NULL) {
+		/* The path is never echoed: a mistyped option may have put a password there. */
+		int why = errno;
+		pw = getpwuid(geteuid());
+		return error_set(err, ERROR_USAGE,
+		                 "--password-file: the file cannot be read by user %.32s: %s",
+		                 pw != NULL ? pw->pw_name : "(unknown)", strerror(why));
+	}
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
 	buf[n] = '\0';
@@ -210,6 +239,16 @@ static int read_password_file(const char *path, char **out, struct error *err)
 	*out = strdup(buf);
 	explicit_bzero(buf, sizeof(buf));
 	return *out ? 0 : error_set(err, ERROR_NOMEM, "out of memory");
+}
+
+/* 1 for "HOST:PORT" and "[V6]:PORT"; a bare IPv6 address ("::1", "fe80::1") is not one. */
+static int host_with_port(const char *host)
+{
+	const char *colon = strrchr(host, ':');
+
+	if (colon == NULL || colon[1] == '\0' || strspn(colon + 1, "0123456789") != strlen(colon + 1))
+		return 0;
+	return host[0] == '[' ? colon > host && colon[-1] == ']' : strchr(host, ':') == colon;
 }
 
 /* Builds o->addr from -u / -H -p -s / $CELERY_BROKER_URL, then -n, the user and the password. */
@@ -238,6 +277,12 @@ static int resolve_broker(struct options *o, const struct broker_args *a, struct
 		} else {
 			if (a->host != NULL && check_text("-H/--hostname", a->host, 0, err) < 0)
 				return -1;
+			if (a->host != NULL && host_with_port(a->host))
+				return error_set(
+				    err, ERROR_USAGE,
+				    "-H/--hostname: '%.60s' holds a port; give the host to -H and the port "
+				    "to -p",
+				    a->host);
 			o->addr.host = strdup(a->host ? a->host : BROKER_DEFAULT_HOST);
 		}
 		if (a->port != NULL) {
@@ -295,10 +340,11 @@ static int unknown_option(char **argv, struct error *err)
 	/* getopt sets optopt to the option's value when its argument is missing, to 0 for an unknown long
 	 * option, and to the character for an unknown short one. */
 	if (optopt >= 256 || (optopt > 0 && strchr(short_options + 1, optopt) != NULL))
-		return error_set(err, ERROR_USAGE, "option '%.60s' needs a value", arg);
+		return error_set(err, ERROR_USAGE, "option '%.*s' needs a value", (int)strcspn(arg, "="),
+		                 arg);
 	if (optopt > 0)
 		return error_set(err, ERROR_USAGE, "unknown option '-%c'", optopt);
-	return error_set(err, ERROR_USAGE, "unknown or ambiguous option '%.60s'", arg);
+	return error_set(err, ERROR_USAGE, "unknown option '%.*s'", (int)strcspn(arg, "="), arg);
 }
 
 int options_parse(struct options *o, enum plugin_kind kind, int argc, char **argv, struct error *err)
@@ -307,6 +353,8 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 	int c, help = 0, version = 0;
 
 	set_defaults(o);
+	if (options_check_names(argc, argv, long_options, short_options, err) < 0)
+		return -1;
 	opterr = 0;
 	optind = 0; /* 0 makes GNU getopt start afresh */
 	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
@@ -337,8 +385,7 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 			               optarg, err);
 			break;
 		case 'e':
-			o->policy.expected = optarg;
-			rc = check_text("-e/--expected-version", optarg, 0, err);
+			rc = set_expected(o, optarg, err);
 			break;
 		case 'h':
 			help = 1;

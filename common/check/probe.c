@@ -4,6 +4,9 @@
 
 #include "binding.h"
 #include "cancel.h"
+#include "sweep.h"
+
+#include <stdlib.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -20,29 +23,40 @@ static double cleanup_reserve(double timeout)
 static int choose_sep(struct probe *p, struct error *err)
 {
 	const struct bindings *bs = &p->bindings;
-	size_t from = bs->sample_n ? bs->sample_n : bs->n;
-	char learned[KOMBU_SEP_MAX + 1];
+	size_t from = bs->sample_n ? bs->sample_n : bs->n, n = 0;
+	char **members = calloc(from ? from : 1, sizeof(char *)), learned[KOMBU_SEP_MAX + 1];
+	size_t *lens = calloc(from ? from : 1, sizeof(size_t));
+	int rc = 0;
 
+	if (members == NULL || lens == NULL) {
+		rc = error_set(err, ERROR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < from; i++) {
+		/* our own members, even one left in another separator, say nothing of the workers' */
+		size_t rk;
+		long long expiry;
+		if (sweep_parse_member(p->names.ns, bs->members[i], bs->lens[i], &rk, learned, &expiry))
+			continue;
+		members[n] = bs->members[i];
+		lens[n++] = bs->lens[i];
+	}
 	if (p->names.sep_given) {
-		for (size_t i = 0; i < bs->sample_n; i++) {
+		for (size_t i = 0; i < n && bs->sample_n > 0 && rc == 0; i++) {
 			struct binding_fields f;
-			if (binding_split(bs->members[i], bs->lens[i], p->names.sep, &f) < 0)
-				return error_set(
+			if (binding_split(members[i], lens[i], p->names.sep, &f) < 0)
+				rc = error_set(
 				    err, ERROR_USAGE,
-				    "the workers' binding members in _kombu.binding.%s do not split with "
-				    "the --transport-option sep given",
-				    bs->exchanges[i]);
+				    "the workers' binding members do not split with the --transport-option "
+				    "sep given");
 		}
-		return 0;
-	}
-	switch (binding_learn_sep(bs->members, bs->lens, from, learned, err)) {
-	case -1:
-		return -1;
-	case 1:
+	} else if ((rc = binding_learn_sep(members, lens, n, learned, err)) == 1) {
 		memcpy(p->names.sep, learned, sizeof(learned));
-		break;
 	}
-	return 0;
+out:
+	free(members);
+	free(lens);
+	return rc < 0 ? -1 : 0;
 }
 
 int probe_start(struct probe *p, const struct options *o, const char *service, struct error *err)
@@ -75,7 +89,9 @@ int probe_start(struct probe *p, const struct options *o, const char *service, s
 	q.names = &p->names;
 	q.seen = &p->bindings;
 	q.hard = p->hard;
-	q.latest = limit;
+	/* Redis ends blocking pops on its own clock, up to 100 ms late: a wait cut at the limit gets half
+	 * the reserve for that, and the cleanup keeps the other half. */
+	q.latest.at = limit.at + cleanup_reserve(o->timeout) / 2;
 	q.collect = deadline_min(deadline_in(o->inspect_timeout), limit);
 	p->waited = deadline_left(&q.collect);
 	rc = fleet_collect(&p->broker, &q, &o->policy, &p->fleet, err);

@@ -83,8 +83,11 @@ int bindings_sample(struct broker *b, const struct kombu_names *names, const str
 	if (rc == 0 && (r[0]->type != REDIS_REPLY_ARRAY || r[0]->elements != 2 ||
 	                r[0]->element[0]->type != REDIS_REPLY_STRING))
 		rc = error_set(err, ERROR_BROKER, "TIME answered with an unexpected reply");
-	if (rc == 0)
-		bs->server_time = strtoll(r[0]->element[0]->str, NULL, 10);
+	if (rc == 0 && (strspn(r[0]->element[0]->str, "0123456789") != r[0]->element[0]->len ||
+	                (bs->server_time = strtoll(r[0]->element[0]->str, NULL, 10)) < 1000000000LL ||
+	                bs->server_time > 100000000000LL))
+		rc = error_set(err, ERROR_BROKER, "TIME answered with an implausible clock");
+	bs->sampled_at = clock_now();
 	if (rc == 0)
 		rc = add_reply(bs, reply_exchange, r[1], err);
 	bs->reply_n = bs->n;

@@ -18,6 +18,7 @@ struct bindings {
 	size_t reply_n;        /* the first reply_n members are those of the reply binding set */
 	size_t sample_n;       /* the first sample_n those of bindings_sample; discovery adds the rest */
 	long long server_time; /* the broker's clock (TIME), seconds since the epoch */
+	double sampled_at;     /* our monotonic clock (clock_now) when TIME was answered */
 	int discovered;        /* every binding set of the database was read */
 };
 

@@ -7,6 +7,7 @@
 #include "sweep.h"
 #include "uuid.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,7 +50,7 @@ static int conversation_init(struct conversation *cv, const struct inspect_query
 	char uuid[UUID_STR_LEN];
 	/* After this, by the broker's clock, the check has surely ended: the backstop alarm ends it 0.5 s
 	 * after the hard deadline, and TIME's whole seconds may lag the truth by one. */
-	long long expiry = q->seen->server_time + (long long)ceil(deadline_left(&q->hard)) + 2;
+	long long expiry = q->seen->server_time + (long long)ceil(q->hard.at - q->seen->sampled_at) + 2;
 
 	memset(cv, 0, sizeof(*cv));
 	if (uuid_v4(uuid, err) < 0 || uuid_v4(cv->ticket, err) < 0 || uuid_v4(cv->tag, err) < 0)
@@ -174,22 +175,26 @@ static int collect(struct broker *b, const struct inspect_query *q, struct conve
                    struct collector *c, struct error *err)
 {
 	struct inspect_stats *st = c->st;
+	long long batch = DRAIN_BATCH_MAX; /* halved after each batch over the size cap */
 	int popped = 1;
 
 	cv->dropped_seen = b->dropped;
 	while (st->answered < st->received && popped > 0 && b->pending == 0) {
 		if (deadline_left(&q->collect) < 0.001)
 			break; /* a blocking pop's timeout 0 would mean forever */
-		popped = reply_drain(b, cv->reply_keys, cv->nkeys, st->received - st->answered, &q->collect,
-		                     &q->hard, dispatch, c, err);
+		long long want = st->received - st->answered;
+		popped = reply_drain(b, cv->reply_keys, cv->nkeys, want < batch ? want : batch, &q->collect,
+		                     &q->latest, dispatch, c, err);
 		if (report_dropped(b, cv, c, err) < 0)
 			return -1;
 		if (popped < 0 && err != NULL && err->kind == ERROR_OVERSIZE) {
 			struct inspect_event ev = {INSPECT_IGNORED, NULL, NULL,
 			                           "a batch of replies over the 16 MiB cap"};
 			st->ignored++;
+			batch = batch > 1 ? batch / 2 : 1; /* the next batches are smaller */
 			if (broker_reopen(b, &q->hard, err) < 0 || c->fn(c->ctx, &ev, err) < 0)
 				return error_wrap(err, "reconnecting after an oversized reply");
+			cv->dropped_seen = b->dropped;
 			popped = 1;
 		} else if (popped < 0) {
 			return error_wrap(err, "while collecting replies");
@@ -218,7 +223,7 @@ static int linger(struct broker *b, const struct inspect_query *q, const struct 
                   const struct inspect_stats *st, struct error *err)
 {
 	struct deadline until = deadline_min(deadline_in(INSPECT_LINGER), q->hard);
-	long long expected = st->counted ? st->received - st->answered : 1;
+	long long expected = st->counted ? st->received - st->answered : LLONG_MAX;
 	int popped = 1;
 
 	if (b->version < BROKER_VERSION(6, 0, 0)) {

@@ -7,9 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GUARD                                                                                                \
-	0.5 /* how long past its own timeout a blocking pop may take before the broker counts as stalled */
-
 /* Hands each element of an array reply to fn; returns their count or -1. */
 static int each_element(const redisReply *a, drain_fn fn, void *ctx, struct error *err)
 {
@@ -34,6 +31,10 @@ static int blocking_pop(struct broker *b, char *const *keys, int nkeys, long lon
 
 	if (argv == NULL || lens == NULL) {
 		error_set(err, ERROR_NOMEM, "out of memory popping replies");
+		goto out;
+	}
+	if (deadline_left(until) < 0.001) {
+		rc = 0; /* a timeout written as 0 would block forever */
 		goto out;
 	}
 	if (whole)

@@ -3,8 +3,6 @@
  * the commands that remove them with their reply lists. */
 #include "sweep.h"
 
-#include "binding.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,24 +12,45 @@ void sweep_name_oid(char oid[SWEEP_OID_MAX], long long expiry, const char *uuid)
 	snprintf(oid, SWEEP_OID_MAX, SWEEP_OID_PREFIX "%lld.%s", expiry, uuid);
 }
 
-/* 1 when a reply binding member is one of ours whose check has surely ended by the broker's clock (now). */
-static int is_stale(const struct kombu_names *names, long long now, const char *member, size_t len)
+/* The length of our routing key at the start of m (check_celery.EXPIRY.UUID), its EXPIRY in *expiry; 0
+ * when m does not start with one. */
+static size_t our_routing_key(const char *m, size_t len, long long *expiry)
 {
-	struct binding_fields f;
-	char queue[SWEEP_OID_MAX + 300];
-	const char *p;
-	char *end;
+	size_t pre = strlen(SWEEP_OID_PREFIX), digits;
 
-	if (binding_split(member, len, names->sep, &f) < 0 || f.pattern_len != 0 ||
-	    f.routing_key_len >= SWEEP_OID_MAX ||
-	    strncmp(f.routing_key, SWEEP_OID_PREFIX, strlen(SWEEP_OID_PREFIX)) != 0)
+	if (len < pre || memcmp(m, SWEEP_OID_PREFIX, pre) != 0)
 		return 0;
-	p = f.routing_key + strlen(SWEEP_OID_PREFIX);
-	if (strtoll(p, &end, 10) >= now || end == p || *end != '.')
+	for (digits = 0;
+	     pre + digits < len && digits < 20 && m[pre + digits] >= '0' && m[pre + digits] <= '9';)
+		digits++;
+	if (digits == 0 || digits > 18 || pre + digits + 1 + UUID_STR_LEN - 1 > len || m[pre + digits] != '.')
 		return 0;
-	snprintf(queue, sizeof(queue), "%.*s.reply.%s.pidbox", (int)f.routing_key_len, f.routing_key,
-	         names->ns);
-	return f.queue_len == strlen(queue) && memcmp(f.queue, queue, f.queue_len) == 0;
+	for (size_t i = pre + digits + 1; i < pre + digits + UUID_STR_LEN; i++)
+		if (strchr("0123456789abcdef-", m[i]) == NULL || m[i] == '\0')
+			return 0;
+	*expiry = strtoll(m + pre, NULL, 10);
+	return pre + digits + UUID_STR_LEN;
+}
+
+int sweep_parse_member(const char *ns, const char *m, size_t len, size_t *rk_len, char *sep,
+                       long long *expiry)
+{
+	char tail[300];
+	size_t rk = our_routing_key(m, len, expiry), t, x;
+
+	if (rk == 0)
+		return 0;
+	t = (size_t)snprintf(tail, sizeof(tail), ".reply.%s.pidbox", ns);
+	if (t >= sizeof(tail) || len < 2 * rk + t + 2 || (len - 2 * rk - t) % 2 != 0)
+		return 0;
+	x = (len - 2 * rk - t) / 2;
+	if (x > KOMBU_SEP_MAX || memchr(m + rk, '\0', x) != NULL || memcmp(m + rk, m + rk + x, x) != 0 ||
+	    memcmp(m + rk + 2 * x, m, rk) != 0 || memcmp(m + 2 * rk + 2 * x, tail, t) != 0)
+		return 0;
+	memcpy(sep, m + rk, x);
+	sep[x] = '\0';
+	*rk_len = rk;
+	return 1;
 }
 
 void sweep_free(struct sweep *s)
@@ -46,16 +65,18 @@ int sweep_plan(struct sweep *s, const struct kombu_names *names, const struct bi
 {
 	memset(s, 0, sizeof(*s));
 	for (size_t i = 0; i < seen->reply_n && s->n < SWEEP_MAX; i++) {
-		struct binding_fields f;
+		struct kombu_names written = *names; /* the member's own separator names its lists */
 		char queue[SWEEP_OID_MAX + 300];
 		const char **srem = s->argv[s->n], **del = srem + 3;
-		size_t *srem_len = s->lens[s->n], *del_len = srem_len + 3;
+		size_t *srem_len = s->lens[s->n], *del_len = srem_len + 3, rk;
+		long long expiry;
 
-		if (!is_stale(names, seen->server_time, seen->members[i], seen->lens[i]))
+		if (!sweep_parse_member(names->ns, seen->members[i], seen->lens[i], &rk, written.sep,
+		                        &expiry) ||
+		    expiry >= seen->server_time)
 			continue;
-		binding_split(seen->members[i], seen->lens[i], names->sep, &f);
-		snprintf(queue, sizeof(queue), "%.*s", (int)f.queue_len, f.queue);
-		if (kombu_queue_keys(names, queue, s->keys[s->n]) < 0) {
+		snprintf(queue, sizeof(queue), "%.*s.reply.%s.pidbox", (int)rk, seen->members[i], names->ns);
+		if (kombu_queue_keys(&written, queue, s->keys[s->n]) < 0) {
 			s->n++;
 			return error_set(err, ERROR_NOMEM, "out of memory naming keys");
 		}

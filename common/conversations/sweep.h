@@ -17,6 +17,12 @@
 /* Writes our reply routing key (oid): check_celery.EXPIRY.UUID. */
 void sweep_name_oid(char oid[SWEEP_OID_MAX], long long expiry, const char *uuid);
 
+/* 1 when m is a reply binding member of this suite: RK SEP SEP RK.reply.NS.pidbox with RK our routing key,
+ * whatever separator it was written with; fills RK's length, the separator (KOMBU_SEP_MAX + 1 bytes) and
+ * the expiry. Our members are left out when the workers' separator is learned. */
+int sweep_parse_member(const char *ns, const char *m, size_t len, size_t *rk_len, char *sep,
+                       long long *expiry);
+
 /* The commands removing expired bindings: SREM of the member, DEL of its lists, for each. */
 struct sweep {
 	struct broker_cmd cmds[2 * SWEEP_MAX + 2]; /* the caller may append two commands of its own */

@@ -4,6 +4,8 @@
 
 #include "json_utf8.h"
 
+#include <string.h>
+
 void report_init(struct report *r, const char *service)
 {
 	struct strbuf empty = STRBUF_INIT;
@@ -22,13 +24,39 @@ void report_free(struct report *r)
 	strbuf_free(&r->details);
 }
 
+/* How many bytes of s fit in max, cut where no character or \xNN escape is split. */
+static size_t fitting(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return n;
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--; /* inside a UTF-8 sequence */
+	for (size_t back = 1; back <= 3 && back <= max; back++)
+		if (s[max - back] == '\\') {
+			max -= back; /* inside an escape written by strbuf_put_clean */
+			break;
+		}
+	return max;
+}
+
 char *report_text(const struct report *r)
 {
 	struct strbuf out = STRBUF_INIT;
+	const char *summary = strbuf_str(&r->summary);
+	size_t room;
 
 	if (r->summary.failed || r->perf.failed || r->details.failed)
 		return NULL;
-	strbuf_printf(&out, "%s %s - %s", r->service, state_name(r->state), strbuf_str(&r->summary));
+	strbuf_printf(&out, "%s %s - ", r->service, state_name(r->state));
+	room = REPORT_MAX_SUMMARY > out.len + 3 ? REPORT_MAX_SUMMARY - out.len - 3 : 0;
+	if (strlen(summary) <= room + 3) {
+		strbuf_puts(&out, summary);
+	} else {
+		strbuf_append(&out, summary, fitting(summary, room));
+		strbuf_puts(&out, "...");
+	}
 	if (r->perf.len > 0)
 		strbuf_printf(&out, " | %s", strbuf_str(&r->perf));
 	strbuf_putc(&out, '\n');

@@ -8,7 +8,9 @@
 
 #include <json-c/json.h>
 
-#define REPORT_MAX_NAMED 5 /* workers or queues named in a summary before "and N more" */
+#define REPORT_MAX_NAMED   5   /* workers or queues named in a summary before "and N more" */
+#define REPORT_MAX_DETAIL  20  /* names in one line of -v before "and N more" */
+#define REPORT_MAX_SUMMARY 512 /* bytes of the status line before the perfdata, at most */
 
 struct report {
 	const char *service; /* "CELERY WORKERS", "CELERY QUEUES" */
@@ -20,7 +22,8 @@ struct report {
 
 void report_init(struct report *r, const char *service);
 void report_free(struct report *r);
-/* "SERVICE STATE - summary | perfdata\ndetails"; NULL when out of memory. */
+/* "SERVICE STATE - summary | perfdata\ndetails", the part before '|' cut to REPORT_MAX_SUMMARY bytes
+ * (ending in "..."); NULL when out of memory. */
 char *report_text(const struct report *r);
 /* Adds state, exit_code, summary and perfdata to doc (which the caller filled with its own fields)
  * and returns the pretty-printed document, valid UTF-8 whatever the names held (malloc'ed); NULL when

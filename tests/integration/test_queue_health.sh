@@ -20,8 +20,8 @@ t_every_consumed_queue_by_default() {
 	check -e 0.12.0 -v
 	expect_exit 2
 	expect_line1 "CELERY QUEUES CRITICAL - reports: 3 waiting, no compatible consumer; celery: 1 compatible, 1 incompatible [celery-v0.11.0@hostC (version 0.11.0)], 0 waiting; gpu: 1 compatible, 1 incompatible [celery@46b9a1cf718a (untagged)], 0 waiting"
-	expect_contains "celery: WARNING; 0 waiting; compatible: celery-v0.12.0@hostA; incompatible: celery-v0.11.0@hostC (version 0.11.0)"
-	expect_contains "gpu: WARNING; 0 waiting; compatible: celery-v0.12.0@hostA; incompatible: celery@46b9a1cf718a (untagged)"
+	expect_contains "celery: WARNING; 0 waiting; incompatible: celery-v0.11.0@hostC (version 0.11.0); compatible: celery-v0.12.0@hostA"
+	expect_contains "gpu: WARNING; 0 waiting; incompatible: celery@46b9a1cf718a (untagged); compatible: celery-v0.12.0@hostA"
 	expect_not_contains "pidbox"
 	expect_not_contains "celeryev"
 	check -e 0.12.0 --exclude-queue 'rep*'
@@ -65,7 +65,7 @@ t_prefix() {
 	[ "$before" = "$after" ] || fail "the plugin changed the prefixed queue's messages"
 	check -e 0.12.0 --prefix pfx: -Q gpu -v
 	expect_exit 0
-	expect_contains "gpu: OK; 0 waiting; compatible: celery-v0.12.0@prefixed; incompatible: none"
+	expect_contains "gpu: OK; 0 waiting; incompatible: none; compatible: celery-v0.12.0@prefixed"
 	# Discovery honours the prefix: the prefixed binding sets name reports and gpu, nothing else.
 	check -e 0.12.0 --transport-option global_keyprefix=pfx:
 	expect_exit 2

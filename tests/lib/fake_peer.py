@@ -14,6 +14,8 @@ Usage: python3 fake_peer.py PORT MODE [ARG]; prints "ready" once subscribed, run
                 reply for threebad)
   sublist       one worker whose valid reply comes with an extra message in the reply queue's priority
                 sub-list (SEP3), both pushed at once: only the cleanup's DEL removes the extra one
+  hugebatch     two workers whose replies land at once around a 64 MiB message: a 10 KiB reply, the
+                huge one, then the second reply, so that the huge one is read in the middle of a batch
   late          one worker that looks the reply binding up at once, as kombu does, and pushes its reply
                 the moment the binding is gone, without looking again: a reply already on its way when
                 the check ends, pushed between its SREM and its DEL
@@ -119,6 +121,16 @@ def hostile_messages(kind, ticket, key):
 HUGE_BODY = '{"huge-v0.12.0@peer": "%s"}' % ("x" * (64 << 20))
 
 
+# Any number of messages routed at once onto the queue, in order.
+ROUTE_MANY = """
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then
+  for i = 2, #ARGV do redis.call('LPUSH', KEYS[2], ARGV[i]) end
+  return #ARGV - 1
+end
+return 0
+"""
+
+
 # Two messages routed at once: the reply onto the queue, then another onto a priority sub-list of it. The
 # reply comes first, so a check blocked on the lists is served the reply, and the other stays for the DEL.
 ROUTE_PAIR = """
@@ -146,8 +158,8 @@ def main():
     port, mode = int(sys.argv[1]), sys.argv[2]
     arg = sys.argv[3] if len(sys.argv) > 3 else ""
     prefix = os.environ.get("KEY_PREFIX", "")
-    count = int(arg) if mode == "fleet" else 1
-    if mode not in ("fleet", "silent", "hostile", "sublist", "late"):
+    count = int(arg) if mode == "fleet" else 2 if mode == "hugebatch" else 1
+    if mode not in ("fleet", "silent", "hostile", "sublist", "late", "hugebatch"):
         sys.exit("unknown mode " + mode)
     r = redis.Redis(host="127.0.0.1", port=port)
     pubsub = r.pubsub()
@@ -155,6 +167,8 @@ def main():
     patterns = [prefix + "/0.celery.pidbox" + "*" * i for i in range(count)]
     if mode == "hostile":
         hostile_messages(arg, "warm-up", "warm-up")  # builds the costly parts before "ready"
+    if mode == "hugebatch":
+        with_body("warm-up", "warm-up", HUGE_BODY)
     pubsub.psubscribe(*patterns)
     for _ in patterns:
         pubsub.get_message(timeout=5)
@@ -188,6 +202,13 @@ def answer(r, answers, mode, arg, message, patterns, prefix):
         extra = build_reply("stray", key, "stray-v0.12.0@peer", "s")
         reply = build_reply(ticket, key, "sublist-v0.12.0@peer", "t")
         answers.eval(ROUTE_PAIR, 3, route[0], route[1], route[1] + SEP + "3", route[2], extra, reply)
+        return
+    if mode == "hugebatch":
+        if index == 0:
+            first = build_reply(ticket, key, "first-v0.12.0@peer", "t1", queues=["q%03d" % i for i in range(40)])
+            huge = with_body(ticket, key, HUGE_BODY)
+            second = build_reply(ticket, key, "second-v0.12.0@peer", "t2")
+            r.eval(ROUTE_MANY, 2, route[0], route[1], route[2], first, huge, second)
         return
     if mode == "late":
         if r.sismember(route[0], route[2]):
