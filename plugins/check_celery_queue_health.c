@@ -5,6 +5,7 @@
 
 #include "backlog.h"
 #include "binding.h"
+#include "edit_distance.h"
 #include "fleet_format.h"
 #include "perfdata.h"
 
@@ -19,6 +20,8 @@ struct queue {
 	long long backlog; /* messages waiting, all priorities; -1 when not read (the check was cut short) */
 	int starved;       /* messages wait and no compatible consumer takes them */
 	enum state state;
+	int unknown;            /* named by -Q, consumed by no worker, and the broker has no binding for it */
+	const char *closest[3]; /* for an unknown queue: the known names closest to it */
 };
 
 static int by_name(const void *a, const void *b)
@@ -159,13 +162,81 @@ static void describe_queue(struct strbuf *sb, const struct fleet *f, const struc
 		strbuf_puts(sb, ", backlog not read");
 	else if (!q->starved)
 		strbuf_printf(sb, ", %lld waiting", q->backlog);
+	if (q->unknown) {
+		strbuf_puts(sb, " (the broker knows no queue ");
+		strbuf_put_clean(sb, q->name);
+		for (size_t i = 0; i < 3 && q->closest[i] != NULL; i++) {
+			strbuf_puts(sb, i ? ", " : "; closest: ");
+			strbuf_put_clean(sb, q->closest[i]);
+		}
+		strbuf_putc(sb, ')');
+	}
 }
 
-/* silence_judged: as in check_celery_worker_versions, workers not heard from are unresponsive only when
- * the wait was not cut short. */
-static void write_summary(const struct options *o, const struct fleet *f, const struct queue *qs, size_t n,
-                          int silence_judged, struct strbuf *sb)
+/* Keeps name in q->closest when it is among the three closest to q's name so far. */
+static void consider(struct queue *q, const char *name, size_t *dist)
 {
+	size_t limit = strlen(q->name) / 3 > 2 ? strlen(q->name) / 3 : 2,
+	       d = edit_distance(q->name, name, limit);
+
+	for (size_t i = 0; i < 3 && d <= limit; i++) {
+		if (q->closest[i] != NULL && strcmp(q->closest[i], name) == 0)
+			return;
+		if (q->closest[i] == NULL || d < dist[i]) {
+			for (size_t j = 2; j > i; j--) {
+				q->closest[j] = q->closest[j - 1];
+				dist[j] = dist[j - 1];
+			}
+			q->closest[i] = name;
+			dist[i] = d;
+			return;
+		}
+	}
+}
+
+/* A queue named by -Q that no worker consumes may be new, or a typo: when the broker has no binding set for
+ * it either, say so and name the known queues closest to it. Reads every binding set once (SCAN). */
+static void spot_unknown_queues(const struct options *o, struct probe *p, struct queue *qs, size_t n)
+{
+	const struct fleet *f = &p->fleet;
+	size_t from = p->bindings.n, dist[3];
+	struct error ignored;
+	int any = 0;
+
+	for (size_t i = 0; i < n; i++)
+		any |= qs[i].compatible + qs[i].incompatible == 0;
+	if (!any || o->nqueues == 0 || p->cut.kind != ERROR_NONE ||
+	    bindings_discover(&p->broker, &p->names, &p->hard, &p->bindings, &ignored) < 0)
+		return;
+	for (size_t i = from; i < p->bindings.n; i++)
+		bound_queue(&p->bindings, i, p->names.sep); /* each member's copy now ends at its queue */
+	for (size_t i = 0; i < n; i++) {
+		struct queue *q = &qs[i];
+		if (q->compatible + q->incompatible > 0)
+			continue;
+		q->unknown = 1;
+		for (size_t k = from; k < p->bindings.n && q->unknown; k++) {
+			const char *known = bound_queue(&p->bindings, k, p->names.sep);
+			q->unknown = known == NULL || strcmp(known, q->name) != 0;
+		}
+		for (size_t k = from; k < p->bindings.n && q->unknown; k++) {
+			const char *known = bound_queue(&p->bindings, k, p->names.sep);
+			if (known != NULL && !internal_queue(known))
+				consider(q, known, dist);
+		}
+		for (size_t w = 0; w < f->n && q->unknown; w++)
+			for (size_t j = 0; j < f->workers[w].nqueues; j++)
+				consider(q, f->workers[w].queues[j], dist);
+	}
+}
+
+/* As in check_celery_worker_versions, workers not heard from are unresponsive only when the wait was not
+ * cut short. */
+static void write_summary(const struct options *o, const struct probe *p, const struct queue *qs, size_t n,
+                          struct strbuf *sb)
+{
+	const struct fleet *f = &p->fleet;
+	int silence_judged = p->cut.kind == ERROR_NONE;
 	size_t named = 0, unhealthy = 0;
 
 	if (n == 0)
@@ -202,6 +273,10 @@ static void write_summary(const struct options *o, const struct fleet *f, const 
 		strbuf_printf(sb,
 		              "; %lld workers unresponsive (received the broadcast, no answer within %g s)",
 		              fleet_unresponsive(f), o->inspect_timeout);
+	if (f->stats.received == 0 && f->stats.counted) {
+		strbuf_puts(sb, "; ");
+		fleet_describe_nowhere(sb, &p->names, &p->nearby);
+	}
 }
 
 static void write_details(const struct fleet *f, const struct queue *qs, size_t n, struct strbuf *sb)
@@ -305,7 +380,8 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 	}
 	if (fleet_unresponsive(f) > 0 && p->cut.kind == ERROR_NONE)
 		r->state = state_worst(r->state, STATE_WARNING);
-	write_summary(o, f, qs, n, p->cut.kind == ERROR_NONE, &r->summary);
+	spot_unknown_queues(o, p, qs, n);
+	write_summary(o, p, qs, n, &r->summary);
 	write_perfdata(o, f, qs, n, &r->perf);
 	if (o->verbose)
 		write_details(f, qs, n, &r->details);

@@ -29,11 +29,13 @@ static void tally_workers(const struct options *o, const struct fleet *f, struct
 	t->unresponsive = fleet_unresponsive(f);
 }
 
-/* silence_judged: the wait ran its course, so workers that did not answer are unresponsive; after a cut
- * (a signal, the time limit) they are only not heard from, and the cut is reported instead. */
-static void write_summary(const struct options *o, const struct fleet *f, const struct tally *t,
-                          int silence_judged, struct strbuf *sb)
+/* Workers that did not answer are unresponsive when the wait ran its course; after a cut (a signal, the
+ * time limit) they are only not heard from, and the cut is reported instead. */
+static void write_summary(const struct options *o, const struct probe *p, const struct tally *t,
+                          struct strbuf *sb)
 {
+	const struct fleet *f = &p->fleet;
+	int silence_judged = p->cut.kind == ERROR_NONE;
 	long long named = 0;
 
 	strbuf_printf(sb, "%lld of %lld workers", t->compatible, t->workers);
@@ -46,8 +48,10 @@ static void write_summary(const struct options *o, const struct fleet *f, const 
 	}
 	strbuf_puts(sb, " compatible with ");
 	strbuf_put_clean(sb, o->policy.expected);
-	if (f->stats.received == 0)
-		strbuf_puts(sb, "; no worker is listening on the broker");
+	if (f->stats.received == 0) {
+		strbuf_puts(sb, "; ");
+		fleet_describe_nowhere(sb, &p->names, &p->nearby);
+	}
 	for (size_t i = 0; i < f->n; i++) {
 		const struct worker *w = &f->workers[i];
 		if (verdict_is_compatible(w->verdict) || !worker_consumes_any(w, o->queues, o->nqueues))
@@ -149,7 +153,7 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 	                       thresholds_state(&o->compatible, (double)(t.compatible + unheard)));
 	if (t.unresponsive > 0 && p->cut.kind == ERROR_NONE)
 		r->state = state_worst(r->state, STATE_WARNING);
-	write_summary(o, f, &t, p->cut.kind == ERROR_NONE, &r->summary);
+	write_summary(o, p, &t, &r->summary);
 	{
 		const long long values[] = {t.workers, t.compatible, t.incompatible, t.untagged,
 		                            t.unresponsive};

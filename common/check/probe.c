@@ -102,6 +102,10 @@ int probe_start(struct probe *p, const struct options *o, const char *service, s
 	}
 	if (rc < 0)
 		return -1;
+	if (p->fleet.stats.received == 0) {
+		struct error ignored;
+		nearby_look(&p->broker, &p->names, &q.latest, &p->nearby, &ignored); /* hints only */
+	}
 	/* -t ended the wait before -T did: the limit, not the workers, decided who is unresponsive. */
 	if (q.collect.at == limit.at && fleet_unresponsive(&p->fleet) > 0)
 		error_set(&p->cut, ERROR_TIMEOUT, "%lld of %lld workers had not answered",
@@ -113,6 +117,7 @@ void probe_finish(struct probe *p)
 {
 	broker_close(&p->broker);
 	bindings_free(&p->bindings);
+	nearby_free(&p->nearby);
 	fleet_free(&p->fleet);
 }
 

@@ -7,6 +7,7 @@
 #include "bindings.h"
 #include "broker.h"
 #include "fleet.h"
+#include "nearby.h"
 #include "options.h"
 
 struct probe {
@@ -17,6 +18,7 @@ struct probe {
 	struct deadline hard;     /* -t from the start of the plugin */
 	double started;           /* monotonic start time */
 	double waited;            /* how long replies were waited for at most: -T, or less to fit -t */
+	struct nearby nearby;     /* when the broadcast reached nobody: what the broker shows nearby */
 	struct error cut;         /* a time limit or a signal that cut the collection short (kind ERROR_NONE
 	                             when none did): what was collected is judged, and this is said with it */
 };

@@ -2,6 +2,8 @@
 /* fleet_format: describing workers in text and JSON. */
 #include "fleet_format.h"
 
+#include <stdlib.h>
+
 json_object *json_string_array(char *const *items, size_t n)
 {
 	json_object *a = json_object_new_array();
@@ -70,4 +72,28 @@ void fleet_describe_broadcast(struct strbuf *sb, const struct fleet *f)
 		strbuf_put_clean(sb, f->stats.cleanup_error);
 		strbuf_putc(sb, '\n');
 	}
+}
+
+void fleet_describe_nowhere(struct strbuf *sb, const struct kombu_names *names, const struct nearby *nb)
+{
+	char *channel = kombu_pidbox_channel(names);
+
+	strbuf_puts(sb, "no worker is listening on ");
+	strbuf_put_clean(sb, channel ? channel : "the control channel");
+	strbuf_printf(sb, " (database %ld, namespace ", names->db);
+	strbuf_put_clean(sb, names->ns);
+	strbuf_puts(sb, *names->prefix ? ", prefix " : ", no prefix");
+	strbuf_put_clean(sb, names->prefix);
+	strbuf_putc(sb, ')');
+	free(channel);
+	for (size_t i = 0; i < nb->n; i++) {
+		strbuf_puts(sb, i ? ", " : "; the broker holds worker bindings of ");
+		strbuf_puts(sb, "namespace ");
+		strbuf_put_clean(sb, nb->ns[i]);
+		strbuf_puts(sb, *nb->prefix[i] ? " with prefix " : " without prefix");
+		strbuf_put_clean(sb, nb->prefix[i]);
+	}
+	for (size_t i = 0; i < nb->ndbs; i++)
+		strbuf_printf(sb, "%sdatabase %ld holds %lld key%s", i ? ", " : "; ", nb->db[i],
+		              nb->db_keys[i], nb->db_keys[i] == 1 ? "" : "s");
 }

@@ -5,6 +5,8 @@
 #define CELERY_FLEET_FORMAT_H
 
 #include "fleet.h"
+#include "kombu_names.h"
+#include "nearby.h"
 #include "strbuf.h"
 
 #include <json-c/json.h>
@@ -18,6 +20,9 @@ void worker_describe_incompatible(struct strbuf *sb, const struct worker *w);
 /* Appends the long-output footer: how many workers the broadcast reached and answered, messages ignored,
  * and a failed cleanup, one line each. */
 void fleet_describe_broadcast(struct strbuf *sb, const struct fleet *f);
+/* "no worker is listening on CHANNEL (database N, namespace NS, prefix P)", then what the broker shows
+ * nearby: other namespaces' or prefixes' worker bindings, other databases holding keys. */
+void fleet_describe_nowhere(struct strbuf *sb, const struct kombu_names *names, const struct nearby *nb);
 /* A JSON array of strings. */
 json_object *json_string_array(char *const *items, size_t n);
 

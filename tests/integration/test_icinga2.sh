@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # test_icinga2.sh: icinga2-conf/celery.conf in a real Icinga 2 (Debian's icinga2-bin): the configuration
 # validates, and the daemon runs both CheckCommands against real Celery workers and gets the state, output
-# and perfdata the plugins give by hand. Usage: test_icinga2.sh PLUGIN_DIR
+# and perfdata the plugins give by hand. The broker listens on 127.0.0.2 only, the Host's address: a
+# command that dropped -H would check 127.0.0.1 and fail. Usage: test_icinga2.sh PLUGIN_DIR
 # plain build only
 . "$(dirname "$0")/../lib/plugin_test.sh" check_celery_worker_versions "${1:-}"
 
@@ -10,8 +11,10 @@ write_config() {
 	mkdir -p "$ICINGA"/{data,cache,log,spool/perfdata,run/icinga2,perf}
 	printf 'mon-pw\n' >"$ICINGA/password"
 	cat >"$ICINGA/icinga2.conf" <<CONF
-const PluginDir = "$(dirname "$PLUGIN")"
+const PluginDir = "/nonexistent"
+const PluginContribDir = "$(dirname "$PLUGIN")"
 include <itl>
+include <plugins>
 include "$CLUSTER_SRC/icinga2-conf/celery.conf"
 object IcingaApplication "app" { enable_notifications = false; enable_event_handlers = false }
 object CheckerComponent "checker" { }
@@ -23,7 +26,7 @@ object PerfdataWriter "perf" {
   service_format_template = "SERVICE::\$service.name\$\tSTATE::\$service.state\$\tPERF::\$service.perfdata\$\tOUTPUT::\$service.output\$"
   rotation_interval = 1s
 }
-object Host "broker" { check_command = "dummy"; address = "127.0.0.1" }
+object Host "broker" { check_command = "dummy"; address = "$CLUSTER_HOST" }
 object Service "workers" {
   host_name = "broker"
   check_command = "celery_worker_versions"
@@ -37,11 +40,10 @@ object Service "gpu-workers" {
   host_name = "broker"
   check_command = "celery_worker_versions"
   check_interval = 1s
-  vars.celery_url = "redis://127.0.0.1:$REDIS_PORT/0"
+  vars.celery_url = "redis://$CLUSTER_HOST:$REDIS_PORT/0"
   vars.celery_expected_version = "0.12.0"
   vars.celery_queues = [ "gpu" ]
   vars.celery_allow_untagged = true
-  vars.celery_verbose = false
 }
 object Service "queues" {
   host_name = "broker"
@@ -122,6 +124,7 @@ t_daemon_runs_the_checks() {
 
 assert_init
 ICINGA="$ASSERT_TMP/icinga2"
+CLUSTER_HOST=127.0.0.2
 cluster_init
 cluster_start_redis REDIS || exit 2
 cluster_start_demo_fleet || exit 2

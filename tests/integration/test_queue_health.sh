@@ -116,7 +116,7 @@ t_bad_options() {
 	expect_one_line
 	expect_contains "CELERY QUEUES UNKNOWN - --backlog-warning: "
 	plugin -h
-	expect_exit 0
+	expect_exit 3 # as monitoring-plugins' checks: help is no check result
 	expect_contains "--backlog-critical=RANGE"
 }
 

@@ -135,7 +135,7 @@ t_credentials() {
 	expect_not_contains "s3cret"
 	run env REDISCLI_AUTH=wrong-pw ${PLUGIN_WRAPPER:-} "$PLUGIN" -p "$REDIS_PORT" --username monitor -e 0.12.0
 	expect_exit 3
-	expect_contains "CELERY WORKERS UNKNOWN - authentication failed"
+	expect_contains "CELERY WORKERS UNKNOWN - the broker refused the user name or password (WRONGPASS"
 	expect_not_contains "wrong-pw"
 	plugin -u "redis://monitor:wrong-pw@127.0.0.1:$REDIS_PORT/0" -e 0.12.0 -v
 	expect_exit 3
@@ -238,12 +238,12 @@ t_bad_options() {
 -e 1 stray
 LIST
 	plugin -h
-	expect_exit 0
+	expect_exit 3 # as monitoring-plugins' checks: help is no check result
 	expect_contains "Usage:"
 	expect_contains "--expected-version=VERSION"
 	expect_contains "guidelines.html#THRESHOLDFORMAT"
 	plugin -V
-	expect_exit 0
+	expect_exit 3
 	expect_contains "check_celery_worker_versions (monitoring-plugins-celery "
 }
 

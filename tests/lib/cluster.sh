@@ -5,6 +5,7 @@
 
 CLUSTER_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CLUSTER_PYTHON=/usr/bin/python3 # Debian's, which has celery; not a pyenv or venv python
+CLUSTER_HOST=${CLUSTER_HOST:-127.0.0.1} # the loopback address the redis-servers listen on
 
 # A TCP port on 127.0.0.1 that nothing listens on right now.
 cluster_free_port() {
@@ -25,14 +26,14 @@ cluster_start_redis() {
 	port=$(cluster_free_port)
 	dir="$CLUSTER_DIR/$name"
 	mkdir -p "$dir"
-	"${REDIS_SERVER:-redis-server}" --port "$port" --bind 127.0.0.1 --unixsocket "$dir/redis.sock" --unixsocketperm 700 \
+	"${REDIS_SERVER:-redis-server}" --port "$port" --bind "$CLUSTER_HOST" --unixsocket "$dir/redis.sock" --unixsocketperm 700 \
 		--save "" --appendonly no --dir "$dir" --daemonize no --logfile "$dir/redis.log" "$@" >/dev/null &
 	echo $! >"$dir/redis.pid"
 	for _ in $(seq 100); do
-		redis-cli -p "$port" ping >/dev/null 2>&1 && break
+		redis-cli -h "$CLUSTER_HOST" -p "$port" ping >/dev/null 2>&1 && break
 		sleep 0.05
 	done
-	redis-cli -p "$port" ping >/dev/null || { echo "redis-server did not start" >&2; return 1; }
+	redis-cli -h "$CLUSTER_HOST" -p "$port" ping >/dev/null || { echo "redis-server did not start" >&2; return 1; }
 	printf -v "${name}_PORT" '%s' "$port"
 	if [ "$name" = REDIS ]; then
 		REDIS_SOCKET="$dir/redis.sock"
@@ -41,14 +42,14 @@ cluster_start_redis() {
 
 # cluster_redis ARGS...: redis-cli against the main redis-server.
 cluster_redis() {
-	redis-cli -p "$REDIS_PORT" "$@"
+	redis-cli -h "$CLUSTER_HOST" -p "$REDIS_PORT" "$@"
 }
 
 # cluster_start_worker NODENAME QUEUES [ENV=VALUE...]: starts one solo-pool Celery worker.
 cluster_start_worker() {
 	local node=$1 queues=$2
 	shift 2
-	env BROKER_URL="redis://127.0.0.1:${REDIS_PORT:-6379}/0" PYTHONPATH="$CLUSTER_SRC/tests/celery_app" "$@" \
+	env BROKER_URL="redis://$CLUSTER_HOST:${REDIS_PORT:-6379}/0" PYTHONPATH="$CLUSTER_SRC/tests/celery_app" "$@" \
 		"$CLUSTER_PYTHON" -W ignore -m celery -A celery_test_app worker -n "$node" -Q "$queues" -P solo \
 		--without-gossip --without-mingle -l warning --logfile "$CLUSTER_DIR/$node.log" \
 		>>"$CLUSTER_DIR/workers.out" 2>&1 &
@@ -61,7 +62,7 @@ cluster_start_worker() {
 cluster_start_default_worker() {
 	local node=$1 queues=$2 log
 	log="$CLUSTER_DIR/${node//%/_}.log"
-	env BROKER_URL="redis://127.0.0.1:$REDIS_PORT/0" PYTHONPATH="$CLUSTER_SRC/tests/celery_app" \
+	env BROKER_URL="redis://$CLUSTER_HOST:$REDIS_PORT/0" PYTHONPATH="$CLUSTER_SRC/tests/celery_app" \
 		"$CLUSTER_PYTHON" -W ignore -m celery -A celery_test_app worker -n "$node" -Q "$queues" -c 2 \
 		-l info --logfile "$log" >>"$CLUSTER_DIR/workers.out" 2>&1 &
 	echo $! >"$CLUSTER_DIR/${node//%/_}.pid"
@@ -88,7 +89,7 @@ cluster_worker_pid() {
 cluster_wait_subscribed() {
 	local want=$1 port=${2:-$REDIS_PORT} have=0
 	for _ in $(seq 300); do
-		have=$(redis-cli -p "$port" client list | grep -cE ' psub=[1-9][0-9]* ' || true)
+		have=$(redis-cli -h "$CLUSTER_HOST" -p "$port" client list | grep -cE ' psub=[1-9][0-9]* ' || true)
 		[ "$have" -ge "$want" ] && return 0
 		sleep 0.1
 	done
@@ -141,7 +142,7 @@ cluster_start_demo_fleet() {
 cluster_send_tasks() {
 	local queue=$1
 	shift
-	env BROKER_URL="redis://127.0.0.1:$REDIS_PORT/0" PYTHONPATH="$CLUSTER_SRC/tests/celery_app" \
+	env BROKER_URL="redis://$CLUSTER_HOST:$REDIS_PORT/0" PYTHONPATH="$CLUSTER_SRC/tests/celery_app" \
 		"$CLUSTER_PYTHON" -W ignore -c '
 import sys
 from celery_test_app import app

@@ -20,6 +20,6 @@ plugin() {
 
 # check ARGS...: plugin against the main broker, then asserts it left no key behind.
 check() {
-	plugin -p "$REDIS_PORT" "$@"
+	plugin -H "$CLUSTER_HOST" -p "$REDIS_PORT" "$@"
 	expect_keyspace_clean "$REDIS_PORT"
 }

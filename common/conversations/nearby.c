@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* nearby: SCAN for *_kombu.binding.*.pidbox and INFO keyspace, read into a few hints. */
+#include "nearby.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SCAN_COUNT "5000"
+
+/* Records the pidbox binding set named key, unless it is ours or a reply set. */
+static void note_pidbox_set(struct nearby *nb, const struct kombu_names *names, const char *key, size_t len)
+{
+	const char *mid = memmem(key, len, "_kombu.binding.", 15), *ns;
+	size_t ns_len;
+
+	if (mid == NULL || nb->n == NEARBY_MAX || len < 7 || memcmp(key + len - 7, ".pidbox", 7) != 0)
+		return;
+	ns = mid + 15;
+	ns_len = (size_t)(key + len - 7 - ns);
+	if (ns_len == 0 || strncmp(ns, "reply.", 6) == 0 || memchr(key, '\0', len) != NULL)
+		return;
+	if ((size_t)(mid - key) == strlen(names->prefix) &&
+	    strncmp(key, names->prefix, (size_t)(mid - key)) == 0 && ns_len == strlen(names->ns) &&
+	    strncmp(ns, names->ns, ns_len) == 0)
+		return;
+	nb->prefix[nb->n] = strndup(key, (size_t)(mid - key));
+	nb->ns[nb->n] = strndup(ns, ns_len);
+	if (nb->prefix[nb->n] != NULL && nb->ns[nb->n] != NULL)
+		nb->n++;
+}
+
+/* Every "dbN:keys=K,..." line of INFO keyspace but our own database. */
+static void note_databases(struct nearby *nb, long ours, const char *info)
+{
+	for (const char *p = strstr(info, "\ndb"); p != NULL && nb->ndbs < NEARBY_MAX;
+	     p = strstr(p + 1, "\ndb")) {
+		long db;
+		long long keys;
+		if (sscanf(p + 1, "db%ld:keys=%lld", &db, &keys) == 2 && db != ours && keys > 0) {
+			nb->db[nb->ndbs] = db;
+			nb->db_keys[nb->ndbs++] = keys;
+		}
+	}
+}
+
+int nearby_look(struct broker *b, const struct kombu_names *names, const struct deadline *dl,
+                struct nearby *out, struct error *err)
+{
+	char cursor[32] = "0";
+	const char *scan[6] = {"SCAN", cursor, "MATCH", "*_kombu.binding.*.pidbox", "COUNT", SCAN_COUNT};
+	size_t scan_len[6] = {4, 1, 5, 24, 5, strlen(SCAN_COUNT)};
+	const char *info[2] = {"INFO", "keyspace"};
+	size_t info_len[2] = {4, 8};
+	redisReply *r;
+
+	memset(out, 0, sizeof(*out));
+	do {
+		scan_len[1] = strlen(cursor);
+		if (broker_call(b, dl, &r, err, 6, scan, scan_len) < 0)
+			return error_wrap(err, "looking for workers elsewhere (SCAN)");
+		if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+		    r->element[0]->type != REDIS_REPLY_STRING || r->element[0]->len >= sizeof(cursor) ||
+		    r->element[1]->type != REDIS_REPLY_ARRAY) {
+			freeReplyObject(r);
+			return error_set(err, ERROR_BROKER, "SCAN answered with an unexpected reply");
+		}
+		memcpy(cursor, r->element[0]->str, r->element[0]->len + 1);
+		for (size_t i = 0; i < r->element[1]->elements; i++) {
+			const redisReply *k = r->element[1]->element[i];
+			if (k->type == REDIS_REPLY_STRING)
+				note_pidbox_set(out, names, k->str, k->len);
+		}
+		freeReplyObject(r);
+	} while (strcmp(cursor, "0") != 0);
+	if (broker_call(b, dl, &r, err, 2, info, info_len) < 0)
+		return error_wrap(err, "looking for workers elsewhere (INFO)");
+	if (r->type == REDIS_REPLY_STRING)
+		note_databases(out, names->db, r->str);
+	freeReplyObject(r);
+	return 0;
+}
+
+void nearby_free(struct nearby *nb)
+{
+	for (size_t i = 0; i < nb->n; i++) {
+		free(nb->prefix[i]);
+		free(nb->ns[i]);
+	}
+	memset(nb, 0, sizeof(*nb));
+}
