@@ -298,27 +298,36 @@ static void write_details(const struct fleet *f, const struct queue *qs, size_t 
 	fleet_describe_broadcast(sb, f);
 }
 
-static void write_perfdata(const struct options *o, const struct fleet *f, const struct queue *qs, size_t n,
-                           struct strbuf *sb)
+/* One subcheck per queue with its perfdata, then one for the broadcast with the fleet's. */
+static void write_subchecks(const struct options *o, const struct fleet *f, const struct queue *qs, size_t n,
+                            struct report *r)
 {
-	struct strbuf label = STRBUF_INIT;
+	struct strbuf label = STRBUF_INIT, text = STRBUF_INIT;
 
 	for (size_t i = 0; i < n; i++) {
 		static const char *const suffix[] = {"_compatible", "_incompatible", "_backlog"};
 		const struct thresholds *thr[] = {&o->compatible, &o->incompatible, &o->backlog};
 		const long long value[] = {qs[i].compatible, qs[i].incompatible, qs[i].backlog};
+		strbuf_free(&text);
+		describe_queue(&text, f, &qs[i]);
+		report_subcheck(r, qs[i].state, strbuf_str(&text) ? strbuf_str(&text) : "");
 		for (int k = 0; k < (qs[i].backlog < 0 ? 2 : 3); k++) {
 			struct perfdata pd = {NULL, (double)value[k], "", thr[k], 1, 0, 0, 0};
 			strbuf_free(&label);
 			strbuf_printf(&label, "%s%s", qs[i].name, suffix[k]);
 			pd.label = strbuf_str(&label) ? strbuf_str(&label) : "";
-			perfdata_append(sb, &pd);
+			report_perf(r, &pd);
 		}
 	}
 	strbuf_free(&label);
+	strbuf_free(&text);
 	{
 		struct perfdata pd = {"unresponsive", (double)fleet_unresponsive(f), "", NULL, 1, 0, 0, 0};
-		perfdata_append(sb, &pd);
+		strbuf_printf(&text, "broadcast reached %lld workers, %lld answered", f->stats.received,
+		              f->stats.answered);
+		report_subcheck(r, fleet_unresponsive(f) > 0 ? STATE_WARNING : STATE_OK, strbuf_str(&text));
+		strbuf_free(&text);
+		report_perf(r, &pd);
 	}
 }
 
@@ -382,7 +391,7 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 		r->state = state_worst(r->state, STATE_WARNING);
 	spot_unknown_queues(o, p, qs, n);
 	write_summary(o, p, qs, n, &r->summary);
-	write_perfdata(o, f, qs, n, &r->perf);
+	write_subchecks(o, f, qs, n, r);
 	if (o->verbose)
 		write_details(f, qs, n, &r->details);
 	if (o->json)

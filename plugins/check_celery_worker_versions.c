@@ -107,6 +107,37 @@ static void write_details(const struct options *o, const struct fleet *f, struct
 	fleet_describe_broadcast(sb, f);
 }
 
+/* One subcheck per worker that is not compatible (the state the incompatible count gives), one for the
+ * unresponsive, and last the fleet's, which carries the perfdata. */
+static void write_subchecks(const struct options *o, const struct probe *p, const struct tally *t,
+                            long long unheard, struct report *r)
+{
+	const struct fleet *f = &p->fleet;
+	enum state each = thresholds_state(&o->incompatible, (double)t->incompatible);
+	struct strbuf text = STRBUF_INIT;
+
+	for (size_t i = 0; i < f->n; i++) {
+		const struct worker *w = &f->workers[i];
+		if (verdict_is_compatible(w->verdict) || !worker_consumes_any(w, o->queues, o->nqueues))
+			continue;
+		strbuf_free(&text);
+		worker_describe_incompatible(&text, w);
+		report_subcheck(r, each, strbuf_str(&text) ? strbuf_str(&text) : "");
+	}
+	strbuf_free(&text);
+	if (t->unresponsive > 0) {
+		strbuf_printf(&text, "%lld workers received the broadcast and did not answer",
+		              t->unresponsive);
+		report_subcheck(r, p->cut.kind == ERROR_NONE ? STATE_WARNING : STATE_OK, strbuf_str(&text));
+		strbuf_free(&text);
+	}
+	strbuf_printf(&text, "%lld of %lld workers compatible with ", t->compatible, t->workers);
+	strbuf_puts(&text, o->policy.expected);
+	report_subcheck(r, thresholds_state(&o->compatible, (double)(t->compatible + unheard)),
+	                strbuf_str(&text));
+	strbuf_free(&text);
+}
+
 /* The reference document's shape: workers by node name with queues, version and compatible. */
 static void write_json(const struct options *o, const struct fleet *f, const struct tally *t,
                        json_object *doc)
@@ -154,13 +185,14 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 	if (t.unresponsive > 0 && p->cut.kind == ERROR_NONE)
 		r->state = state_worst(r->state, STATE_WARNING);
 	write_summary(o, p, &t, &r->summary);
+	write_subchecks(o, p, &t, unheard, r);
 	{
 		const long long values[] = {t.workers, t.compatible, t.incompatible, t.untagged,
 		                            t.unresponsive};
 		for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
 			struct perfdata pd = items[i];
 			pd.value = (double)values[i];
-			perfdata_append(&r->perf, &pd);
+			report_perf(r, &pd);
 		}
 	}
 	if (o->verbose)

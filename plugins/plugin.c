@@ -27,6 +27,19 @@ static void print_help(const struct plugin *pl)
 /* Prints the report as text or JSON and returns its state. */
 static int emit(const struct options *o, const struct report *r, json_object *doc)
 {
+	if (o->format == REPORT_MULTI_LINE || o->format == REPORT_MP_TEST_JSON) {
+		char *text = o->format == REPORT_MULTI_LINE ? report_multi_line(r) : report_mp_test_json(r);
+		if (text == NULL) {
+			printf("[UNKNOWN] - out of memory\n");
+			return STATE_UNKNOWN;
+		}
+		fputs(text, stdout);
+		if (o->format == REPORT_MP_TEST_JSON)
+			putchar('\n');
+		free(text);
+		/* as monitoring-plugins: the test format always exits 0, its state is in the document */
+		return o->format == REPORT_MP_TEST_JSON ? STATE_OK : (int)r->state;
+	}
 	if (o->json) {
 		char *text = report_json(r, doc);
 		if (text == NULL) {
@@ -76,6 +89,7 @@ static void report_probe(const struct options *o, const struct probe *p, struct 
 		struct strbuf judged = r->summary, empty = STRBUF_INIT;
 		r->summary = empty;
 		say_why(&r->summary, &p->cut, o->timeout, probe_elapsed(p));
+		report_subcheck(r, error_state(&p->cut, o->timeout_state), strbuf_str(&r->summary));
 		strbuf_puts(&r->summary, "; ");
 		strbuf_puts(&r->summary, strbuf_str(&judged) ? strbuf_str(&judged) : "");
 		strbuf_free(&judged);
@@ -85,6 +99,7 @@ static void report_probe(const struct options *o, const struct probe *p, struct 
 		strbuf_puts(&r->summary, "; could not remove this check's reply queue from the broker: ");
 		strbuf_put_clean(&r->summary, st->cleanup_error);
 		r->state = state_worst(r->state, STATE_WARNING);
+		report_subcheck(r, STATE_WARNING, st->cleanup_error);
 	}
 	if (o->verbose && p->waited + 0.001 < o->inspect_timeout)
 		strbuf_printf(&r->details, "-T %g s was shortened to %.3f s to leave room within -t %g s\n",
@@ -113,6 +128,7 @@ int plugin_main(const struct plugin *pl, int argc, char **argv)
 		 */
 		for (int i = 1; i < argc && !o.json; i++)
 			o.json = strcmp(argv[i], "--json") == 0;
+		o.format = o.json ? REPORT_JSON : o.format;
 		report_failure(&r, STATE_UNKNOWN, &err, 0, 0);
 		rc = emit(&o, &r, doc);
 	} else {
@@ -124,9 +140,9 @@ int plugin_main(const struct plugin *pl, int argc, char **argv)
 			report_failure(&r, error_state(&err, o.timeout_state), &err, o.timeout,
 			               probe_elapsed(&p));
 		} else {
-			report_probe(&o, &p, &r);
 			struct perfdata time = {"time", probe_elapsed(&p), "s", NULL, 1, 0, 0, 0};
-			perfdata_append(&r.perf, &time);
+			report_perf(&r, &time);
+			report_probe(&o, &p, &r);
 		}
 		probe_finish(&p);
 		rc = emit(&o, &r, doc);

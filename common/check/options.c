@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <string.h>
 
 #define MAX_TIMEOUT  86400.0
@@ -29,6 +30,7 @@ enum long_only {
 	OPT_BACKLOG_CRITICAL,
 	OPT_TRANSPORT_OPTION,
 	OPT_EXCLUDE_QUEUE,
+	OPT_OUTPUT_FORMAT,
 };
 
 static const struct option long_options[] = {
@@ -46,6 +48,7 @@ static const struct option long_options[] = {
     {"inspect-timeout", required_argument, NULL, 'T'},
     {"json", no_argument, NULL, OPT_JSON},
     {"namespace", required_argument, NULL, OPT_NAMESPACE},
+    {"output-format", required_argument, NULL, OPT_OUTPUT_FORMAT},
     {"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
     {"port", required_argument, NULL, 'p'},
     {"prefix", required_argument, NULL, OPT_PREFIX},
@@ -146,6 +149,19 @@ static int drop_duplicate_queues(struct options *o, struct error *err)
 		if (o->queues[i] != NULL)
 			o->queues[kept++] = o->queues[i];
 	o->nqueues = kept;
+	return 0;
+}
+
+/* --output-format: the values monitoring-plugins 3 gives its checks, in any case. */
+static int set_format(struct options *o, const char *arg, struct error *err)
+{
+	if (strcasecmp(arg, "multi-line") == 0)
+		o->format = REPORT_MULTI_LINE;
+	else if (strcasecmp(arg, "mp-test-json") == 0)
+		o->format = REPORT_MP_TEST_JSON;
+	else
+		return error_set(err, ERROR_USAGE,
+		                 "--output-format: '%.40s' is not multi-line or mp-test-json", arg);
 	return 0;
 }
 
@@ -435,6 +451,9 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 		case OPT_JSON:
 			o->json = 1;
 			break;
+		case OPT_OUTPUT_FORMAT:
+			rc = set_format(o, optarg, err);
+			break;
 		case OPT_NAMESPACE:
 			o->names.ns = optarg;
 			rc = check_text("--namespace", optarg, 0, err);
@@ -481,6 +500,10 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 		o->names.prefix = a.prefix;
 	o->names.db = o->addr.db;
 	o->discover = kind == PLUGIN_QUEUE_HEALTH && o->nqueues == 0;
+	if (o->json && o->format != REPORT_PLUGIN)
+		return error_set(err, ERROR_USAGE, "--json and --output-format cannot be combined");
+	if (o->json)
+		o->format = REPORT_JSON;
 	return OPTIONS_RUN;
 }
 

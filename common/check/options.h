@@ -7,6 +7,7 @@
 #include "error.h"
 #include "kombu_names.h"
 #include "range.h"
+#include "report.h"
 #include "state.h"
 #include "worker.h"
 
@@ -26,6 +27,7 @@ struct options {
 	struct version_policy policy; /* -e and --allow-untagged */
 	int verbose;                  /* -v */
 	int json;                     /* --json */
+	enum report_format format;    /* --json or --output-format, else the plugin status line */
 	char **queues;                /* -Q, deduplicated, in the order given */
 	size_t nqueues;
 	struct thresholds incompatible; /* -w / -c */

@@ -89,3 +89,48 @@ void perfdata_append(struct strbuf *sb, const struct perfdata *pd)
 	}
 	strbuf_free(&tail);
 }
+
+/* {"type": "int"|"double", "value": "<decimal>"}: the number as text, as mp-test-json has it. */
+static json_object *value_json(double v)
+{
+	json_object *o = json_object_new_object();
+	struct strbuf sb = STRBUF_INIT;
+
+	perfdata_number(&sb, v);
+	int integral = v > -9e15 && v < 9e15 && v == (double)(long long)v;
+
+	json_object_object_add(o, "type", json_object_new_string(integral ? "int" : "double"));
+	json_object_object_add(o, "value", json_object_new_string(strbuf_str(&sb) ? strbuf_str(&sb) : "0"));
+	strbuf_free(&sb);
+	return o;
+}
+
+static json_object *range_json(const struct range *r)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "alert_on_inside", json_object_new_boolean(r->inside));
+	json_object_object_add(o, "start",
+	                       r->start_inf ? json_object_new_string("inf") : value_json(r->start));
+	json_object_object_add(o, "end", r->end_inf ? json_object_new_string("inf") : value_json(r->end));
+	return o;
+}
+
+json_object *perfdata_json(const struct perfdata *pd)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "label", json_object_new_string(pd->label));
+	json_object_object_add(o, "value", value_json(pd->value));
+	if (pd->uom != NULL && *pd->uom)
+		json_object_object_add(o, "uom", json_object_new_string(pd->uom));
+	if (pd->thr != NULL && pd->thr->has_warn)
+		json_object_object_add(o, "warn", range_json(&pd->thr->warn));
+	if (pd->thr != NULL && pd->thr->has_crit)
+		json_object_object_add(o, "crit", range_json(&pd->thr->crit));
+	if (pd->has_min)
+		json_object_object_add(o, "min", value_json(pd->min));
+	if (pd->has_max)
+		json_object_object_add(o, "max", value_json(pd->max));
+	return o;
+}

@@ -6,6 +6,8 @@
 #include "range.h"
 #include "strbuf.h"
 
+#include <json-c/json.h>
+
 struct perfdata {
 	const char *label; /* any text; quoted and cleaned as needed */
 	double value;
@@ -22,5 +24,9 @@ void perfdata_append(struct strbuf *sb, const struct perfdata *pd);
 void perfdata_label(struct strbuf *sb, const char *label);
 /* Appends a number in plain decimal notation (no exponent), without trailing zeros. */
 void perfdata_number(struct strbuf *sb, double v);
+
+/* The item as monitoring-plugins' mp-test-json writes it: {"label", "value": {"type", "value"}, "uom",
+ * "warn"/"crit": {"alert_on_inside", "start", "end"} ("inf" for an open end), "min", "max"}. */
+json_object *perfdata_json(const struct perfdata *pd);
 
 #endif

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+static size_t fitting(const char *s, size_t max);
+
 void report_init(struct report *r, const char *service)
 {
 	struct strbuf empty = STRBUF_INIT;
@@ -15,6 +17,8 @@ void report_init(struct report *r, const char *service)
 	r->summary = empty;
 	r->perf = empty;
 	r->details = empty;
+	r->lines = empty;
+	r->checks = json_object_new_array();
 }
 
 void report_free(struct report *r)
@@ -22,6 +26,74 @@ void report_free(struct report *r)
 	strbuf_free(&r->summary);
 	strbuf_free(&r->perf);
 	strbuf_free(&r->details);
+	strbuf_free(&r->lines);
+	json_object_put(r->checks);
+	r->checks = NULL;
+}
+
+void report_subcheck(struct report *r, enum state state, const char *text)
+{
+	struct strbuf clean = STRBUF_INIT;
+	json_object *check = json_object_new_object();
+
+	strbuf_put_clean(&clean, text);
+	strbuf_printf(&r->lines, "\t\\_[%s] - %s\n", state_name(state),
+	              strbuf_str(&clean) ? strbuf_str(&clean) : "");
+	json_object_object_add(check, "output", json_object_new_string(text));
+	json_object_object_add(check, "state", json_object_new_string(state_name(state)));
+	json_object_array_add(r->checks, check);
+	strbuf_free(&clean);
+}
+
+void report_perf(struct report *r, const struct perfdata *pd)
+{
+	size_t n = json_object_array_length(r->checks);
+	json_object *check = n ? json_object_array_get_idx(r->checks, n - 1) : NULL, *list;
+
+	perfdata_append(&r->perf, pd);
+	if (check == NULL)
+		return;
+	if (!json_object_object_get_ex(check, "perfdata", &list)) {
+		list = json_object_new_array();
+		json_object_object_add(check, "perfdata", list);
+	}
+	json_object_array_add(list, perfdata_json(pd));
+}
+
+char *report_multi_line(const struct report *r)
+{
+	struct strbuf out = STRBUF_INIT;
+	const char *summary = strbuf_str(&r->summary);
+
+	if (r->summary.failed || r->perf.failed || r->lines.failed)
+		return NULL;
+	strbuf_printf(&out, "[%s] - ", state_name(r->state));
+	strbuf_append(&out, summary, fitting(summary, REPORT_MAX_SUMMARY));
+	if (r->lines.len > 0) {
+		strbuf_putc(&out, '\n');
+		strbuf_append(&out, r->lines.buf, r->lines.len - 1); /* without its last newline */
+	}
+	if (r->perf.len > 0)
+		strbuf_printf(&out, "|%s", strbuf_str(&r->perf));
+	strbuf_putc(&out, '\n');
+	return strbuf_detach(&out);
+}
+
+char *report_mp_test_json(const struct report *r)
+{
+	json_object *doc = json_object_new_object();
+	char *text;
+
+	if (r->summary.failed || r->perf.failed)
+		return NULL;
+	json_object_object_add(doc, "state", json_object_new_string(state_name(r->state)));
+	json_object_object_add(doc, "summary", json_object_new_string(strbuf_str(&r->summary)));
+	if (json_object_array_length(r->checks) > 0)
+		json_object_object_add(doc, "checks", json_object_get(r->checks));
+	text = json_utf8_repair(
+	    json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(doc);
+	return text;
 }
 
 /* How many bytes of s fit in max, cut where no character or \xNN escape is split. */

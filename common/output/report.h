@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* report: the plugin's output: status line with perfdata, long output, or the --json document. */
+/* report: the plugin's output: status line with perfdata and long output, the --json document, or the
+ * monitoring-plugins 3 formats (--output-format multi-line, mp-test-json) with one subcheck per item. */
 #ifndef CELERY_REPORT_H
 #define CELERY_REPORT_H
 
+#include "perfdata.h"
 #include "state.h"
 #include "strbuf.h"
 
@@ -18,10 +20,28 @@ struct report {
 	struct strbuf summary; /* one line; outside text goes in through strbuf_put_clean */
 	struct strbuf perf;    /* perfdata items */
 	struct strbuf details; /* long output, one line per item */
+	struct strbuf lines;   /* multi-line: one "\t\\_[STATE] - text" line per subcheck */
+	json_object *checks;   /* mp-test-json: the subchecks, each with its perfdata */
+};
+
+enum report_format {
+	REPORT_PLUGIN,      /* the status line, perfdata and -v long output */
+	REPORT_JSON,        /* --json: the reference document's shape */
+	REPORT_MULTI_LINE,  /* --output-format multi-line */
+	REPORT_MP_TEST_JSON /* --output-format mp-test-json */
 };
 
 void report_init(struct report *r, const char *service);
 void report_free(struct report *r);
+/* Starts a subcheck of the given state; text comes from the outside world and is cleaned. The perfdata
+ * added after it belongs to it. */
+void report_subcheck(struct report *r, enum state state, const char *text);
+/* Adds one perfdata item to the status line and to the current subcheck. */
+void report_perf(struct report *r, const struct perfdata *pd);
+/* "[STATE] - summary\n\t\\_[STATE] - subcheck ...|perfdata\n" as monitoring-plugins 3 prints it. */
+char *report_multi_line(const struct report *r);
+/* {"state", "summary", "checks": [{"output", "state", "perfdata": [...]}]} on one line. */
+char *report_mp_test_json(const struct report *r);
 /* "SERVICE STATE - summary | perfdata\ndetails", the part before '|' cut to REPORT_MAX_SUMMARY bytes
  * (ending in "..."); NULL when out of memory. */
 char *report_text(const struct report *r);
