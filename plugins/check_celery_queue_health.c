@@ -237,7 +237,7 @@ static void write_summary(const struct options *o, const struct probe *p, const 
 {
 	const struct fleet *f = &p->fleet;
 	int silence_judged = p->cut.kind == ERROR_NONE;
-	size_t named = 0, unhealthy = 0;
+	size_t named = 0, shown = 0, unhealthy = 0;
 
 	if (n == 0)
 		strbuf_puts(
@@ -252,14 +252,15 @@ static void write_summary(const struct options *o, const struct probe *p, const 
 			if (!wanted)
 				continue;
 			unhealthy++;
-			if (named++ < REPORT_MAX_NAMED) {
+			if (named++ < REPORT_MAX_NAMED && sb->len < REPORT_NAME_BUDGET) {
 				strbuf_puts(sb, named > 1 ? "; " : "");
 				describe_queue(sb, f, q);
+				shown++;
 			}
 		}
 	}
-	if (named > REPORT_MAX_NAMED)
-		strbuf_printf(sb, "; and %zu more unhealthy queues", named - REPORT_MAX_NAMED);
+	if (named > shown)
+		strbuf_printf(sb, "; and %zu more unhealthy queues", named - shown);
 	if (unhealthy == 0 && n > 0) {
 		strbuf_printf(sb, "%zu queue%s healthy with compatible consumers: ", n, n == 1 ? "" : "s");
 		for (size_t i = 0; i < n && i < REPORT_MAX_NAMED; i++) {

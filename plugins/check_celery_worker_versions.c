@@ -36,7 +36,7 @@ static void write_summary(const struct options *o, const struct probe *p, const 
 {
 	const struct fleet *f = &p->fleet;
 	int silence_judged = p->cut.kind == ERROR_NONE;
-	long long named = 0;
+	long long named = 0, shown = 0;
 
 	strbuf_printf(sb, "%lld of %lld workers", t->compatible, t->workers);
 	if (o->nqueues > 0) {
@@ -56,14 +56,15 @@ static void write_summary(const struct options *o, const struct probe *p, const 
 		const struct worker *w = &f->workers[i];
 		if (verdict_is_compatible(w->verdict) || !worker_consumes_any(w, o->queues, o->nqueues))
 			continue;
-		if (named < REPORT_MAX_NAMED) {
-			strbuf_puts(sb, named ? ", " : "; incompatible: ");
+		if (shown < REPORT_MAX_NAMED && sb->len < REPORT_NAME_BUDGET) {
+			strbuf_puts(sb, shown ? ", " : "; incompatible: ");
 			worker_describe_incompatible(sb, w);
+			shown++;
 		}
 		named++;
 	}
-	if (named > REPORT_MAX_NAMED)
-		strbuf_printf(sb, " and %lld more", named - REPORT_MAX_NAMED);
+	if (named > shown)
+		strbuf_printf(sb, "%s%lld more", shown ? " and " : "; incompatible: ", named - shown);
 	if (t->unresponsive > 0 && silence_judged)
 		strbuf_printf(sb, "; %lld unresponsive (received the broadcast, no answer within %g s)",
 		              t->unresponsive, o->inspect_timeout);

@@ -8,7 +8,7 @@ static const char usage_workers[] =
     "   [--username NAME] [--password-file PATH] [--prefix PREFIX] [--namespace NS]\n"
     "   [--transport-option KEY=VALUE]...\n"
     "   [-Q QUEUE[,QUEUE...]] [-w RANGE] [-c RANGE] [-W RANGE] [-C RANGE] [--allow-untagged]\n"
-    "   [-T SECONDS] [-t SECONDS[:STATE]] [-v] [--json]\n";
+    "   [-T SECONDS] [-t SECONDS[:STATE]] [-v] [--json | --output-format FORMAT]\n";
 
 static const char usage_queues[] =
     "Usage:\n"
@@ -17,7 +17,7 @@ static const char usage_queues[] =
     "   [--transport-option KEY=VALUE]...\n"
     "   [-Q QUEUE[,QUEUE...] | --exclude-queue GLOB...] [-w RANGE] [-c RANGE] [-W RANGE] [-C RANGE]\n"
     "   [--allow-untagged] [--backlog-warning RANGE] [--backlog-critical RANGE]\n"
-    "   [-T SECONDS] [-t SECONDS[:STATE]] [-v] [--json]\n";
+    "   [-T SECONDS] [-t SECONDS[:STATE]] [-v] [--json | --output-format FORMAT]\n";
 
 #define BROKER_HELP                                                                                          \
 	" -H, --hostname=HOST\n"                                                                             \
@@ -51,7 +51,7 @@ static const char usage_queues[] =
 #define POLICY_HELP                                                                                          \
 	" -e, --expected-version=VERSION\n"                                                                  \
 	"    The version workers must run (required). A worker named NAME-vVERSION@HOST runs VERSION;\n"     \
-	"    it is compatible when VERSION equals this string exactly.\n"                                    \
+	"    it is compatible when VERSION equals this string exactly. -e v0.12.0 means 0.12.0.\n"           \
 	" --allow-untagged\n"                                                                                \
 	"    Count workers without a version tag (celery@HOST) as compatible. By default they are not.\n"
 
@@ -66,6 +66,9 @@ static const char usage_queues[] =
 	"    One line per worker (and per queue) after the status line\n"                                    \
 	" --json\n"                                                                                          \
 	"    Print a JSON document instead of plugin output; the exit code is the same\n"                    \
+	" --output-format=FORMAT\n"                                                                          \
+	"    monitoring-plugins 3 output: multi-line (a subcheck line per queue or per worker not\n"         \
+	"    compatible, perfdata last) or mp-test-json (a JSON document; exit code 0)\n"                    \
 	" -h, --help\n"                                                                                      \
 	"    Print this help\n"                                                                              \
 	" -V, --version\n"                                                                                   \

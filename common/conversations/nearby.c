@@ -73,6 +73,16 @@ int nearby_look(struct broker *b, const struct kombu_names *names, const struct 
 		}
 		freeReplyObject(r);
 	} while (strcmp(cursor, "0") != 0);
+	/* SCAN's order is the hash table's: sort, so that the same broker always reads the same */
+	for (size_t i = 1; i < out->n; i++)
+		for (size_t j = i; j > 0 && (strcmp(out->prefix[j - 1], out->prefix[j]) > 0 ||
+		                             (strcmp(out->prefix[j - 1], out->prefix[j]) == 0 &&
+		                              strcmp(out->ns[j - 1], out->ns[j]) > 0));
+		     j--) {
+			char *p = out->prefix[j], *n = out->ns[j];
+			out->prefix[j] = out->prefix[j - 1], out->ns[j] = out->ns[j - 1];
+			out->prefix[j - 1] = p, out->ns[j - 1] = n;
+		}
 	if (broker_call(b, dl, &r, err, 2, info, info_len) < 0)
 		return error_wrap(err, "looking for workers elsewhere (INFO)");
 	if (r->type == REDIS_REPLY_STRING)

@@ -13,6 +13,7 @@
 #define REPORT_MAX_NAMED   5   /* workers or queues named in a summary before "and N more" */
 #define REPORT_MAX_DETAIL  20  /* names in one line of -v before "and N more" */
 #define REPORT_MAX_SUMMARY 512 /* bytes of the status line before the perfdata, at most */
+#define REPORT_NAME_BUDGET 320 /* no more names in a summary once it is this long: "and N more" must fit */
 
 struct report {
 	const char *service; /* "CELERY WORKERS", "CELERY QUEUES" */
