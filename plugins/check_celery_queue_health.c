@@ -236,7 +236,7 @@ static void write_summary(const struct options *o, const struct probe *p, const 
                           struct strbuf *sb)
 {
 	const struct fleet *f = &p->fleet;
-	int silence_judged = p->cut.kind == ERROR_NONE;
+	int silence_judged = !p->collection_cut;
 	size_t named = 0, shown = 0, unhealthy = 0;
 
 	if (n == 0)
@@ -262,7 +262,10 @@ static void write_summary(const struct options *o, const struct probe *p, const 
 	if (named > shown)
 		strbuf_printf(sb, "; and %zu more unhealthy queues", named - shown);
 	if (unhealthy == 0 && n > 0) {
-		strbuf_printf(sb, "%zu queue%s healthy with compatible consumers: ", n, n == 1 ? "" : "s");
+		strbuf_printf(sb, "%zu queue%s %s: ", n, n == 1 ? "" : "s",
+		              p->cut.kind == ERROR_NONE
+		                  ? "healthy with compatible consumers"
+		                  : "not found unhealthy before the check was cut short");
 		for (size_t i = 0; i < n && i < REPORT_MAX_NAMED; i++) {
 			strbuf_puts(sb, i ? ", " : "");
 			strbuf_put_clean(sb, qs[i].name);
@@ -385,10 +388,10 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 	for (size_t i = 0; i < n; i++) {
 		qs[i].name = names[i];
 		qs[i].backlog = backlog[i];
-		judge_queue(o, f, p->cut.kind != ERROR_NONE ? fleet_unresponsive(f) : 0, &qs[i]);
+		judge_queue(o, f, probe_unheard(p), &qs[i]);
 		r->state = state_worst(r->state, qs[i].state);
 	}
-	if (fleet_unresponsive(f) > 0 && p->cut.kind == ERROR_NONE)
+	if (fleet_unresponsive(f) > 0 && !p->collection_cut)
 		r->state = state_worst(r->state, STATE_WARNING);
 	spot_unknown_queues(o, p, qs, n);
 	write_summary(o, p, qs, n, &r->summary);

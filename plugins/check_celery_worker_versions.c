@@ -35,7 +35,7 @@ static void write_summary(const struct options *o, const struct probe *p, const 
                           struct strbuf *sb)
 {
 	const struct fleet *f = &p->fleet;
-	int silence_judged = p->cut.kind == ERROR_NONE;
+	int silence_judged = !p->collection_cut;
 	long long named = 0, shown = 0;
 
 	strbuf_printf(sb, "%lld of %lld workers", t->compatible, t->workers);
@@ -129,7 +129,7 @@ static void write_subchecks(const struct options *o, const struct probe *p, cons
 	if (t->unresponsive > 0) {
 		strbuf_printf(&text, "%lld workers received the broadcast and did not answer",
 		              t->unresponsive);
-		report_subcheck(r, p->cut.kind == ERROR_NONE ? STATE_WARNING : STATE_OK, strbuf_str(&text));
+		report_subcheck(r, p->collection_cut ? STATE_OK : STATE_WARNING, strbuf_str(&text));
 		strbuf_free(&text);
 	}
 	strbuf_printf(&text, "%lld of %lld workers compatible with ", t->compatible, t->workers);
@@ -180,10 +180,10 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 	tally_workers(o, f, &t);
 	/* Cut short (a signal, the time limit): the workers not heard from may be compatible, so too few
 	 * compatible workers is only a finding if it holds with them counted. */
-	unheard = p->cut.kind != ERROR_NONE ? t.unresponsive : 0;
+	unheard = probe_unheard(p);
 	r->state = state_worst(thresholds_state(&o->incompatible, (double)t.incompatible),
 	                       thresholds_state(&o->compatible, (double)(t.compatible + unheard)));
-	if (t.unresponsive > 0 && p->cut.kind == ERROR_NONE)
+	if (t.unresponsive > 0 && !p->collection_cut)
 		r->state = state_worst(r->state, STATE_WARNING);
 	write_summary(o, p, &t, &r->summary);
 	write_subchecks(o, p, &t, unheard, r);

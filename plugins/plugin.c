@@ -132,9 +132,13 @@ int plugin_main(const struct plugin *pl, int argc, char **argv)
 		report_failure(&r, STATE_UNKNOWN, &err, 0, 0);
 		rc = emit(&o, &r, doc);
 	} else {
+		if (o.format == REPORT_MP_TEST_JSON)
+			report_keep_checks(&r);
 		if (probe_start(&p, &o, pl->service, &err) < 0 || pl->judge(&o, &p, &r, doc, &err) < 0) {
 			report_free(&r);
 			report_init(&r, pl->service);
+			if (o.format == REPORT_MP_TEST_JSON)
+				report_keep_checks(&r);
 			json_object_put(doc);
 			doc = json_object_new_object();
 			report_failure(&r, error_state(&err, o.timeout_state), &err, o.timeout,

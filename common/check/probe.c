@@ -98,6 +98,7 @@ int probe_start(struct probe *p, const struct options *o, const char *service, s
 	if (rc < 0 && p->fleet.stats.counted && err != NULL &&
 	    (err->kind == ERROR_TIMEOUT || err->kind == ERROR_CANCELLED)) {
 		p->cut = *err; /* judge what came before the cut */
+		p->collection_cut = 1;
 		return 0;
 	}
 	if (rc < 0)
@@ -107,9 +108,11 @@ int probe_start(struct probe *p, const struct options *o, const char *service, s
 		nearby_look(&p->broker, &p->names, &q.latest, &p->nearby, &ignored); /* hints only */
 	}
 	/* -t ended the wait before -T did: the limit, not the workers, decided who is unresponsive. */
-	if (q.collect.at == limit.at && fleet_unresponsive(&p->fleet) > 0)
+	if (q.collect.at == limit.at && fleet_unresponsive(&p->fleet) > 0) {
 		error_set(&p->cut, ERROR_TIMEOUT, "%lld of %lld workers had not answered",
 		          fleet_unresponsive(&p->fleet), p->fleet.stats.received);
+		p->collection_cut = 1;
+	}
 	return 0;
 }
 
@@ -119,6 +122,11 @@ void probe_finish(struct probe *p)
 	bindings_free(&p->bindings);
 	nearby_free(&p->nearby);
 	fleet_free(&p->fleet);
+}
+
+long long probe_unheard(const struct probe *p)
+{
+	return p->collection_cut ? fleet_unresponsive(&p->fleet) : 0;
 }
 
 double probe_elapsed(const struct probe *p)

@@ -19,6 +19,7 @@ struct probe {
 	double started;           /* monotonic start time */
 	double waited;            /* how long replies were waited for at most: -T, or less to fit -t */
 	struct nearby nearby;     /* when the broadcast reached nobody: what the broker shows nearby */
+	int collection_cut;       /* the cut stopped the wait for replies (not a later read) */
 	struct error cut;         /* a time limit or a signal that cut the collection short (kind ERROR_NONE
 	                             when none did): what was collected is judged, and this is said with it */
 };
@@ -28,6 +29,9 @@ struct probe {
  * cut short after the broadcast is no failure: p->cut says so. */
 int probe_start(struct probe *p, const struct options *o, const char *service, struct error *err);
 void probe_finish(struct probe *p);
+/* Workers that received the broadcast and were not heard from because the collection was cut short (0
+ * when the wait ran its course: then they are unresponsive). */
+long long probe_unheard(const struct probe *p);
 /* Seconds since probe_start began. */
 double probe_elapsed(const struct probe *p);
 /* The state a failure maps to: CRITICAL for a broker that cannot be reached, went away or cannot serve

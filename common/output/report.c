@@ -18,7 +18,13 @@ void report_init(struct report *r, const char *service)
 	r->perf = empty;
 	r->details = empty;
 	r->lines = empty;
-	r->checks = json_object_new_array();
+	r->checks = NULL;
+}
+
+void report_keep_checks(struct report *r)
+{
+	if (r->checks == NULL)
+		r->checks = json_object_new_array();
 }
 
 void report_free(struct report *r)
@@ -34,20 +40,23 @@ void report_free(struct report *r)
 void report_subcheck(struct report *r, enum state state, const char *text)
 {
 	struct strbuf clean = STRBUF_INIT;
-	json_object *check = json_object_new_object();
+	json_object *check;
 
 	strbuf_put_clean(&clean, text);
 	strbuf_printf(&r->lines, "\t\\_[%s] - %s\n", state_name(state),
 	              strbuf_str(&clean) ? strbuf_str(&clean) : "");
+	strbuf_free(&clean);
+	if (r->checks == NULL)
+		return;
+	check = json_object_new_object();
 	json_object_object_add(check, "output", json_object_new_string(text));
 	json_object_object_add(check, "state", json_object_new_string(state_name(state)));
 	json_object_array_add(r->checks, check);
-	strbuf_free(&clean);
 }
 
 void report_perf(struct report *r, const struct perfdata *pd)
 {
-	size_t n = json_object_array_length(r->checks);
+	size_t n = r->checks ? json_object_array_length(r->checks) : 0;
 	json_object *check = n ? json_object_array_get_idx(r->checks, n - 1) : NULL, *list;
 
 	perfdata_append(&r->perf, pd);
@@ -88,7 +97,7 @@ char *report_mp_test_json(const struct report *r)
 		return NULL;
 	json_object_object_add(doc, "state", json_object_new_string(state_name(r->state)));
 	json_object_object_add(doc, "summary", json_object_new_string(strbuf_str(&r->summary)));
-	if (json_object_array_length(r->checks) > 0)
+	if (r->checks != NULL && json_object_array_length(r->checks) > 0)
 		json_object_object_add(doc, "checks", json_object_get(r->checks));
 	text = json_utf8_repair(
 	    json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));

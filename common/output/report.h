@@ -22,7 +22,7 @@ struct report {
 	struct strbuf perf;    /* perfdata items */
 	struct strbuf details; /* long output, one line per item */
 	struct strbuf lines;   /* multi-line: one "\t\\_[STATE] - text" line per subcheck */
-	json_object *checks;   /* mp-test-json: the subchecks, each with its perfdata */
+	json_object *checks;   /* mp-test-json: the subchecks, each with its perfdata; NULL unless kept */
 };
 
 enum report_format {
@@ -34,6 +34,8 @@ enum report_format {
 
 void report_init(struct report *r, const char *service);
 void report_free(struct report *r);
+/* Keeps the subchecks and their perfdata as JSON too, for report_mp_test_json (costly: only then). */
+void report_keep_checks(struct report *r);
 /* Starts a subcheck of the given state; text comes from the outside world and is cleaned. The perfdata
  * added after it belongs to it. */
 void report_subcheck(struct report *r, enum state state, const char *text);

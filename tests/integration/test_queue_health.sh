@@ -77,7 +77,7 @@ t_prefix() {
 t_unknown_queue() {
 	check -e 0.12.0 -Q nosuchqueue
 	expect_exit 2
-	expect_line1 "CELERY QUEUES CRITICAL - nosuchqueue: no compatible consumer, 0 waiting"
+	expect_line1 "CELERY QUEUES CRITICAL - nosuchqueue: no compatible consumer, 0 waiting (the broker knows no queue nosuchqueue)"
 	expect_perf_item "nosuchqueue_compatible=0;;1:;0"
 	expect_perf_item "nosuchqueue_incompatible=0;0;;0"
 	expect_perf_item "nosuchqueue_backlog=0;;;0"

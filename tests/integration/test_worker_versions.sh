@@ -118,7 +118,7 @@ t_database_and_namespace_select_the_channel() {
 	check -e 0.12.0 -n 1
 	expect_exit 2
 	expect_perf workers 0
-	expect_contains "no worker is listening on the broker"
+	expect_contains "no worker is listening on /1.celery.pidbox (database 1, namespace celery, no prefix); database 0 holds "
 	check -e 0.12.0 --namespace other
 	expect_exit 2
 	expect_perf workers 0
@@ -165,7 +165,7 @@ t_stopped_worker_is_unresponsive() {
 t_no_workers() {
 	plugin -p "$EMPTY_PORT" -e 0.12.0
 	expect_exit 2
-	expect_line1 "CELERY WORKERS CRITICAL - 0 of 0 workers compatible with 0.12.0; no worker is listening on the broker"
+	expect_line1 "CELERY WORKERS CRITICAL - 0 of 0 workers compatible with 0.12.0; no worker is listening on /0.celery.pidbox (database 0, namespace celery, no prefix)"
 	expect_perf workers 0
 	expect_keyspace_clean "$EMPTY_PORT"
 	[ "$(redis-cli -p "$EMPTY_PORT" dbsize)" = 0 ] || fail "the empty broker is no longer empty"
