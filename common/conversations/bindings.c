@@ -2,14 +2,14 @@
 /* bindings: sampling and discovering kombu's binding sets (broker protocol, sections 2 and 4). */
 #include "bindings.h"
 
+#include "scan.h"
 #include "strbuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define PIDBOX_SAMPLE "64"   /* members sampled from the pidbox binding set */
-#define SCAN_COUNT    "5000" /* keys the server looks at per SCAN call */
+#define PIDBOX_SAMPLE "64" /* members sampled from the pidbox binding set */
 #define BINDING_KEY   "_kombu.binding."
 
 static int add_member(struct bindings *bs, const char *exchange, const char *m, size_t len, struct error *err)
@@ -181,34 +181,32 @@ out:
 	return rc;
 }
 
+struct page_reader {
+	struct broker *b;
+	const struct kombu_names *names;
+	const struct deadline *dl;
+	struct bindings *bs;
+};
+
+static int on_page(void *ctx, const redisReply *keys, struct error *err)
+{
+	struct page_reader *pr = ctx;
+
+	return read_page(pr->b, pr->names, pr->dl, keys, pr->bs, err);
+}
+
 int bindings_discover(struct broker *b, const struct kombu_names *names, const struct deadline *dl,
                       struct bindings *bs, struct error *err)
 {
-	char *pattern = scan_pattern(names->prefix), cursor[32] = "0";
-	const char *argv[6] = {"SCAN", cursor, "MATCH", pattern, "COUNT", SCAN_COUNT};
-	size_t lens[6] = {4, 1, 5, pattern ? strlen(pattern) : 0, 5, strlen(SCAN_COUNT)};
-	int rc = 0;
+	char *pattern = scan_pattern(names->prefix);
+	struct page_reader pr = {b, names, dl, bs};
+	int rc;
 
 	if (pattern == NULL)
 		return error_set(err, ERROR_NOMEM, "out of memory naming keys");
-	do {
-		redisReply *r;
-		lens[1] = strlen(cursor);
-		if (broker_call(b, dl, &r, err, 6, argv, lens) < 0) {
-			rc = error_wrap(err, "cannot list the binding sets (SCAN)");
-			break;
-		}
-		if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
-		    r->element[0]->type != REDIS_REPLY_STRING || r->element[0]->len >= sizeof(cursor) ||
-		    r->element[1]->type != REDIS_REPLY_ARRAY) {
-			freeReplyObject(r);
-			rc = error_set(err, ERROR_BROKER, "SCAN answered with an unexpected reply");
-			break;
-		}
-		memcpy(cursor, r->element[0]->str, r->element[0]->len + 1);
-		rc = read_page(b, names, dl, r->element[1], bs, err);
-		freeReplyObject(r);
-	} while (rc == 0 && strcmp(cursor, "0") != 0);
+	rc = broker_scan(b, pattern, dl, on_page, &pr, err);
+	if (rc < 0)
+		error_wrap(err, "cannot list the binding sets (SCAN)");
 	bs->discovered = rc == 0;
 	free(pattern);
 	return rc;

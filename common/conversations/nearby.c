@@ -2,11 +2,11 @@
 /* nearby: SCAN for *_kombu.binding.*.pidbox and INFO keyspace, read into a few hints. */
 #include "nearby.h"
 
+#include "scan.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define SCAN_COUNT "5000"
 
 /* Records the pidbox binding set named key, unless it is ours or a reply set. */
 static void note_pidbox_set(struct nearby *nb, const struct kombu_names *names, const char *key, size_t len)
@@ -44,35 +44,33 @@ static void note_databases(struct nearby *nb, long ours, const char *info)
 	}
 }
 
+struct page_reader {
+	struct nearby *nb;
+	const struct kombu_names *names;
+};
+
+static int on_page(void *ctx, const redisReply *keys, struct error *err)
+{
+	struct page_reader *pr = ctx;
+
+	(void)err;
+	for (size_t i = 0; i < keys->elements; i++)
+		if (keys->element[i]->type == REDIS_REPLY_STRING)
+			note_pidbox_set(pr->nb, pr->names, keys->element[i]->str, keys->element[i]->len);
+	return 0;
+}
+
 int nearby_look(struct broker *b, const struct kombu_names *names, const struct deadline *dl,
                 struct nearby *out, struct error *err)
 {
-	char cursor[32] = "0";
-	const char *scan[6] = {"SCAN", cursor, "MATCH", "*_kombu.binding.*.pidbox", "COUNT", SCAN_COUNT};
-	size_t scan_len[6] = {4, 1, 5, 24, 5, strlen(SCAN_COUNT)};
 	const char *info[2] = {"INFO", "keyspace"};
 	size_t info_len[2] = {4, 8};
+	struct page_reader pr = {out, names};
 	redisReply *r;
 
 	memset(out, 0, sizeof(*out));
-	do {
-		scan_len[1] = strlen(cursor);
-		if (broker_call(b, dl, &r, err, 6, scan, scan_len) < 0)
-			return error_wrap(err, "looking for workers elsewhere (SCAN)");
-		if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
-		    r->element[0]->type != REDIS_REPLY_STRING || r->element[0]->len >= sizeof(cursor) ||
-		    r->element[1]->type != REDIS_REPLY_ARRAY) {
-			freeReplyObject(r);
-			return error_set(err, ERROR_BROKER, "SCAN answered with an unexpected reply");
-		}
-		memcpy(cursor, r->element[0]->str, r->element[0]->len + 1);
-		for (size_t i = 0; i < r->element[1]->elements; i++) {
-			const redisReply *k = r->element[1]->element[i];
-			if (k->type == REDIS_REPLY_STRING)
-				note_pidbox_set(out, names, k->str, k->len);
-		}
-		freeReplyObject(r);
-	} while (strcmp(cursor, "0") != 0);
+	if (broker_scan(b, "*_kombu.binding.*.pidbox", dl, on_page, &pr, err) < 0)
+		return error_wrap(err, "looking for workers elsewhere (SCAN)");
 	/* SCAN's order is the hash table's: sort, so that the same broker always reads the same */
 	for (size_t i = 1; i < out->n; i++)
 		for (size_t j = i; j > 0 && (strcmp(out->prefix[j - 1], out->prefix[j]) > 0 ||
