@@ -87,28 +87,39 @@ static int check_text(const char *what, const char *s, int may_be_empty, struct 
 
 /* Appends the names of a comma-separated list, blanks around each trimmed; duplicates are removed once
  * all are in (drop_duplicate_queues). */
+/* Makes room for one more -Q name, doubling: realloc by one would copy the list for each of 30,000 names. */
+static int room_for_a_queue(struct options *o)
+{
+	char **grown;
+	size_t cap = o->queues_cap ? 2 * o->queues_cap : 16;
+
+	if (o->nqueues < o->queues_cap)
+		return 0;
+	if ((grown = realloc(o->queues, cap * sizeof(char *))) == NULL)
+		return -1;
+	o->queues = grown;
+	o->queues_cap = cap;
+	return 0;
+}
+
 static int add_queues(struct options *o, const char *list, struct error *err)
 {
 	const char *p = list;
 
 	for (;;) {
 		size_t n = strcspn(p, ","), lead = strspn(p, " \t"), len = n > lead ? n - lead : 0;
-		char *name, **grown;
+		char *name;
 
 		while (len > 0 && (p[lead + len - 1] == ' ' || p[lead + len - 1] == '\t'))
 			len--; /* 'gpu, celery' names celery, not ' celery' */
-		name = strndup(p + lead, len);
-
-		if (name == NULL)
-			return error_set(err, ERROR_NOMEM, "out of memory");
-		if (check_text("-Q/--queue: a queue name", name, 0, err) < 0 ||
-		    (grown = realloc(o->queues, (o->nqueues + 1) * sizeof(char *))) == NULL) {
+		if ((name = strndup(p + lead, len)) == NULL || room_for_a_queue(o) < 0) {
 			free(name);
-			return err != NULL && err->kind == ERROR_USAGE
-			           ? -1
-			           : error_set(err, ERROR_NOMEM, "out of memory");
+			return error_set(err, ERROR_NOMEM, "out of memory");
 		}
-		o->queues = grown;
+		if (check_text("-Q/--queue: a queue name", name, 0, err) < 0) {
+			free(name);
+			return -1;
+		}
 		o->queues[o->nqueues++] = name;
 		if (p[n] == '\0')
 			return 0;

@@ -29,7 +29,7 @@ struct options {
 	int json;                     /* --json */
 	enum report_format format;    /* --json or --output-format, else the plugin status line */
 	char **queues;                /* -Q, deduplicated, in the order given */
-	size_t nqueues;
+	size_t nqueues, queues_cap;
 	struct thresholds incompatible; /* -w / -c */
 	struct thresholds compatible;   /* -W / -C */
 	struct thresholds backlog;      /* --backlog-warning / --backlog-critical */

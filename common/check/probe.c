@@ -11,11 +11,17 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Time kept back from -t for removing our keys after a collection that ran long. */
+/* Time kept back from -t for removing our keys after a collection that ran long: a fifth of it, from
+ * 0.25 s to 0.5 s. Redis ends a blocking pop up to 100 ms after its timeout (its clock ticks at 10 Hz), the
+ * cleanup needs two round trips and, when replies may be on their way, 50 ms more. */
 static double cleanup_reserve(double timeout)
 {
-	return timeout * 0.2 < 0.5 ? timeout * 0.2 : 0.5;
+	double r = timeout * 0.2;
+	return r < 0.25 ? 0.25 : r > 0.5 ? 0.5 : r;
 }
+
+/* How long after its timeout a blocking pop may end: Redis's 100 ms clock, and a little more. */
+#define POP_LATENESS 0.15
 
 /* The separator to write our binding member with. The workers of our namespace read the reply binding
  * set and hold members in the pidbox binding set: learn it from those; when both are empty, from every
@@ -89,9 +95,7 @@ int probe_start(struct probe *p, const struct options *o, const char *service, s
 	q.names = &p->names;
 	q.seen = &p->bindings;
 	q.hard = p->hard;
-	/* Redis ends blocking pops on its own clock, up to 100 ms late: a wait cut at the limit gets half
-	 * the reserve for that, and the cleanup keeps the other half. */
-	q.latest.at = limit.at + cleanup_reserve(o->timeout) / 2;
+	q.latest.at = limit.at + POP_LATENESS;
 	q.collect = deadline_min(deadline_in(o->inspect_timeout), limit);
 	p->waited = deadline_left(&q.collect);
 	rc = fleet_collect(&p->broker, &q, &o->policy, &p->fleet, err);

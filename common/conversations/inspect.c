@@ -7,7 +7,7 @@
 #include "sweep.h"
 #include "uuid.h"
 
-#include <limits.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,8 +17,6 @@
 /* How long the cleanup waits for replies already on their way when not everyone answered. A worker looks
  * the binding up, then pushes its reply: one that looked before our SREM pushes within this time. */
 #define INSPECT_LINGER 0.05
-/* How long past the linger a broker may take to answer it (Redis ends blocking pops on its 100 ms clock). */
-#define INSPECT_LINGER_GRACE 0.5
 
 /* Every name one broadcast uses. */
 struct conversation {
@@ -209,36 +207,17 @@ static int replies_in_flight(const struct conversation *cv, const struct inspect
 	return cv->published && (!st->counted || st->answered < st->received);
 }
 
-static int discard(void *ctx, const redisReply *msg, struct error *err)
-{
-	(void)ctx;
-	(void)msg;
-	(void)err;
-	return 0;
-}
-
-/* Once our binding member is gone, waits up to INSPECT_LINGER for replies from workers that looked it up
- * before, so that none lands after the DEL; the DEL removes whatever came. */
-static int linger(struct broker *b, const struct inspect_query *q, const struct conversation *cv,
-                  const struct inspect_stats *st, struct error *err)
+/* Once our binding member is gone, waits INSPECT_LINGER for replies from workers that looked it up before,
+ * so that none lands after the DEL, which takes whatever came. A plain wait: a blocking pop would end on
+ * Redis's 100 ms clock, not ours. */
+static void linger(const struct inspect_query *q)
 {
 	struct deadline until = deadline_min(deadline_in(INSPECT_LINGER), q->hard);
-	long long expected = st->counted ? st->received - st->answered : LLONG_MAX;
-	int popped = 1;
+	double left = deadline_left(&until);
+	struct timespec ts = {(time_t)left, (long)((left - (double)(time_t)left) * 1e9)};
 
-	if (b->version < BROKER_VERSION(6, 0, 0)) {
-		/* No fractional BRPOP timeouts before 6.0: wait, and let the DEL take what came. */
-		struct timespec ts = {0, (long)(deadline_left(&until) * 1e9)};
-		nanosleep(&ts, NULL);
-		return 0;
-	}
-	while (expected > 0 && popped > 0 && deadline_left(&until) >= 0.001) {
-		struct deadline latest =
-		    deadline_min(deadline_in(deadline_left(&until) + INSPECT_LINGER_GRACE), q->hard);
-		popped = reply_drain(b, cv->reply_keys, cv->nkeys, 1, &until, &latest, discard, NULL, err);
-		expected -= popped > 0 ? popped : 0;
-	}
-	return popped < 0 ? -1 : 0;
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		; /* a stop signal does not shorten the cleanup it asked for */
 }
 
 /* Removes what the check put in the broker, also after a timeout, an error or a signal: SREM our binding
@@ -267,8 +246,8 @@ static void cleanup(struct broker *b, const struct inspect_query *q, const struc
 		failed = broker_pipeline(b, &q->hard, cmds, 2, &err) < 0;
 	} else {
 		failed = broker_pipeline(b, &q->hard, cmds, 1, &err) < 0;
-		if (!failed && linger(b, q, cv, st, &err) < 0)
-			failed = b->pending > 0 && broker_reopen(b, &q->hard, &err) < 0;
+		if (!failed)
+			linger(q);
 		if (!failed)
 			failed = broker_pipeline(b, &q->hard, cmds + 1, 1, &err) < 0;
 	}

@@ -301,7 +301,7 @@ run_queue_plugin_and_term() {
 	${PLUGIN_WRAPPER:-} "$QUEUE_PLUGIN" -p "$FAKE_PORT" -e 0.12.0 -T 0.2 -t 20 "$@" >"$ASSERT_TMP/bg.out" \
 		2>"$ASSERT_TMP/stderr" &
 	BG_PID=$!
-	for _ in $(seq 500); do grep -q '^LLEN' "$ASSERT_TMP/log" && break; sleep 0.02; done
+	for _ in $(seq 3000); do grep -q '^LLEN' "$ASSERT_TMP/log" && break; sleep 0.02; done # 120,000 LLENs take a while to format under ASan
 	grep -q '^LLEN' "$ASSERT_TMP/log" || fail "the plugin never read a queue length"
 	local term
 	term=$(date +%s.%N)
