@@ -16,11 +16,13 @@ static int each_element(const redisReply *a, drain_fn fn, void *ctx, struct erro
 	return (int)a->elements;
 }
 
-/* A blocking pop: BLMPOP (7.0) or BRPOP with the seconds left until `until`. Returns the count popped. */
+/* A blocking pop: BLMPOP (7.0) or BRPOP with the seconds left until `until`; the broker has until `latest`
+ * to answer. Returns the count popped. */
 static int blocking_pop(struct broker *b, char *const *keys, int nkeys, long long want,
-                        const struct deadline *until, const struct deadline *hard, drain_fn fn, void *ctx,
+                        const struct deadline *until, const struct deadline *latest, drain_fn fn, void *ctx,
                         struct error *err)
 {
+	double left = deadline_left(until); /* read once: a timeout written as 0 would block forever */
 	int v7 = b->version >= BROKER_VERSION(7, 0, 0), whole = b->version < BROKER_VERSION(6, 0, 0);
 	const char **argv = calloc((size_t)nkeys + 6, sizeof(*argv));
 	size_t *lens = calloc((size_t)nkeys + 6, sizeof(*lens));
@@ -33,14 +35,14 @@ static int blocking_pop(struct broker *b, char *const *keys, int nkeys, long lon
 		error_set(err, ERROR_NOMEM, "out of memory popping replies");
 		goto out;
 	}
-	if (deadline_left(until) < 0.001) {
-		rc = 0; /* a timeout written as 0 would block forever */
+	if (left < 0.001) {
+		rc = 0;
 		goto out;
 	}
 	if (whole)
-		snprintf(timeout, sizeof(timeout), "%.0f", fmax(1.0, ceil(deadline_left(until))));
+		snprintf(timeout, sizeof(timeout), "%.0f", fmax(1.0, ceil(left)));
 	else
-		snprintf(timeout, sizeof(timeout), "%.3f", deadline_left(until));
+		snprintf(timeout, sizeof(timeout), "%.3f", left);
 	snprintf(numkeys, sizeof(numkeys), "%d", nkeys);
 	snprintf(count, sizeof(count), "%lld", want);
 	argv[argc++] = v7 ? "BLMPOP" : "BRPOP";
@@ -59,7 +61,7 @@ static int blocking_pop(struct broker *b, char *const *keys, int nkeys, long lon
 	}
 	for (int i = 0; i < argc; i++)
 		lens[i] = strlen(argv[i]);
-	guard = whole ? deadline_min(*until, *hard) : *hard;
+	guard = whole ? deadline_min(*until, *latest) : *latest;
 	if (broker_append(b, argc, argv, lens, err) < 0)
 		goto out;
 	rc = broker_read(b, &guard, &r, err);
@@ -67,7 +69,7 @@ static int blocking_pop(struct broker *b, char *const *keys, int nkeys, long lon
 		rc = -1;
 	if (rc < 0) {
 		rc = -1;
-		if (err != NULL && err->kind == ERROR_TIMEOUT && whole && !deadline_passed(hard))
+		if (err != NULL && err->kind == ERROR_TIMEOUT && whole && !deadline_passed(latest))
 			rc = 0; /* -T ended a whole-second BRPOP: not an error; the connection is out of step
 			         */
 		else if (err != NULL && err->kind == ERROR_TIMEOUT)
@@ -96,7 +98,7 @@ out:
 /* Pops what is already waiting, without blocking: RPOP KEY COUNT for each list (6.2), or up to want
  * pipelined RPOPs of the base list (earlier servers). Returns the count popped. */
 static int nonblocking_pop(struct broker *b, char *const *keys, int nkeys, long long want,
-                           const struct deadline *hard, drain_fn fn, void *ctx, struct error *err)
+                           const struct deadline *latest, drain_fn fn, void *ctx, struct error *err)
 {
 	int counted = b->version >= BROKER_VERSION(6, 2, 0);
 	size_t n = counted ? (size_t)nkeys : (size_t)want;
@@ -123,7 +125,7 @@ static int nonblocking_pop(struct broker *b, char *const *keys, int nkeys, long 
 		cmds[i] = (struct broker_cmd){counted ? 3 : 2, &argv[3 * i], &lens[3 * i],
 		                              "while collecting replies", NULL};
 	}
-	if (broker_pipeline_replies(b, hard, cmds, n, r, err) < 0)
+	if (broker_pipeline_replies(b, latest, cmds, n, r, err) < 0)
 		goto out;
 	rc = 0;
 	for (size_t i = 0; i < n; i++) {
