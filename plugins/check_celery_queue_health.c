@@ -239,7 +239,11 @@ static void write_summary(const struct options *o, const struct probe *p, const 
 	int silence_judged = !p->collection_cut;
 	size_t named = 0, shown = 0, unhealthy = 0;
 
-	if (n == 0)
+	if (n == 0 && o->nexclude > 0)
+		strbuf_puts(
+		    sb, "no queue to judge: --exclude-queue excluded every queue the broker and the workers "
+		        "name");
+	else if (n == 0)
 		strbuf_puts(
 		    sb, "no queue to judge: the broker knows none, no worker answered and no -Q was given");
 	/* Starved queues first, then the other unhealthy ones, worst first. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 static int pipe_fds[2] = {-1, -1};
@@ -15,6 +16,7 @@ static volatile sig_atomic_t received_signal;
 static char backstop_message[512];
 static size_t backstop_len;
 static int backstop_code;
+static struct timespec backstop_at; /* CLOCK_MONOTONIC time the backstop is due */
 
 static void on_stop_signal(int sig)
 {
@@ -29,7 +31,25 @@ static void on_stop_signal(int sig)
 
 static void on_backstop(int sig)
 {
+	struct timespec now;
+
 	(void)sig;
+	clock_gettime(CLOCK_MONOTONIC, &now); /* async-signal-safe */
+	if (now.tv_sec < backstop_at.tv_sec ||
+	    (now.tv_sec == backstop_at.tv_sec && now.tv_nsec + 10000000L < backstop_at.tv_nsec)) {
+		/* a stray SIGALRM from someone else: the time is not up; the timer is re-armed for the rest
+		 * (setitimer is a plain system call on Linux, safe here) */
+		struct itimerval it = {
+		    {0, 0}, {backstop_at.tv_sec - now.tv_sec, (backstop_at.tv_nsec - now.tv_nsec) / 1000}};
+		if (it.it_value.tv_usec < 0) {
+			it.it_value.tv_sec--;
+			it.it_value.tv_usec += 1000000;
+		}
+		if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
+			it.it_value.tv_usec = 1;
+		setitimer(ITIMER_REAL, &it, NULL);
+		return;
+	}
 	if (write(STDOUT_FILENO, backstop_message, backstop_len) < 0) {
 		/* nothing more can be done */
 	}
@@ -68,6 +88,13 @@ void cancel_arm_backstop(double seconds, const char *message, int exit_code)
 	if (backstop_len >= sizeof(backstop_message))
 		backstop_len = sizeof(backstop_message) - 1;
 	backstop_code = exit_code;
+	clock_gettime(CLOCK_MONOTONIC, &backstop_at);
+	backstop_at.tv_sec += (time_t)seconds;
+	backstop_at.tv_nsec += (long)((seconds - (double)(time_t)seconds) * 1e9);
+	if (backstop_at.tv_nsec >= 1000000000L) {
+		backstop_at.tv_sec++;
+		backstop_at.tv_nsec -= 1000000000L;
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_backstop;
 	sigemptyset(&sa.sa_mask);

@@ -85,9 +85,11 @@ static int start_session(struct broker *b, const struct deadline *dl, struct err
 		if (i == auth_at) {
 			rc = error_set(
 			    err, ERROR_AUTH,
-			    "the broker refused the %s (%.80s): check --username, --password-file, the "
+			    "the broker refused the %s (%.*s): check --username, --password-file, the "
 			    "URL or $REDISCLI_AUTH",
-			    a->username ? "user name or password" : "password", replies[i]->str);
+			    a->username ? "user name or password" : "password",
+			    /* only the error's code: a broker without AUTH echoes its arguments */
+			    (int)strcspn(replies[i]->str, " "), replies[i]->str);
 			break;
 		}
 		if (i == n - 1 && strncmp(replies[i]->str, "NOPERM", 6) == 0) {

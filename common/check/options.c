@@ -16,6 +16,7 @@
 #include <string.h>
 
 #define MAX_TIMEOUT  86400.0
+#define MIN_TIMEOUT  0.5 /* -t: the cleanup keeps at least 0.25 s (probe.c), the collection the rest */
 #define PASSWORD_MAX 1024
 #define NAME_MAX_LEN 256
 
@@ -232,6 +233,12 @@ static int parse_timeout(struct options *o, const char *arg, struct error *err)
 	secs[n] = '\0';
 	if (parse_seconds("-t/--timeout", secs, &o->timeout, err) < 0)
 		return -1;
+	if (o->timeout < MIN_TIMEOUT)
+		return error_set(
+		    err, ERROR_USAGE,
+		    "-t/--timeout: must be at least %g seconds: 0.25 s are kept to clean up, and replies "
+		    "need the rest",
+		    MIN_TIMEOUT);
 	if (colon != NULL && state_parse(colon + 1, &o->timeout_state) < 0)
 		return error_set(err, ERROR_USAGE,
 		                 "-t/--timeout: '%.40s' is not ok, warning, critical or unknown", colon + 1);
@@ -445,7 +452,9 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 		case OPT_BACKLOG_CRITICAL:
 		case OPT_BACKLOG_WARNING:
 			if (kind != PLUGIN_QUEUE_HEALTH)
-				rc = error_set(err, ERROR_USAGE, "unknown option '%.60s'", argv[optind - 1]);
+				rc = error_set(
+				    err, ERROR_USAGE, "%s is an option of check_celery_queue_health only",
+				    c == OPT_BACKLOG_WARNING ? "--backlog-warning" : "--backlog-critical");
 			else if (c == OPT_BACKLOG_WARNING)
 				rc = set_range(&o->backlog.warn, &o->backlog.has_warn, "--backlog-warning",
 				               optarg, err);
@@ -455,7 +464,9 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 			break;
 		case OPT_EXCLUDE_QUEUE:
 			if (kind != PLUGIN_QUEUE_HEALTH)
-				rc = error_set(err, ERROR_USAGE, "unknown option '%.60s'", argv[optind - 1]);
+				rc = error_set(
+				    err, ERROR_USAGE,
+				    "--exclude-queue is an option of check_celery_queue_health only");
 			else
 				rc = add_exclude(o, optarg, err);
 			break;

@@ -26,6 +26,23 @@ static double cleanup_reserve(double timeout)
 /* The separator to write our binding member with. The workers of our namespace read the reply binding
  * set and hold members in the pidbox binding set: learn it from those; when both are empty, from every
  * binding set of the database. A separator the user gave must split the members workers read. */
+/* 0 when our reply binding member, written with the chosen separator, splits back into our own routing key,
+ * an empty pattern and our queue, as a worker will split it. */
+static int own_member_splits(const struct kombu_names *names)
+{
+	static const char oid[] = "check_celery.1234567890.01234567-89ab-cdef-0123-456789abcdef";
+	char *member = kombu_reply_binding_member(names, oid), *queue = kombu_reply_queue(names, oid);
+	struct binding_fields f;
+	int ok = member != NULL && queue != NULL &&
+	         binding_split(member, strlen(member), names->sep, &f) == 0 &&
+	         f.routing_key_len == strlen(oid) && f.pattern_len == 0 && f.queue_len == strlen(queue) &&
+	         memcmp(f.queue, queue, f.queue_len) == 0;
+
+	free(member);
+	free(queue);
+	return ok ? 0 : -1;
+}
+
 static int choose_sep(struct probe *p, struct error *err)
 {
 	const struct bindings *bs = &p->bindings;
@@ -59,6 +76,10 @@ static int choose_sep(struct probe *p, struct error *err)
 	} else if ((rc = binding_learn_sep(members, lens, n, learned, err)) == 1) {
 		memcpy(p->names.sep, learned, sizeof(learned));
 	}
+	if (rc >= 0 && own_member_splits(&p->names) < 0)
+		rc = error_set(
+		    err, ERROR_USAGE,
+		    "--transport-option sep: the separator occurs in this check's own reply queue name");
 out:
 	free(members);
 	free(lens);

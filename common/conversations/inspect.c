@@ -45,6 +45,7 @@ static void conversation_free(struct conversation *cv)
 
 static int conversation_init(struct conversation *cv, const struct inspect_query *q, struct error *err)
 {
+	struct kombu_names reply_names;
 	char uuid[UUID_STR_LEN];
 	/* After this, by the broker's clock, the check has surely ended: the backstop alarm ends it 0.5 s
 	 * after the hard deadline, and TIME's whole seconds may lag the truth by one. */
@@ -58,9 +59,10 @@ static int conversation_init(struct conversation *cv, const struct inspect_query
 	cv->binding_key = kombu_reply_binding_key(q->names);
 	cv->binding_member = kombu_reply_binding_member(q->names, cv->oid);
 	cv->reply_queue = kombu_reply_queue(q->names, cv->oid);
-	cv->nkeys = q->names->nsteps;
+	kombu_reply_names(q->names, &reply_names);
+	cv->nkeys = reply_names.nsteps;
 	if (cv->channel == NULL || cv->binding_key == NULL || cv->binding_member == NULL ||
-	    cv->reply_queue == NULL || kombu_queue_keys(q->names, cv->reply_queue, cv->reply_keys) < 0)
+	    cv->reply_queue == NULL || kombu_queue_keys(&reply_names, cv->reply_queue, cv->reply_keys) < 0)
 		return error_set(err, ERROR_NOMEM, "out of memory naming keys");
 	return 0;
 }

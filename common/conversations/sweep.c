@@ -65,12 +65,13 @@ int sweep_plan(struct sweep *s, const struct kombu_names *names, const struct bi
 {
 	memset(s, 0, sizeof(*s));
 	for (size_t i = 0; i < seen->reply_n && s->n < SWEEP_MAX; i++) {
-		struct kombu_names written = *names; /* the member's own separator names its lists */
+		struct kombu_names written; /* the member's own separator names its lists */
 		char queue[SWEEP_OID_MAX + 300];
 		const char **srem = s->argv[s->n], **del = srem + 3;
 		size_t *srem_len = s->lens[s->n], *del_len = srem_len + 3, rk;
 		long long expiry;
 
+		kombu_reply_names(names, &written);
 		if (!sweep_parse_member(names->ns, seen->members[i], seen->lens[i], &rk, written.sep,
 		                        &expiry) ||
 		    expiry >= seen->server_time)
@@ -84,13 +85,13 @@ int sweep_plan(struct sweep *s, const struct kombu_names *names, const struct bi
 		srem_len[0] = 4, srem_len[1] = strlen(binding_key), srem_len[2] = seen->lens[i];
 		del[0] = "DEL";
 		del_len[0] = 3;
-		for (int k = 0; k < names->nsteps; k++) {
+		for (int k = 0; k < written.nsteps; k++) {
 			del[k + 1] = s->keys[s->n][k];
 			del_len[k + 1] = strlen(del[k + 1]);
 		}
 		s->cmds[2 * s->n] =
 		    (struct broker_cmd){3, srem, srem_len, "cannot remove a stale reply binding", NULL};
-		s->cmds[2 * s->n + 1] = (struct broker_cmd){names->nsteps + 1, del, del_len,
+		s->cmds[2 * s->n + 1] = (struct broker_cmd){written.nsteps + 1, del, del_len,
 		                                            "cannot remove a stale reply queue", NULL};
 		s->n++;
 	}

@@ -83,3 +83,15 @@ int kombu_queue_keys(const struct kombu_names *n, const char *queue, char **keys
 			return -1;
 	return 0;
 }
+
+void kombu_reply_names(const struct kombu_names *n, struct kombu_names *out)
+{
+	*out = *n;
+	if (out->nsteps > 0 && out->steps[0] == 0)
+		return;
+	if (out->nsteps == KOMBU_MAX_STEPS)
+		out->nsteps--; /* the highest step gives way to the queue's own list */
+	memmove(out->steps + 1, out->steps, (size_t)out->nsteps * sizeof(out->steps[0]));
+	out->steps[0] = 0;
+	out->nsteps++;
+}

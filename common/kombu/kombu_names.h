@@ -40,6 +40,9 @@ char *kombu_reply_binding_member(const struct kombu_names *n, const char *oid);
 /* The Redis list of a queue for priority step index i (0 <= i < nsteps): P<queue> for step 0,
  * P<queue>SEP<step> for the others. NULL for an index out of range. */
 char *kombu_queue_key(const struct kombu_names *n, const char *queue, int i);
+/* The names for this check's own reply queues: n's, with step 0 (the queue's own list) added when the
+ * given priority_steps lack it, since replies carry priority 0 whatever the steps are. */
+void kombu_reply_names(const struct kombu_names *n, struct kombu_names *out);
 /* All the lists of a queue, one per priority step, into keys (nsteps entries; free each); -1 when out of
  * memory (those made are left in keys). */
 int kombu_queue_keys(const struct kombu_names *n, const char *queue, char **keys);

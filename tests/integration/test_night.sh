@@ -164,11 +164,48 @@ assert pd["time"]["uom"] == "s" and pd["time"]["value"]["type"] == "double"
 	expect_exit 3
 }
 
+# What a hostile tester found: a separator that would split our own member, a queue-health option named
+# without echoing its value, a -t with no room for replies, a broker without AUTH echoing the password,
+# a stray SIGALRM, priority_steps without step 0.
+t_odd_corners() {
+	plugin -p "$REDIS_PORT" -e 0.12.0 --transport-option sep=-
+	expect_exit 3
+	expect_contains "do not split with the --transport-option sep given"
+	plugin -p "$NOAUTH_PORT" -e 0.12.0 --transport-option sep=- # no binding to check it against
+	expect_exit 3
+	expect_contains "the separator occurs in this check's own reply queue name"
+	expect_keyspace_clean "$NOAUTH_PORT"
+	plugin -p "$REDIS_PORT" -e 0.12.0 --exclude-queue s3cr3t
+	expect_exit 3
+	expect_line1 "CELERY WORKERS UNKNOWN - --exclude-queue is an option of check_celery_queue_health only"
+	plugin -p "$REDIS_PORT" -e 0.12.0 -t 0.3
+	expect_exit 3
+	expect_contains "must be at least 0.5 seconds"
+	run env REDISCLI_AUTH=s3cr3tPW ${PLUGIN_WRAPPER:-} "$PLUGIN" -p "$NOAUTH_PORT" -e 0.12.0
+	expect_exit 3
+	expect_contains "the broker refused the password (ERR)"
+	expect_not_contains "s3cr3tPW"
+	queue_plugin -p "$REDIS_PORT" -e 0.12.0 -Q gpu --transport-option priority_steps=5
+	expect_perf gpu_compatible 1
+	expect_keyspace_clean "$REDIS_PORT"
+	start_helper silent "$FAKE/fake_peer.py" "$REDIS_PORT" silent || return
+	plugin_bg -p "$REDIS_PORT" -e 0.12.0 -T 1.5
+	sleep 0.3
+	kill -ALRM "$BG_PID"
+	plugin_wait
+	stop_helper silent
+	expect_exit 1
+	expect_contains "1 unresponsive"
+	expect_not_contains "timed out"
+	expect_keyspace_clean "$REDIS_PORT"
+}
+
 assert_init
 cluster_init
 cluster_start_redis REDIS || exit 2
 cluster_start_redis AUTH --requirepass night-pw || exit 2
 cluster_start_redis FLEET || exit 2
+cluster_start_redis NOAUTH --rename-command AUTH "" || exit 2
 cluster_start_demo_fleet || exit 2
 cluster_start_worker celery-v0.12.0@prefixed gpu KEY_PREFIX=pfx:
 cluster_wait_subscribed 4 || exit 2
@@ -181,6 +218,7 @@ test_case "-Q: blanks trimmed, an unknown name gets the closest known ones" t_qu
 test_case "-e v0.12.0, -e twice, -H HOST:PORT, -t 0, --json on option errors" t_versions_and_addresses
 test_case "200 failing workers and queues: summaries under 512 bytes" t_summaries_stay_short
 test_case "--output-format multi-line and mp-test-json" t_monitoring_plugins_output_formats
+test_case "odd corners: own separator, option names, -t floor, echoed AUTH, stray SIGALRM, steps without 0" t_odd_corners
 
 stop_helper fleet
 cluster_stop
