@@ -207,7 +207,6 @@ int bindings_discover(struct broker *b, const struct kombu_names *names, const s
 	rc = broker_scan(b, pattern, dl, on_page, &pr, err);
 	if (rc < 0)
 		error_wrap(err, "cannot list the binding sets (SCAN)");
-	bs->discovered = rc == 0;
 	free(pattern);
 	return rc;
 }

@@ -19,7 +19,6 @@ struct bindings {
 	size_t sample_n;       /* the first sample_n those of bindings_sample; discovery adds the rest */
 	long long server_time; /* the broker's clock (TIME), seconds since the epoch */
 	double sampled_at;     /* our monotonic clock (clock_now) when TIME was answered */
-	int discovered;        /* every binding set of the database was read */
 };
 
 /* One round trip: TIME, every member of the reply binding set (for the sweep of our stale members) and a

@@ -42,11 +42,6 @@ char *kombu_pidbox_channel(const struct kombu_names *n)
 	return format("%s/%ld.%s.pidbox", n->prefix, n->db, n->ns);
 }
 
-char *kombu_binding_key(const struct kombu_names *n, const char *exchange)
-{
-	return format("%s_kombu.binding.%s", n->prefix, exchange);
-}
-
 char *kombu_reply_binding_key(const struct kombu_names *n)
 {
 	return format("%s_kombu.binding.reply.%s.pidbox", n->prefix, n->ns);

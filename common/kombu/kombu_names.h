@@ -27,8 +27,6 @@ void kombu_names_default(struct kombu_names *n);
 
 /* P/N.NS.pidbox (PNS.pidbox without fanout_prefix): where control commands are PUBLISHed. */
 char *kombu_pidbox_channel(const struct kombu_names *n);
-/* P_kombu.binding.EXCHANGE: the set of bindings of an exchange. */
-char *kombu_binding_key(const struct kombu_names *n, const char *exchange);
 /* P_kombu.binding.reply.NS.pidbox: the set that routes replies to reply queues. */
 char *kombu_reply_binding_key(const struct kombu_names *n);
 /* P_kombu.binding.NS.pidbox: the set holding one member per worker subscribed to remote control. */

@@ -256,9 +256,6 @@ START_TEST(names_follow_the_transport_options)
 	s = kombu_pidbox_binding_key(&p);
 	ck_assert_str_eq(s, "pfx:_kombu.binding.ctl.pidbox");
 	free(s);
-	s = kombu_binding_key(&p, "gpu");
-	ck_assert_str_eq(s, "pfx:_kombu.binding.gpu");
-	free(s);
 	s = kombu_reply_queue(&p, "x");
 	ck_assert_str_eq(s, "x.reply.ctl.pidbox");
 	free(s);
