@@ -189,8 +189,8 @@ t_odd_corners() {
 	expect_perf gpu_compatible 1
 	expect_keyspace_clean "$REDIS_PORT"
 	start_helper silent "$FAKE/fake_peer.py" "$REDIS_PORT" silent || return
-	plugin_bg -p "$REDIS_PORT" -e 0.12.0 -T 1.5
-	sleep 0.3
+	plugin_bg -p "$REDIS_PORT" -e 0.12.0 -T "$(awk "BEGIN { print 1.5 * ${TIME_FACTOR:-1} }")"
+	wait_for_binding "$REDIS_PORT" # by then the plugin has its handlers (slow to start under valgrind)
 	kill -ALRM "$BG_PID"
 	plugin_wait
 	stop_helper silent
