@@ -101,6 +101,10 @@ static void report_probe(const struct options *o, const struct probe *p, struct 
 		r->state = state_worst(r->state, STATE_WARNING);
 		report_subcheck(r, STATE_WARNING, st->cleanup_error);
 	}
+	if (o->verbose)
+		strbuf_printf(&r->details, "broker: %s, server %d.%d.%d%s\n", p->broker.where,
+		              p->broker.version / 10000, p->broker.version / 100 % 100,
+		              p->broker.version % 100, o->addr.tls.enabled ? ", over TLS" : "");
 	if (o->verbose && p->waited + 0.001 < o->inspect_timeout)
 		strbuf_printf(&r->details, "-T %g s was shortened to %.3f s to leave room within -t %g s\n",
 		              o->inspect_timeout, p->waited, o->timeout);

@@ -7,8 +7,9 @@ set -euo pipefail
 
 PACKAGES=(
 	gcc make autoconf automake pkg-config     # build
-	libhiredis-dev libjson-c-dev check        # libraries and the unit test framework
-	redis-server redis-tools                  # a real broker for the integration tests and the demo
+	libhiredis-dev libjson-c-dev libssl-dev   # libraries: RESP codec, JSON, TLS
+	check openssl                             # the unit test framework; the TLS tests make a throwaway CA
+	redis-server redis-tools redis-sentinel   # a real broker (and real sentinels) for the tests and the demo
 	python3 python3-celery python3-redis      # real Celery workers, and `celery inspect` for the benchmark
 	clang-format time                         # the format check; GNU time for the benchmark
 	clang libclang-rt-14-dev valgrind         # libFuzzer targets; memory checking of the integration tests

@@ -1,27 +1,23 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* broker: opening a Redis session (AUTH, SELECT, INFO in one round trip) and exchanging commands over the
- * transport, with hiredis formatting commands and parsing replies. */
+/* broker: opening a Redis session (AUTH, SELECT, INFO and, behind Sentinel, ROLE in one round trip) and
+ * exchanging commands over the transport, with hiredis formatting commands and parsing replies. */
 #include "broker.h"
 
-#include "transport.h"
+#include "sentinel.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define RECV_CHUNK 65536
 
-/* Rewrites a transport error as "<before> HOST:PORT/DB<after>: why", keeping its kind. */
-static int name_broker(const struct broker_addr *addr, const char *before, const char *after,
-                       struct error *err)
+/* Rewrites a transport error as "<before> WHERE<after>: why", keeping its kind. */
+static int name_broker(const char *where, const char *before, const char *after, struct error *err)
 {
-	char where[300];
 	char why[sizeof(err->msg)];
 
 	if (err == NULL)
 		return -1;
-	broker_addr_describe(addr, where, sizeof(where));
 	snprintf(why, sizeof(why), "%s", err->msg);
 	return error_set(err, err->kind, "%s %s%s: %s", before, where, after, why);
 }
@@ -31,7 +27,7 @@ static int io_failed(struct broker *b, struct error *err)
 {
 	b->pending = b->pending > 0 ? b->pending : 1;
 	if (err != NULL && err->kind == ERROR_CONNECT)
-		return name_broker(b->addr, "connection to", " lost", err);
+		return name_broker(b->where, "connection to", " lost", err);
 	return -1;
 }
 
@@ -46,19 +42,33 @@ static int parse_version(const char *info)
 	return BROKER_VERSION(major, minor, patch);
 }
 
-/* AUTH (when there is a password), SELECT (when the db is not 0) and INFO server in one round trip. A
- * refused INFO (NOPERM: an ACL without +info) means a server with ACLs, so at least 6.0. */
-static int start_session(struct broker *b, const struct deadline *dl, struct error *err)
+/* ROLE's answer: anything but "master" means the sentinel named a replica (a failover under way) or
+ * another sentinel. A refused ROLE (an ACL without it) cannot be checked: writes would then fail with
+ * READONLY, which says the same. */
+static int check_role(const redisReply *r, struct error *err)
+{
+	const redisReply *role = r->type == REDIS_REPLY_ARRAY && r->elements > 0 ? r->element[0] : NULL;
+
+	if (role == NULL || role->type != REDIS_REPLY_STRING || strcmp(role->str, "master") == 0)
+		return 0;
+	return error_set(err, ERROR_UNAVAILABLE, "it says it is a %s, not the master",
+	                 strcmp(role->str, "slave") == 0 ? "replica" : role->str);
+}
+
+/* AUTH (when there is a password), SELECT (when the db is not 0), INFO server and, when the server must be
+ * a master, ROLE in one round trip. A refused INFO (NOPERM: an ACL without +info) means a server with
+ * ACLs, so at least 6.0. */
+static int start_session(struct broker *b, int want_master, const struct deadline *dl, struct error *err)
 {
 	const struct broker_addr *a = b->addr;
 	char db[24];
 	const char *auth[3] = {"AUTH", a->username ? a->username : a->password, a->password};
 	size_t auth_len[3] = {4, strlen(auth[1] ? auth[1] : ""), strlen(a->password ? a->password : "")};
-	const char *sel[2] = {"SELECT", db}, *info[2] = {"INFO", "server"};
-	size_t sel_len[2] = {6, 0}, info_len[2] = {4, 6};
-	struct broker_cmd cmds[3];
-	redisReply *replies[3] = {NULL, NULL, NULL};
-	size_t n = 0, auth_at = 3;
+	const char *sel[2] = {"SELECT", db}, *info[2] = {"INFO", "server"}, *role[1] = {"ROLE"};
+	size_t sel_len[2] = {6, 0}, info_len[2] = {4, 6}, role_len[1] = {4};
+	struct broker_cmd cmds[4];
+	redisReply *replies[4] = {NULL, NULL, NULL, NULL};
+	size_t n = 0, auth_at = 4, info_at;
 	int rc = 0;
 
 	snprintf(db, sizeof(db), "%ld", a->db);
@@ -70,10 +80,17 @@ static int start_session(struct broker *b, const struct deadline *dl, struct err
 	}
 	if (a->db != 0)
 		cmds[n++] = (struct broker_cmd){2, sel, sel_len, "cannot select the database", NULL};
+	info_at = n;
 	cmds[n++] = (struct broker_cmd){2, info, info_len, "cannot read the server version", NULL};
+	if (want_master)
+		cmds[n++] = (struct broker_cmd){1, role, role_len, "cannot read the server's role", NULL};
 	if (broker_pipeline_replies(b, dl, cmds, n, replies, err) < 0)
 		return -1;
 	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (i == info_at + 1) {
+			rc = check_role(replies[i], err);
+			continue;
+		}
 		if (broker_reply_error(replies[i], err) == 0)
 			continue;
 		if (strncmp(replies[i]->str, "NOAUTH", 6) == 0) {
@@ -92,46 +109,110 @@ static int start_session(struct broker *b, const struct deadline *dl, struct err
 			    (int)strcspn(replies[i]->str, " "), replies[i]->str);
 			break;
 		}
-		if (i == n - 1 && strncmp(replies[i]->str, "NOPERM", 6) == 0) {
+		if (i == info_at && strncmp(replies[i]->str, "NOPERM", 6) == 0) {
 			b->version = BROKER_VERSION(6, 0, 0);
 			continue;
 		}
-		if (i == n - 1 && err != NULL && err->kind == ERROR_BROKER) {
+		if (i == info_at && err != NULL && err->kind == ERROR_BROKER) {
 			b->version =
 			    0; /* INFO renamed away or refused by a proxy: the drain every server has */
 			continue;
 		}
 		rc = error_wrap(err, cmds[i].context);
 	}
-	if (rc == 0 && replies[n - 1]->type == REDIS_REPLY_STRING)
-		b->version = parse_version(replies[n - 1]->str);
+	if (rc == 0 && replies[info_at]->type == REDIS_REPLY_STRING)
+		b->version = parse_version(replies[info_at]->str);
 	for (size_t i = 0; i < n; i++)
 		freeReplyObject(replies[i]);
 	return rc;
+}
+
+/* A server that drops the connection before its first answer may want what we did not offer: TLS, or a
+ * client certificate. The guess is phrased as one. */
+static int session_hint(const struct broker_addr *a, struct error *err)
+{
+	const char *hint = NULL;
+
+	if (err == NULL || err->kind != ERROR_CONNECT)
+		return -1;
+	if (!a->tls.enabled && a->socket == NULL)
+		hint = " (a TLS port? then give --tls or a rediss:// URL)";
+	else if (a->tls.enabled && a->tls.cert == NULL && strstr(err->msg, "client certificate") == NULL)
+		hint = " (does the broker want a client certificate? give --cert and --key)";
+	if (hint != NULL && strlen(err->msg) + strlen(hint) < sizeof(err->msg))
+		strcat(err->msg, hint);
+	return -1;
+}
+
+/* Connects to one server and starts the session. */
+static int open_at(struct broker *b, const struct transport_target *to, int want_master,
+                   const struct deadline *dl, struct error *err)
+{
+	if (transport_connect(&b->t, to, &b->addr->tls, b->cancel_fd, dl, err) < 0)
+		return name_broker(b->where, "cannot connect to", "", err);
+	if ((b->reader = redisReaderCreate()) == NULL) {
+		broker_close(b);
+		return error_set(err, ERROR_NOMEM, "out of memory connecting to the broker");
+	}
+	b->reader->maxbuf = 0; /* we bound the buffer ourselves */
+	if (start_session(b, want_master, dl, err) < 0) {
+		broker_close(b);
+		return session_hint(b->addr, err);
+	}
+	return 0;
+}
+
+/* Behind Sentinel: the master each answering sentinel names in turn, until one really is the master. A
+ * named server that is down or a replica (a failover under way) sends us to the next sentinel; when
+ * none is left, what went wrong with the last named server is the reason. */
+static int open_master(struct broker *b, const struct deadline *dl, struct error *err)
+{
+	const struct broker_addr *a = b->addr;
+	struct error last = {ERROR_NONE, ""};
+	size_t next = 0;
+
+	for (;;) {
+		struct sentinel_answer m;
+		struct transport_target to;
+		char at[128], by[128];
+
+		if (sentinel_locate(a, &next, b->cancel_fd, dl, &m, err) < 0) {
+			if (last.kind != ERROR_NONE && err != NULL && err->kind == ERROR_CONNECT)
+				*err = last;
+			return -1;
+		}
+		broker_hostport(m.host, m.port, at, sizeof(at));
+		broker_hostport(a->sentinel.at[m.sentinel].host, a->sentinel.at[m.sentinel].port, by,
+		                sizeof(by));
+		snprintf(b->where, sizeof(b->where), "master %.60s at %.100s/%ld (named by sentinel %.100s)",
+		         a->sentinel.master, at, a->db, by);
+		to = (struct transport_target){m.host, m.port, NULL};
+		if (open_at(b, &to, 1, dl, err) == 0)
+			return 0;
+		if (err == NULL || (err->kind != ERROR_CONNECT && err->kind != ERROR_UNAVAILABLE) ||
+		    deadline_passed(dl))
+			return -1;
+		last = *err;
+		if (last.kind == ERROR_UNAVAILABLE)
+			error_set(&last, ERROR_UNAVAILABLE, "%s: %s", b->where, err->msg);
+	}
 }
 
 int broker_open(struct broker *b, const struct broker_addr *addr, int cancel_fd, const struct deadline *dl,
                 struct error *err)
 {
 	struct strbuf empty = STRBUF_INIT;
+	struct transport_target to = {addr->host, addr->port, addr->socket};
 
 	memset(b, 0, sizeof(*b));
-	b->fd = -1;
+	b->t.fd = -1;
 	b->out = empty;
 	b->addr = addr;
 	b->cancel_fd = cancel_fd;
-	if ((b->fd = transport_connect(addr, cancel_fd, dl, err)) < 0)
-		return name_broker(addr, "cannot connect to", "", err);
-	if ((b->reader = redisReaderCreate()) == NULL) {
-		broker_close(b);
-		return error_set(err, ERROR_NOMEM, "out of memory connecting to the broker");
-	}
-	b->reader->maxbuf = 0; /* we bound the buffer ourselves */
-	if (start_session(b, dl, err) < 0) {
-		broker_close(b);
-		return -1;
-	}
-	return 0;
+	if (addr->sentinel.n > 0)
+		return open_master(b, dl, err);
+	broker_addr_describe(addr, b->where, sizeof(b->where));
+	return open_at(b, &to, 0, dl, err);
 }
 
 int broker_reopen(struct broker *b, const struct deadline *dl, struct error *err)
@@ -148,12 +229,10 @@ int broker_reopen(struct broker *b, const struct deadline *dl, struct error *err
 
 void broker_close(struct broker *b)
 {
-	if (b->fd >= 0)
-		close(b->fd);
+	transport_close(&b->t);
 	if (b->reader != NULL)
 		redisReaderFree(b->reader);
 	strbuf_free(&b->out);
-	b->fd = -1;
 	b->reader = NULL;
 	b->pending = 0;
 }
@@ -163,7 +242,7 @@ int broker_append(struct broker *b, int argc, const char **argv, const size_t *l
 	char *cmd = NULL;
 	int len;
 
-	if (b->fd < 0)
+	if (b->t.fd < 0)
 		return error_set(err, ERROR_BROKER, "not connected to the broker");
 	len = redisFormatCommandArgv(&cmd, argc, argv, lens);
 	if (len < 0)
@@ -182,7 +261,7 @@ static int flush(struct broker *b, const struct deadline *dl, struct error *err)
 	int rc = 0;
 
 	if (b->out.len > 0)
-		rc = transport_send(b->fd, b->cancel_fd, b->out.buf, b->out.len, dl, err);
+		rc = transport_send(&b->t, b->cancel_fd, b->out.buf, b->out.len, dl, err);
 	b->out.len = 0;
 	return rc < 0 ? io_failed(b, err) : 0;
 }
@@ -228,7 +307,7 @@ int broker_read(struct broker *b, const struct deadline *dl, redisReply **reply,
 	void *r = NULL;
 
 	*reply = NULL;
-	if (b->fd < 0)
+	if (b->t.fd < 0)
 		return error_set(err, ERROR_BROKER, "not connected to the broker");
 	if (flush(b, dl, err) < 0)
 		return -1;
@@ -259,7 +338,7 @@ int broker_read(struct broker *b, const struct deadline *dl, redisReply **reply,
 			          BROKER_MAX_BATCH >> 20);
 			return io_failed(b, NULL);
 		}
-		if ((n = transport_recv(b->fd, b->cancel_fd, chunk, sizeof(chunk), dl, err)) < 0)
+		if ((n = transport_recv(&b->t, b->cancel_fd, chunk, sizeof(chunk), dl, err)) < 0)
 			return io_failed(b, err);
 		skipped = b->skip < (size_t)n ? b->skip : (size_t)n;
 		b->skip -= skipped;
@@ -280,7 +359,7 @@ int broker_reply_error(const redisReply *r, struct error *err)
 	    {"NOPERM", ERROR_AUTH},         {"LOADING", ERROR_UNAVAILABLE},
 	    {"OOM", ERROR_UNAVAILABLE},     {"MASTERDOWN", ERROR_UNAVAILABLE},
 	    {"BUSY", ERROR_UNAVAILABLE},    {"TRYAGAIN", ERROR_UNAVAILABLE},
-	    {"MISCONF", ERROR_UNAVAILABLE},
+	    {"MISCONF", ERROR_UNAVAILABLE}, {"READONLY", ERROR_UNAVAILABLE},
 	};
 
 	if (r->type != REDIS_REPLY_ERROR)

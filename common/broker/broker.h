@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* broker: one Redis connection that the check owns: a non-blocking TCP or unix socket, hiredis used only
- * as the RESP codec (redisReader, redisFormatCommandArgv). Every connect, write and read honours an
- * absolute deadline and a cancel descriptor, so neither a silent broker nor a signal keeps a call past
- * its deadline. */
+/* broker: one Redis connection that the check owns: the transport (a non-blocking TCP or unix socket, TLS
+ * over it when asked), found through Sentinel when asked, with hiredis used only as the RESP codec
+ * (redisReader, redisFormatCommandArgv). Every connect, handshake, write and read honours an absolute
+ * deadline and a cancel descriptor, so neither a silent broker nor a signal keeps a call past its
+ * deadline. */
 #ifndef CELERY_BROKER_H
 #define CELERY_BROKER_H
 
@@ -10,6 +11,7 @@
 #include "deadline.h"
 #include "error.h"
 #include "strbuf.h"
+#include "transport.h"
 
 #include <hiredis/hiredis.h>
 #include <stddef.h>
@@ -25,7 +27,7 @@
 #define BROKER_VERSION(major, minor, patch) ((major)*10000 + (minor)*100 + (patch))
 
 struct broker {
-	int fd;                         /* the socket, or -1 when closed */
+	struct transport t;             /* the connection; t.fd is -1 when closed */
 	redisReader *reader;            /* parses the replies */
 	struct strbuf out;              /* commands formatted but not yet sent */
 	size_t reply_bytes;             /* bytes received toward the reply being read */
@@ -35,10 +37,14 @@ struct broker {
 	int cancel_fd;                  /* readable when a signal asks us to stop, or -1 */
 	int pending;                    /* replies expected but not yet read; nonzero after a failed read */
 	int version;                    /* the server's redis_version (BROKER_VERSION), read once per open */
+	char where[400];                /* the server we talk to: host:port/db, or with Sentinel the master
+	                                   and the sentinel that named it */
 };
 
-/* Connects, authenticates, selects the database and reads the server version before the deadline.
- * Errors: ERROR_CONNECT (unreachable), ERROR_AUTH (credentials or ACL), ERROR_UNAVAILABLE, ERROR_TIMEOUT,
+/* Connects (with Sentinel: to the master the first answering sentinel names, which must say it is a
+ * master), authenticates, selects the database and reads the server version before the deadline.
+ * Errors: ERROR_CONNECT (unreachable, TLS refused, no sentinel answered), ERROR_AUTH (credentials or ACL),
+ * ERROR_UNAVAILABLE (also: the sentinels named no master), ERROR_USAGE (TLS files), ERROR_TIMEOUT,
  * ERROR_CANCELLED, ERROR_BROKER. */
 int broker_open(struct broker *b, const struct broker_addr *addr, int cancel_fd, const struct deadline *dl,
                 struct error *err);
@@ -73,8 +79,8 @@ int broker_pipeline(struct broker *b, const struct deadline *dl, const struct br
 int broker_pipeline_replies(struct broker *b, const struct deadline *dl, const struct broker_cmd *cmds,
                             size_t n, redisReply **replies, struct error *err);
 /* Turns an error reply into an error: ERROR_AUTH for NOAUTH/WRONGPASS/NOPERM, ERROR_UNAVAILABLE for
- * LOADING/OOM/MASTERDOWN/BUSY/TRYAGAIN/MISCONF and "max number of clients reached", ERROR_BROKER for the
- * rest. Returns 0 for any other reply. */
+ * LOADING/OOM/MASTERDOWN/BUSY/TRYAGAIN/MISCONF/READONLY and "max number of clients reached", ERROR_BROKER
+ * for the rest. Returns 0 for any other reply. */
 int broker_reply_error(const redisReply *r, struct error *err);
 
 #endif

@@ -3,6 +3,7 @@
 #include "broker_url.h"
 
 #include "numparse.h"
+#include "tls.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +48,52 @@ static char *pct_decode(const char *s, size_t n)
 	return out;
 }
 
-/* Reads "key=value&key=value" into db; refuses TLS options; ignores other keys. */
+/* One TLS key of a rediss:// URL, as redis-py and Celery's broker_use_ssl name them. */
+static int tls_key(const char *key, size_t klen, const char *val, struct tls_options *t, struct error *err)
+{
+	static const struct {
+		const char *value;
+		int verify;
+	} reqs[] = {{"CERT_REQUIRED", 1}, {"required", 1},  {"CERT_OPTIONAL", 1},
+	            {"optional", 1},      {"CERT_NONE", 0}, {"none", 0}};
+	char **file = NULL;
+
+	if (klen == 13 && strncmp(key, "ssl_cert_reqs", 13) == 0) {
+		for (size_t i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++)
+			if (strcmp(val, reqs[i].value) == 0) {
+				t->verify_peer = t->verify_host = reqs[i].verify;
+				return 0;
+			}
+		return error_set(err, ERROR_USAGE, "--url: ssl_cert_reqs must be required, optional or none");
+	}
+	if (klen == 18 && strncmp(key, "ssl_check_hostname", 18) == 0) {
+		if (strcmp(val, "true") != 0 && strcmp(val, "false") != 0)
+			return error_set(err, ERROR_USAGE, "--url: ssl_check_hostname must be true or false");
+		t->verify_host = strcmp(val, "true") == 0;
+		return 0;
+	}
+	if (klen == 12 && strncmp(key, "ssl_ca_certs", 12) == 0)
+		file = &t->cacert;
+	else if (klen == 12 && strncmp(key, "ssl_certfile", 12) == 0)
+		file = &t->cert;
+	else if (klen == 11 && strncmp(key, "ssl_keyfile", 11) == 0)
+		file = &t->key;
+	if (file == NULL)
+		return error_set(
+		    err, ERROR_USAGE,
+		    "--url: unknown TLS key %.*s (known: ssl_cert_reqs, ssl_ca_certs, ssl_certfile, "
+		    "ssl_keyfile, ssl_check_hostname)",
+		    (int)(klen > 40 ? 40 : klen), key);
+	if (*val == '\0')
+		return error_set(err, ERROR_USAGE, "--url: %.*s is empty", (int)klen, key);
+	free(*file);
+	if ((*file = strdup(val)) == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory");
+	return 0;
+}
+
+/* Reads "key=value&key=value": the db (virtual_host or db) and, in a rediss:// URL, the TLS keys; ignores
+ * other keys, as kombu does. */
 static int parse_query(const char *q, struct broker_addr *out, struct error *err)
 {
 	while (q != NULL && *q != '\0') {
@@ -55,23 +101,25 @@ static int parse_query(const char *q, struct broker_addr *out, struct error *err
 		size_t n = amp ? (size_t)(amp - q) : strlen(q);
 		const char *eq = memchr(q, '=', n);
 		size_t klen = eq ? (size_t)(eq - q) : n;
-		char val[32];
+		int is_tls = klen >= 4 && strncmp(q, "ssl_", 4) == 0;
+		int is_db = (klen == 12 && strncmp(q, "virtual_host", 12) == 0) ||
+		            (klen == 2 && strncmp(q, "db", 2) == 0);
+		char *val = NULL;
+		int rc = 0;
 
-		if (klen >= 4 && strncmp(q, "ssl_", 4) == 0)
-			return error_set(err, ERROR_USAGE,
-			                 "--url: TLS (ssl_* options) is not supported by this build");
-		if ((klen == 12 && strncmp(q, "virtual_host", 12) == 0) ||
-		    (klen == 2 && strncmp(q, "db", 2) == 0)) {
-			size_t vlen = eq ? n - klen - 1 : 0;
-			if (vlen == 0 || vlen >= sizeof(val))
-				return error_set(err, ERROR_USAGE,
-				                 "--url: the database number is missing or too long");
-			memcpy(val, eq + 1, vlen);
-			val[vlen] = '\0';
-			if (parse_long(val, 0, 2147483647, &out->db) < 0)
-				return error_set(err, ERROR_USAGE,
-				                 "--url: the database number is not a number");
-		}
+		if (is_tls && !out->tls.enabled)
+			return error_set(err, ERROR_USAGE, "--url: ssl_* keys need a rediss:// URL");
+		if ((is_tls || is_db) &&
+		    (val = pct_decode(eq ? eq + 1 : q + n, eq ? n - klen - 1 : 0)) == NULL)
+			return error_set(err, ERROR_USAGE, "--url: bad percent escape in the query");
+		if (is_tls)
+			rc = tls_key(q, klen, val, &out->tls, err);
+		if (is_db && (*val == '\0' || parse_long(val, 0, 2147483647, &out->db) < 0))
+			rc = error_set(err, ERROR_USAGE,
+			               "--url: the database number is missing or not a number");
+		free(val);
+		if (rc < 0)
+			return -1;
 		q = amp ? amp + 1 : NULL;
 	}
 	return 0;
@@ -185,12 +233,57 @@ static int parse_socket(const char *rest, struct broker_addr *out, struct error 
 	return parse_query(query ? query + 1 : NULL, out, err);
 }
 
+/* sentinel://[userinfo@]host[:port][/db];sentinel://...: the sentinels in order; the password, user and db
+ * of the first URL that gives them, as kombu reads them. */
+static int parse_sentinels(const char *url, struct broker_addr *out, struct error *err)
+{
+	size_t parts = 1;
+
+	for (const char *p = url; *p; p++)
+		parts += *p == ';';
+	if ((out->sentinel.at = calloc(parts, sizeof(*out->sentinel.at))) == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory");
+	for (const char *p = url; p != NULL; p = strchr(p, ';') ? strchr(p, ';') + 1 : NULL) {
+		size_t n = strcspn(p, ";");
+		struct broker_addr one = {.port = SENTINEL_DEFAULT_PORT};
+		char *part;
+		int rc;
+
+		if (n < 11 || strncmp(p, "sentinel://", 11) != 0)
+			return error_set(err, ERROR_USAGE,
+			                 "--url: every part of a Sentinel URL, separated by ';', "
+			                 "must be sentinel://HOST[:PORT]");
+		if ((part = strndup(p + 11, n - 11)) == NULL)
+			return error_set(err, ERROR_NOMEM, "out of memory");
+		rc = parse_tcp(part, &one, err);
+		free(part);
+		if (rc == 0) {
+			struct sentinel_addr *s = &out->sentinel.at[out->sentinel.n++];
+			*s = (struct sentinel_addr){one.host, one.port};
+			one.host = NULL;
+			if (out->password == NULL && one.password != NULL)
+				out->password = one.password, one.password = NULL;
+			if (out->username == NULL && one.username != NULL)
+				out->username = one.username, one.username = NULL;
+			out->db = out->db ? out->db : one.db;
+		}
+		broker_addr_free(&one);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int broker_url_parse(const char *url, struct broker_addr *out, struct error *err)
 {
 	static const struct {
 		const char *scheme;
-		int socket;
-	} schemes[] = {{"redis://", 0}, {"redis+socket://", 1}, {"socket://", 1}, {"unix://", 1}};
+		int socket, tls;
+	} schemes[] = {{"redis://", 0, 0},
+	               {"rediss://", 0, 1},
+	               {"redis+socket://", 1, 0},
+	               {"socket://", 1, 0},
+	               {"unix://", 1, 0}};
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -200,13 +293,19 @@ int broker_url_parse(const char *url, struct broker_addr *out, struct error *err
 	for (size_t i = 0; i < strlen(url); i++)
 		if ((unsigned char)url[i] < 0x21 || url[i] == 0x7f)
 			return error_set(err, ERROR_USAGE, "--url: contains spaces or control characters");
-	if (strncmp(url, "rediss://", 9) == 0)
-		return error_set(err, ERROR_USAGE, "--url: TLS (rediss://) is not supported by this build");
-	if (strncmp(url, "sentinel://", 11) == 0)
-		return error_set(err, ERROR_USAGE, "--url: Redis Sentinel is not supported by this build");
+	if (strncmp(url, "rediss://", 9) == 0 && !tls_available())
+		return error_set(
+		    err, ERROR_USAGE,
+		    "--url: TLS (rediss://) is not supported by this build (built without OpenSSL)");
+	if (strncmp(url, "sentinel://", 11) == 0) {
+		if ((rc = parse_sentinels(url, out, err)) < 0)
+			broker_addr_free(out);
+		return rc;
+	}
 	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
 		size_t n = strlen(schemes[i].scheme);
 		if (strncmp(url, schemes[i].scheme, n) == 0) {
+			out->tls = (struct tls_options){schemes[i].tls, 1, 1, NULL, NULL, NULL, NULL, NULL};
 			rc = schemes[i].socket ? parse_socket(url + n, out, err)
 			                       : parse_tcp(url + n, out, err);
 			if (rc < 0)
@@ -214,7 +313,17 @@ int broker_url_parse(const char *url, struct broker_addr *out, struct error *err
 			return rc;
 		}
 	}
-	return error_set(err, ERROR_USAGE, "--url: unknown scheme; use redis://, redis+socket:// or unix://");
+	return error_set(err, ERROR_USAGE,
+	                 "--url: unknown scheme; use redis://, rediss://, redis+socket://, unix:// or "
+	                 "sentinel://");
+}
+
+static void free_secret(char *s)
+{
+	if (s != NULL) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
 }
 
 void broker_addr_free(struct broker_addr *a)
@@ -222,16 +331,31 @@ void broker_addr_free(struct broker_addr *a)
 	free(a->host);
 	free(a->socket);
 	free(a->username);
-	if (a->password != NULL) {
-		explicit_bzero(a->password, strlen(a->password));
-		free(a->password);
-	}
+	free_secret(a->password);
+	free(a->tls.cacert);
+	free(a->tls.capath);
+	free(a->tls.cert);
+	free(a->tls.key);
+	free(a->tls.sni);
+	for (size_t i = 0; i < a->sentinel.n; i++)
+		free(a->sentinel.at[i].host);
+	free(a->sentinel.at);
+	free(a->sentinel.master);
+	free_secret(a->sentinel.password);
 	memset(a, 0, sizeof(*a));
+}
+
+void broker_hostport(const char *host, int port, char *buf, size_t n)
+{
+	snprintf(buf, n, strchr(host, ':') != NULL ? "[%s]:%d" : "%s:%d", host, port);
 }
 
 void broker_addr_describe(const struct broker_addr *a, char *buf, size_t n)
 {
-	if (a->socket != NULL)
+	if (a->sentinel.n > 0)
+		snprintf(buf, n, "sentinel master %.100s/%ld", a->sentinel.master ? a->sentinel.master : "?",
+		         a->db);
+	else if (a->socket != NULL)
 		snprintf(buf, n, "unix:%s/%ld", a->socket, a->db);
 	else if (a->host != NULL && strchr(a->host, ':') != NULL)
 		snprintf(buf, n, "[%s]:%d/%ld", a->host, a->port, a->db);

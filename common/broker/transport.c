@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* transport: sockets under one deadline and the cancel descriptor. */
+/* transport: sockets, and TLS over them, under one deadline and the cancel descriptor. */
 #include "transport.h"
+
+#include "socket_wait.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,28 +15,6 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
-
-/* Waits until fd is ready for events; -1 with ERROR_TIMEOUT or ERROR_CANCELLED when it is not. */
-static int wait_ready(int fd, short events, int cancel_fd, const struct deadline *dl, const char *doing,
-                      struct error *err)
-{
-	for (;;) {
-		struct pollfd fds[2] = {{fd, events, 0}, {cancel_fd, POLLIN, 0}};
-		int n;
-
-		if (deadline_passed(dl))
-			return error_set(err, ERROR_TIMEOUT, "the broker did not %s in time", doing);
-		n = poll(fds, cancel_fd >= 0 ? 2 : 1, deadline_left_ms(dl));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return error_set(err, ERROR_BROKER, "poll: %s", strerror(errno));
-		if (n > 0 && cancel_fd >= 0 && fds[1].revents != 0)
-			return error_set(err, ERROR_CANCELLED, "interrupted by a signal");
-		if (n > 0)
-			return 0;
-	}
-}
 
 /* Starts a non-blocking connect and waits for it; returns the socket or -1 with errno-based err. A unix
  * socket whose listen backlog is full (EAGAIN) belongs to a busy broker, not a dead one: tried again. */
@@ -52,7 +32,7 @@ static int connect_one(int family, const struct sockaddr *sa, socklen_t len, int
 		if (rc < 0 && errno == EAGAIN && family == AF_UNIX) {
 			struct deadline pause = deadline_min(deadline_in(0.01), *dl);
 			close(fd);
-			if (wait_ready(-1, POLLIN, cancel_fd, &pause, "accept the connection", err) < 0 &&
+			if (socket_wait(-1, POLLIN, cancel_fd, &pause, "accept the connection", err) < 0 &&
 			    (deadline_passed(dl) || (err != NULL && err->kind == ERROR_CANCELLED)))
 				return -1;
 			continue;
@@ -62,7 +42,7 @@ static int connect_one(int family, const struct sockaddr *sa, socklen_t len, int
 			close(fd);
 			return -1;
 		}
-		if (rc < 0 && wait_ready(fd, POLLOUT, cancel_fd, dl, "accept the connection", err) < 0) {
+		if (rc < 0 && socket_wait(fd, POLLOUT, cancel_fd, dl, "accept the connection", err) < 0) {
 			close(fd);
 			return -1;
 		}
@@ -79,26 +59,27 @@ static int connect_one(int family, const struct sockaddr *sa, socklen_t len, int
 	}
 }
 
-int transport_connect(const struct broker_addr *a, int cancel_fd, const struct deadline *dl,
-                      struct error *err)
+/* Connects the socket alone; returns it or -1. */
+static int connect_socket(const struct transport_target *to, int cancel_fd, const struct deadline *dl,
+                          struct error *err)
 {
 	struct addrinfo hints, *res, *ai;
 	char port[16];
 	int fd = -1, rc;
 
-	if (a->socket != NULL) {
+	if (to->socket != NULL) {
 		struct sockaddr_un sun = {.sun_family = AF_UNIX};
-		if (strlen(a->socket) >= sizeof(sun.sun_path))
+		if (strlen(to->socket) >= sizeof(sun.sun_path))
 			return error_set(err, ERROR_CONNECT, "the socket path is too long");
-		memcpy(sun.sun_path, a->socket, strlen(a->socket) + 1);
+		memcpy(sun.sun_path, to->socket, strlen(to->socket) + 1);
 		return connect_one(AF_UNIX, (struct sockaddr *)&sun, sizeof(sun), cancel_fd, dl, err);
 	}
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
-	snprintf(port, sizeof(port), "%d", a->port);
+	snprintf(port, sizeof(port), "%d", to->port);
 	/* A hung name lookup ignores the deadline; the plugin's backstop alarm bounds it. */
-	if ((rc = getaddrinfo(a->host, port, &hints, &res)) != 0)
+	if ((rc = getaddrinfo(to->host, port, &hints, &res)) != 0)
 		return error_set(err, ERROR_CONNECT, "%s", gai_strerror(rc));
 	for (ai = res; ai != NULL && fd < 0; ai = ai->ai_next) {
 		/* one address that drops packets must leave time for the next: each but the last gets half */
@@ -112,17 +93,42 @@ int transport_connect(const struct broker_addr *a, int cancel_fd, const struct d
 	return fd;
 }
 
-int transport_send(int fd, int cancel_fd, const char *buf, size_t len, const struct deadline *dl,
+int transport_connect(struct transport *t, const struct transport_target *to, const struct tls_options *tls,
+                      int cancel_fd, const struct deadline *dl, struct error *err)
+{
+	t->tls = NULL;
+	if ((t->fd = connect_socket(to, cancel_fd, dl, err)) < 0)
+		return -1;
+	if (tls != NULL && tls->enabled &&
+	    (t->tls = tls_start(t->fd, tls, to->host ? to->host : "localhost", cancel_fd, dl, err)) == NULL) {
+		transport_close(t);
+		return -1;
+	}
+	return 0;
+}
+
+void transport_close(struct transport *t)
+{
+	tls_end(t->tls);
+	if (t->fd >= 0)
+		close(t->fd);
+	t->tls = NULL;
+	t->fd = -1;
+}
+
+int transport_send(struct transport *t, int cancel_fd, const char *buf, size_t len, const struct deadline *dl,
                    struct error *err)
 {
 	size_t sent = 0;
 
+	if (t->tls != NULL)
+		return tls_send(t->tls, cancel_fd, buf, len, dl, err);
 	while (sent < len) {
-		ssize_t n = send(fd, buf + sent, len - sent, MSG_NOSIGNAL);
+		ssize_t n = send(t->fd, buf + sent, len - sent, MSG_NOSIGNAL);
 		if (n > 0) {
 			sent += (size_t)n;
 		} else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			if (wait_ready(fd, POLLOUT, cancel_fd, dl, "take our command", err) < 0)
+			if (socket_wait(t->fd, POLLOUT, cancel_fd, dl, "take our command", err) < 0)
 				return -1;
 		} else if (n < 0 && errno != EINTR) {
 			return error_set(err, ERROR_CONNECT, "%s", strerror(errno));
@@ -131,17 +137,19 @@ int transport_send(int fd, int cancel_fd, const char *buf, size_t len, const str
 	return 0;
 }
 
-ssize_t transport_recv(int fd, int cancel_fd, char *buf, size_t cap, const struct deadline *dl,
+ssize_t transport_recv(struct transport *t, int cancel_fd, char *buf, size_t cap, const struct deadline *dl,
                        struct error *err)
 {
+	if (t->tls != NULL)
+		return tls_recv(t->tls, cancel_fd, buf, cap, dl, err);
 	for (;;) {
-		ssize_t n = recv(fd, buf, cap, 0);
+		ssize_t n = recv(t->fd, buf, cap, 0);
 		if (n > 0)
 			return n;
 		if (n == 0)
 			return error_set(err, ERROR_CONNECT, "closed by the broker");
 		if (errno == EAGAIN || errno == EWOULDBLOCK) {
-			if (wait_ready(fd, POLLIN, cancel_fd, dl, "answer", err) < 0)
+			if (socket_wait(t->fd, POLLIN, cancel_fd, dl, "answer", err) < 0)
 				return -1;
 		} else if (errno != EINTR) {
 			return error_set(err, ERROR_CONNECT, "%s", strerror(errno));

@@ -3,22 +3,18 @@
 #include "options.h"
 
 #include "numparse.h"
+#include "options_broker.h"
 #include "options_names.h"
 #include "transport_options.h"
 
-#include <errno.h>
 #include <getopt.h>
-#include <pwd.h>
-#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
 #include <string.h>
 
-#define MAX_TIMEOUT  86400.0
-#define MIN_TIMEOUT  0.5 /* -t: the cleanup keeps at least 0.25 s (probe.c), the collection the rest */
-#define PASSWORD_MAX 1024
-#define NAME_MAX_LEN 256
+#define MAX_TIMEOUT 86400.0
+#define MIN_TIMEOUT 0.5 /* -t: the cleanup keeps at least 0.25 s (probe.c), the collection the rest */
 
 enum long_only {
 	OPT_USERNAME = 256,
@@ -32,12 +28,24 @@ enum long_only {
 	OPT_TRANSPORT_OPTION,
 	OPT_EXCLUDE_QUEUE,
 	OPT_OUTPUT_FORMAT,
+	OPT_TLS,
+	OPT_CACERT,
+	OPT_CAPATH,
+	OPT_CERT,
+	OPT_KEY,
+	OPT_SNI,
+	OPT_INSECURE,
+	OPT_SENTINEL_MASTER,
+	OPT_SENTINEL_PASSWORD_FILE,
 };
 
 static const struct option long_options[] = {
     {"allow-untagged", no_argument, NULL, OPT_ALLOW_UNTAGGED},
     {"backlog-critical", required_argument, NULL, OPT_BACKLOG_CRITICAL},
     {"backlog-warning", required_argument, NULL, OPT_BACKLOG_WARNING},
+    {"cacert", required_argument, NULL, OPT_CACERT},
+    {"capath", required_argument, NULL, OPT_CAPATH},
+    {"cert", required_argument, NULL, OPT_CERT},
     {"compatible-critical", required_argument, NULL, 'C'},
     {"compatible-warning", required_argument, NULL, 'W'},
     {"critical", required_argument, NULL, 'c'},
@@ -46,16 +54,22 @@ static const struct option long_options[] = {
     {"expected-version", required_argument, NULL, 'e'},
     {"help", no_argument, NULL, 'h'},
     {"hostname", required_argument, NULL, 'H'},
+    {"insecure", no_argument, NULL, OPT_INSECURE},
     {"inspect-timeout", required_argument, NULL, 'T'},
     {"json", no_argument, NULL, OPT_JSON},
+    {"key", required_argument, NULL, OPT_KEY},
     {"namespace", required_argument, NULL, OPT_NAMESPACE},
     {"output-format", required_argument, NULL, OPT_OUTPUT_FORMAT},
     {"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
     {"port", required_argument, NULL, 'p'},
     {"prefix", required_argument, NULL, OPT_PREFIX},
     {"queue", required_argument, NULL, 'Q'},
+    {"sentinel-master", required_argument, NULL, OPT_SENTINEL_MASTER},
+    {"sentinel-password-file", required_argument, NULL, OPT_SENTINEL_PASSWORD_FILE},
+    {"sni", required_argument, NULL, OPT_SNI},
     {"socket", required_argument, NULL, 's'},
     {"timeout", required_argument, NULL, 't'},
+    {"tls", no_argument, NULL, OPT_TLS},
     {"transport-option", required_argument, NULL, OPT_TRANSPORT_OPTION},
     {"url", required_argument, NULL, 'u'},
     {"username", required_argument, NULL, OPT_USERNAME},
@@ -66,25 +80,6 @@ static const struct option long_options[] = {
 };
 
 static const char short_options[] = "+C:H:Q:T:VW:c:e:hn:p:s:t:u:vw:";
-
-/* What the command line said about the broker, before defaults and the environment are applied. */
-struct broker_args {
-	const char *host, *port, *socket, *url, *db, *username, *password_file;
-	const char *prefix; /* --prefix, to compare with global_keyprefix */
-};
-
-/* Text given by the user that ends up in names and messages: bounded, no control characters. */
-static int check_text(const char *what, const char *s, int may_be_empty, struct error *err)
-{
-	if (!may_be_empty && *s == '\0')
-		return error_set(err, ERROR_USAGE, "%s must not be empty", what);
-	if (strlen(s) > NAME_MAX_LEN)
-		return error_set(err, ERROR_USAGE, "%s is longer than %d characters", what, NAME_MAX_LEN);
-	for (const char *p = s; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return error_set(err, ERROR_USAGE, "%s contains control characters", what);
-	return 0;
-}
 
 /* Appends the names of a comma-separated list, blanks around each trimmed; duplicates are removed once
  * all are in (drop_duplicate_queues). */
@@ -117,7 +112,7 @@ static int add_queues(struct options *o, const char *list, struct error *err)
 			free(name);
 			return error_set(err, ERROR_NOMEM, "out of memory");
 		}
-		if (check_text("-Q/--queue: a queue name", name, 0, err) < 0) {
+		if (option_text_ok("-Q/--queue: a queue name", name, 0, err) < 0) {
 			free(name);
 			return -1;
 		}
@@ -185,14 +180,14 @@ static int set_expected(struct options *o, const char *arg, struct error *err)
 	if ((arg[0] == 'v' || arg[0] == 'V') && arg[1] >= '0' && arg[1] <= '9')
 		arg++;
 	o->policy.expected = arg;
-	return check_text("-e/--expected-version", arg, 0, err);
+	return option_text_ok("-e/--expected-version", arg, 0, err);
 }
 
 static int add_exclude(struct options *o, const char *glob, struct error *err)
 {
 	char **grown;
 
-	if (check_text("--exclude-queue", glob, 0, err) < 0)
+	if (option_text_ok("--exclude-queue", glob, 0, err) < 0)
 		return -1;
 	if ((grown = realloc(o->exclude, (o->nexclude + 1) * sizeof(char *))) == NULL)
 		return error_set(err, ERROR_NOMEM, "out of memory");
@@ -245,114 +240,6 @@ static int parse_timeout(struct options *o, const char *arg, struct error *err)
 	return 0;
 }
 
-static int read_password_file(const char *path, char **out, struct error *err)
-{
-	char buf[PASSWORD_MAX + 2];
-	FILE *f = fopen(path, "r");
-	struct passwd *pw;
-	size_t n;
-
-	if (f == NULL) {
-		/* The path is never echoed: a mistyped option may have put a password there. */
-		int why = errno;
-		pw = getpwuid(geteuid());
-		return error_set(err, ERROR_USAGE,
-		                 "--password-file: the file cannot be read by user %.32s: %s",
-		                 pw != NULL ? pw->pw_name : "(unknown)", strerror(why));
-	}
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	buf[strcspn(buf, "\r\n")] = '\0';
-	if (n > PASSWORD_MAX || buf[0] == '\0') {
-		explicit_bzero(buf, sizeof(buf));
-		return error_set(err, ERROR_USAGE,
-		                 "--password-file: the first line must hold a password of 1 to %d bytes",
-		                 PASSWORD_MAX);
-	}
-	*out = strdup(buf);
-	explicit_bzero(buf, sizeof(buf));
-	return *out ? 0 : error_set(err, ERROR_NOMEM, "out of memory");
-}
-
-/* 1 for "HOST:PORT" and "[V6]:PORT"; a bare IPv6 address ("::1", "fe80::1") is not one. */
-static int host_with_port(const char *host)
-{
-	const char *colon = strrchr(host, ':');
-
-	if (colon == NULL || colon[1] == '\0' || strspn(colon + 1, "0123456789") != strlen(colon + 1))
-		return 0;
-	return host[0] == '[' ? colon > host && colon[-1] == ']' : strchr(host, ':') == colon;
-}
-
-/* Builds o->addr from -u / -H -p -s / $CELERY_BROKER_URL, then -n, the user and the password. */
-static int resolve_broker(struct options *o, const struct broker_args *a, struct error *err)
-{
-	const char *env_url = getenv("CELERY_BROKER_URL");
-	const char *url = a->url;
-	long v;
-
-	if (a->url != NULL && (a->host != NULL || a->port != NULL || a->socket != NULL))
-		return error_set(err, ERROR_USAGE, "-u/--url cannot be combined with -H, -p or -s");
-	if (a->socket != NULL && (a->host != NULL || a->port != NULL))
-		return error_set(err, ERROR_USAGE, "-s/--socket cannot be combined with -H or -p");
-	if (url == NULL && a->host == NULL && a->port == NULL && a->socket == NULL && env_url != NULL &&
-	    *env_url)
-		url = env_url;
-	if (url != NULL) {
-		if (broker_url_parse(url, &o->addr, err) < 0)
-			return url == env_url ? error_wrap(err, "$CELERY_BROKER_URL") : -1;
-	} else {
-		o->addr.port = BROKER_DEFAULT_PORT;
-		if (a->socket != NULL) {
-			if (check_text("-s/--socket", a->socket, 0, err) < 0)
-				return -1;
-			o->addr.socket = strdup(a->socket);
-		} else {
-			if (a->host != NULL && check_text("-H/--hostname", a->host, 0, err) < 0)
-				return -1;
-			if (a->host != NULL && host_with_port(a->host))
-				return error_set(
-				    err, ERROR_USAGE,
-				    "-H/--hostname: '%.60s' holds a port; give the host to -H and the port "
-				    "to -p",
-				    a->host);
-			o->addr.host = strdup(a->host ? a->host : BROKER_DEFAULT_HOST);
-		}
-		if (a->port != NULL) {
-			if (parse_long(a->port, 1, 65535, &v) < 0)
-				return error_set(err, ERROR_USAGE,
-				                 "-p/--port: '%.40s' is not a port from 1 to 65535", a->port);
-			o->addr.port = (int)v;
-		}
-		if (o->addr.socket == NULL && o->addr.host == NULL)
-			return error_set(err, ERROR_NOMEM, "out of memory");
-	}
-	if (a->db != NULL) {
-		if (parse_long(a->db, 0, 2147483647, &v) < 0)
-			return error_set(err, ERROR_USAGE, "-n/--db: '%.40s' is not a database number",
-			                 a->db);
-		o->addr.db = v;
-	}
-	if (a->username != NULL) {
-		if (check_text("--username", a->username, 0, err) < 0)
-			return -1;
-		free(o->addr.username);
-		if ((o->addr.username = strdup(a->username)) == NULL)
-			return error_set(err, ERROR_NOMEM, "out of memory");
-	}
-	if (a->password_file != NULL) {
-		free(o->addr.password);
-		o->addr.password = NULL;
-		if (read_password_file(a->password_file, &o->addr.password, err) < 0)
-			return -1;
-	}
-	if (o->addr.password == NULL && getenv("REDISCLI_AUTH") != NULL && *getenv("REDISCLI_AUTH") != '\0' &&
-	    (o->addr.password = strdup(getenv("REDISCLI_AUTH"))) == NULL)
-		return error_set(err, ERROR_NOMEM, "out of memory");
-	return 0;
-}
-
 static void set_defaults(struct options *o)
 {
 	struct error ignored;
@@ -383,10 +270,11 @@ static int unknown_option(char **argv, struct error *err)
 
 int options_parse(struct options *o, enum plugin_kind kind, int argc, char **argv, struct error *err)
 {
-	struct broker_args a = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+	struct broker_args a;
 	int c, help = 0, version = 0;
 
 	set_defaults(o);
+	memset(&a, 0, sizeof(a));
 	if (options_check_names(argc, argv, long_options, short_options, err) < 0)
 		return -1;
 	opterr = 0;
@@ -478,19 +366,48 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 			break;
 		case OPT_NAMESPACE:
 			o->names.ns = optarg;
-			rc = check_text("--namespace", optarg, 0, err);
+			rc = option_text_ok("--namespace", optarg, 0, err);
 			break;
 		case OPT_PASSWORD_FILE:
 			a.password_file = optarg;
 			break;
 		case OPT_PREFIX:
 			a.prefix = optarg;
-			rc = check_text("--prefix", optarg, 1, err);
+			rc = option_text_ok("--prefix", optarg, 1, err);
 			break;
 		case OPT_TRANSPORT_OPTION:
-			rc = check_text("--transport-option", optarg, 0, err);
-			if (rc == 0)
+			rc = option_text_ok("--transport-option", optarg, 0, err);
+			if (rc == 0 && strncmp(optarg, "master_name=", 12) == 0)
+				a.master_name = optarg + 12; /* Sentinel's, not a name on the wire */
+			else if (rc == 0)
 				rc = kombu_transport_option(&o->names, optarg, err);
+			break;
+		case OPT_TLS:
+			a.tls = 1;
+			break;
+		case OPT_CACERT:
+			a.cacert = optarg;
+			break;
+		case OPT_CAPATH:
+			a.capath = optarg;
+			break;
+		case OPT_CERT:
+			a.cert = optarg;
+			break;
+		case OPT_KEY:
+			a.key = optarg;
+			break;
+		case OPT_SNI:
+			a.sni = optarg;
+			break;
+		case OPT_INSECURE:
+			a.insecure = 1;
+			break;
+		case OPT_SENTINEL_MASTER:
+			a.sentinel_master = optarg;
+			break;
+		case OPT_SENTINEL_PASSWORD_FILE:
+			a.sentinel_password_file = optarg;
 			break;
 		case OPT_USERNAME:
 			a.username = optarg;
@@ -510,7 +427,7 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 		return error_set(err, ERROR_USAGE, "unexpected argument '%.60s'", argv[optind]);
 	if (o->policy.expected == NULL)
 		return error_set(err, ERROR_USAGE, "-e/--expected-version is required");
-	if (resolve_broker(o, &a, err) < 0 || drop_duplicate_queues(o, err) < 0)
+	if (options_resolve_broker(&o->addr, &a, err) < 0 || drop_duplicate_queues(o, err) < 0)
 		return -1;
 	if (o->addr.username != NULL && o->addr.password == NULL)
 		return error_set(err, ERROR_USAGE,

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* options_names: the full-name check of long options, before getopt_long sees them. */
+/* options_names: the full-name check of long options, before getopt_long sees them, and the text check. */
 #include "options_names.h"
 
 #include <string.h>
@@ -66,5 +66,17 @@ int options_check_names(int argc, char **argv, const struct option *longopts, co
 		                 "unknown option '--%.*s' (long options are taken only in full)",
 		                 (int)(len > 40 ? 40 : len), name);
 	}
+	return 0;
+}
+
+int option_text_ok(const char *what, const char *s, int may_be_empty, struct error *err)
+{
+	if (!may_be_empty && *s == '\0')
+		return error_set(err, ERROR_USAGE, "%s must not be empty", what);
+	if (strlen(s) > OPTION_TEXT_MAX)
+		return error_set(err, ERROR_USAGE, "%s is longer than %d characters", what, OPTION_TEXT_MAX);
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return error_set(err, ERROR_USAGE, "%s contains control characters", what);
 	return 0;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* options_names: long options only under their full names. getopt_long takes any unambiguous prefix, which
- * turned a typed `--password s3cr3t` into `--password-file s3cr3t` and echoed the secret in the error; at
- * 3 a.m. a typo must fail loudly, never reach another option, and never be echoed with its value. */
+/* options_names: long options only under their full names, and free text values kept printable. getopt_long
+ * takes any unambiguous prefix, which turned a typed `--password s3cr3t` into `--password-file s3cr3t` and
+ * echoed the secret in the error; at 3 a.m. a typo must fail loudly, never reach another option, and never be
+ * echoed with its value. */
 #ifndef CELERY_OPTIONS_NAMES_H
 #define CELERY_OPTIONS_NAMES_H
 
@@ -14,5 +15,10 @@
  * naming it, never its value; --password and its look-alikes say how to give a password instead. */
 int options_check_names(int argc, char **argv, const struct option *longopts, const char *shortopts,
                         struct error *err);
+
+/* Text given by the user that ends up in names and messages: at most OPTION_TEXT_MAX bytes, no control
+ * characters, and not empty unless may_be_empty. ERROR_USAGE naming what otherwise. */
+#define OPTION_TEXT_MAX 256
+int option_text_ok(const char *what, const char *s, int may_be_empty, struct error *err);
 
 #endif

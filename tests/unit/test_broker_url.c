@@ -61,8 +61,17 @@ END_TEST
 START_TEST(bad_urls_never_echo_the_password)
 {
 	static const char *const bad[] = {
-	    "rediss://:secret@broker",
-	    "sentinel://:secret@h:26379",
+	    "rediss://:secret@b?ssl_cert_reqs=maybe",
+	    "rediss://:secret@b?ssl_certs=/x",
+	    "rediss://:secret@b?ssl_ca_certs=",
+	    "rediss://:secret@b?ssl_ca_certs=%zz",
+	    "rediss://:secret@b?ssl_check_hostname=yes",
+	    "sentinel://:secret@h:26379;redis://h2",
+	    "sentinel://:secret@h:26379;",
+	    "sentinel://:secret@h:26379;;sentinel://h3",
+	    "sentinel://:secret@h:0",
+	    "sentinel://:secret@h?ssl_cert_reqs=none",
+	    "sentinel://:secret@h/x",
 	    "http://:secret@broker",
 	    "redis://:secret@broker:0",
 	    "redis://:secret@broker:65536",
@@ -96,6 +105,80 @@ START_TEST(bad_urls_never_echo_the_password)
 }
 END_TEST
 
+/* rediss:// and its ssl_* keys as Celery's broker_use_ssl and redis-py name them. */
+START_TEST(tls_urls)
+{
+	struct broker_addr a;
+	struct error err;
+
+	ck_assert_int_eq(broker_url_parse("redis://broker", &a, &err), 0);
+	ck_assert_int_eq(a.tls.enabled, 0);
+	broker_addr_free(&a);
+	ck_assert_int_eq(broker_url_parse("rediss://:pw@broker:6380/1", &a, &err), 0);
+	ck_assert_int_eq(a.tls.enabled, 1);
+	ck_assert_int_eq(a.tls.verify_peer, 1);
+	ck_assert_int_eq(a.tls.verify_host, 1);
+	ck_assert_int_eq(a.port, 6380);
+	ck_assert_int_eq(a.db, 1);
+	ck_assert_str_eq(a.password, "pw");
+	broker_addr_free(&a);
+	ck_assert_int_eq(broker_url_parse("rediss://b?ssl_cert_reqs=CERT_NONE", &a, &err), 0);
+	ck_assert_int_eq(a.tls.verify_peer, 0);
+	ck_assert_int_eq(a.tls.verify_host, 0);
+	broker_addr_free(&a);
+	ck_assert_int_eq(
+	    broker_url_parse("rediss://b?ssl_cert_reqs=optional&ssl_check_hostname=false", &a, &err), 0);
+	ck_assert_int_eq(a.tls.verify_peer, 1);
+	ck_assert_int_eq(a.tls.verify_host, 0);
+	broker_addr_free(&a);
+	ck_assert_int_eq(broker_url_parse("rediss://b?ssl_cert_reqs=required&ssl_ca_certs=%2Fetc%2Fca.pem"
+	                                  "&ssl_certfile=/c.pem&ssl_keyfile=/k.pem&virtual_host=3",
+	                                  &a, &err),
+	                 0);
+	ck_assert_str_eq(a.tls.cacert, "/etc/ca.pem");
+	ck_assert_str_eq(a.tls.cert, "/c.pem");
+	ck_assert_str_eq(a.tls.key, "/k.pem");
+	ck_assert_int_eq(a.db, 3);
+	broker_addr_free(&a);
+	ck_assert_int_eq(broker_url_parse("redis://b?ssl_cert_reqs=none", &a, &err), -1);
+	ck_assert_msg(strstr(err.msg, "rediss://") != NULL, "%s", err.msg);
+}
+END_TEST
+
+/* sentinel://h1;sentinel://h2/DB: every sentinel in order, 26379 by default; the password and db of the
+ * first URL that gives them. */
+START_TEST(sentinel_urls)
+{
+	struct broker_addr a;
+	struct error err;
+	char buf[128];
+
+	ck_assert_int_eq(
+	    broker_url_parse("sentinel://:pw@s1:26380;sentinel://s2;sentinel://[::1]:7/4", &a, &err), 0);
+	ck_assert_uint_eq(a.sentinel.n, 3);
+	ck_assert_str_eq(a.sentinel.at[0].host, "s1");
+	ck_assert_int_eq(a.sentinel.at[0].port, 26380);
+	ck_assert_str_eq(a.sentinel.at[1].host, "s2");
+	ck_assert_int_eq(a.sentinel.at[1].port, 26379);
+	ck_assert_str_eq(a.sentinel.at[2].host, "::1");
+	ck_assert_int_eq(a.sentinel.at[2].port, 7);
+	ck_assert_str_eq(a.password, "pw");
+	ck_assert_int_eq(a.db, 4);
+	ck_assert_ptr_null(a.host);
+	ck_assert_int_eq(a.tls.enabled, 0);
+	broker_addr_describe(&a, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "sentinel master ?/4");
+	broker_hostport(a.sentinel.at[2].host, a.sentinel.at[2].port, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "[::1]:7");
+	broker_addr_free(&a);
+	ck_assert_int_eq(broker_url_parse("sentinel://u:pw@s1/2;sentinel://:other@s2/5", &a, &err), 0);
+	ck_assert_str_eq(a.username, "u");
+	ck_assert_str_eq(a.password, "pw");
+	ck_assert_int_eq(a.db, 2);
+	broker_addr_free(&a);
+}
+END_TEST
+
 START_TEST(describe_omits_password)
 {
 	struct broker_addr a;
@@ -124,6 +207,8 @@ Suite *unit_suite(void)
 
 	tcase_add_test(tc, good_urls);
 	tcase_add_test(tc, bad_urls_never_echo_the_password);
+	tcase_add_test(tc, tls_urls);
+	tcase_add_test(tc, sentinel_urls);
 	tcase_add_test(tc, describe_omits_password);
 	suite_add_tcase(s, tc);
 	return s;

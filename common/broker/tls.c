@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* tls: the OpenSSL client of the transport: context, handshake, reads and writes on a non-blocking socket,
+ * and one-line reasons for every failure. */
+#include "config.h"
+
+#include "tls.h"
+
+#include "socket_wait.h"
+
+#include <poll.h>
+#include <stdlib.h>
+
+#if HAVE_OPENSSL
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <string.h>
+
+struct tls_session {
+	SSL_CTX *ctx;
+	SSL *ssl;
+	int fd;
+	int broken; /* a fatal error happened: no close_notify may be sent */
+};
+
+int tls_available(void)
+{
+	return 1;
+}
+
+/* An encrypted private key must fail, not ask for a passphrase on the terminal. */
+static int no_passphrase(char *buf, int size, int rwflag, void *u)
+{
+	(void)buf, (void)size, (void)rwflag, (void)u;
+	return 0;
+}
+
+/* The reason of the newest OpenSSL error, and the queue emptied. */
+static const char *ssl_reason(unsigned long *code)
+{
+	const char *reason;
+
+	*code = ERR_peek_last_error();
+	reason = ERR_reason_error_string(*code);
+	ERR_clear_error();
+	return reason != NULL ? reason : "unknown error";
+}
+
+/* A CA, certificate or key file that OpenSSL cannot use: a setup mistake, so ERROR_USAGE. */
+static int file_error(const char *what, const char *path, struct error *err)
+{
+	unsigned long code;
+	const char *reason = ssl_reason(&code);
+
+	return error_set(err, ERROR_USAGE, "TLS: cannot use the %s %.120s: %s", what, path, reason);
+}
+
+static SSL_CTX *make_context(const struct tls_options *o, struct error *err)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	int ok = 1;
+
+	if (ctx == NULL) {
+		error_set(err, ERROR_NOMEM, "TLS: cannot create a context");
+		return NULL;
+	}
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_default_passwd_cb(ctx, no_passphrase);
+	SSL_CTX_set_verify(ctx, o->verify_peer ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, NULL);
+	if (o->verify_peer && (o->cacert != NULL || o->capath != NULL)) {
+		if (SSL_CTX_load_verify_locations(ctx, o->cacert, o->capath) != 1)
+			ok = file_error(o->cacert ? "CA file" : "CA directory",
+			                o->cacert ? o->cacert : o->capath, err) == 0;
+	} else if (o->verify_peer && SSL_CTX_set_default_verify_paths(ctx) != 1) {
+		ok = file_error("system CA store", "", err) == 0;
+	}
+	if (ok && o->cert != NULL && SSL_CTX_use_certificate_chain_file(ctx, o->cert) != 1)
+		ok = file_error("client certificate", o->cert, err) == 0;
+	if (ok && o->cert != NULL && o->key == NULL &&
+	    SSL_CTX_use_PrivateKey_file(ctx, o->cert, SSL_FILETYPE_PEM) != 1) {
+		ERR_clear_error();
+		ok = error_set(err, ERROR_USAGE, "TLS: %.120s holds no private key: give it with --key",
+		               o->cert) == 0;
+	}
+	if (ok && o->key != NULL && SSL_CTX_use_PrivateKey_file(ctx, o->key, SSL_FILETYPE_PEM) != 1)
+		ok = file_error("private key", o->key, err) == 0;
+	if (ok && o->cert != NULL && SSL_CTX_check_private_key(ctx) != 1)
+		ok = file_error("private key (it does not match the certificate)", o->key ? o->key : o->cert,
+		                err) == 0;
+	if (!ok) {
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+static int is_ip_literal(const char *name)
+{
+	unsigned char buf[16];
+
+	return inet_pton(AF_INET, name, buf) == 1 || inet_pton(AF_INET6, name, buf) == 1;
+}
+
+/* Names the server for SNI and for verification; an IP address is matched against the certificate's IP
+ * entries and sent no SNI. */
+static int name_server(SSL *ssl, const struct tls_options *o, const char *host, struct error *err)
+{
+	const char *name = o->sni ? o->sni : host;
+	int ip = is_ip_literal(name), ok = 1;
+
+	if (!ip)
+		ok = SSL_set_tlsext_host_name(ssl, name) == 1;
+	if (ok && o->verify_peer && o->verify_host) {
+		SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+		ok = ip ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), name) == 1
+		        : SSL_set1_host(ssl, name) == 1;
+	}
+	return ok ? 0 : error_set(err, ERROR_USAGE, "TLS: cannot use the server name %.100s", name);
+}
+
+/* One line for a failed SSL call: the refused certificate, the peer's alert, or the socket's error. */
+static int session_error(struct tls_session *s, int rc, const char *doing, struct error *err)
+{
+	int e = SSL_get_error(s->ssl, rc), saved = errno;
+	long verify = SSL_get_verify_result(s->ssl);
+	unsigned long code;
+	const char *reason;
+
+	s->broken = 1;
+	if (e == SSL_ERROR_ZERO_RETURN)
+		return error_set(err, ERROR_CONNECT, "closed by the broker");
+	if (e == SSL_ERROR_SYSCALL && ERR_peek_last_error() == 0) {
+		if (saved == 0 || rc == 0)
+			return error_set(err, ERROR_CONNECT, "closed by the broker %s", doing);
+		return error_set(err, ERROR_CONNECT, "%s %s", strerror(saved), doing);
+	}
+	if (verify != X509_V_OK) {
+		ERR_clear_error();
+		return error_set(err, ERROR_CONNECT, "TLS: the broker's certificate was refused: %s",
+		                 X509_verify_cert_error_string(verify));
+	}
+	reason = ssl_reason(&code);
+	if (ERR_GET_LIB(code) == ERR_LIB_SSL && ERR_GET_REASON(code) == SSL_R_WRONG_VERSION_NUMBER)
+		return error_set(err, ERROR_CONNECT, "TLS: %s %s (is this a TLS port?)", reason, doing);
+	if (ERR_GET_LIB(code) == ERR_LIB_SSL &&
+	    ERR_GET_REASON(code) == SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED)
+		return error_set(err, ERROR_CONNECT,
+		                 "TLS: %s: the broker wants a client certificate (--cert and --key)", reason);
+	return error_set(err, ERROR_CONNECT, "TLS: %s %s", reason, doing);
+}
+
+/* After an SSL call that wants the socket: waits for it. 1 to retry, -1 on a real error. */
+static int wait_wanted(struct tls_session *s, int rc, int cancel_fd, const struct deadline *dl,
+                       const char *doing, const char *waiting, struct error *err)
+{
+	int e = SSL_get_error(s->ssl, rc);
+
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+		if (socket_wait(s->fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, cancel_fd, dl, waiting,
+		                err) < 0)
+			return -1;
+		return 1;
+	}
+	return session_error(s, rc, doing, err);
+}
+
+struct tls_session *tls_start(int fd, const struct tls_options *o, const char *host, int cancel_fd,
+                              const struct deadline *dl, struct error *err)
+{
+	struct tls_session *s = calloc(1, sizeof(*s));
+
+	ERR_clear_error();
+	if (s == NULL) {
+		error_set(err, ERROR_NOMEM, "out of memory starting TLS");
+		return NULL;
+	}
+	s->fd = fd;
+	if ((s->ctx = make_context(o, err)) == NULL)
+		goto fail;
+	if ((s->ssl = SSL_new(s->ctx)) == NULL || SSL_set_fd(s->ssl, fd) != 1) {
+		error_set(err, ERROR_NOMEM, "TLS: cannot create a session");
+		goto fail;
+	}
+	if (name_server(s->ssl, o, host, err) < 0)
+		goto fail;
+	for (;;) {
+		int rc;
+
+		ERR_clear_error();
+		errno = 0;
+		if ((rc = SSL_connect(s->ssl)) == 1)
+			return s;
+		if (wait_wanted(s, rc, cancel_fd, dl, "during the TLS handshake",
+		                "complete the TLS handshake", err) < 0)
+			goto fail;
+	}
+fail:
+	s->broken = 1;
+	tls_end(s);
+	return NULL;
+}
+
+int tls_send(struct tls_session *s, int cancel_fd, const char *buf, size_t len, const struct deadline *dl,
+             struct error *err)
+{
+	size_t sent = 0;
+
+	while (sent < len) {
+		size_t chunk = len - sent > (size_t)1 << 30 ? (size_t)1 << 30 : len - sent;
+		int n;
+
+		ERR_clear_error();
+		errno = 0;
+		n = SSL_write(s->ssl, buf + sent, (int)chunk);
+		if (n > 0)
+			sent += (size_t)n;
+		else if (wait_wanted(s, n, cancel_fd, dl, "while sending", "take our command", err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+ssize_t tls_recv(struct tls_session *s, int cancel_fd, char *buf, size_t cap, const struct deadline *dl,
+                 struct error *err)
+{
+	for (;;) {
+		int n;
+
+		ERR_clear_error();
+		errno = 0;
+		n = SSL_read(s->ssl, buf, cap > INT32_MAX ? INT32_MAX : (int)cap);
+		if (n > 0)
+			return n;
+		if (wait_wanted(s, n, cancel_fd, dl, "while receiving", "answer", err) < 0)
+			return -1;
+	}
+}
+
+void tls_end(struct tls_session *s)
+{
+	if (s == NULL)
+		return;
+	if (s->ssl != NULL && !s->broken)
+		SSL_shutdown(s->ssl); /* one non-blocking close_notify; its result does not matter */
+	SSL_free(s->ssl);
+	SSL_CTX_free(s->ctx);
+	ERR_clear_error();
+	free(s);
+}
+
+#else /* no OpenSSL */
+
+int tls_available(void)
+{
+	return 0;
+}
+
+struct tls_session *tls_start(int fd, const struct tls_options *o, const char *host, int cancel_fd,
+                              const struct deadline *dl, struct error *err)
+{
+	(void)fd, (void)o, (void)host, (void)cancel_fd, (void)dl;
+	error_set(err, ERROR_USAGE, "TLS is not supported by this build (built without OpenSSL)");
+	return NULL;
+}
+
+int tls_send(struct tls_session *s, int cancel_fd, const char *buf, size_t len, const struct deadline *dl,
+             struct error *err)
+{
+	(void)s, (void)cancel_fd, (void)buf, (void)len, (void)dl;
+	return error_set(err, ERROR_USAGE, "TLS is not supported by this build");
+}
+
+ssize_t tls_recv(struct tls_session *s, int cancel_fd, char *buf, size_t cap, const struct deadline *dl,
+                 struct error *err)
+{
+	(void)s, (void)cancel_fd, (void)buf, (void)cap, (void)dl;
+	return error_set(err, ERROR_USAGE, "TLS is not supported by this build");
+}
+
+void tls_end(struct tls_session *s)
+{
+	(void)s;
+}
+
+#endif

@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* options_broker: where the broker is and how to reach it, checked before anything connects. */
+#include "options_broker.h"
+
+#include "numparse.h"
+#include "options_names.h"
+#include "tls.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PASSWORD_MAX 1024
+
+/* Reads the first line of a password file; opt names the option in messages. */
+static int read_password_file(const char *opt, const char *path, char **out, struct error *err)
+{
+	char buf[PASSWORD_MAX + 2];
+	FILE *f = fopen(path, "r");
+	struct passwd *pw;
+	size_t n;
+
+	if (f == NULL) {
+		/* The path is never echoed: a mistyped option may have put a password there. */
+		int why = errno;
+		pw = getpwuid(geteuid());
+		return error_set(err, ERROR_USAGE, "%s: the file cannot be read by user %.32s: %s", opt,
+		                 pw != NULL ? pw->pw_name : "(unknown)", strerror(why));
+	}
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (n > PASSWORD_MAX || buf[0] == '\0') {
+		explicit_bzero(buf, sizeof(buf));
+		return error_set(err, ERROR_USAGE, "%s: the first line must hold a password of 1 to %d bytes",
+		                 opt, PASSWORD_MAX);
+	}
+	*out = strdup(buf);
+	explicit_bzero(buf, sizeof(buf));
+	return *out ? 0 : error_set(err, ERROR_NOMEM, "out of memory");
+}
+
+/* 1 for "HOST:PORT" and "[V6]:PORT"; a bare IPv6 address ("::1", "fe80::1") is not one. */
+static int host_with_port(const char *host)
+{
+	const char *colon = strrchr(host, ':');
+
+	if (colon == NULL || colon[1] == '\0' || strspn(colon + 1, "0123456789") != strlen(colon + 1))
+		return 0;
+	return host[0] == '[' ? colon > host && colon[-1] == ']' : strchr(host, ':') == colon;
+}
+
+/* The address from -u / -H -p -s / $CELERY_BROKER_URL, then -n, the user and the password. */
+static int resolve_address(struct broker_addr *addr, const struct broker_args *a, struct error *err)
+{
+	const char *env_url = getenv("CELERY_BROKER_URL");
+	const char *url = a->url;
+	long v;
+
+	if (a->url != NULL && (a->host != NULL || a->port != NULL || a->socket != NULL))
+		return error_set(err, ERROR_USAGE, "-u/--url cannot be combined with -H, -p or -s");
+	if (a->socket != NULL && (a->host != NULL || a->port != NULL))
+		return error_set(err, ERROR_USAGE, "-s/--socket cannot be combined with -H or -p");
+	if (url == NULL && a->host == NULL && a->port == NULL && a->socket == NULL && env_url != NULL &&
+	    *env_url)
+		url = env_url;
+	if (url != NULL) {
+		if (broker_url_parse(url, addr, err) < 0)
+			return url == env_url ? error_wrap(err, "$CELERY_BROKER_URL") : -1;
+	} else {
+		addr->port = BROKER_DEFAULT_PORT;
+		if (a->socket != NULL) {
+			if (option_text_ok("-s/--socket", a->socket, 0, err) < 0)
+				return -1;
+			addr->socket = strdup(a->socket);
+		} else {
+			if (a->host != NULL && option_text_ok("-H/--hostname", a->host, 0, err) < 0)
+				return -1;
+			if (a->host != NULL && host_with_port(a->host))
+				return error_set(
+				    err, ERROR_USAGE,
+				    "-H/--hostname: '%.60s' holds a port; give the host to -H and the port "
+				    "to -p",
+				    a->host);
+			addr->host = strdup(a->host ? a->host : BROKER_DEFAULT_HOST);
+		}
+		if (a->port != NULL) {
+			if (parse_long(a->port, 1, 65535, &v) < 0)
+				return error_set(err, ERROR_USAGE,
+				                 "-p/--port: '%.40s' is not a port from 1 to 65535", a->port);
+			addr->port = (int)v;
+		}
+		if (addr->socket == NULL && addr->host == NULL)
+			return error_set(err, ERROR_NOMEM, "out of memory");
+	}
+	if (a->db != NULL) {
+		if (parse_long(a->db, 0, 2147483647, &v) < 0)
+			return error_set(err, ERROR_USAGE, "-n/--db: '%.40s' is not a database number",
+			                 a->db);
+		addr->db = v;
+	}
+	if (a->username != NULL) {
+		if (option_text_ok("--username", a->username, 0, err) < 0)
+			return -1;
+		free(addr->username);
+		if ((addr->username = strdup(a->username)) == NULL)
+			return error_set(err, ERROR_NOMEM, "out of memory");
+	}
+	if (a->password_file != NULL) {
+		free(addr->password);
+		addr->password = NULL;
+		if (read_password_file("--password-file", a->password_file, &addr->password, err) < 0)
+			return -1;
+	}
+	if (addr->password == NULL && getenv("REDISCLI_AUTH") != NULL && *getenv("REDISCLI_AUTH") != '\0' &&
+	    (addr->password = strdup(getenv("REDISCLI_AUTH"))) == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory");
+	return 0;
+}
+
+/* Replaces *field with a copy of value; 0, or ERROR_NOMEM. */
+static int set_copy(char **field, const char *value, struct error *err)
+{
+	free(*field);
+	*field = strdup(value);
+	return *field != NULL ? 0 : error_set(err, ERROR_NOMEM, "out of memory");
+}
+
+/* A file named by a TLS option must be there to read now: a typo is UNKNOWN, not a broker outage. */
+static int tls_file(const char *opt, const char *path, int dir, char **field, struct error *err)
+{
+	if (path == NULL)
+		return 0;
+	if (option_text_ok(opt, path, 0, err) < 0)
+		return -1;
+	if (access(path, dir ? R_OK | X_OK : R_OK) != 0)
+		return error_set(err, ERROR_USAGE, "%s: cannot read %.120s: %s", opt, path, strerror(errno));
+	return set_copy(field, path, err);
+}
+
+/* --tls, --cacert, --capath, --cert, --key, --sni, --insecure on top of the URL's ssl_* keys. */
+static int resolve_tls(struct tls_options *t, const struct broker_args *a, int unix_socket, struct error *err)
+{
+	const char *given = a->cacert     ? "--cacert"
+	                    : a->capath   ? "--capath"
+	                    : a->cert     ? "--cert"
+	                    : a->key      ? "--key"
+	                    : a->sni      ? "--sni"
+	                    : a->insecure ? "--insecure"
+	                                  : NULL;
+
+	if (a->tls && !tls_available())
+		return error_set(err, ERROR_USAGE, "--tls: this build has no TLS (built without OpenSSL)");
+	if (a->tls && !t->enabled)
+		*t = (struct tls_options){1, 1, 1, t->cacert, t->capath, t->cert, t->key, t->sni};
+	if (given != NULL && !t->enabled)
+		return error_set(err, ERROR_USAGE, "%s needs --tls or a rediss:// URL", given);
+	if (t->enabled && unix_socket)
+		return error_set(err, ERROR_USAGE, "TLS is for TCP: a unix socket cannot use it");
+	if (a->insecure && (a->cacert != NULL || a->capath != NULL))
+		return error_set(err, ERROR_USAGE,
+		                 "--insecure verifies nothing: it cannot take --cacert or --capath");
+	if (a->key != NULL && a->cert == NULL && t->cert == NULL)
+		return error_set(err, ERROR_USAGE, "--key needs --cert");
+	if (a->insecure)
+		t->verify_peer = t->verify_host = 0;
+	if (a->sni != NULL &&
+	    (option_text_ok("--sni", a->sni, 0, err) < 0 || set_copy(&t->sni, a->sni, err) < 0))
+		return -1;
+	if (tls_file("--cacert", a->cacert, 0, &t->cacert, err) < 0 ||
+	    tls_file("--capath", a->capath, 1, &t->capath, err) < 0 ||
+	    tls_file("--cert", a->cert, 0, &t->cert, err) < 0 ||
+	    tls_file("--key", a->key, 0, &t->key, err) < 0)
+		return -1;
+	if (t->enabled && t->key != NULL && t->cert == NULL)
+		return error_set(err, ERROR_USAGE, "ssl_keyfile needs ssl_certfile");
+	return 0;
+}
+
+/* --sentinel-master (or master_name) and --sentinel-password-file, with a sentinel:// URL only. */
+static int resolve_sentinel(struct broker_addr *addr, const struct broker_args *a, struct error *err)
+{
+	const char *master = a->sentinel_master ? a->sentinel_master : a->master_name;
+
+	if (addr->sentinel.n == 0) {
+		if (master != NULL || a->sentinel_password_file != NULL)
+			return error_set(err, ERROR_USAGE, "%s needs a sentinel:// URL",
+			                 a->sentinel_master          ? "--sentinel-master"
+			                 : a->sentinel_password_file ? "--sentinel-password-file"
+			                                             : "master_name");
+		return 0;
+	}
+	if (a->sentinel_master != NULL && a->master_name != NULL &&
+	    strcmp(a->sentinel_master, a->master_name) != 0)
+		return error_set(err, ERROR_USAGE, "--sentinel-master and master_name differ");
+	if (master == NULL)
+		return error_set(
+		    err, ERROR_USAGE,
+		    "a sentinel:// URL needs the master's name: --sentinel-master NAME (Celery's "
+		    "master_name transport option)");
+	if (option_text_ok("--sentinel-master", master, 0, err) < 0 ||
+	    set_copy(&addr->sentinel.master, master, err) < 0)
+		return -1;
+	if (a->sentinel_password_file != NULL &&
+	    read_password_file("--sentinel-password-file", a->sentinel_password_file,
+	                       &addr->sentinel.password, err) < 0)
+		return -1;
+	return 0;
+}
+
+int options_resolve_broker(struct broker_addr *addr, const struct broker_args *a, struct error *err)
+{
+	if (resolve_address(addr, a, err) < 0 || resolve_tls(&addr->tls, a, addr->socket != NULL, err) < 0)
+		return -1;
+	return resolve_sentinel(addr, a, err);
+}
