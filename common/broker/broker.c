@@ -86,11 +86,11 @@ static int start_session(struct broker *b, int want_master, const struct deadlin
 		cmds[n++] = (struct broker_cmd){1, role, role_len, "cannot read the server's role", NULL};
 	if (broker_pipeline_replies(b, dl, cmds, n, replies, err) < 0)
 		return -1;
+	if (want_master)
+		rc = check_role(replies[n - 1], err); /* first: a sentinel named as master fails SELECT too */
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		if (i == info_at + 1) {
-			rc = check_role(replies[i], err);
+		if (want_master && i == n - 1)
 			continue;
-		}
 		if (broker_reply_error(replies[i], err) == 0)
 			continue;
 		if (strncmp(replies[i]->str, "NOAUTH", 6) == 0) {
@@ -162,9 +162,21 @@ static int open_at(struct broker *b, const struct transport_target *to, int want
 	return 0;
 }
 
+/* Says which server an error came from, unless it already does. */
+static void name_where(const struct broker *b, struct error *err)
+{
+	char why[sizeof(err->msg)];
+
+	if (strstr(err->msg, b->where) != NULL)
+		return;
+	snprintf(why, sizeof(why), "%s", err->msg);
+	error_set(err, err->kind, "%s: %s", b->where, why);
+}
+
 /* Behind Sentinel: the master each answering sentinel names in turn, until one really is the master. A
- * named server that is down or a replica (a failover under way) sends us to the next sentinel; when
- * none is left, what went wrong with the last named server is the reason. */
+ * named server that is down, hangs, is a replica (a failover under way) or answers nonsense sends us to
+ * the next sentinel, with a share of the time kept for it; when none is left, what went wrong with the
+ * last named server is the reason. */
 static int open_master(struct broker *b, const struct deadline *dl, struct error *err)
 {
 	const struct broker_addr *a = b->addr;
@@ -174,10 +186,12 @@ static int open_master(struct broker *b, const struct deadline *dl, struct error
 	for (;;) {
 		struct sentinel_answer m;
 		struct transport_target to;
+		struct deadline mine = *dl;
 		char at[128], by[128];
 
 		if (sentinel_locate(a, &next, b->cancel_fd, dl, &m, err) < 0) {
-			if (last.kind != ERROR_NONE && err != NULL && err->kind == ERROR_CONNECT)
+			if (last.kind != ERROR_NONE && err != NULL && err->kind != ERROR_CANCELLED &&
+			    !deadline_passed(dl))
 				*err = last;
 			return -1;
 		}
@@ -187,14 +201,20 @@ static int open_master(struct broker *b, const struct deadline *dl, struct error
 		snprintf(b->where, sizeof(b->where), "master %.60s at %.100s/%ld (named by sentinel %.100s)",
 		         a->sentinel.master, at, a->db, by);
 		to = (struct transport_target){m.host, m.port, NULL};
-		if (open_at(b, &to, 1, dl, err) == 0)
+		if (next < a->sentinel.n)
+			mine = deadline_min(
+			    deadline_in(deadline_left(dl) / (double)(a->sentinel.n - next + 1)), *dl);
+		if (open_at(b, &to, 1, &mine, err) == 0)
 			return 0;
-		if (err == NULL || (err->kind != ERROR_CONNECT && err->kind != ERROR_UNAVAILABLE) ||
-		    deadline_passed(dl))
+		if (err == NULL)
+			return -1;
+		name_where(b, err);
+		if (err->kind == ERROR_CANCELLED || err->kind == ERROR_USAGE || err->kind == ERROR_AUTH ||
+		    err->kind == ERROR_NOMEM || deadline_passed(dl))
 			return -1;
 		last = *err;
-		if (last.kind == ERROR_UNAVAILABLE)
-			error_set(&last, ERROR_UNAVAILABLE, "%s: %s", b->where, err->msg);
+		if (last.kind == ERROR_TIMEOUT)
+			last.kind = ERROR_CONNECT; /* its share ended, not the check's time */
 	}
 }
 

@@ -61,7 +61,8 @@ static int tls_key(const char *key, size_t klen, const char *val, struct tls_opt
 	if (klen == 13 && strncmp(key, "ssl_cert_reqs", 13) == 0) {
 		for (size_t i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++)
 			if (strcmp(val, reqs[i].value) == 0) {
-				t->verify_peer = t->verify_host = reqs[i].verify;
+				t->verify_peer =
+				    reqs[i].verify; /* the host is checked only when the peer is */
 				return 0;
 			}
 		return error_set(err, ERROR_USAGE, "--url: ssl_cert_reqs must be required, optional or none");

@@ -33,6 +33,7 @@ struct sentinel_options {
 	size_t n;                 /* 0: no Sentinel, the broker is at host:port or socket */
 	char *master;             /* the master's name (--sentinel-master, master_name) */
 	char *password;           /* the sentinels' own password (--sentinel-password-file), or NULL */
+	int tls;                  /* the sentinels too speak TLS (--sentinel-tls); kombu's default is not */
 };
 
 struct broker_addr {

@@ -75,25 +75,41 @@ static int format_question(const struct broker_addr *a, struct strbuf *out, int 
 	return out->failed ? -1 : 0;
 }
 
-/* Reads the answer [host, port]; a short reason in err otherwise. */
+/* A port as a sentinel writes it: digits only, 1 to 65535. */
+static int read_port(const redisReply *r, int *port)
+{
+	long v;
+
+	if (r->type != REDIS_REPLY_STRING || r->len == 0 || r->len > 5 ||
+	    strspn(r->str, "0123456789") != r->len || parse_long(r->str, 1, 65535, &v) < 0)
+		return -1;
+	*port = (int)v;
+	return 0;
+}
+
+/* Reads the answer [host, port]; a short reason in err otherwise: ERROR_AUTH when the sentinel refused
+ * our password (or wants one), ERROR_CONNECT for the rest. An error answering AUTH is quoted by its code
+ * only, as a server without AUTH echoes its argument. */
 static int read_answer(redisReply **r, int n, struct sentinel_answer *out, struct error *err)
 {
 	const redisReply *ask = r[n - 1];
-	long port;
 
-	for (int i = 0; i < n; i++)
-		if (r[i]->type == REDIS_REPLY_ERROR)
-			return error_set(err, ERROR_CONNECT, "%.60s", r[i]->str);
+	if (n == 2 && r[0]->type == REDIS_REPLY_ERROR)
+		return error_set(err, ERROR_AUTH, "refused the password (%.*s)", (int)strcspn(r[0]->str, " "),
+		                 r[0]->str);
+	if (ask->type == REDIS_REPLY_ERROR && strncmp(ask->str, "NOAUTH", 6) == 0)
+		return error_set(err, ERROR_AUTH, "wants a password (NOAUTH)");
+	if (ask->type == REDIS_REPLY_ERROR)
+		return error_set(err, ERROR_CONNECT, "%.80s", ask->str);
 	if (ask->type == REDIS_REPLY_NIL)
 		return error_set(err, ERROR_CONNECT, NO_SUCH_MASTER);
 	if (ask->type != REDIS_REPLY_ARRAY || ask->elements != 2 ||
-	    ask->element[0]->type != REDIS_REPLY_STRING || ask->element[1]->type != REDIS_REPLY_STRING ||
-	    ask->element[0]->len == 0 || ask->element[0]->len >= sizeof(out->host) ||
+	    ask->element[0]->type != REDIS_REPLY_STRING || ask->element[0]->len == 0 ||
+	    ask->element[0]->len >= sizeof(out->host) ||
 	    memchr(ask->element[0]->str, '\0', ask->element[0]->len) != NULL ||
-	    parse_long(ask->element[1]->str, 1, 65535, &port) < 0)
+	    read_port(ask->element[1], &out->port) < 0)
 		return error_set(err, ERROR_CONNECT, "an answer that is not an address");
 	memcpy(out->host, ask->element[0]->str, ask->element[0]->len + 1);
-	out->port = (int)port;
 	return 0;
 }
 
@@ -111,7 +127,9 @@ static int ask_one(const struct broker_addr *a, const struct sentinel_addr *s, i
 		strbuf_free(&cmds);
 		return error_set(err, ERROR_NOMEM, "out of memory");
 	}
-	rc = transport_connect(&t, &to, &a->tls, cancel_fd, dl, err);
+	/* kombu reaches sentinels without TLS unless told (sentinel_kwargs): so do we, unless --sentinel-tls
+	 */
+	rc = transport_connect(&t, &to, a->sentinel.tls ? &a->tls : NULL, cancel_fd, dl, err);
 	if (rc == 0) {
 		rc = exchange(&t, cmds.buf, cmds.len, r, n, cancel_fd, dl, err);
 		transport_close(&t);
@@ -130,7 +148,7 @@ int sentinel_locate(const struct broker_addr *a, size_t *next, int cancel_fd, co
                     struct sentinel_answer *out, struct error *err)
 {
 	struct strbuf why = STRBUF_INIT;
-	int rc = -1, unknown_name = 0;
+	int rc = -1, unknown_name = 0, refused = 0;
 
 	for (size_t i = *next; i < a->sentinel.n && rc < 0; i++) {
 		/* the sentinels left and the master share the time: one that hangs leaves the rest theirs */
@@ -146,11 +164,14 @@ int sentinel_locate(const struct broker_addr *a, size_t *next, int cancel_fd, co
 			break;
 		}
 		broker_hostport(a->sentinel.at[i].host, a->sentinel.at[i].port, where, sizeof(where));
+		if (one.kind == ERROR_TIMEOUT && !deadline_passed(dl))
+			error_set(&one, ERROR_CONNECT, "did not answer within its share of the time");
 		if (one.kind == ERROR_CANCELLED || one.kind == ERROR_USAGE || deadline_passed(dl)) {
 			strbuf_free(&why);
 			return error_set(err, one.kind, "sentinel %s: %s", where, one.msg);
 		}
 		unknown_name += strcmp(one.msg, NO_SUCH_MASTER) == 0;
+		refused += one.kind == ERROR_AUTH;
 		strbuf_printf(&why, "%s%s: %s", why.len ? "; " : "", where, one.msg);
 	}
 	if (rc < 0 && unknown_name > 0)
@@ -158,6 +179,9 @@ int sentinel_locate(const struct broker_addr *a, size_t *next, int cancel_fd, co
 		error_set(err, ERROR_USAGE,
 		          "no sentinel knows a master named '%.60s' (--sentinel-master): %s",
 		          a->sentinel.master, strbuf_str(&why) ? strbuf_str(&why) : "");
+	else if (rc < 0 && refused > 0)
+		error_set(err, ERROR_AUTH, "the sentinels refused us (check --sentinel-password-file): %s",
+		          strbuf_str(&why) ? strbuf_str(&why) : "");
 	else if (rc < 0)
 		error_set(err, ERROR_CONNECT, "no sentinel named master '%.60s': %s", a->sentinel.master,
 		          why.len && strbuf_str(&why) ? strbuf_str(&why) : "no sentinel left to ask");

@@ -20,8 +20,9 @@ struct sentinel_answer {
  * a->sentinel.master, skipping a sentinel that is down, refuses us or knows no such master; on success
  * *next is the index after the one that answered. Each sentinel gets a share of the time left, so one
  * that never answers leaves time for the others. Errors: ERROR_USAGE when sentinels answered but none
- * knows the name, ERROR_CONNECT when none answered (the message names each one and why, within the
- * message's length), ERROR_TIMEOUT, ERROR_CANCELLED. */
+ * knows the name, ERROR_AUTH when one refused our password (or the lack of one), ERROR_CONNECT when none
+ * answered (the message names each one and why, within the message's length), ERROR_TIMEOUT, ERROR_CANCELLED.
+ */
 int sentinel_locate(const struct broker_addr *a, size_t *next, int cancel_fd, const struct deadline *dl,
                     struct sentinel_answer *out, struct error *err);
 

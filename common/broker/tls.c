@@ -31,19 +31,22 @@ int tls_available(void)
 	return 1;
 }
 
-/* An encrypted private key must fail, not ask for a passphrase on the terminal. */
-static int no_passphrase(char *buf, int size, int rwflag, void *u)
+/* An encrypted private key must fail, not ask for a passphrase on the terminal; *asked records that it
+ * was one. */
+static int no_passphrase(char *buf, int size, int rwflag, void *asked)
 {
-	(void)buf, (void)size, (void)rwflag, (void)u;
+	(void)buf, (void)size, (void)rwflag;
+	*(int *)asked = 1;
 	return 0;
 }
 
-/* The reason of the newest OpenSSL error, and the queue emptied. */
+/* The reason of the oldest OpenSSL error (the cause; later ones say where it surfaced), and the queue
+ * emptied. */
 static const char *ssl_reason(unsigned long *code)
 {
 	const char *reason;
 
-	*code = ERR_peek_last_error();
+	*code = ERR_peek_error();
 	reason = ERR_reason_error_string(*code);
 	ERR_clear_error();
 	return reason != NULL ? reason : "unknown error";
@@ -58,10 +61,11 @@ static int file_error(const char *what, const char *path, struct error *err)
 	return error_set(err, ERROR_USAGE, "TLS: cannot use the %s %.120s: %s", what, path, reason);
 }
 
+/* The context of one connection: protocol floor, verification, CA store, client certificate and key. */
 static SSL_CTX *make_context(const struct tls_options *o, struct error *err)
 {
 	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
-	int ok = 1;
+	int ok = 1, asked = 0;
 
 	if (ctx == NULL) {
 		error_set(err, ERROR_NOMEM, "TLS: cannot create a context");
@@ -69,6 +73,7 @@ static SSL_CTX *make_context(const struct tls_options *o, struct error *err)
 	}
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 	SSL_CTX_set_default_passwd_cb(ctx, no_passphrase);
+	SSL_CTX_set_default_passwd_cb_userdata(ctx, &asked);
 	SSL_CTX_set_verify(ctx, o->verify_peer ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, NULL);
 	if (o->verify_peer && (o->cacert != NULL || o->capath != NULL)) {
 		if (SSL_CTX_load_verify_locations(ctx, o->cacert, o->capath) != 1)
@@ -82,11 +87,13 @@ static SSL_CTX *make_context(const struct tls_options *o, struct error *err)
 	if (ok && o->cert != NULL && o->key == NULL &&
 	    SSL_CTX_use_PrivateKey_file(ctx, o->cert, SSL_FILETYPE_PEM) != 1) {
 		ERR_clear_error();
-		ok = error_set(err, ERROR_USAGE, "TLS: %.120s holds no private key: give it with --key",
-		               o->cert) == 0;
+		ok = error_set(err, ERROR_USAGE, "TLS: %.120s holds no %s: give it with --key", o->cert,
+		               asked ? "private key without a passphrase" : "private key") == 0;
 	}
 	if (ok && o->key != NULL && SSL_CTX_use_PrivateKey_file(ctx, o->key, SSL_FILETYPE_PEM) != 1)
-		ok = file_error("private key", o->key, err) == 0;
+		ok = file_error(asked ? "private key (it needs a passphrase, which a plugin cannot type)"
+		                      : "private key",
+		                o->key, err) == 0;
 	if (ok && o->cert != NULL && SSL_CTX_check_private_key(ctx) != 1)
 		ok = file_error("private key (it does not match the certificate)", o->key ? o->key : o->cert,
 		                err) == 0;
@@ -121,11 +128,13 @@ static int name_server(SSL *ssl, const struct tls_options *o, const char *host, 
 	return ok ? 0 : error_set(err, ERROR_USAGE, "TLS: cannot use the server name %.100s", name);
 }
 
-/* One line for a failed SSL call: the refused certificate, the peer's alert, or the socket's error. */
+/* One line for a failed SSL call: the refused certificate, the peer's alert, or the socket's error. The
+ * verify result counts only when verification is on: OpenSSL records it even when told to ignore it. */
 static int session_error(struct tls_session *s, int rc, const char *doing, struct error *err)
 {
 	int e = SSL_get_error(s->ssl, rc), saved = errno;
-	long verify = SSL_get_verify_result(s->ssl);
+	long verify =
+	    SSL_get_verify_mode(s->ssl) == SSL_VERIFY_NONE ? X509_V_OK : SSL_get_verify_result(s->ssl);
 	unsigned long code;
 	const char *reason;
 
@@ -134,8 +143,8 @@ static int session_error(struct tls_session *s, int rc, const char *doing, struc
 		return error_set(err, ERROR_CONNECT, "closed by the broker");
 	if (e == SSL_ERROR_SYSCALL && ERR_peek_last_error() == 0) {
 		if (saved == 0 || rc == 0)
-			return error_set(err, ERROR_CONNECT, "closed by the broker %s", doing);
-		return error_set(err, ERROR_CONNECT, "%s %s", strerror(saved), doing);
+			return error_set(err, ERROR_CONNECT, "closed by the broker (TLS %s)", doing);
+		return error_set(err, ERROR_CONNECT, "%s (TLS %s)", strerror(saved), doing);
 	}
 	if (verify != X509_V_OK) {
 		ERR_clear_error();
@@ -144,12 +153,12 @@ static int session_error(struct tls_session *s, int rc, const char *doing, struc
 	}
 	reason = ssl_reason(&code);
 	if (ERR_GET_LIB(code) == ERR_LIB_SSL && ERR_GET_REASON(code) == SSL_R_WRONG_VERSION_NUMBER)
-		return error_set(err, ERROR_CONNECT, "TLS: %s %s (is this a TLS port?)", reason, doing);
+		return error_set(err, ERROR_CONNECT, "TLS: %s (%s; is this a TLS port?)", reason, doing);
 	if (ERR_GET_LIB(code) == ERR_LIB_SSL &&
 	    ERR_GET_REASON(code) == SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED)
 		return error_set(err, ERROR_CONNECT,
 		                 "TLS: %s: the broker wants a client certificate (--cert and --key)", reason);
-	return error_set(err, ERROR_CONNECT, "TLS: %s %s", reason, doing);
+	return error_set(err, ERROR_CONNECT, "TLS: %s (%s)", reason, doing);
 }
 
 /* After an SSL call that wants the socket: waits for it. 1 to retry, -1 on a real error. */
@@ -160,8 +169,10 @@ static int wait_wanted(struct tls_session *s, int rc, int cancel_fd, const struc
 
 	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
 		if (socket_wait(s->fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, cancel_fd, dl, waiting,
-		                err) < 0)
+		                err) < 0) {
+			s->broken = 1;
 			return -1;
+		}
 		return 1;
 	}
 	return session_error(s, rc, doing, err);
@@ -193,9 +204,15 @@ struct tls_session *tls_start(int fd, const struct tls_options *o, const char *h
 		errno = 0;
 		if ((rc = SSL_connect(s->ssl)) == 1)
 			return s;
-		if (wait_wanted(s, rc, cancel_fd, dl, "during the TLS handshake",
-		                "complete the TLS handshake", err) < 0)
+		if (wait_wanted(s, rc, cancel_fd, dl, "handshake", "complete the TLS handshake", err) < 0) {
+			/* a plain Redis port reads the greeting as half a command and waits for the rest */
+			if (err != NULL && err->kind == ERROR_TIMEOUT)
+				error_set(
+				    err, ERROR_TIMEOUT,
+				    "the broker did not complete the TLS handshake in time (is this a TLS "
+				    "port?)");
 			goto fail;
+		}
 	}
 fail:
 	s->broken = 1;
@@ -217,7 +234,7 @@ int tls_send(struct tls_session *s, int cancel_fd, const char *buf, size_t len, 
 		n = SSL_write(s->ssl, buf + sent, (int)chunk);
 		if (n > 0)
 			sent += (size_t)n;
-		else if (wait_wanted(s, n, cancel_fd, dl, "while sending", "take our command", err) < 0)
+		else if (wait_wanted(s, n, cancel_fd, dl, "sending", "take our command", err) < 0)
 			return -1;
 	}
 	return 0;
@@ -234,7 +251,7 @@ ssize_t tls_recv(struct tls_session *s, int cancel_fd, char *buf, size_t cap, co
 		n = SSL_read(s->ssl, buf, cap > INT32_MAX ? INT32_MAX : (int)cap);
 		if (n > 0)
 			return n;
-		if (wait_wanted(s, n, cancel_fd, dl, "while receiving", "answer", err) < 0)
+		if (wait_wanted(s, n, cancel_fd, dl, "receiving", "answer", err) < 0)
 			return -1;
 	}
 }

@@ -37,6 +37,7 @@ enum long_only {
 	OPT_INSECURE,
 	OPT_SENTINEL_MASTER,
 	OPT_SENTINEL_PASSWORD_FILE,
+	OPT_SENTINEL_TLS,
 };
 
 static const struct option long_options[] = {
@@ -66,6 +67,7 @@ static const struct option long_options[] = {
     {"queue", required_argument, NULL, 'Q'},
     {"sentinel-master", required_argument, NULL, OPT_SENTINEL_MASTER},
     {"sentinel-password-file", required_argument, NULL, OPT_SENTINEL_PASSWORD_FILE},
+    {"sentinel-tls", no_argument, NULL, OPT_SENTINEL_TLS},
     {"sni", required_argument, NULL, OPT_SNI},
     {"socket", required_argument, NULL, 's'},
     {"timeout", required_argument, NULL, 't'},
@@ -409,6 +411,9 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 		case OPT_SENTINEL_PASSWORD_FILE:
 			a.sentinel_password_file = optarg;
 			break;
+		case OPT_SENTINEL_TLS:
+			a.sentinel_tls = 1;
+			break;
 		case OPT_USERNAME:
 			a.username = optarg;
 			break;
@@ -438,6 +443,7 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 	if (a.prefix != NULL)
 		o->names.prefix = a.prefix;
 	o->names.db = o->addr.db;
+	o->names.sentinel = o->addr.sentinel.n > 0;
 	o->discover = kind == PLUGIN_QUEUE_HEALTH && o->nqueues == 0;
 	if (o->json && o->format != REPORT_PLUGIN)
 		return error_set(err, ERROR_USAGE, "--json and --output-format cannot be combined");

@@ -7,31 +7,57 @@
 #include "tls.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define PASSWORD_MAX 1024
+
+/* Opens a file the options name for reading, never blocking (the time limit is not armed yet: a FIFO
+ * would hang the plugin) and only when it is a regular file; -1 with errno set otherwise. */
+static int open_regular(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), why;
+	struct stat st;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) != 0) {
+		why = errno;
+		close(fd);
+		errno = why;
+		return -1;
+	}
+	if (S_ISREG(st.st_mode))
+		return fd;
+	close(fd);
+	errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+	return -1;
+}
 
 /* Reads the first line of a password file; opt names the option in messages. */
 static int read_password_file(const char *opt, const char *path, char **out, struct error *err)
 {
 	char buf[PASSWORD_MAX + 2];
-	FILE *f = fopen(path, "r");
-	struct passwd *pw;
-	size_t n;
+	int fd = open_regular(path);
+	ssize_t got;
+	size_t n = 0;
 
-	if (f == NULL) {
+	if (fd < 0) {
 		/* The path is never echoed: a mistyped option may have put a password there. */
 		int why = errno;
-		pw = getpwuid(geteuid());
+		struct passwd *pw = getpwuid(geteuid());
 		return error_set(err, ERROR_USAGE, "%s: the file cannot be read by user %.32s: %s", opt,
-		                 pw != NULL ? pw->pw_name : "(unknown)", strerror(why));
+		                 pw != NULL ? pw->pw_name : "(unknown)",
+		                 why == EINVAL ? "not a regular file" : strerror(why));
 	}
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
+	while (n < sizeof(buf) - 1 && (got = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0)
+		n += (size_t)got;
+	close(fd);
 	buf[n] = '\0';
 	buf[strcspn(buf, "\r\n")] = '\0';
 	if (n > PASSWORD_MAX || buf[0] == '\0') {
@@ -130,16 +156,40 @@ static int set_copy(char **field, const char *value, struct error *err)
 	return *field != NULL ? 0 : error_set(err, ERROR_NOMEM, "out of memory");
 }
 
-/* A file named by a TLS option must be there to read now: a typo is UNKNOWN, not a broker outage. */
-static int tls_file(const char *opt, const char *path, int dir, char **field, struct error *err)
+/* A file (or, with dir, a directory) named by a TLS option or ssl_* key must be there to read now: a typo
+ * is UNKNOWN, not a broker outage, and a FIFO must not hang OpenSSL later. */
+static int tls_path_ok(const char *opt, const char *path, int dir, struct error *err)
 {
-	if (path == NULL)
-		return 0;
+	struct stat st;
+	int fd;
+
 	if (option_text_ok(opt, path, 0, err) < 0)
 		return -1;
-	if (access(path, dir ? R_OK | X_OK : R_OK) != 0)
+	if (stat(path, &st) != 0)
 		return error_set(err, ERROR_USAGE, "%s: cannot read %.120s: %s", opt, path, strerror(errno));
-	return set_copy(field, path, err);
+	if (dir && !S_ISDIR(st.st_mode))
+		return error_set(err, ERROR_USAGE, "%s: %.120s is not a directory", opt, path);
+	if (!dir && !S_ISREG(st.st_mode))
+		return error_set(err, ERROR_USAGE, "%s: %.120s is %s", opt, path,
+		                 S_ISDIR(st.st_mode) ? "a directory" : "not a regular file");
+	if (dir && access(path, R_OK | X_OK) != 0)
+		return error_set(err, ERROR_USAGE, "%s: cannot read %.120s: %s", opt, path, strerror(errno));
+	if (!dir && (fd = open_regular(path)) < 0)
+		return error_set(err, ERROR_USAGE, "%s: cannot read %.120s: %s", opt, path, strerror(errno));
+	if (!dir)
+		close(fd);
+	return 0;
+}
+
+/* An option's path replaces the URL's; either is checked. */
+static int tls_file(const char *opt, const char *url_key, const char *path, int dir, char **field,
+                    struct error *err)
+{
+	if (path != NULL && (tls_path_ok(opt, path, dir, err) < 0 || set_copy(field, path, err) < 0))
+		return -1;
+	if (path == NULL && *field != NULL && tls_path_ok(url_key, *field, dir, err) < 0)
+		return -1;
+	return 0;
 }
 
 /* --tls, --cacert, --capath, --cert, --key, --sni, --insecure on top of the URL's ssl_* keys. */
@@ -164,6 +214,12 @@ static int resolve_tls(struct tls_options *t, const struct broker_args *a, int u
 	if (a->insecure && (a->cacert != NULL || a->capath != NULL))
 		return error_set(err, ERROR_USAGE,
 		                 "--insecure verifies nothing: it cannot take --cacert or --capath");
+	if (a->insecure && t->cacert != NULL)
+		return error_set(err, ERROR_USAGE,
+		                 "--insecure verifies nothing: it cannot take ssl_ca_certs");
+	if (!t->verify_peer && !a->insecure && (a->cacert != NULL || a->capath != NULL))
+		return error_set(err, ERROR_USAGE,
+		                 "ssl_cert_reqs=none verifies nothing: it cannot take --cacert or --capath");
 	if (a->key != NULL && a->cert == NULL && t->cert == NULL)
 		return error_set(err, ERROR_USAGE, "--key needs --cert");
 	if (a->insecure)
@@ -171,10 +227,10 @@ static int resolve_tls(struct tls_options *t, const struct broker_args *a, int u
 	if (a->sni != NULL &&
 	    (option_text_ok("--sni", a->sni, 0, err) < 0 || set_copy(&t->sni, a->sni, err) < 0))
 		return -1;
-	if (tls_file("--cacert", a->cacert, 0, &t->cacert, err) < 0 ||
-	    tls_file("--capath", a->capath, 1, &t->capath, err) < 0 ||
-	    tls_file("--cert", a->cert, 0, &t->cert, err) < 0 ||
-	    tls_file("--key", a->key, 0, &t->key, err) < 0)
+	if (tls_file("--cacert", "ssl_ca_certs", a->cacert, 0, &t->cacert, err) < 0 ||
+	    tls_file("--capath", "--capath", a->capath, 1, &t->capath, err) < 0 ||
+	    tls_file("--cert", "ssl_certfile", a->cert, 0, &t->cert, err) < 0 ||
+	    tls_file("--key", "ssl_keyfile", a->key, 0, &t->key, err) < 0)
 		return -1;
 	if (t->enabled && t->key != NULL && t->cert == NULL)
 		return error_set(err, ERROR_USAGE, "ssl_keyfile needs ssl_certfile");
@@ -187,13 +243,17 @@ static int resolve_sentinel(struct broker_addr *addr, const struct broker_args *
 	const char *master = a->sentinel_master ? a->sentinel_master : a->master_name;
 
 	if (addr->sentinel.n == 0) {
-		if (master != NULL || a->sentinel_password_file != NULL)
+		if (master != NULL || a->sentinel_password_file != NULL || a->sentinel_tls)
 			return error_set(err, ERROR_USAGE, "%s needs a sentinel:// URL",
 			                 a->sentinel_master          ? "--sentinel-master"
 			                 : a->sentinel_password_file ? "--sentinel-password-file"
+			                 : a->sentinel_tls           ? "--sentinel-tls"
 			                                             : "master_name");
 		return 0;
 	}
+	if (a->sentinel_tls && !addr->tls.enabled)
+		return error_set(err, ERROR_USAGE, "--sentinel-tls needs --tls");
+	addr->sentinel.tls = a->sentinel_tls;
 	if (a->sentinel_master != NULL && a->master_name != NULL &&
 	    strcmp(a->sentinel_master, a->master_name) != 0)
 		return error_set(err, ERROR_USAGE, "--sentinel-master and master_name differ");

@@ -16,6 +16,7 @@ struct broker_args {
 	const char *sentinel_master;        /* --sentinel-master */
 	const char *master_name;            /* --transport-option master_name=... */
 	const char *sentinel_password_file; /* --sentinel-password-file */
+	int sentinel_tls;                   /* --sentinel-tls */
 };
 
 /* Builds addr from -u / -H -p -s / $CELERY_BROKER_URL, then -n, the user, the password ($REDISCLI_AUTH

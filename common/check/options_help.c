@@ -5,7 +5,10 @@
 static const char usage_workers[] =
     "Usage:\n"
     " check_celery_worker_versions -e VERSION [-H HOST] [-p PORT | -s SOCKET | -u URL] [-n DB]\n"
-    "   [--username NAME] [--password-file PATH] [--prefix PREFIX] [--namespace NS]\n"
+    "   [--username NAME] [--password-file PATH]\n"
+    "   [--tls] [--cacert FILE] [--capath DIR] [--cert FILE] [--key FILE] [--sni NAME] [--insecure]\n"
+    "   [--sentinel-master NAME] [--sentinel-password-file PATH] [--sentinel-tls]\n"
+    "   [--prefix PREFIX] [--namespace NS]\n"
     "   [--transport-option KEY=VALUE]...\n"
     "   [-Q QUEUE[,QUEUE...]] [-w RANGE] [-c RANGE] [-W RANGE] [-C RANGE] [--allow-untagged]\n"
     "   [-T SECONDS] [-t SECONDS[:STATE]] [-v] [--json | --output-format FORMAT]\n";
@@ -13,7 +16,10 @@ static const char usage_workers[] =
 static const char usage_queues[] =
     "Usage:\n"
     " check_celery_queue_health -e VERSION [-H HOST] [-p PORT | -s SOCKET | -u URL] [-n DB]\n"
-    "   [--username NAME] [--password-file PATH] [--prefix PREFIX] [--namespace NS]\n"
+    "   [--username NAME] [--password-file PATH]\n"
+    "   [--tls] [--cacert FILE] [--capath DIR] [--cert FILE] [--key FILE] [--sni NAME] [--insecure]\n"
+    "   [--sentinel-master NAME] [--sentinel-password-file PATH] [--sentinel-tls]\n"
+    "   [--prefix PREFIX] [--namespace NS]\n"
     "   [--transport-option KEY=VALUE]...\n"
     "   [-Q QUEUE[,QUEUE...] | --exclude-queue GLOB...] [-w RANGE] [-c RANGE] [-W RANGE] [-C RANGE]\n"
     "   [--allow-untagged] [--backlog-warning RANGE] [--backlog-critical RANGE]\n"
@@ -29,8 +35,10 @@ static const char usage_queues[] =
 	" -u, --url=URL\n"                                                                                   \
 	"    Celery broker URL: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], "                                \
 	"redis+socket:///PATH[?virtual_host=DB]\n"                                                           \
-	"    or unix:///PATH[?db=DB]. Without -H, -p, -s and -u, $CELERY_BROKER_URL is used.\n"              \
-	"    TLS (rediss://) and Sentinel URLs are not supported.\n"                                         \
+	"    or unix:///PATH[?db=DB]; rediss://... for TLS, with Celery's keys ssl_cert_reqs=required|\n"    \
+	"    optional|none, ssl_ca_certs, ssl_certfile, ssl_keyfile (and ssl_check_hostname=false);\n"       \
+	"    sentinel://[:PASSWORD@]HOST[:PORT][/DB];sentinel://HOST2[:PORT]... for Redis Sentinel\n"        \
+	"    (default port 26379). Without -H, -p, -s and -u, $CELERY_BROKER_URL is used.\n"                 \
 	" -n, --db=N\n"                                                                                      \
 	"    Redis database number (default: 0, or the URL's)\n"                                             \
 	" --username=NAME\n"                                                                                 \
@@ -38,6 +46,25 @@ static const char usage_queues[] =
 	" --password-file=PATH\n"                                                                            \
 	"    Read the Redis password from the first line of PATH. $REDISCLI_AUTH also gives it.\n"           \
 	"    Prefer either to a password in -u, which other users can see in the process list.\n"            \
+	" --tls\n"                                                                                           \
+	"    Speak TLS to the broker (as rediss:// does). The certificate and the host name are\n"           \
+	"    verified against the system's CA store unless told otherwise.\n"                                \
+	" --cacert=FILE, --capath=DIR\n"                                                                     \
+	"    Trust the CAs in FILE (PEM) or the hashed directory DIR instead of the system's\n"              \
+	" --cert=FILE, --key=FILE\n"                                                                         \
+	"    Client certificate and its key (PEM, no passphrase), for a broker with tls-auth-clients\n"      \
+	" --sni=NAME\n"                                                                                      \
+	"    Send NAME as the server name and verify the certificate against it instead of the host\n"       \
+	" --insecure\n"                                                                                      \
+	"    Verify neither the certificate nor the host name (as ssl_cert_reqs=none)\n"                     \
+	" --sentinel-master=NAME\n"                                                                          \
+	"    With a sentinel:// URL: the master's name (Celery's master_name transport option, also\n"       \
+	"    taken as --transport-option master_name=NAME). The sentinels are asked in order; the\n"         \
+	"    server they name must say it is the master (ROLE).\n"                                           \
+	" --sentinel-password-file=PATH\n"                                                                   \
+	"    The sentinels' own password (their requirepass), from the first line of PATH\n"                 \
+	" --sentinel-tls\n"                                                                                  \
+	"    With --tls: the sentinels speak TLS too (by default only the master does, as in kombu)\n"       \
 	" --prefix=PREFIX\n"                                                                                 \
 	"    kombu's global_keyprefix transport option (default: none)\n"                                    \
 	" --namespace=NS\n"                                                                                  \

@@ -23,10 +23,11 @@ struct conversation {
 	char oid[SWEEP_OID_MAX];
 	char ticket[UUID_STR_LEN];
 	char tag[UUID_STR_LEN];
-	char *channel;                     /* PUBLISH target */
-	char *binding_key;                 /* set routing replies to our list */
-	char *binding_member;              /* our member of that set */
-	char *reply_queue;                 /* unprefixed reply queue name */
+	char *channel;        /* PUBLISH target */
+	char *old_channel;    /* a second one behind Sentinel (kombu_pidbox_channel_unformatted) */
+	char *binding_key;    /* set routing replies to our list */
+	char *binding_member; /* our member of that set */
+	char *reply_queue;    /* unprefixed reply queue name */
 	char *reply_keys[KOMBU_MAX_STEPS]; /* the reply lists, prefixed */
 	int nkeys;                         /* how many: one per priority step */
 	int published;                     /* PUBLISH went out, whether or not its count was read */
@@ -36,6 +37,7 @@ struct conversation {
 static void conversation_free(struct conversation *cv)
 {
 	free(cv->channel);
+	free(cv->old_channel);
 	free(cv->binding_key);
 	free(cv->binding_member);
 	free(cv->reply_queue);
@@ -56,19 +58,23 @@ static int conversation_init(struct conversation *cv, const struct inspect_query
 		return -1;
 	sweep_name_oid(cv->oid, expiry, uuid);
 	cv->channel = kombu_pidbox_channel(q->names);
+	cv->old_channel = kombu_pidbox_channel_unformatted(q->names);
 	cv->binding_key = kombu_reply_binding_key(q->names);
 	cv->binding_member = kombu_reply_binding_member(q->names, cv->oid);
 	cv->reply_queue = kombu_reply_queue(q->names, cv->oid);
 	kombu_reply_names(q->names, &reply_names);
 	cv->nkeys = reply_names.nsteps;
-	if (cv->channel == NULL || cv->binding_key == NULL || cv->binding_member == NULL ||
-	    cv->reply_queue == NULL || kombu_queue_keys(&reply_names, cv->reply_queue, cv->reply_keys) < 0)
+	if (cv->channel == NULL ||
+	    (q->names->sentinel && q->names->fanout_prefix && cv->old_channel == NULL) ||
+	    cv->binding_key == NULL || cv->binding_member == NULL || cv->reply_queue == NULL ||
+	    kombu_queue_keys(&reply_names, cv->reply_queue, cv->reply_keys) < 0)
 		return error_set(err, ERROR_NOMEM, "out of memory naming keys");
 	return 0;
 }
 
 /* Sweeps our stale bindings, SADDs ours and PUBLISHes the command in one round trip: Redis runs them in
- * order, so the binding exists before any worker sees the command. st->received is PUBLISH's count. */
+ * order, so the binding exists before any worker sees the command. st->received is PUBLISH's count (the
+ * sum of both behind Sentinel: a worker listens on one of the two channels, never on both). */
 static int announce(struct broker *b, const struct inspect_query *q, struct conversation *cv,
                     struct inspect_stats *st, struct error *err)
 {
@@ -78,6 +84,10 @@ static int announce(struct broker *b, const struct inspect_query *q, struct conv
 	size_t sadd_len[3] = {4, strlen(cv->binding_key), strlen(cv->binding_member)};
 	const char *pub[3] = {"PUBLISH", cv->channel, NULL};
 	size_t pub_len[3] = {7, strlen(cv->channel), 0};
+	const char *old_pub[3] = {"PUBLISH", cv->old_channel, NULL};
+	size_t old_pub_len[3] = {7, cv->old_channel ? strlen(cv->old_channel) : 0, 0};
+	long long old_received = 0;
+	size_t n;
 	struct sweep *s = malloc(sizeof(*s));
 	char *envelope = NULL;
 	int rc = -1;
@@ -87,13 +97,18 @@ static int announce(struct broker *b, const struct inspect_query *q, struct conv
 	if (sweep_plan(s, q->names, q->seen, cv->binding_key, err) < 0 ||
 	    (envelope = kombu_encode_control(&rq, err)) == NULL)
 		goto out;
-	pub[2] = envelope;
-	pub_len[2] = strlen(envelope);
-	s->cmds[2 * s->n] = (struct broker_cmd){3, sadd, sadd_len, "cannot register the reply queue", NULL};
-	s->cmds[2 * s->n + 1] = (struct broker_cmd){3, pub, pub_len, "cannot broadcast", &st->received};
+	pub[2] = old_pub[2] = envelope;
+	pub_len[2] = old_pub_len[2] = strlen(envelope);
+	n = 2 * s->n;
+	s->cmds[n++] = (struct broker_cmd){3, sadd, sadd_len, "cannot register the reply queue", NULL};
+	s->cmds[n++] = (struct broker_cmd){3, pub, pub_len, "cannot broadcast", &st->received};
+	if (cv->old_channel != NULL)
+		s->cmds[n++] =
+		    (struct broker_cmd){3, old_pub, old_pub_len, "cannot broadcast", &old_received};
 	cv->published = 1;
-	rc = broker_pipeline(b, &q->hard, s->cmds, 2 * s->n + 2, err);
+	rc = broker_pipeline(b, &q->hard, s->cmds, n, err);
 	if (rc == 0) {
+		st->received += old_received;
 		st->counted = 1;
 		st->swept = (long long)s->n;
 	}

@@ -42,6 +42,13 @@ char *kombu_pidbox_channel(const struct kombu_names *n)
 	return format("%s/%ld.%s.pidbox", n->prefix, n->db, n->ns);
 }
 
+char *kombu_pidbox_channel_unformatted(const struct kombu_names *n)
+{
+	if (!n->sentinel || !n->fanout_prefix)
+		return NULL;
+	return format("%s/{db}.%s.pidbox", n->prefix, n->ns);
+}
+
 char *kombu_reply_binding_key(const struct kombu_names *n)
 {
 	return format("%s_kombu.binding.reply.%s.pidbox", n->prefix, n->ns);

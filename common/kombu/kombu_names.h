@@ -18,6 +18,8 @@ struct kombu_names {
 	int nsteps;
 	int fanout_prefix;   /* fanout_prefix: fanout channels start with /DB. (default on) */
 	int fanout_patterns; /* fanout_patterns: topic routing keys in event channel names (default on) */
+	int sentinel;        /* the broker is behind Sentinel, where kombu before 5.4 left the fanout prefix
+	                        unformatted: its workers listen on /{db}.NS.pidbox, whatever their db */
 };
 
 /* Celery's defaults: no prefix, namespace celery, db 0, sep \x06\x16, steps 0 3 6 9, both fanout on. */
@@ -27,6 +29,9 @@ void kombu_names_default(struct kombu_names *n);
 
 /* P/N.NS.pidbox (PNS.pidbox without fanout_prefix): where control commands are PUBLISHed. */
 char *kombu_pidbox_channel(const struct kombu_names *n);
+/* P/{db}.NS.pidbox, where kombu before 5.4 behind Sentinel listens (see sentinel); NULL when the names
+ * need no such channel (no Sentinel, or no fanout_prefix) or out of memory. */
+char *kombu_pidbox_channel_unformatted(const struct kombu_names *n);
 /* P_kombu.binding.reply.NS.pidbox: the set that routes replies to reply queues. */
 char *kombu_reply_binding_key(const struct kombu_names *n);
 /* P_kombu.binding.NS.pidbox: the set holding one member per worker subscribed to remote control. */

@@ -76,10 +76,15 @@ void fleet_describe_broadcast(struct strbuf *sb, const struct fleet *f)
 
 void fleet_describe_nowhere(struct strbuf *sb, const struct kombu_names *names, const struct nearby *nb)
 {
-	char *channel = kombu_pidbox_channel(names);
+	char *channel = kombu_pidbox_channel(names), *old = kombu_pidbox_channel_unformatted(names);
 
 	strbuf_puts(sb, "no worker is listening on ");
 	strbuf_put_clean(sb, channel ? channel : "the control channel");
+	if (old != NULL) {
+		strbuf_puts(sb, " or ");
+		strbuf_put_clean(sb, old);
+	}
+	free(old);
 	strbuf_printf(sb, " (database %ld, namespace ", names->db);
 	strbuf_put_clean(sb, names->ns);
 	strbuf_puts(sb, *names->prefix ? ", prefix " : ", no prefix");

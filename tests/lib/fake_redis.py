@@ -5,8 +5,9 @@ redis-server cannot be made to do on demand.
 Usage: python3 fake_redis.py PORT MODE [ARG...]; prints "ready" once listening, serves for 60 s at most.
   error TEXT          answers every command with the RESP error -TEXT (e.g. "LOADING Redis is loading ...")
   garbage             answers every command with bytes that are not RESP
-  silent              accepts connections and never answers
+  silent              accepts connections and never answers; prints "accepted" for each
   noaccept            never accepts: a backlog of 0, filled by the server itself, so a connect hangs
+  sentinel HOST PORT  a sentinel that names HOST:PORT as the master of any name (to name a replica)
   scripted LOG [LLEN] answers like a broker with one worker that never replies (PUBLISH reaches 1, blocking
                       pops end empty at their timeout) and appends each command, its arguments joined by
                       spaces, to LOG;
@@ -80,6 +81,8 @@ def serve(conn, mode, args):
             for command in commands:
                 if mode == "error":
                     conn.sendall(b"-" + args[0].encode() + b"\r\n")
+                elif mode == "sentinel":
+                    conn.sendall(b"*2\r\n" + bulk(args[0].encode()) + bulk(args[1].encode()))
                 elif mode == "garbage":
                     conn.sendall(b"\x00\xffHTTP/1.1 200 OK\r\n\r\n")
                 elif mode == "scripted":
@@ -121,6 +124,7 @@ def main():
         except socket.timeout:
             continue
         if mode == "silent":
+            print("accepted", flush=True)
             threading.Thread(target=lambda c=conn: (time.sleep(60), c.close()), daemon=True).start()
         else:
             threading.Thread(target=serve, args=(conn, mode, args), daemon=True).start()

@@ -123,8 +123,12 @@ START_TEST(tls_urls)
 	ck_assert_str_eq(a.password, "pw");
 	broker_addr_free(&a);
 	ck_assert_int_eq(broker_url_parse("rediss://b?ssl_cert_reqs=CERT_NONE", &a, &err), 0);
-	ck_assert_int_eq(a.tls.verify_peer, 0);
-	ck_assert_int_eq(a.tls.verify_host, 0);
+	ck_assert_int_eq(a.tls.verify_peer, 0); /* the host is checked only when the peer is */
+	broker_addr_free(&a);
+	ck_assert_int_eq(
+	    broker_url_parse("rediss://b?ssl_check_hostname=false&ssl_cert_reqs=required", &a, &err), 0);
+	ck_assert_int_eq(a.tls.verify_peer, 1);
+	ck_assert_int_eq(a.tls.verify_host, 0); /* whatever the order of the keys */
 	broker_addr_free(&a);
 	ck_assert_int_eq(
 	    broker_url_parse("rediss://b?ssl_cert_reqs=optional&ssl_check_hostname=false", &a, &err), 0);

@@ -250,6 +250,11 @@ START_TEST(names_follow_the_transport_options)
 	s = kombu_pidbox_channel(&p);
 	ck_assert_str_eq(s, "pfx:/3.ctl.pidbox");
 	free(s);
+	ck_assert_ptr_null(kombu_pidbox_channel_unformatted(&p)); /* no Sentinel: one channel */
+	p.sentinel = 1; /* kombu before 5.4 left "{db}" as it is behind Sentinel */
+	s = kombu_pidbox_channel_unformatted(&p);
+	ck_assert_str_eq(s, "pfx:/{db}.ctl.pidbox");
+	free(s);
 	s = kombu_reply_binding_key(&p);
 	ck_assert_str_eq(s, "pfx:_kombu.binding.reply.ctl.pidbox");
 	free(s);
@@ -266,6 +271,8 @@ START_TEST(names_follow_the_transport_options)
 	s = kombu_pidbox_channel(&p);
 	ck_assert_str_eq(s, "pfx:ctl.pidbox");
 	free(s);
+	ck_assert_ptr_null(
+	    kombu_pidbox_channel_unformatted(&p)); /* no prefix, nothing to leave unformatted */
 	ck_assert_int_eq(kombu_transport_option(&p, "sep=:", &err), 0);
 	ck_assert_int_eq(kombu_transport_option(&p, "priority_steps=0,1,2,3,4,5,6,7,8,9", &err), 0);
 	ck_assert_int_eq(p.nsteps, 10);
