@@ -379,7 +379,7 @@ int broker_reply_error(const redisReply *r, struct error *err)
 	    {"NOPERM", ERROR_AUTH},         {"LOADING", ERROR_UNAVAILABLE},
 	    {"OOM", ERROR_UNAVAILABLE},     {"MASTERDOWN", ERROR_UNAVAILABLE},
 	    {"BUSY", ERROR_UNAVAILABLE},    {"TRYAGAIN", ERROR_UNAVAILABLE},
-	    {"MISCONF", ERROR_UNAVAILABLE}, {"READONLY", ERROR_UNAVAILABLE},
+	    {"MISCONF", ERROR_UNAVAILABLE},
 	};
 
 	if (r->type != REDIS_REPLY_ERROR)

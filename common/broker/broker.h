@@ -79,8 +79,9 @@ int broker_pipeline(struct broker *b, const struct deadline *dl, const struct br
 int broker_pipeline_replies(struct broker *b, const struct deadline *dl, const struct broker_cmd *cmds,
                             size_t n, redisReply **replies, struct error *err);
 /* Turns an error reply into an error: ERROR_AUTH for NOAUTH/WRONGPASS/NOPERM, ERROR_UNAVAILABLE for
- * LOADING/OOM/MASTERDOWN/BUSY/TRYAGAIN/MISCONF/READONLY and "max number of clients reached", ERROR_BROKER
- * for the rest. Returns 0 for any other reply. */
+ * LOADING/OOM/MASTERDOWN/BUSY/TRYAGAIN/MISCONF and "max number of clients reached", ERROR_BROKER for the
+ * rest (READONLY too: a check pointed at a replica is misconfigured, not facing an outage). Returns 0 for any
+ * other reply. */
 int broker_reply_error(const redisReply *r, struct error *err);
 
 #endif
