@@ -247,6 +247,27 @@ static const char *const bad_lines[] = {
     "-e\t1\t--transport-option\tsep=\x01",
     "-e\t1\t--prefix\ta:\t--transport-option\tglobal_keyprefix=b:",
     "-e\t1\t--exclude-queue\told",
+    "-e\t1\t--cacert\t/etc/passwd",
+    "-e\t1\t--insecure",
+    "-e\t1\t--tls\t--cacert\t/nonexistent.crt",
+    "-e\t1\t--tls\t--cacert\t/etc",
+    "-e\t1\t--tls\t--capath\t/etc/passwd",
+    "-e\t1\t--tls\t--key\t/etc/passwd",
+    "-e\t1\t--tls\t--insecure\t--cacert\t/etc/passwd",
+    "-e\t1\t--tls\t--sni\t",
+    "-e\t1\t--tls\t-s\t/run/redis.sock",
+    "-e\t1\t--tls\t--cert\t/dev/null",
+    "-e\t1\t-u\trediss://h?ssl_ca_certs=/nonexistent.crt",
+    "-e\t1\t-u\trediss://h?ssl_ca_certs=/etc/passwd\t--insecure",
+    "-e\t1\t-u\trediss://h?ssl_cert_reqs=none\t--cacert\t/etc/passwd",
+    "-e\t1\t-u\tsentinel://h1;sentinel://h2",
+    "-e\t1\t--sentinel-master\tm",
+    "-e\t1\t--transport-option\tmaster_name=m",
+    "-e\t1\t--sentinel-tls",
+    "-e\t1\t-u\tsentinel://h1\t--sentinel-master\tm\t--sentinel-tls",
+    "-e\t1\t-u\tsentinel://h1\t--sentinel-master\tm\t--transport-option\tmaster_name=n",
+    "-e\t1\t-u\tsentinel://h1\t--sentinel-master\tm\t--sentinel-password-file\t/nonexistent",
+    "-e\t1\t-u\tsentinel://h1\t--sentinel-master\t",
 };
 
 START_TEST(transport_options_and_exclusions)
@@ -295,6 +316,51 @@ START_TEST(transport_options_and_exclusions)
 }
 END_TEST
 
+/* TLS and Sentinel options land in the address, over what the URL said. */
+START_TEST(tls_and_sentinel)
+{
+	struct options o;
+	struct error err;
+	const char *tls[] = {
+	    "-e", "1", "-H", "10.0.0.1", "--tls", "--cacert", "/etc/passwd", "--sni", "broker.example",
+	    NULL};
+	const char *url[] = {"-e", "1", "-u", "rediss://h:6380/2?ssl_cert_reqs=none", NULL};
+	const char *insecure[] = {"-e", "1", "-u", "rediss://h?ssl_check_hostname=false", "--insecure", NULL};
+	const char *sentinel[] = {"-e",
+	                          "1",
+	                          "-u",
+	                          "sentinel://:pw@s1;sentinel://s2:5/3",
+	                          "--transport-option",
+	                          "master_name=mymaster",
+	                          "--tls",
+	                          "--sentinel-tls",
+	                          NULL};
+
+	clear_env();
+	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, tls), OPTIONS_RUN);
+	ck_assert(o.addr.tls.enabled && o.addr.tls.verify_peer && o.addr.tls.verify_host);
+	ck_assert_str_eq(o.addr.tls.cacert, "/etc/passwd");
+	ck_assert_str_eq(o.addr.tls.sni, "broker.example");
+	ck_assert(!o.names.sentinel);
+	options_free(&o);
+	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, url), OPTIONS_RUN);
+	ck_assert(o.addr.tls.enabled && !o.addr.tls.verify_peer);
+	ck_assert_int_eq(o.addr.db, 2);
+	options_free(&o);
+	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, insecure), OPTIONS_RUN);
+	ck_assert(o.addr.tls.enabled && !o.addr.tls.verify_peer && !o.addr.tls.verify_host);
+	options_free(&o);
+	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, sentinel), OPTIONS_RUN);
+	ck_assert_uint_eq(o.addr.sentinel.n, 2);
+	ck_assert_str_eq(o.addr.sentinel.master, "mymaster");
+	ck_assert(o.addr.sentinel.tls && o.addr.tls.enabled);
+	ck_assert_str_eq(o.addr.password, "pw");
+	ck_assert_int_eq(o.names.db, 3);
+	ck_assert(o.names.sentinel);
+	options_free(&o);
+}
+END_TEST
+
 START_TEST(bad_command_lines)
 {
 	for (size_t i = 0; i < sizeof(bad_lines) / sizeof(bad_lines[0]); i++) {
@@ -335,6 +401,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, help_and_version);
 	tcase_add_test(tc, backlog_only_for_queue_health);
 	tcase_add_test(tc, bad_command_lines);
+	tcase_add_test(tc, tls_and_sentinel);
 	tcase_add_test(tc, transport_options_and_exclusions);
 	suite_add_tcase(s, tc);
 	return s;
