@@ -88,7 +88,19 @@ done
 echo "== fuzzing (${FUZZ_SECONDS:-15} s a target)"
 tools/fuzz.sh | tee "$logs/fuzz.out"
 count "$(grep -c '^PASS' "$logs/fuzz.out")" "$(grep -c '^FAIL' "$logs/fuzz.out")"
+# without_openssl: a build without OpenSSL compiles and refuses TLS as UNKNOWN, naming why.
+without_openssl() {
+	local out
+	mkdir -p build-nossl
+	(cd build-nossl && { [ -f Makefile ] || ../configure -q --without-openssl; } && make -s -j"$(nproc)" plugins/check_celery_worker_versions) || return 1
+	out=$(build-nossl/plugins/check_celery_worker_versions -e 1 -u rediss://localhost)
+	[ $? -eq 3 ] && [[ "$out" == *"not supported by this build (built without OpenSSL)"* ]] || { echo "$out"; return 1; }
+	out=$(build-nossl/plugins/check_celery_worker_versions -e 1 --tls)
+	[ $? -eq 3 ] && [[ "$out" == *"this build has no TLS"* ]] || { echo "$out"; return 1; }
+}
+
 single "clang-format" format_check
+single "a build without OpenSSL refuses TLS" without_openssl
 single "common/ layers" tools/check-layers.sh
 single "make distcheck" make -C build -s distcheck
 
