@@ -344,7 +344,9 @@ static void write_json(const struct options *o, const struct fleet *f, const str
 {
 	json_object *health = json_object_new_object();
 
-	json_object_object_add(doc, "server_version", json_object_new_string(o->policy.expected));
+	json_object_object_add(doc, "server_version",
+	                       o->policy.expected ? json_object_new_string(o->policy.expected) : NULL);
+	json_object_object_add(doc, "policy", policy_json(&o->policy));
 	json_object_object_add(doc, "workers", fleet_workers_json(f, o->queues, o->nqueues));
 	for (size_t i = 0; i < n; i++) {
 		json_object *jq = json_object_new_object();

@@ -47,7 +47,7 @@ static void write_summary(const struct options *o, const struct probe *p, const 
 		}
 	}
 	strbuf_puts(sb, " compatible with ");
-	strbuf_put_clean(sb, o->policy.expected);
+	version_policy_words(&o->policy, sb);
 	if (f->stats.received == 0) {
 		strbuf_puts(sb, "; ");
 		fleet_describe_nowhere(sb, &p->names, &p->nearby);
@@ -133,7 +133,7 @@ static void write_subchecks(const struct options *o, const struct probe *p, cons
 		strbuf_free(&text);
 	}
 	strbuf_printf(&text, "%lld of %lld workers compatible with ", t->compatible, t->workers);
-	strbuf_puts(&text, o->policy.expected);
+	version_policy_words(&o->policy, &text);
 	report_subcheck(r, thresholds_state(&o->compatible, (double)(t->compatible + unheard)),
 	                strbuf_str(&text));
 	strbuf_free(&text);
@@ -146,7 +146,9 @@ static void write_json(const struct options *o, const struct fleet *f, const str
 	json_object *counts = json_object_new_object();
 	long long unreadable = 0;
 
-	json_object_object_add(doc, "server_version", json_object_new_string(o->policy.expected));
+	json_object_object_add(doc, "server_version",
+	                       o->policy.expected ? json_object_new_string(o->policy.expected) : NULL);
+	json_object_object_add(doc, "policy", policy_json(&o->policy));
 	for (size_t i = 0; i < f->n; i++)
 		unreadable += f->workers[i].node == NULL;
 	json_object_object_add(doc, "workers", fleet_workers_json(f, o->queues, o->nqueues));

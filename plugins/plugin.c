@@ -84,6 +84,11 @@ static void report_failure(struct report *r, enum state state, const struct erro
 static void report_probe(const struct options *o, const struct probe *p, struct report *r)
 {
 	const struct inspect_stats *st = &p->fleet.stats;
+	long long unorderable = 0;
+
+	for (size_t i = 0; i < p->fleet.n; i++)
+		unorderable += p->fleet.workers[i].verdict == VERDICT_UNORDERABLE &&
+		               worker_consumes_any(&p->fleet.workers[i], o->queues, o->nqueues);
 
 	if (p->cut.kind != ERROR_NONE) {
 		struct strbuf judged = r->summary, empty = STRBUF_INIT;
@@ -94,6 +99,13 @@ static void report_probe(const struct options *o, const struct probe *p, struct 
 		strbuf_puts(&r->summary, strbuf_str(&judged) ? strbuf_str(&judged) : "");
 		strbuf_free(&judged);
 		r->state = state_worst(r->state, error_state(&p->cut, o->timeout_state));
+	}
+	if (unorderable > 0) {
+		/* the policy cannot place these versions: saying compatible or not would be a guess */
+		strbuf_printf(&r->summary, "; %lld worker version%s cannot be ordered by the policy",
+		              unorderable, unorderable == 1 ? "" : "s");
+		r->state = state_worst(r->state, STATE_UNKNOWN);
+		report_subcheck(r, STATE_UNKNOWN, "worker versions that cannot be ordered by the policy");
 	}
 	if (st->cleanup_failed) {
 		strbuf_puts(&r->summary, "; could not remove this check's reply queue from the broker: ");

@@ -4,6 +4,7 @@
 
 #include "numparse.h"
 #include "options_broker.h"
+#include "options_files.h"
 #include "options_names.h"
 #include "transport_options.h"
 
@@ -38,9 +39,12 @@ enum long_only {
 	OPT_SENTINEL_MASTER,
 	OPT_SENTINEL_PASSWORD_FILE,
 	OPT_SENTINEL_TLS,
+	OPT_ACCEPT,
+	OPT_EXPECTED_VERSION_FILE,
 };
 
 static const struct option long_options[] = {
+    {"accept", required_argument, NULL, OPT_ACCEPT},
     {"allow-untagged", no_argument, NULL, OPT_ALLOW_UNTAGGED},
     {"backlog-critical", required_argument, NULL, OPT_BACKLOG_CRITICAL},
     {"backlog-warning", required_argument, NULL, OPT_BACKLOG_WARNING},
@@ -53,6 +57,7 @@ static const struct option long_options[] = {
     {"db", required_argument, NULL, 'n'},
     {"exclude-queue", required_argument, NULL, OPT_EXCLUDE_QUEUE},
     {"expected-version", required_argument, NULL, 'e'},
+    {"expected-version-file", required_argument, NULL, OPT_EXPECTED_VERSION_FILE},
     {"help", no_argument, NULL, 'h'},
     {"hostname", required_argument, NULL, 'H'},
     {"insecure", no_argument, NULL, OPT_INSECURE},
@@ -177,12 +182,26 @@ static int set_format(struct options *o, const char *arg, struct error *err)
 /* -e VERSION; "v0.12.0", as the tag reads in a node name (-v0.12.0), means 0.12.0. */
 static int set_expected(struct options *o, const char *arg, struct error *err)
 {
-	if (o->policy.expected != NULL)
-		return error_set(err, ERROR_USAGE, "-e/--expected-version is given twice; give one version");
 	if ((arg[0] == 'v' || arg[0] == 'V') && arg[1] >= '0' && arg[1] <= '9')
 		arg++;
-	o->policy.expected = arg;
-	return option_text_ok("-e/--expected-version", arg, 0, err);
+	if (option_text_ok("-e/--expected-version", arg, 0, err) < 0)
+		return -1;
+	return version_policy_expect(&o->policy, arg, err);
+}
+
+/* --expected-version-file PATH: the first line of a file a deploy pipeline writes, as -e. */
+static int read_expected_file(struct options *o, const char *path, struct error *err)
+{
+	char *line = NULL;
+	int rc;
+
+	if (options_read_first_line("--expected-version-file", path, 0, &line, err) < 0)
+		return -1;
+	rc = strcmp(line, "newest") == 0
+	         ? error_set(err, ERROR_USAGE, "--expected-version-file: holds 'newest'; use -e newest")
+	         : set_expected(o, line, err);
+	free(line);
+	return rc < 0 ? error_wrap(err, "--expected-version-file") : 0;
 }
 
 static int add_exclude(struct options *o, const char *glob, struct error *err)
@@ -414,6 +433,14 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 		case OPT_SENTINEL_TLS:
 			a.sentinel_tls = 1;
 			break;
+		case OPT_ACCEPT:
+			rc = option_text_ok("--accept", optarg, 0, err);
+			if (rc == 0)
+				rc = version_policy_accept(&o->policy, optarg, err);
+			break;
+		case OPT_EXPECTED_VERSION_FILE:
+			rc = read_expected_file(o, optarg, err);
+			break;
 		case OPT_USERNAME:
 			a.username = optarg;
 			break;
@@ -430,8 +457,10 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 		return OPTIONS_VERSION;
 	if (optind < argc)
 		return error_set(err, ERROR_USAGE, "unexpected argument '%.60s'", argv[optind]);
-	if (o->policy.expected == NULL)
-		return error_set(err, ERROR_USAGE, "-e/--expected-version is required");
+	if (o->policy.nspecs == 0 && !o->policy.newest)
+		return error_set(
+		    err, ERROR_USAGE,
+		    "-e/--expected-version (or --accept, or --expected-version-file) is required");
 	if (options_resolve_broker(&o->addr, &a, err) < 0 || drop_duplicate_queues(o, err) < 0)
 		return -1;
 	if (o->addr.username != NULL && o->addr.password == NULL)
@@ -455,6 +484,7 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 void options_free(struct options *o)
 {
 	broker_addr_free(&o->addr);
+	version_policy_free(&o->policy);
 	for (size_t i = 0; i < o->nqueues; i++)
 		free(o->queues[i]);
 	free(o->queues);

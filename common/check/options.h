@@ -9,7 +9,7 @@
 #include "range.h"
 #include "report.h"
 #include "state.h"
-#include "worker.h"
+#include "version_policy.h"
 
 #include <stddef.h>
 
@@ -24,7 +24,7 @@ struct options {
 	double inspect_timeout;       /* -T: seconds to wait for worker replies */
 	double timeout;               /* -t: hard limit for the whole plugin */
 	enum state timeout_state;     /* -t's optional :STATE */
-	struct version_policy policy; /* -e and --allow-untagged */
+	struct version_policy policy; /* -e, --accept, --expected-version-file, --allow-untagged */
 	int verbose;                  /* -v */
 	int json;                     /* --json */
 	enum report_format format;    /* --json or --output-format, else the plugin status line */

@@ -3,6 +3,7 @@
 #include "options_broker.h"
 
 #include "numparse.h"
+#include "options_files.h"
 #include "options_names.h"
 #include "tls.h"
 
@@ -14,61 +15,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#define PASSWORD_MAX 1024
-
-/* Opens a file the options name for reading, never blocking (the time limit is not armed yet: a FIFO
- * would hang the plugin) and only when it is a regular file; -1 with errno set otherwise. */
-static int open_regular(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), why;
-	struct stat st;
-
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) != 0) {
-		why = errno;
-		close(fd);
-		errno = why;
-		return -1;
-	}
-	if (S_ISREG(st.st_mode))
-		return fd;
-	close(fd);
-	errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-	return -1;
-}
-
-/* Reads the first line of a password file; opt names the option in messages. */
-static int read_password_file(const char *opt, const char *path, char **out, struct error *err)
-{
-	char buf[PASSWORD_MAX + 2];
-	int fd = open_regular(path);
-	ssize_t got;
-	size_t n = 0;
-
-	if (fd < 0) {
-		/* The path is never echoed: a mistyped option may have put a password there. */
-		int why = errno;
-		struct passwd *pw = getpwuid(geteuid());
-		return error_set(err, ERROR_USAGE, "%s: the file cannot be read by user %.32s: %s", opt,
-		                 pw != NULL ? pw->pw_name : "(unknown)",
-		                 why == EINVAL ? "not a regular file" : strerror(why));
-	}
-	while (n < sizeof(buf) - 1 && (got = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0)
-		n += (size_t)got;
-	close(fd);
-	buf[n] = '\0';
-	buf[strcspn(buf, "\r\n")] = '\0';
-	if (n > PASSWORD_MAX || buf[0] == '\0') {
-		explicit_bzero(buf, sizeof(buf));
-		return error_set(err, ERROR_USAGE, "%s: the first line must hold a password of 1 to %d bytes",
-		                 opt, PASSWORD_MAX);
-	}
-	*out = strdup(buf);
-	explicit_bzero(buf, sizeof(buf));
-	return *out ? 0 : error_set(err, ERROR_NOMEM, "out of memory");
-}
 
 /* 1 for "HOST:PORT" and "[V6]:PORT"; a bare IPv6 address ("::1", "fe80::1") is not one. */
 static int host_with_port(const char *host)
@@ -139,7 +85,7 @@ static int resolve_address(struct broker_addr *addr, const struct broker_args *a
 	if (a->password_file != NULL) {
 		free(addr->password);
 		addr->password = NULL;
-		if (read_password_file("--password-file", a->password_file, &addr->password, err) < 0)
+		if (options_read_first_line("--password-file", a->password_file, 1, &addr->password, err) < 0)
 			return -1;
 	}
 	if (addr->password == NULL && getenv("REDISCLI_AUTH") != NULL && *getenv("REDISCLI_AUTH") != '\0' &&
@@ -174,7 +120,7 @@ static int tls_path_ok(const char *opt, const char *path, int dir, struct error 
 		                 S_ISDIR(st.st_mode) ? "a directory" : "not a regular file");
 	if (dir && access(path, R_OK | X_OK) != 0)
 		return error_set(err, ERROR_USAGE, "%s: cannot read %.120s: %s", opt, path, strerror(errno));
-	if (!dir && (fd = open_regular(path)) < 0)
+	if (!dir && (fd = options_open_regular(path)) < 0)
 		return error_set(err, ERROR_USAGE, "%s: cannot read %.120s: %s", opt, path, strerror(errno));
 	if (!dir)
 		close(fd);
@@ -266,8 +212,8 @@ static int resolve_sentinel(struct broker_addr *addr, const struct broker_args *
 	    set_copy(&addr->sentinel.master, master, err) < 0)
 		return -1;
 	if (a->sentinel_password_file != NULL &&
-	    read_password_file("--sentinel-password-file", a->sentinel_password_file,
-	                       &addr->sentinel.password, err) < 0)
+	    options_read_first_line("--sentinel-password-file", a->sentinel_password_file, 1,
+	                            &addr->sentinel.password, err) < 0)
 		return -1;
 	return 0;
 }

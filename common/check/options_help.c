@@ -4,7 +4,8 @@
 
 static const char usage_workers[] =
     "Usage:\n"
-    " check_celery_worker_versions -e VERSION [-H HOST] [-p PORT | -s SOCKET | -u URL] [-n DB]\n"
+    " check_celery_worker_versions {-e VERSION|newest | --expected-version-file PATH | --accept SPEC...}\n"
+    "   [-H HOST] [-p PORT | -s SOCKET | -u URL] [-n DB]\n"
     "   [--username NAME] [--password-file PATH]\n"
     "   [--tls] [--cacert FILE] [--capath DIR] [--cert FILE] [--key FILE] [--sni NAME] [--insecure]\n"
     "   [--sentinel-master NAME] [--sentinel-password-file PATH] [--sentinel-tls]\n"
@@ -15,7 +16,8 @@ static const char usage_workers[] =
 
 static const char usage_queues[] =
     "Usage:\n"
-    " check_celery_queue_health -e VERSION [-H HOST] [-p PORT | -s SOCKET | -u URL] [-n DB]\n"
+    " check_celery_queue_health {-e VERSION|newest | --expected-version-file PATH | --accept SPEC...}\n"
+    "   [-H HOST] [-p PORT | -s SOCKET | -u URL] [-n DB]\n"
     "   [--username NAME] [--password-file PATH]\n"
     "   [--tls] [--cacert FILE] [--capath DIR] [--cert FILE] [--key FILE] [--sni NAME] [--insecure]\n"
     "   [--sentinel-master NAME] [--sentinel-password-file PATH] [--sentinel-tls]\n"
@@ -77,8 +79,19 @@ static const char usage_queues[] =
 
 #define POLICY_HELP                                                                                          \
 	" -e, --expected-version=VERSION\n"                                                                  \
-	"    The version workers must run (required). A worker named NAME-vVERSION@HOST runs VERSION;\n"     \
-	"    it is compatible when VERSION equals this string exactly. -e v0.12.0 means 0.12.0.\n"           \
+	"    The version workers must run. A worker named NAME-vVERSION@HOST runs VERSION; it is\n"          \
+	"    compatible when it equals this one as PEP 440 compares (0.12 == 0.12.0; a version PEP 440\n"    \
+	"    cannot read is compared as text). -e v0.12.0 means 0.12.0. -e newest: the highest version\n"    \
+	"    among the tagged workers that answered (a rolling deploy is over when all run it).\n"           \
+	" --expected-version-file=PATH\n"                                                                    \
+	"    As -e, from the first line of PATH (one a deploy pipeline writes)\n"                            \
+	" --accept=SPEC\n"                                                                                   \
+	"    Also (or instead of -e) accept versions matching SPEC: clauses that must all hold, joined\n"    \
+	"    by commas: ==V, !=V, >=V, >V, <=V, <V, ~=V (compatible release) and V.* (prefix); e.g.\n"       \
+	"    '>=0.12.0,<0.13'. Repeatable: any one SPEC may hold. Versions are ordered as PEP 440 says\n"    \
+	"    (1.2.3.dev4 < 1.2.3rc1 = 1.2.3-rc.1 < 1.2.3 < 1.2.3+build < 1.2.3.post1); a version it\n"       \
+	"    cannot order is refused here (UNKNOWN) and makes a worker's verdict UNKNOWN, never a guess.\n"  \
+	"    One of -e, --expected-version-file and --accept is required.\n"                                 \
 	" --allow-untagged\n"                                                                                \
 	"    Count workers without a version tag (celery@HOST) as compatible. By default they are not.\n"
 

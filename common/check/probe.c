@@ -86,7 +86,7 @@ out:
 	return rc < 0 ? -1 : 0;
 }
 
-int probe_start(struct probe *p, const struct options *o, const char *service, struct error *err)
+int probe_start(struct probe *p, struct options *o, const char *service, struct error *err)
 {
 	struct inspect_query q;
 	struct deadline limit;
@@ -119,14 +119,14 @@ int probe_start(struct probe *p, const struct options *o, const char *service, s
 	q.latest.at = limit.at + POP_LATENESS;
 	q.collect = deadline_min(deadline_in(o->inspect_timeout), limit);
 	p->waited = deadline_left(&q.collect);
-	rc = fleet_collect(&p->broker, &q, &o->policy, &p->fleet, err);
+	rc = fleet_collect(&p->broker, &q, &p->fleet, err);
 	if (rc < 0 && p->fleet.stats.counted && err != NULL &&
 	    (err->kind == ERROR_TIMEOUT || err->kind == ERROR_CANCELLED)) {
 		p->cut = *err; /* judge what came before the cut */
 		p->collection_cut = 1;
-		return 0;
+		return fleet_judge(&p->fleet, &o->policy, err);
 	}
-	if (rc < 0)
+	if (rc < 0 || fleet_judge(&p->fleet, &o->policy, err) < 0)
 		return -1;
 	if (p->fleet.stats.received == 0) {
 		struct error ignored;

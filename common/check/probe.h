@@ -24,10 +24,11 @@ struct probe {
 	                             when none did): what was collected is judged, and this is said with it */
 };
 
-/* Sets up signals and the time limits, connects, reads the binding sets (all of them when o->discover)
- * and collects the fleet. On failure err says why; error_state() gives the state to report. A collection
- * cut short after the broadcast is no failure: p->cut says so. */
-int probe_start(struct probe *p, const struct options *o, const char *service, struct error *err);
+/* Sets up signals and the time limits, connects, reads the binding sets (all of them when o->discover),
+ * collects the fleet and judges it (resolving -e newest in o->policy). On failure err says why;
+ * error_state() gives the state to report. A collection cut short after the broadcast is no failure:
+ * p->cut says so. */
+int probe_start(struct probe *p, struct options *o, const char *service, struct error *err);
 void probe_finish(struct probe *p);
 /* Workers that received the broadcast and were not heard from because the collection was cut short (0
  * when the wait ran its course: then they are unresponsive). */

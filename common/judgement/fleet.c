@@ -114,7 +114,7 @@ int fleet_add_event(struct fleet *f, const struct inspect_event *ev, struct erro
 		return error_set(err, ERROR_NOMEM, "out of memory listing workers");
 	if (worker_name_parse(w->node, &w->name, err) < 0)
 		return -1;
-	w->verdict = version_verdict(f->policy, w->name.version);
+	w->verdict = VERDICT_MISMATCH; /* until fleet_judge */
 	return read_queues(w, ev->result, err);
 }
 
@@ -130,18 +130,35 @@ void fleet_sort(struct fleet *f)
 		qsort(f->workers, f->n, sizeof(f->workers[0]), by_node);
 }
 
-int fleet_collect(struct broker *b, const struct inspect_query *q, const struct version_policy *policy,
-                  struct fleet *f, struct error *err)
+int fleet_collect(struct broker *b, const struct inspect_query *q, struct fleet *f, struct error *err)
 {
 	struct inspect_query aq = *q;
 	int rc;
 
 	memset(f, 0, sizeof(*f));
-	f->policy = policy;
 	aq.method = "active_queues";
 	rc = inspect_broadcast(b, &aq, on_event, f, &f->stats, err);
 	fleet_sort(f);
 	return rc;
+}
+
+int fleet_judge(struct fleet *f, struct version_policy *policy, struct error *err)
+{
+	const char **versions = calloc(f->n ? f->n : 1, sizeof(*versions));
+
+	if (versions == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory judging workers");
+	for (size_t i = 0; i < f->n; i++)
+		versions[i] = f->workers[i].node != NULL ? f->workers[i].name.version : NULL;
+	if (version_policy_resolve_newest(policy, versions, f->n, err) < 0) {
+		free(versions);
+		return -1;
+	}
+	free(versions);
+	for (size_t i = 0; i < f->n; i++)
+		if (f->workers[i].node != NULL)
+			f->workers[i].verdict = version_verdict(policy, f->workers[i].name.version);
+	return 0;
 }
 
 void fleet_free(struct fleet *f)

@@ -4,6 +4,7 @@
 #define CELERY_FLEET_H
 
 #include "inspect.h"
+#include "version_policy.h"
 #include "worker.h"
 
 #include <stddef.h>
@@ -21,8 +22,7 @@ struct worker {
 #define FLEET_MAX_NOTES 20 /* ignored messages remembered for -v; more are only counted */
 
 struct fleet {
-	const struct version_policy *policy; /* how workers are judged; borrowed */
-	struct worker *workers;              /* sorted by node name; unreadable replies last */
+	struct worker *workers; /* sorted by node name; unreadable replies last */
 	size_t n, cap;
 	struct inspect_stats stats;
 	long long duplicates;         /* replies from a node name already seen */
@@ -30,12 +30,14 @@ struct fleet {
 	size_t nnotes;
 };
 
-/* Broadcasts active_queues (q->method is ignored) and judges every answer by policy. */
-int fleet_collect(struct broker *b, const struct inspect_query *q, const struct version_policy *policy,
-                  struct fleet *f, struct error *err);
+/* Broadcasts active_queues (q->method is ignored) and keeps every answer; fleet_judge judges them. */
+int fleet_collect(struct broker *b, const struct inspect_query *q, struct fleet *f, struct error *err);
+/* Judges every worker that answered readably by policy, resolving -e newest first from their versions.
+ * ERROR_NOMEM only. */
+int fleet_judge(struct fleet *f, struct version_policy *policy, struct error *err);
 void fleet_free(struct fleet *f);
-/* Adds what one popped message says to the fleet (a worker judged by f->policy, or a note); fleet_collect
- * calls it for every message. f must start zeroed but for its policy. */
+/* Adds what one popped message says to the fleet (a worker, or a note); fleet_collect calls it for every
+ * message. f must start zeroed. */
 int fleet_add_event(struct fleet *f, const struct inspect_event *ev, struct error *err);
 /* Sorts the workers by node name, unreadable replies last. */
 void fleet_sort(struct fleet *f);

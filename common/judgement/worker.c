@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* worker: parsing node names and judging versions. */
+/* worker: parsing node names. */
 #include "worker.h"
 
 #include <ctype.h>
@@ -33,31 +33,4 @@ void worker_name_free(struct worker_name *wn)
 	free(wn->version);
 	free(wn->host);
 	memset(wn, 0, sizeof(*wn));
-}
-
-enum verdict version_verdict(const struct version_policy *p, const char *version)
-{
-	if (version == NULL)
-		return p->allow_untagged ? VERDICT_COMPATIBLE : VERDICT_UNTAGGED;
-	return strcmp(version, p->expected) == 0 ? VERDICT_COMPATIBLE : VERDICT_MISMATCH;
-}
-
-int verdict_is_compatible(enum verdict v)
-{
-	return v == VERDICT_COMPATIBLE;
-}
-
-const char *verdict_name(enum verdict v)
-{
-	switch (v) {
-	case VERDICT_COMPATIBLE:
-		return "compatible";
-	case VERDICT_MISMATCH:
-		return "version mismatch";
-	case VERDICT_UNTAGGED:
-		return "untagged";
-	case VERDICT_UNREADABLE:
-		return "unreadable reply";
-	}
-	return "unknown";
 }

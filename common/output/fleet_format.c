@@ -53,7 +53,7 @@ void worker_describe_incompatible(struct strbuf *sb, const struct worker *w)
 	} else {
 		strbuf_puts(sb, " (version ");
 		strbuf_put_clean(sb, w->name.version);
-		strbuf_putc(sb, ')');
+		strbuf_puts(sb, w->verdict == VERDICT_UNORDERABLE ? ", which cannot be ordered)" : ")");
 	}
 }
 
@@ -101,4 +101,15 @@ void fleet_describe_nowhere(struct strbuf *sb, const struct kombu_names *names, 
 	for (size_t i = 0; i < nb->ndbs; i++)
 		strbuf_printf(sb, "%sdatabase %ld holds %lld key%s", i ? ", " : "; ", nb->db[i],
 		              nb->db_keys[i], nb->db_keys[i] == 1 ? "" : "s");
+}
+
+json_object *policy_json(const struct version_policy *p)
+{
+	struct strbuf sb = STRBUF_INIT;
+	json_object *words;
+
+	version_policy_words(p, &sb);
+	words = json_object_new_string(strbuf_str(&sb) ? strbuf_str(&sb) : "");
+	strbuf_free(&sb);
+	return words;
 }

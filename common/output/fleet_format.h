@@ -26,4 +26,7 @@ void fleet_describe_nowhere(struct strbuf *sb, const struct kombu_names *names, 
 /* A JSON array of strings. */
 json_object *json_string_array(char *const *items, size_t n);
 
+/* The version policy in words ("0.12.0", ">=0.12.0,<0.13 or ==0.11.2", "newest = 0.12.1"), as JSON. */
+json_object *policy_json(const struct version_policy *p);
+
 #endif

@@ -10,11 +10,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct version_policy policy = {"0.12.0", 0};
 	struct control_reply r;
 	struct envelope env;
 	struct error err;
 	struct fleet f;
+	struct version_policy policy = {NULL, 0, 0, NULL, 0};
 
 	if (kombu_envelope_decode((const char *)data, size, &env, &err) == 0)
 		kombu_envelope_free(&env);
@@ -23,13 +23,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    0)
 		return 0;
 	memset(&f, 0, sizeof(f));
-	f.policy = &policy;
 	if (r.kind == REPLY_VALID) {
 		struct inspect_event ev = {INSPECT_REPLY, r.node, r.result, NULL};
 		fleet_add_event(&f, &ev, &err);
 		fleet_add_event(&f, &ev, &err); /* the same node twice is a duplicate */
 		if (f.n != 1 || f.duplicates != 1)
 			__builtin_trap();
+		version_policy_expect(&policy, "0.12.0", &err);
+		fleet_judge(&f, &policy, &err);
+		version_policy_free(&policy);
 	}
 	fleet_free(&f);
 	kombu_control_reply_free(&r);

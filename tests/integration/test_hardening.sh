@@ -68,7 +68,7 @@ t_control_characters_cannot_break_output() {
 	check -e 0.11.0 -v
 	expect_contains 'evil\x7cname\x0anew line\x07-v0.12.0@peer (version 0.12.0)'
 	lines=$(printf '%s\n' "$OUT" | wc -l)
-	[ "$lines" = 6 ] || fail "expected 6 lines (status, 4 workers, footer), got $lines"
+	[ "$lines" = 7 ] || fail "expected 7 lines (status, 4 workers, broadcast and broker footers), got $lines"
 	[ "$(printf '%s\n' "$OUT" | grep -c '|')" = 1 ] || fail "a '|' outside the perfdata separator"
 	run ${PLUGIN_WRAPPER:-} "$QUEUE_PLUGIN" -p "$REDIS_PORT" -e 0.12.0
 	expect_no_stderr

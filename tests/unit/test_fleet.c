@@ -9,7 +9,17 @@
 #include <stdio.h>
 #include <string.h>
 
-static const struct version_policy policy = {"0.12.0", 0};
+/* Judges the fleet by -e 0.12.0, as the probe does once the collection ends. */
+static void judge(struct fleet *f)
+{
+	struct version_policy policy;
+	struct error err;
+
+	memset(&policy, 0, sizeof(policy));
+	ck_assert_int_eq(version_policy_expect(&policy, "0.12.0", &err), 0);
+	ck_assert_int_eq(fleet_judge(f, &policy, &err), 0);
+	version_policy_free(&policy);
+}
 
 /* Decodes a captured reply and adds it to the fleet as fleet_collect would. */
 static void add_vector(struct fleet *f, const char *name)
@@ -49,12 +59,13 @@ static void add_result(struct fleet *f, const char *node, const char *result_jso
 
 START_TEST(captured_replies)
 {
-	struct fleet f = {.policy = &policy};
+	struct fleet f = {0};
 	char *gpu[] = {"gpu"}, *celery[] = {"celery"}, *none[] = {"io"};
 
 	add_vector(&f, "celery-5.2.6/reply-active_queues-untagged.json");
 	add_vector(&f, "celery-5.2.6/reply-active_queues-tagged.json");
 	fleet_sort(&f);
+	judge(&f);
 	ck_assert_uint_eq(f.n, 2);
 	ck_assert_str_eq(f.workers[0].node, "celery-v0.12.0@hostA");
 	ck_assert_str_eq(f.workers[0].name.version, "0.12.0");
@@ -89,8 +100,9 @@ START_TEST(replies_of_every_celery_version)
 	};
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		struct fleet f = {.policy = &policy};
+		struct fleet f = {0};
 		add_vector(&f, files[i]);
+		judge(&f);
 		ck_assert_uint_eq(f.n, 1);
 		ck_assert_str_eq(f.workers[0].node, "celery-v0.12.0@hostA");
 		ck_assert_int_eq(f.workers[0].verdict, VERDICT_COMPATIBLE);
@@ -104,7 +116,7 @@ END_TEST
 
 START_TEST(odd_results)
 {
-	struct fleet f = {.policy = &policy};
+	struct fleet f = {0};
 	struct inspect_event unreadable = {INSPECT_UNREADABLE, NULL, NULL, "application/x-python-serialize"};
 	struct inspect_event ignored = {INSPECT_IGNORED, NULL, NULL, "not JSON"};
 	struct strbuf sb = STRBUF_INIT;
@@ -118,6 +130,7 @@ START_TEST(odd_results)
 	ck_assert_int_eq(fleet_add_event(&f, &unreadable, &err), 0);
 	ck_assert_int_eq(fleet_add_event(&f, &ignored, &err), 0);
 	fleet_sort(&f);
+	judge(&f);
 	ck_assert_uint_eq(f.n, 4);
 	ck_assert_int_eq(f.duplicates, 1);
 	ck_assert_str_eq(f.workers[0].problem, "worker error: No handler");
@@ -140,10 +153,11 @@ END_TEST
 
 START_TEST(hostile_names_are_cleaned_in_text)
 {
-	struct fleet f = {.policy = &policy};
+	struct fleet f = {0};
 	struct strbuf sb = STRBUF_INIT;
 
 	add_result(&f, "evil|name\n-v1@h", "[]");
+	judge(&f);
 	worker_describe_incompatible(&sb, &f.workers[0]);
 	ck_assert_str_eq(strbuf_str(&sb), "evil\\x7cname\\x0a-v1@h (version 1)");
 	strbuf_free(&sb);
@@ -153,7 +167,7 @@ END_TEST
 
 START_TEST(notes_are_bounded)
 {
-	struct fleet f = {.policy = &policy};
+	struct fleet f = {0};
 	struct inspect_event ignored = {INSPECT_IGNORED, NULL, NULL, "junk"};
 	struct error err;
 

@@ -321,9 +321,8 @@ START_TEST(tls_and_sentinel)
 {
 	struct options o;
 	struct error err;
-	const char *tls[] = {
-	    "-e", "1", "-H", "10.0.0.1", "--tls", "--cacert", "/etc/passwd", "--sni", "broker.example",
-	    NULL};
+	const char *tls[] = {"-e",       "1",           "-H",    "10.0.0.1",       "--tls",
+	                     "--cacert", "/etc/passwd", "--sni", "broker.example", NULL};
 	const char *url[] = {"-e", "1", "-u", "rediss://h:6380/2?ssl_cert_reqs=none", NULL};
 	const char *insecure[] = {"-e", "1", "-u", "rediss://h?ssl_check_hostname=false", "--insecure", NULL};
 	const char *sentinel[] = {"-e",

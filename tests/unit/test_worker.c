@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* test_worker: node name parsing and the version policy. */
+/* test_worker: node name parsing (the version policy: test_version_order). */
 #include "unit.h"
 
 #include "worker.h"
@@ -69,24 +69,6 @@ START_TEST(very_long_name)
 }
 END_TEST
 
-START_TEST(policy)
-{
-	struct version_policy p = {"0.12.0", 0};
-
-	ck_assert_int_eq(version_verdict(&p, "0.12.0"), VERDICT_COMPATIBLE);
-	ck_assert_int_eq(version_verdict(&p, "0.11.0"), VERDICT_MISMATCH);
-	ck_assert_int_eq(version_verdict(&p, "0.12"), VERDICT_MISMATCH);
-	ck_assert_int_eq(version_verdict(&p, "0.12.0-rc1"), VERDICT_MISMATCH);
-	ck_assert_int_eq(version_verdict(&p, NULL), VERDICT_UNTAGGED);
-	ck_assert(!verdict_is_compatible(VERDICT_UNTAGGED));
-	ck_assert(!verdict_is_compatible(VERDICT_UNREADABLE));
-	p.allow_untagged = 1;
-	ck_assert_int_eq(version_verdict(&p, NULL), VERDICT_COMPATIBLE);
-	ck_assert_int_eq(version_verdict(&p, "0.11.0"), VERDICT_MISMATCH);
-	ck_assert_str_eq(verdict_name(VERDICT_MISMATCH), "version mismatch");
-}
-END_TEST
-
 Suite *unit_suite(void)
 {
 	Suite *s = suite_create("worker");
@@ -95,7 +77,6 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, reference_names);
 	tcase_add_test(tc, edge_names);
 	tcase_add_test(tc, very_long_name);
-	tcase_add_test(tc, policy);
 	suite_add_tcase(s, tc);
 	return s;
 }
