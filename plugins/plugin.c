@@ -79,6 +79,22 @@ static void report_failure(struct report *r, enum state state, const struct erro
 	say_why(&r->summary, err, timeout, elapsed);
 }
 
+/* "broker: WHERE, server 7.0.15[, over TLS]" for -v; a version INFO did not give is not made up. */
+static void describe_server(const struct broker *b, int tls, struct strbuf *sb)
+{
+	int v = b->version;
+
+	strbuf_puts(sb, "broker: ");
+	strbuf_put_clean(sb, b->where);
+	if (v == 0)
+		strbuf_puts(sb, ", server version unknown (INFO refused)");
+	else if (b->version_floor)
+		strbuf_printf(sb, ", server %d.%d or later (INFO refused)", v / 10000, v / 100 % 100);
+	else
+		strbuf_printf(sb, ", server %d.%d.%d", v / 10000, v / 100 % 100, v % 100);
+	strbuf_puts(sb, tls ? ", over TLS\n" : "\n");
+}
+
 /* What the probe saw besides the judgement: a collection cut short (its state joins the judged one, and
  * the summary says so first) and keys of ours that could not be removed (at least WARNING). */
 static void report_probe(const struct options *o, const struct probe *p, struct report *r)
@@ -114,9 +130,7 @@ static void report_probe(const struct options *o, const struct probe *p, struct 
 		report_subcheck(r, STATE_WARNING, st->cleanup_error);
 	}
 	if (o->verbose)
-		strbuf_printf(&r->details, "broker: %s, server %d.%d.%d%s\n", p->broker.where,
-		              p->broker.version / 10000, p->broker.version / 100 % 100,
-		              p->broker.version % 100, o->addr.tls.enabled ? ", over TLS" : "");
+		describe_server(&p->broker, o->addr.tls.enabled, &r->details);
 	if (o->verbose && p->waited + 0.001 < o->inspect_timeout)
 		strbuf_printf(&r->details, "-T %g s was shortened to %.3f s to leave room within -t %g s\n",
 		              o->inspect_timeout, p->waited, o->timeout);

@@ -111,6 +111,7 @@ static int start_session(struct broker *b, int want_master, const struct deadlin
 		}
 		if (i == info_at && strncmp(replies[i]->str, "NOPERM", 6) == 0) {
 			b->version = BROKER_VERSION(6, 0, 0);
+			b->version_floor = 1;
 			continue;
 		}
 		if (i == info_at && err != NULL && err->kind == ERROR_BROKER) {
@@ -148,6 +149,8 @@ static int session_hint(const struct broker_addr *a, struct error *err)
 static int open_at(struct broker *b, const struct transport_target *to, int want_master,
                    const struct deadline *dl, struct error *err)
 {
+	b->skip = b->reply_bytes = 0; /* nothing of an earlier attempt's reply carries over */
+	b->pending = 0;
 	if (transport_connect(&b->t, to, &b->addr->tls, b->cancel_fd, dl, err) < 0)
 		return name_broker(b->where, "cannot connect to", "", err);
 	if ((b->reader = redisReaderCreate()) == NULL) {
@@ -201,6 +204,8 @@ static int open_master(struct broker *b, const struct deadline *dl, struct error
 		snprintf(b->where, sizeof(b->where), "master %.60s at %.100s/%ld (named by sentinel %.100s)",
 		         a->sentinel.master, at, a->db, by);
 		to = (struct transport_target){m.host, m.port, NULL};
+		memcpy(b->master_host, m.host, sizeof(b->master_host));
+		b->master_port = m.port;
 		if (next < a->sentinel.n)
 			mine = deadline_min(
 			    deadline_in(deadline_left(dl) / (double)(a->sentinel.n - next + 1)), *dl);
@@ -238,12 +243,22 @@ int broker_open(struct broker *b, const struct broker_addr *addr, int cancel_fd,
 int broker_reopen(struct broker *b, const struct deadline *dl, struct error *err)
 {
 	const struct broker_addr *addr = b->addr;
-	int cancel_fd = b->cancel_fd, version = b->version;
+	int cancel_fd = b->cancel_fd, version = b->version, floor = b->version_floor;
+	struct transport_target master = {b->master_host, b->master_port, NULL};
 
 	broker_close(b);
+	if (addr->sentinel.n > 0 && b->master_port > 0) {
+		if (open_at(b, &master, 1, dl, err) == 0)
+			goto opened;
+		if (err != NULL && (err->kind == ERROR_CANCELLED || deadline_passed(dl)))
+			return -1;
+		broker_close(b);
+	}
 	if (broker_open(b, addr, cancel_fd, dl, err) < 0)
 		return -1;
-	b->version = b->version ? b->version : version;
+opened:
+	if (b->version == 0) /* INFO failed this time: what the first session read still holds */
+		b->version = version, b->version_floor = floor;
 	return 0;
 }
 

@@ -36,19 +36,25 @@ struct broker {
 	const struct broker_addr *addr; /* where to (re)connect; borrowed */
 	int cancel_fd;                  /* readable when a signal asks us to stop, or -1 */
 	int pending;                    /* replies expected but not yet read; nonzero after a failed read */
-	int version;                    /* the server's redis_version (BROKER_VERSION), read once per open */
-	char where[400];                /* the server we talk to: host:port/db, or with Sentinel the master
-	                                   and the sentinel that named it */
+	int version;                    /* the server's redis_version (BROKER_VERSION), read once per open; 0
+	                                   when unknown */
+	int version_floor;              /* version is only a floor (INFO refused by an ACL: at least 6.0) */
+	char master_host[256];          /* behind Sentinel: the master in use, for reopening */
+	int master_port;
+	char where[400]; /* the server we talk to: host:port/db, or with Sentinel the master
+	                    and the sentinel that named it */
 };
 
 /* Connects (with Sentinel: to the master the first answering sentinel names, which must say it is a
  * master), authenticates, selects the database and reads the server version before the deadline.
- * Errors: ERROR_CONNECT (unreachable, TLS refused, no sentinel answered), ERROR_AUTH (credentials or ACL),
- * ERROR_UNAVAILABLE (also: the sentinels named no master), ERROR_USAGE (TLS files), ERROR_TIMEOUT,
- * ERROR_CANCELLED, ERROR_BROKER. */
+ * Errors: ERROR_CONNECT (unreachable, TLS refused, sentinels down), ERROR_AUTH (credentials or ACL, the
+ * sentinels' too), ERROR_UNAVAILABLE (LOADING and the like; a named master that is a replica), ERROR_USAGE
+ * (TLS files, no master of that name), ERROR_TIMEOUT, ERROR_CANCELLED, ERROR_BROKER. */
 int broker_open(struct broker *b, const struct broker_addr *addr, int cancel_fd, const struct deadline *dl,
                 struct error *err);
-/* Drops a connection whose replies are out of step (after a timeout or cancel) and opens a new one. */
+/* Drops a connection whose replies are out of step (after a timeout or cancel) and opens a new one: behind
+ * Sentinel to the same master first (still checked with ROLE), so a cleanup stays short and on the
+ * server it published on; the sentinels are asked again only when that fails. */
 int broker_reopen(struct broker *b, const struct deadline *dl, struct error *err);
 void broker_close(struct broker *b);
 

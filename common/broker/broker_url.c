@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define URL_MAX 4096
 
@@ -68,9 +69,9 @@ static int tls_key(const char *key, size_t klen, const char *val, struct tls_opt
 		return error_set(err, ERROR_USAGE, "--url: ssl_cert_reqs must be required, optional or none");
 	}
 	if (klen == 18 && strncmp(key, "ssl_check_hostname", 18) == 0) {
-		if (strcmp(val, "true") != 0 && strcmp(val, "false") != 0)
+		if (strcasecmp(val, "true") != 0 && strcasecmp(val, "false") != 0)
 			return error_set(err, ERROR_USAGE, "--url: ssl_check_hostname must be true or false");
-		t->verify_host = strcmp(val, "true") == 0;
+		t->verify_host = strcasecmp(val, "true") == 0; /* Python writes True and False */
 		return 0;
 	}
 	if (klen == 12 && strncmp(key, "ssl_ca_certs", 12) == 0)
@@ -235,7 +236,7 @@ static int parse_socket(const char *rest, struct broker_addr *out, struct error 
 }
 
 /* sentinel://[userinfo@]host[:port][/db];sentinel://...: the sentinels in order; the password, user and db
- * of the first URL that gives them, as kombu reads them. */
+ * of the first URL, as kombu reads them (the others only add sentinels). */
 static int parse_sentinels(const char *url, struct broker_addr *out, struct error *err)
 {
 	size_t parts = 1;
@@ -262,11 +263,11 @@ static int parse_sentinels(const char *url, struct broker_addr *out, struct erro
 			struct sentinel_addr *s = &out->sentinel.at[out->sentinel.n++];
 			*s = (struct sentinel_addr){one.host, one.port};
 			one.host = NULL;
-			if (out->password == NULL && one.password != NULL)
+			if (out->sentinel.n == 1) { /* kombu reads the first URL's; the rest add sentinels */
 				out->password = one.password, one.password = NULL;
-			if (out->username == NULL && one.username != NULL)
 				out->username = one.username, one.username = NULL;
-			out->db = out->db ? out->db : one.db;
+				out->db = one.db;
+			}
 		}
 		broker_addr_free(&one);
 		if (rc < 0)
@@ -306,7 +307,8 @@ int broker_url_parse(const char *url, struct broker_addr *out, struct error *err
 	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
 		size_t n = strlen(schemes[i].scheme);
 		if (strncmp(url, schemes[i].scheme, n) == 0) {
-			out->tls = (struct tls_options){schemes[i].tls, 1, 1, NULL, NULL, NULL, NULL, NULL};
+			out->tls =
+			    (struct tls_options){schemes[i].tls, 1, 1, NULL, NULL, NULL, NULL, NULL, NULL};
 			rc = schemes[i].socket ? parse_socket(url + n, out, err)
 			                       : parse_tcp(url + n, out, err);
 			if (rc < 0)
@@ -338,6 +340,7 @@ void broker_addr_free(struct broker_addr *a)
 	free(a->tls.cert);
 	free(a->tls.key);
 	free(a->tls.sni);
+	tls_release(&a->tls);
 	for (size_t i = 0; i < a->sentinel.n; i++)
 		free(a->sentinel.at[i].host);
 	free(a->sentinel.at);

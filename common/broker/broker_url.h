@@ -19,6 +19,7 @@ struct tls_options {
 	char *cert;      /* client certificate (ssl_certfile, --cert), or NULL */
 	char *key;       /* its private key (ssl_keyfile, --key), or NULL */
 	char *sni;       /* the server name to send and verify instead of the host (--sni), or NULL */
+	void *ctx;       /* the OpenSSL context tls_prepare made from the above, shared by every connection */
 };
 
 /* One Redis Sentinel: a TCP host and port. */
@@ -54,7 +55,7 @@ struct broker_addr {
 /* Parses redis://[[user][:password]@]host[:port][/db][?virtual_host=N], rediss://... (with the ssl_* keys
  * ssl_cert_reqs, ssl_ca_certs, ssl_certfile, ssl_keyfile and ssl_check_hostname), redis+socket:///path
  * [?virtual_host=N], unix:///path[?db=N] and sentinel://[[user][:password]@]h1[:port][/db];sentinel://h2...
- * (the password and db of the first URL that has them, as kombu reads them). A build without OpenSSL
+ * (the password, user and db of the first URL, as kombu reads them). A build without OpenSSL
  * refuses rediss://. Error messages never quote the URL. */
 int broker_url_parse(const char *url, struct broker_addr *out, struct error *err);
 void broker_addr_free(struct broker_addr *a);

@@ -148,7 +148,7 @@ int sentinel_locate(const struct broker_addr *a, size_t *next, int cancel_fd, co
                     struct sentinel_answer *out, struct error *err)
 {
 	struct strbuf why = STRBUF_INIT;
-	int rc = -1, unknown_name = 0, refused = 0;
+	int rc = -1, unknown_name = 0, refused = 0, down = 0;
 
 	for (size_t i = *next; i < a->sentinel.n && rc < 0; i++) {
 		/* the sentinels left and the master share the time: one that hangs leaves the rest theirs */
@@ -164,17 +164,26 @@ int sentinel_locate(const struct broker_addr *a, size_t *next, int cancel_fd, co
 			break;
 		}
 		broker_hostport(a->sentinel.at[i].host, a->sentinel.at[i].port, where, sizeof(where));
-		if (one.kind == ERROR_TIMEOUT && !deadline_passed(dl))
-			error_set(&one, ERROR_CONNECT, "did not answer within its share of the time");
+		if (one.kind == ERROR_TIMEOUT && !deadline_passed(dl)) {
+			char why[sizeof(one.msg)];
+			snprintf(why, sizeof(why), "%s", one.msg);
+			error_set(&one, ERROR_CONNECT, "%s (its share of the time)", why);
+		}
 		if (one.kind == ERROR_CANCELLED || one.kind == ERROR_USAGE || deadline_passed(dl)) {
 			strbuf_free(&why);
 			return error_set(err, one.kind, "sentinel %s: %s", where, one.msg);
 		}
 		unknown_name += strcmp(one.msg, NO_SUCH_MASTER) == 0;
 		refused += one.kind == ERROR_AUTH;
+		down += one.kind != ERROR_AUTH && strcmp(one.msg, NO_SUCH_MASTER) != 0;
 		strbuf_printf(&why, "%s%s: %s", why.len ? "; " : "", where, one.msg);
 	}
-	if (rc < 0 && unknown_name > 0)
+	/* with a sentinel down, an outage is what it may be: a wrong name or password only when every
+	 * sentinel answered */
+	if (rc < 0 && down > 0)
+		error_set(err, ERROR_CONNECT, "no sentinel named master '%.60s': %s", a->sentinel.master,
+		          strbuf_str(&why) ? strbuf_str(&why) : "");
+	else if (rc < 0 && unknown_name > 0)
 		/* sentinels that answer but know no such name: a wrong name, not an outage */
 		error_set(err, ERROR_USAGE,
 		          "no sentinel knows a master named '%.60s' (--sentinel-master): %s",

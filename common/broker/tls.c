@@ -20,7 +20,7 @@
 #include <string.h>
 
 struct tls_session {
-	SSL_CTX *ctx;
+	SSL_CTX *ctx; /* made for this session, or NULL when the options' is used */
 	SSL *ssl;
 	int fd;
 	int broken; /* a fatal error happened: no close_notify may be sent */
@@ -36,7 +36,8 @@ int tls_available(void)
 static int no_passphrase(char *buf, int size, int rwflag, void *asked)
 {
 	(void)buf, (void)size, (void)rwflag;
-	*(int *)asked = 1;
+	if (asked != NULL)
+		*(int *)asked = 1;
 	return 0;
 }
 
@@ -97,11 +98,25 @@ static SSL_CTX *make_context(const struct tls_options *o, struct error *err)
 	if (ok && o->cert != NULL && SSL_CTX_check_private_key(ctx) != 1)
 		ok = file_error("private key (it does not match the certificate)", o->key ? o->key : o->cert,
 		                err) == 0;
+	SSL_CTX_set_default_passwd_cb_userdata(ctx, NULL); /* asked lives on this stack only */
 	if (!ok) {
 		SSL_CTX_free(ctx);
 		return NULL;
 	}
 	return ctx;
+}
+
+int tls_prepare(struct tls_options *o, struct error *err)
+{
+	tls_release(o);
+	ERR_clear_error();
+	return (o->ctx = make_context(o, err)) != NULL ? 0 : -1;
+}
+
+void tls_release(struct tls_options *o)
+{
+	SSL_CTX_free(o->ctx);
+	o->ctx = NULL;
 }
 
 static int is_ip_literal(const char *name)
@@ -189,9 +204,9 @@ struct tls_session *tls_start(int fd, const struct tls_options *o, const char *h
 		return NULL;
 	}
 	s->fd = fd;
-	if ((s->ctx = make_context(o, err)) == NULL)
+	if (o->ctx == NULL && (s->ctx = make_context(o, err)) == NULL)
 		goto fail;
-	if ((s->ssl = SSL_new(s->ctx)) == NULL || SSL_set_fd(s->ssl, fd) != 1) {
+	if ((s->ssl = SSL_new(o->ctx ? o->ctx : s->ctx)) == NULL || SSL_set_fd(s->ssl, fd) != 1) {
 		error_set(err, ERROR_NOMEM, "TLS: cannot create a session");
 		goto fail;
 	}
@@ -273,6 +288,17 @@ void tls_end(struct tls_session *s)
 int tls_available(void)
 {
 	return 0;
+}
+
+int tls_prepare(struct tls_options *o, struct error *err)
+{
+	(void)o;
+	return error_set(err, ERROR_USAGE, "TLS is not supported by this build (built without OpenSSL)");
+}
+
+void tls_release(struct tls_options *o)
+{
+	o->ctx = NULL;
 }
 
 struct tls_session *tls_start(int fd, const struct tls_options *o, const char *host, int cancel_fd,

@@ -15,9 +15,15 @@ struct tls_session;
 
 /* 1 when the build has OpenSSL, else 0 (and tls_start always fails with ERROR_USAGE). */
 int tls_available(void);
-/* Runs the client handshake on fd, verifying the certificate against host (or o->sni) as o says.
- * Errors: ERROR_USAGE (a CA, certificate or key file that cannot be read), ERROR_CONNECT (the handshake
- * failed: refused certificate, host name mismatch, not a TLS port), ERROR_TIMEOUT, ERROR_CANCELLED. */
+/* Builds o->ctx from o's files once, so that a file OpenSSL cannot use (not PEM, a key under a
+ * passphrase, a key that does not match) is found before anything connects. ERROR_USAGE naming the file. */
+int tls_prepare(struct tls_options *o, struct error *err);
+/* Frees o->ctx. */
+void tls_release(struct tls_options *o);
+/* Runs the client handshake on fd (with o->ctx, or a context made for this connection), verifying the
+ * certificate against host (or o->sni) as o says. Errors: ERROR_USAGE (a CA, certificate or key file that
+ * cannot be read), ERROR_CONNECT (the handshake failed: refused certificate, host name mismatch, not a TLS
+ * port), ERROR_TIMEOUT, ERROR_CANCELLED. */
 struct tls_session *tls_start(int fd, const struct tls_options *o, const char *host, int cancel_fd,
                               const struct deadline *dl, struct error *err);
 /* Sends all len bytes. Errors as transport_send's. */

@@ -152,7 +152,7 @@ static int resolve_tls(struct tls_options *t, const struct broker_args *a, int u
 	if (a->tls && !tls_available())
 		return error_set(err, ERROR_USAGE, "--tls: this build has no TLS (built without OpenSSL)");
 	if (a->tls && !t->enabled)
-		*t = (struct tls_options){1, 1, 1, t->cacert, t->capath, t->cert, t->key, t->sni};
+		*t = (struct tls_options){1, 1, 1, t->cacert, t->capath, t->cert, t->key, t->sni, NULL};
 	if (given != NULL && !t->enabled)
 		return error_set(err, ERROR_USAGE, "%s needs --tls or a rediss:// URL", given);
 	if (t->enabled && unix_socket)
@@ -180,7 +180,7 @@ static int resolve_tls(struct tls_options *t, const struct broker_args *a, int u
 		return -1;
 	if (t->enabled && t->key != NULL && t->cert == NULL)
 		return error_set(err, ERROR_USAGE, "ssl_keyfile needs ssl_certfile");
-	return 0;
+	return t->enabled ? tls_prepare(t, err) : 0; /* the files' contents too, before connecting */
 }
 
 /* --sentinel-master (or master_name) and --sentinel-password-file, with a sentinel:// URL only. */

@@ -25,6 +25,7 @@ struct conversation {
 	char tag[UUID_STR_LEN];
 	char *channel;        /* PUBLISH target */
 	char *old_channel;    /* a second one behind Sentinel (kombu_pidbox_channel_unformatted) */
+	char *pidbox_set;     /* with old_channel: the workers' pidbox binding set, to count */
 	char *binding_key;    /* set routing replies to our list */
 	char *binding_member; /* our member of that set */
 	char *reply_queue;    /* unprefixed reply queue name */
@@ -38,6 +39,7 @@ static void conversation_free(struct conversation *cv)
 {
 	free(cv->channel);
 	free(cv->old_channel);
+	free(cv->pidbox_set);
 	free(cv->binding_key);
 	free(cv->binding_member);
 	free(cv->reply_queue);
@@ -59,6 +61,7 @@ static int conversation_init(struct conversation *cv, const struct inspect_query
 	sweep_name_oid(cv->oid, expiry, uuid);
 	cv->channel = kombu_pidbox_channel(q->names);
 	cv->old_channel = kombu_pidbox_channel_unformatted(q->names);
+	cv->pidbox_set = cv->old_channel ? kombu_pidbox_binding_key(q->names) : NULL;
 	cv->binding_key = kombu_reply_binding_key(q->names);
 	cv->binding_member = kombu_reply_binding_member(q->names, cv->oid);
 	cv->reply_queue = kombu_reply_queue(q->names, cv->oid);
@@ -73,8 +76,10 @@ static int conversation_init(struct conversation *cv, const struct inspect_query
 }
 
 /* Sweeps our stale bindings, SADDs ours and PUBLISHes the command in one round trip: Redis runs them in
- * order, so the binding exists before any worker sees the command. st->received is PUBLISH's count (the
- * sum of both behind Sentinel: a worker listens on one of the two channels, never on both). */
+ * order, so the binding exists before any worker sees the command. st->received is PUBLISH's count.
+ * Behind Sentinel a worker listens on one of two channels, never both; the second, /{db}.NS.pidbox, is
+ * shared by every database, so of its count only as many are taken as this database binds workers
+ * beyond those the first reached (SCARD of the pidbox binding set); the rest are st->elsewhere. */
 static int announce(struct broker *b, const struct inspect_query *q, struct conversation *cv,
                     struct inspect_stats *st, struct error *err)
 {
@@ -86,7 +91,9 @@ static int announce(struct broker *b, const struct inspect_query *q, struct conv
 	size_t pub_len[3] = {7, strlen(cv->channel), 0};
 	const char *old_pub[3] = {"PUBLISH", cv->old_channel, NULL};
 	size_t old_pub_len[3] = {7, cv->old_channel ? strlen(cv->old_channel) : 0, 0};
-	long long old_received = 0;
+	const char *scard[2] = {"SCARD", cv->pidbox_set};
+	size_t scard_len[2] = {5, cv->pidbox_set ? strlen(cv->pidbox_set) : 0};
+	long long old_received = 0, bound = 0, here;
 	size_t n;
 	struct sweep *s = malloc(sizeof(*s));
 	char *envelope = NULL;
@@ -102,13 +109,18 @@ static int announce(struct broker *b, const struct inspect_query *q, struct conv
 	n = 2 * s->n;
 	s->cmds[n++] = (struct broker_cmd){3, sadd, sadd_len, "cannot register the reply queue", NULL};
 	s->cmds[n++] = (struct broker_cmd){3, pub, pub_len, "cannot broadcast", &st->received};
-	if (cv->old_channel != NULL)
+	if (cv->old_channel != NULL) {
 		s->cmds[n++] =
 		    (struct broker_cmd){3, old_pub, old_pub_len, "cannot broadcast", &old_received};
+		s->cmds[n++] = (struct broker_cmd){2, scard, scard_len, "cannot count the workers", &bound};
+	}
 	cv->published = 1;
 	rc = broker_pipeline(b, &q->hard, s->cmds, n, err);
 	if (rc == 0) {
-		st->received += old_received;
+		here = bound > st->received ? bound - st->received : 0;
+		here = old_received < here ? old_received : here;
+		st->elsewhere = old_received - here;
+		st->received += here;
 		st->counted = 1;
 		st->swept = (long long)s->n;
 	}

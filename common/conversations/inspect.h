@@ -37,13 +37,15 @@ struct inspect_event {
 typedef int (*inspect_fn)(void *ctx, const struct inspect_event *ev, struct error *err);
 
 struct inspect_stats {
-	long long received; /* workers the PUBLISH reached */
-	int counted;        /* received is known: the PUBLISH went out and its count was read */
-	long long answered; /* well-formed replies carrying our ticket */
-	long long ignored;  /* messages dropped as malformed, oversized or foreign */
-	long long swept;    /* stale reply bindings of earlier checks removed */
-	double elapsed;     /* seconds from PUBLISH to the last reply or the timeout */
-	int cleanup_failed; /* our keys could not be removed: cleanup_error says why */
+	long long received;  /* workers the PUBLISH reached (of this database) */
+	long long elsewhere; /* behind Sentinel: reached on /{db}.NS.pidbox beyond the workers bound in this
+	                        database, so of other databases (kombu before 5.4): not counted */
+	int counted;         /* received is known: the PUBLISH went out and its count was read */
+	long long answered;  /* well-formed replies carrying our ticket */
+	long long ignored;   /* messages dropped as malformed, oversized or foreign */
+	long long swept;     /* stale reply bindings of earlier checks removed */
+	double elapsed;      /* seconds from PUBLISH to the last reply or the timeout */
+	int cleanup_failed;  /* our keys could not be removed: cleanup_error says why */
 	char cleanup_error[256];
 };
 

@@ -25,7 +25,7 @@ int sweep_parse_member(const char *ns, const char *m, size_t len, size_t *rk_len
 
 /* The commands removing expired bindings: SREM of the member, DEL of its lists, for each. */
 struct sweep {
-	struct broker_cmd cmds[2 * SWEEP_MAX + 3]; /* the caller may append three commands of its own */
+	struct broker_cmd cmds[2 * SWEEP_MAX + 4]; /* the caller may append four commands of its own */
 	const char *argv[SWEEP_MAX][KOMBU_MAX_STEPS + 4];
 	size_t lens[SWEEP_MAX][KOMBU_MAX_STEPS + 4];
 	char *keys[SWEEP_MAX][KOMBU_MAX_STEPS]; /* the lists of each expired member */

@@ -64,6 +64,9 @@ void fleet_describe_broadcast(struct strbuf *sb, const struct fleet *f)
 	if (f->stats.ignored > 0 || f->duplicates > 0)
 		strbuf_printf(sb, "; %lld messages ignored, %lld duplicate replies", f->stats.ignored,
 		              f->duplicates);
+	if (f->stats.elsewhere > 0)
+		strbuf_printf(sb, "; %lld more workers of other databases heard it on /{db}.",
+		              f->stats.elsewhere);
 	strbuf_putc(sb, '\n');
 	for (size_t i = 0; i < f->nnotes; i++)
 		strbuf_printf(sb, "%s\n", f->notes[i]);

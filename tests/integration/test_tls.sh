@@ -103,10 +103,10 @@ t_a_server_that_wants_a_client_certificate() {
 	# a key under a passphrase fails at once: a plugin never asks on a terminal
 	plugin -H localhost -p "$STRICT_TLS" --tls --cacert "$PKI/ca.crt" --cert "$PKI/client.crt" --key "$PKI/locked.key" -e 0.12.0
 	expect_exit 3
-	expect_line1 "CELERY WORKERS UNKNOWN - cannot connect to localhost:$STRICT_TLS/0: TLS: cannot use the private key (it needs a passphrase, which a plugin cannot type) $PKI/locked.key: bad decrypt"
+	expect_line1 "CELERY WORKERS UNKNOWN - TLS: cannot use the private key (it needs a passphrase, which a plugin cannot type) $PKI/locked.key: bad decrypt"
 	plugin -H localhost -p "$STRICT_TLS" --tls --cacert "$PKI/ca.crt" --cert "$PKI/client.crt" -e 0.12.0
 	expect_exit 3
-	expect_line1 "CELERY WORKERS UNKNOWN - cannot connect to localhost:$STRICT_TLS/0: TLS: $PKI/client.crt holds no private key: give it with --key"
+	expect_line1 "CELERY WORKERS UNKNOWN - TLS: $PKI/client.crt holds no private key: give it with --key"
 }
 
 t_plain_and_tls_ports_mixed_up() {
@@ -139,6 +139,45 @@ t_a_handshake_is_bounded_by_the_time_limit_and_signals() {
 	expect_faster_than 1
 }
 
+t_a_cut_collection_over_tls_leaves_nothing_behind() {
+	start_helper silent "$FAKE/fake_peer.py" "$REDIS_PORT" silent || return
+	plugin --url "rediss://localhost:$REDIS_TLS/0?ssl_ca_certs=$PKI/ca.crt" -e 0.12.0 -T 5 -t 2
+	expect_contains "time limit of 2 s reached"
+	expect_perf workers 2
+	expect_keyspace_clean "$REDIS_PORT"
+	plugin_bg --url "rediss://localhost:$REDIS_TLS/0?ssl_ca_certs=$PKI/ca.crt" -e 0.12.0 -T 5
+	wait_for_binding "$REDIS_PORT"
+	kill -TERM "$BG_PID"
+	plugin_wait
+	stop_helper silent
+	expect_exit 1 # what answered before the signal is judged: the incompatible worker
+	expect_contains "stopped by Terminated: while collecting replies: interrupted by a signal"
+	expect_keyspace_clean "$REDIS_PORT"
+}
+
+# A TLS master found through a (plain) sentinel: the certificate is verified against the address the
+# sentinel names.
+t_a_tls_master_behind_a_sentinel() {
+	local good bad
+	good=$(cluster_free_port) bad=$(cluster_free_port)
+	start_helper good "$FAKE/fake_redis.py" "$good" sentinel 127.0.0.1 "$REDIS_TLS" || return
+	start_helper bad "$FAKE/fake_redis.py" "$bad" sentinel 127.0.0.1 "$WRONG_TLS" || return
+	plugin --url "sentinel://127.0.0.1:$good" --sentinel-master mymaster --tls --cacert "$PKI/ca.crt" -e 0.12.0 -v
+	expect_exit 1
+	expect_perf workers 2
+	expect_contains "broker: master mymaster at 127.0.0.1:$REDIS_TLS/0 (named by sentinel 127.0.0.1:$good), server 7."
+	expect_contains ", over TLS"
+	expect_keyspace_clean "$REDIS_PORT"
+	plugin --url "sentinel://127.0.0.1:$bad" --sentinel-master mymaster --tls --cacert "$PKI/ca.crt" -e 0.12.0
+	expect_exit 2
+	expect_line1 "CELERY WORKERS CRITICAL - cannot connect to master mymaster at 127.0.0.1:$WRONG_TLS/0 (named by sentinel 127.0.0.1:$bad): TLS: the broker's certificate was refused: IP address mismatch"
+	plugin --url "sentinel://127.0.0.1:$good" --sentinel-master mymaster --tls --sentinel-tls --cacert "$PKI/ca.crt" -e 0.12.0 -t 1
+	expect_exit 2 # a plain sentinel does not speak TLS: its handshake waits out its share of the time
+	expect_line1 "CELERY WORKERS CRITICAL - no sentinel named master 'mymaster': 127.0.0.1:$good: the broker did not complete the TLS handshake in time (is this a TLS port?) (its share of the time)"
+	stop_helper good
+	stop_helper bad
+}
+
 # mistake ARGS... : UNKNOWN in one line starting with $WHY.
 mistake() {
 	plugin -e 0.12.0 "$@"
@@ -157,7 +196,7 @@ t_tls_option_mistakes_are_unknown() {
 	WHY="--url: ssl_cert_reqs must be required, optional or none" mistake --url "rediss://localhost:$REDIS_TLS?ssl_cert_reqs=maybe"
 	WHY="--url: ssl_* keys need a rediss:// URL" mistake --url "redis://localhost:$REDIS_TLS?ssl_ca_certs=$PKI/ca.crt"
 	WHY="--url: unknown TLS key ssl_ca_cert " mistake --url "rediss://localhost:$REDIS_TLS?ssl_ca_cert=$PKI/ca.crt"
-	WHY="cannot connect to localhost:$REDIS_TLS/0: TLS: cannot use the CA file $PKI/client.key: no certificate or crl found" \
+	WHY="TLS: cannot use the CA file $PKI/client.key: no certificate or crl found" \
 		mistake -H localhost -p "$REDIS_TLS" --tls --cacert "$PKI/client.key"
 	WHY="--capath: $PKI/ca.crt is not a directory" mistake -p "$REDIS_TLS" --tls --capath "$PKI/ca.crt"
 	WHY="--cert: $PKI is a directory" mistake -p "$REDIS_TLS" --tls --cert "$PKI"
@@ -168,6 +207,9 @@ t_tls_option_mistakes_are_unknown() {
 	WHY="--insecure verifies nothing: it cannot take ssl_ca_certs" mistake --url "rediss://localhost:$REDIS_TLS?ssl_ca_certs=$PKI/ca.crt" --insecure
 	WHY="ssl_cert_reqs=none verifies nothing: it cannot take --cacert or --capath" mistake --url "rediss://localhost:$REDIS_TLS?ssl_cert_reqs=none" --cacert "$PKI/ca.crt"
 	rm -f "$ASSERT_TMP/fifo"
+	# what a file holds is read before connecting too: a typo is UNKNOWN even with the broker down
+	WHY="TLS: cannot use the private key (it needs a passphrase, which a plugin cannot type) $PKI/locked.key" \
+		mistake -p "$(cluster_free_port)" --tls --cert "$PKI/client.crt" --key "$PKI/locked.key"
 }
 
 assert_init
@@ -193,6 +235,8 @@ test_case "a server that wants a client certificate, without one, with one, with
 test_case "plain and TLS ports mixed up say so" t_plain_and_tls_ports_mixed_up
 test_case "a TLS handshake is bounded by -t and stopped by a signal" t_a_handshake_is_bounded_by_the_time_limit_and_signals
 test_case "TLS option mistakes are UNKNOWN, one line" t_tls_option_mistakes_are_unknown
+test_case "a collection cut by -t or SIGTERM over TLS leaves nothing behind" t_a_cut_collection_over_tls_leaves_nothing_behind
+test_case "a TLS master behind a sentinel, verified against the address it names" t_a_tls_master_behind_a_sentinel
 
 cluster_stop
 assert_summary

@@ -149,8 +149,8 @@ START_TEST(tls_urls)
 }
 END_TEST
 
-/* sentinel://h1;sentinel://h2/DB: every sentinel in order, 26379 by default; the password and db of the
- * first URL that gives them. */
+/* sentinel://h1;sentinel://h2/DB: every sentinel in order, 26379 by default; the password, user and db of
+ * the first URL, as kombu reads them (the others only add sentinels). */
 START_TEST(sentinel_urls)
 {
 	struct broker_addr a;
@@ -179,6 +179,10 @@ START_TEST(sentinel_urls)
 	ck_assert_str_eq(a.username, "u");
 	ck_assert_str_eq(a.password, "pw");
 	ck_assert_int_eq(a.db, 2);
+	broker_addr_free(&a);
+	ck_assert_int_eq(broker_url_parse("sentinel://s1/0;sentinel://:other@s2/4", &a, &err), 0);
+	ck_assert_ptr_null(a.password); /* the first URL's: none */
+	ck_assert_int_eq(a.db, 0);
 	broker_addr_free(&a);
 }
 END_TEST
