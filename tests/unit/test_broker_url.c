@@ -158,7 +158,7 @@ START_TEST(sentinel_urls)
 	char buf[128];
 
 	ck_assert_int_eq(
-	    broker_url_parse("sentinel://:pw@s1:26380;sentinel://s2;sentinel://[::1]:7/4", &a, &err), 0);
+	    broker_url_parse("sentinel://:pw@s1:26380/4;sentinel://s2;sentinel://[::1]:7/5", &a, &err), 0);
 	ck_assert_uint_eq(a.sentinel.n, 3);
 	ck_assert_str_eq(a.sentinel.at[0].host, "s1");
 	ck_assert_int_eq(a.sentinel.at[0].port, 26380);

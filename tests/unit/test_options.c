@@ -248,6 +248,7 @@ static const char *const bad_lines[] = {
     "-e\t1\t--prefix\ta:\t--transport-option\tglobal_keyprefix=b:",
     "-e\t1\t--exclude-queue\told",
     "-e\t1\t--cacert\t/etc/passwd",
+    "-e\t1\t--tls\t--cacert\t/etc/passwd", /* a file, but no certificate in it */
     "-e\t1\t--insecure",
     "-e\t1\t--tls\t--cacert\t/nonexistent.crt",
     "-e\t1\t--tls\t--cacert\t/etc",
@@ -321,14 +322,22 @@ START_TEST(tls_and_sentinel)
 {
 	struct options o;
 	struct error err;
-	const char *tls[] = {"-e",       "1",           "-H",    "10.0.0.1",       "--tls",
-	                     "--cacert", "/etc/passwd", "--sni", "broker.example", NULL};
+	const char *tls[] = {"-e",
+	                     "1",
+	                     "-H",
+	                     "10.0.0.1",
+	                     "--tls",
+	                     "--cacert",
+	                     FIXTURE_DIR "/test-ca.crt",
+	                     "--sni",
+	                     "broker.example",
+	                     NULL};
 	const char *url[] = {"-e", "1", "-u", "rediss://h:6380/2?ssl_cert_reqs=none", NULL};
 	const char *insecure[] = {"-e", "1", "-u", "rediss://h?ssl_check_hostname=false", "--insecure", NULL};
 	const char *sentinel[] = {"-e",
 	                          "1",
 	                          "-u",
-	                          "sentinel://:pw@s1;sentinel://s2:5/3",
+	                          "sentinel://:pw@s1/3;sentinel://s2:5",
 	                          "--transport-option",
 	                          "master_name=mymaster",
 	                          "--tls",
@@ -338,7 +347,8 @@ START_TEST(tls_and_sentinel)
 	clear_env();
 	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, tls), OPTIONS_RUN);
 	ck_assert(o.addr.tls.enabled && o.addr.tls.verify_peer && o.addr.tls.verify_host);
-	ck_assert_str_eq(o.addr.tls.cacert, "/etc/passwd");
+	ck_assert_str_eq(o.addr.tls.cacert, FIXTURE_DIR "/test-ca.crt");
+	ck_assert_ptr_nonnull(o.addr.tls.ctx); /* the CA file was read before anything connects */
 	ck_assert_str_eq(o.addr.tls.sni, "broker.example");
 	ck_assert(!o.names.sentinel);
 	options_free(&o);
