@@ -79,6 +79,35 @@ static void report_failure(struct report *r, enum state state, const struct erro
 	say_why(&r->summary, err, timeout, elapsed);
 }
 
+/* --worker: a named worker that did not answer is CRITICAL and named (after a cut, only named: the cut
+ * decides the state). */
+static void report_named(const struct options *o, const struct probe *p, struct report *r)
+{
+	long long missing = 0, shown = 0;
+	struct strbuf text = STRBUF_INIT;
+
+	for (size_t i = 0; i < o->nworkers; i++) {
+		if (fleet_has(&p->fleet, o->workers[i]))
+			continue;
+		if (shown < REPORT_MAX_NAMED && r->summary.len < REPORT_NAME_BUDGET) {
+			strbuf_puts(&r->summary, shown ? ", " : "; did not answer: ");
+			strbuf_put_clean(&r->summary, o->workers[i]);
+			shown++;
+		}
+		strbuf_puts(&text, "named worker ");
+		strbuf_put_clean(&text, o->workers[i]);
+		strbuf_puts(&text, " did not answer");
+		report_subcheck(r, p->collection_cut ? STATE_OK : STATE_CRITICAL, strbuf_str(&text));
+		strbuf_free(&text);
+		missing++;
+	}
+	if (missing > shown)
+		strbuf_printf(&r->summary, "%s%lld more",
+		              shown ? " and " : "; did not answer: ", missing - shown);
+	if (missing > 0 && !p->collection_cut)
+		r->state = state_worst(r->state, STATE_CRITICAL);
+}
+
 /* "broker: WHERE, server 7.0.15[, over TLS]" for -v; a version INFO did not give is not made up. */
 static void describe_server(const struct broker *b, int tls, struct strbuf *sb)
 {
@@ -176,6 +205,7 @@ int plugin_main(const struct plugin *pl, int argc, char **argv)
 		} else {
 			struct perfdata time = {"time", probe_elapsed(&p), "s", NULL, 1, 0, 0, 0};
 			report_perf(&r, &time);
+			report_named(&o, &p, &r);
 			report_probe(&o, &p, &r);
 		}
 		probe_finish(&p);

@@ -41,6 +41,7 @@ enum long_only {
 	OPT_SENTINEL_TLS,
 	OPT_ACCEPT,
 	OPT_EXPECTED_VERSION_FILE,
+	OPT_WORKER,
 };
 
 static const struct option long_options[] = {
@@ -83,6 +84,7 @@ static const struct option long_options[] = {
     {"verbose", no_argument, NULL, 'v'},
     {"version", no_argument, NULL, 'V'},
     {"warning", required_argument, NULL, 'w'},
+    {"worker", required_argument, NULL, OPT_WORKER},
     {NULL, 0, NULL, 0},
 };
 
@@ -215,6 +217,32 @@ static int add_exclude(struct options *o, const char *glob, struct error *err)
 	o->exclude = grown;
 	o->exclude[o->nexclude++] = (char *)glob;
 	return 0;
+}
+
+/* --worker NODE[,NODE...]: node names as the workers give them (NAME@HOST). */
+static int add_workers(struct options *o, const char *list, struct error *err)
+{
+	for (const char *p = list;; p += strcspn(p, ",") + 1) {
+		size_t n = strcspn(p, ",");
+		char **grown, *name;
+
+		if ((name = strndup(p, n)) == NULL ||
+		    (grown = realloc(o->workers, (o->nworkers + 1) * sizeof(char *))) == NULL) {
+			free(name);
+			return error_set(err, ERROR_NOMEM, "out of memory");
+		}
+		o->workers = grown;
+		o->workers[o->nworkers++] = name;
+		if (option_text_ok("--worker: a node name", name, 0, err) < 0)
+			return -1;
+		if (strchr(name, '@') == NULL)
+			return error_set(
+			    err, ERROR_USAGE,
+			    "--worker: '%.60s' is not a node name (NAME@HOST, as in celery-v0.12.0@host)",
+			    name);
+		if (p[n] == '\0')
+			return 0;
+	}
 }
 
 static int set_range(struct range *r, int *has, const char *opt, const char *arg, struct error *err)
@@ -441,6 +469,9 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 		case OPT_EXPECTED_VERSION_FILE:
 			rc = read_expected_file(o, optarg, err);
 			break;
+		case OPT_WORKER:
+			rc = add_workers(o, optarg, err);
+			break;
 		case OPT_USERNAME:
 			a.username = optarg;
 			break;
@@ -489,6 +520,11 @@ void options_free(struct options *o)
 		free(o->queues[i]);
 	free(o->queues);
 	free(o->exclude);
+	for (size_t i = 0; i < o->nworkers; i++)
+		free(o->workers[i]);
+	free(o->workers);
+	o->workers = NULL;
+	o->nworkers = 0;
 	o->exclude = NULL;
 	o->nexclude = 0;
 	o->queues = NULL;

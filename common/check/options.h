@@ -36,6 +36,8 @@ struct options {
 	int discover;   /* queue health without -Q: read every binding set to find the queues */
 	char **exclude; /* --exclude-queue globs (queue health) */
 	size_t nexclude;
+	char **workers; /* --worker: ask only these node names, in the order given */
+	size_t nworkers;
 };
 
 enum options_result {

@@ -12,6 +12,7 @@ static const char usage_workers[] =
     "   [--prefix PREFIX] [--namespace NS]\n"
     "   [--transport-option KEY=VALUE]...\n"
     "   [-Q QUEUE[,QUEUE...]] [-w RANGE] [-c RANGE] [-W RANGE] [-C RANGE] [--allow-untagged]\n"
+    "   [--worker NODE]...\n"
     "   [-T SECONDS] [-t SECONDS[:STATE]] [-v] [--json | --output-format FORMAT]\n";
 
 static const char usage_queues[] =
@@ -24,7 +25,7 @@ static const char usage_queues[] =
     "   [--prefix PREFIX] [--namespace NS]\n"
     "   [--transport-option KEY=VALUE]...\n"
     "   [-Q QUEUE[,QUEUE...] | --exclude-queue GLOB...] [-w RANGE] [-c RANGE] [-W RANGE] [-C RANGE]\n"
-    "   [--allow-untagged] [--backlog-warning RANGE] [--backlog-critical RANGE]\n"
+    "   [--allow-untagged] [--worker NODE]... [--backlog-warning RANGE] [--backlog-critical RANGE]\n"
     "   [-T SECONDS] [-t SECONDS[:STATE]] [-v] [--json | --output-format FORMAT]\n";
 
 #define BROKER_HELP                                                                                          \
@@ -90,10 +91,14 @@ static const char usage_queues[] =
 	"    by commas: ==V, !=V, >=V, >V, <=V, <V, ~=V (compatible release) and V.* (prefix); e.g.\n"       \
 	"    '>=0.12.0,<0.13'. Repeatable: any one SPEC may hold. Versions are ordered as PEP 440 says\n"    \
 	"    (1.2.3.dev4 < 1.2.3rc1 = 1.2.3-rc.1 < 1.2.3 < 1.2.3+build < 1.2.3.post1); a version it\n"       \
-	"    cannot order is refused here (UNKNOWN) and makes a worker's verdict UNKNOWN, never a guess.\n"  \
+	"    cannot order is refused here (UNKNOWN); a worker tagged with one counts incompatible, named\n"  \
+	"    so, and the check is at least UNKNOWN: never a guess.\n"                                        \
 	"    One of -e, --expected-version-file and --accept is required.\n"                                 \
 	" --allow-untagged\n"                                                                                \
-	"    Count workers without a version tag (celery@HOST) as compatible. By default they are not.\n"
+	"    Count workers without a version tag (celery@HOST) as compatible. By default they are not.\n"    \
+	" --worker=NODE[,NODE...]\n"                                                                         \
+	"    Ask only these workers (node names, NAME@HOST; repeatable), as `celery inspect -d` does: one\n" \
+	"    service per worker. A named worker that does not answer is CRITICAL, named in the summary.\n"
 
 #define TIMING_HELP                                                                                          \
 	" -T, --inspect-timeout=SECONDS\n"                                                                   \

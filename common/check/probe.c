@@ -113,6 +113,8 @@ int probe_start(struct probe *p, struct options *o, const char *service, struct 
 	if (choose_sep(p, err) < 0)
 		return -1;
 	q.method = "active_queues";
+	q.destination = o->workers;
+	q.ndestination = o->nworkers;
 	q.names = &p->names;
 	q.seen = &p->bindings;
 	q.hard = p->hard;

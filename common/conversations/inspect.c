@@ -83,8 +83,10 @@ static int conversation_init(struct conversation *cv, const struct inspect_query
 static int announce(struct broker *b, const struct inspect_query *q, struct conversation *cv,
                     struct inspect_stats *st, struct error *err)
 {
-	struct control_request rq = {q->method, q->names->ns, cv->ticket,
-	                             cv->oid,   cv->tag,      clock_wall() + deadline_left(&q->collect)};
+	struct control_request rq = {q->method,      q->names->ns,
+	                             cv->ticket,     cv->oid,
+	                             cv->tag,        clock_wall() + deadline_left(&q->collect),
+	                             q->destination, q->ndestination};
 	const char *sadd[3] = {"SADD", cv->binding_key, cv->binding_member};
 	size_t sadd_len[3] = {4, strlen(cv->binding_key), strlen(cv->binding_member)};
 	const char *pub[3] = {"PUBLISH", cv->channel, NULL};
@@ -121,6 +123,9 @@ static int announce(struct broker *b, const struct inspect_query *q, struct conv
 		here = old_received < here ? old_received : here;
 		st->elsewhere = old_received - here;
 		st->received += here;
+		st->expected = q->ndestination > 0 && (long long)q->ndestination < st->received
+		                   ? (long long)q->ndestination
+		                   : st->received;
 		st->counted = 1;
 		st->swept = (long long)s->n;
 	}
@@ -206,10 +211,10 @@ static int collect(struct broker *b, const struct inspect_query *q, struct conve
 	int popped = 1;
 
 	cv->dropped_seen = b->dropped;
-	while (st->answered < st->received && popped > 0 && b->pending == 0) {
+	while (st->answered < st->expected && popped > 0 && b->pending == 0) {
 		if (deadline_left(&q->collect) < 0.001)
 			break; /* a blocking pop's timeout 0 would mean forever */
-		long long want = st->received - st->answered;
+		long long want = st->expected - st->answered;
 		popped = reply_drain(b, cv->reply_keys, cv->nkeys, want < batch ? want : batch, &q->collect,
 		                     &q->latest, dispatch, c, err);
 		if (report_dropped(b, cv, c, err) < 0)
@@ -233,7 +238,7 @@ static int collect(struct broker *b, const struct inspect_query *q, struct conve
 /* 1 when replies may still be on their way: the broadcast went out and not everyone it reached answered. */
 static int replies_in_flight(const struct conversation *cv, const struct inspect_stats *st)
 {
-	return cv->published && (!st->counted || st->answered < st->received);
+	return cv->published && (!st->counted || st->answered < st->expected);
 }
 
 /* Once our binding member is gone, waits INSPECT_LINGER for replies from workers that looked it up before,

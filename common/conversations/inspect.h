@@ -16,8 +16,10 @@ struct inspect_query {
 	const struct kombu_names *names; /* prefix, namespace, db, sep and steps to write with */
 	const struct bindings *seen;     /* the reply bindings and the broker's clock (bindings_sample) */
 	struct deadline collect;         /* stop waiting for replies here */
-	struct deadline latest; /* a busy broker may answer until here; the rest is for the cleanup */
-	struct deadline hard;   /* every call, cleanup included, ends by here */
+	struct deadline latest;   /* a busy broker may answer until here; the rest is for the cleanup */
+	struct deadline hard;     /* every call, cleanup included, ends by here */
+	char *const *destination; /* only these workers are asked (--worker), or NULL for all */
+	size_t ndestination;
 };
 
 enum inspect_event_kind {
@@ -38,6 +40,8 @@ typedef int (*inspect_fn)(void *ctx, const struct inspect_event *ev, struct erro
 
 struct inspect_stats {
 	long long received;  /* workers the PUBLISH reached (of this database) */
+	long long expected;  /* of them, those that should answer: all, or with a destination at most as many
+	                        as it names */
 	long long elsewhere; /* behind Sentinel: reached on /{db}.NS.pidbox beyond the workers bound in this
 	                        database, so of other databases (kombu before 5.4): not counted */
 	int counted;         /* received is known: the PUBLISH went out and its count was read */

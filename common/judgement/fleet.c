@@ -73,7 +73,7 @@ static int read_queues(struct worker *w, json_object *result, struct error *err)
 	return 0;
 }
 
-static int seen(const struct fleet *f, const char *node)
+int fleet_has(const struct fleet *f, const char *node)
 {
 	for (size_t i = 0; i < f->n; i++)
 		if (f->workers[i].node != NULL && strcmp(f->workers[i].node, node) == 0)
@@ -96,7 +96,7 @@ int fleet_add_event(struct fleet *f, const struct inspect_event *ev, struct erro
 
 	if (ev->kind == INSPECT_IGNORED)
 		return add_note(f, "ignored a message", ev->detail);
-	if (ev->kind == INSPECT_REPLY && seen(f, ev->node)) {
+	if (ev->kind == INSPECT_REPLY && fleet_has(f, ev->node)) {
 		f->duplicates++;
 		return add_note(f, "duplicate reply from", ev->node);
 	}
@@ -180,7 +180,7 @@ void fleet_free(struct fleet *f)
 
 long long fleet_unresponsive(const struct fleet *f)
 {
-	long long missing = f->stats.received - f->stats.answered;
+	long long missing = f->stats.expected - f->stats.answered;
 	return missing > 0 ? missing : 0;
 }
 

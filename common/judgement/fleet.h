@@ -42,8 +42,11 @@ int fleet_add_event(struct fleet *f, const struct inspect_event *ev, struct erro
 /* Sorts the workers by node name, unreadable replies last. */
 void fleet_sort(struct fleet *f);
 
-/* Workers that received the broadcast and did not answer in time. */
+/* Workers that received the broadcast, should have answered (all, or those --worker names) and did not
+ * in time. */
 long long fleet_unresponsive(const struct fleet *f);
+/* 1 if a worker of that node name answered. */
+int fleet_has(const struct fleet *f, const char *node);
 /* 1 if w consumes the queue. */
 int worker_consumes(const struct worker *w, const char *queue);
 /* 1 if w consumes one of the n queues, or n is 0, or its queues are unknown (it cannot be ruled out). */

@@ -52,9 +52,13 @@ char *kombu_encode_control(const struct control_request *rq, struct error *err)
 
 	strbuf_puts(&body, "{\"method\": ");
 	json_quote(&body, "", rq->method, "");
-	strbuf_puts(&body,
-	            ", \"arguments\": {}, \"destination\": null, \"pattern\": null, \"matcher\": null, "
-	            "\"ticket\": ");
+	strbuf_puts(&body, ", \"arguments\": {}, \"destination\": ");
+	for (size_t i = 0; i < rq->ndestination; i++) {
+		strbuf_puts(&body, i ? ", " : "[");
+		json_quote(&body, "", rq->destination[i], "");
+	}
+	strbuf_puts(&body, rq->ndestination ? "]" : "null");
+	strbuf_puts(&body, ", \"pattern\": null, \"matcher\": null, \"ticket\": ");
 	json_quote(&body, "", rq->ticket, "");
 	strbuf_puts(&body, ", \"reply_to\": {\"exchange\": ");
 	json_quote(&body, "reply.", rq->ns, ".pidbox");

@@ -10,7 +10,8 @@
 
 #define KOMBU_JSON_MAX_DEPTH 64 /* deeper JSON is rejected, not parsed */
 
-/* A control command broadcast to every worker (destination null). */
+/* A control command broadcast to every worker (destination null), or to the named ones only (a list: kombu's
+ * pidbox runs it only on a worker whose node name is in it). */
 struct control_request {
 	const char *method;       /* "active_queues", "ping", ... */
 	const char *ns;           /* control namespace, "celery" */
@@ -18,6 +19,8 @@ struct control_request {
 	const char *reply_key;    /* UUID: the reply routing key (oid) */
 	const char *delivery_tag; /* UUID */
 	double expires;           /* epoch seconds after which workers drop the command */
+	char *const *destination; /* node names, or NULL for every worker */
+	size_t ndestination;
 };
 
 /* Encodes the envelope exactly as kombu 5.2 does; returns malloc'ed JSON or NULL (err filled). */

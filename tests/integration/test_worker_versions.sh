@@ -229,7 +229,7 @@ t_bad_options() {
 -e 1 -t 5:sometimes
 -e 1 -p 99999
 -e 1 -n x
--e 1 -u rediss://h
+-e 1 -u rediss://h?ssl_cert_reqs=maybe
 -e 1 -u sentinel://h:26379
 -e 1 -u redis://h -H h
 -e 1 --no-such-option
@@ -262,6 +262,26 @@ t_default_celery_worker() {
 	expect_faster_than 1.0
 }
 
+# --worker: only the named workers are asked (the broadcast's destination), so a service per worker.
+t_one_service_per_worker() {
+	check -e 0.12.0 --worker celery-v0.12.0@hostA -v
+	expect_exit 0
+	expect_line1 "CELERY WORKERS OK - 1 of 1 workers compatible with 0.12.0"
+	expect_perf unresponsive 0
+	expect_contains "broadcast reached 3 workers, 1 answered"
+	expect_faster_than 0.5 # every named worker answered: no wait for -T
+	check -e 0.12.0 --worker celery-v0.11.0@hostC,celery@46b9a1cf718a
+	expect_exit 2
+	expect_line1 "CELERY WORKERS CRITICAL - 0 of 2 workers compatible with 0.12.0; incompatible: celery-v0.11.0@hostC (version 0.11.0), celery@46b9a1cf718a (untagged)"
+	check -e 0.12.0 --worker celery-v0.12.0@hostA --worker celery-v0.12.0@gone -T 0.5
+	expect_exit 2
+	expect_line1 "CELERY WORKERS CRITICAL - 1 of 1 workers compatible with 0.12.0; 1 unresponsive (received the broadcast, no answer within 0.5 s); did not answer: celery-v0.12.0@gone"
+	expect_perf unresponsive 1
+	check -e 0.12.0 --worker hostA
+	expect_exit 3
+	expect_line1 "CELERY WORKERS UNKNOWN - --worker: 'hostA' is not a node name (NAME@HOST, as in celery-v0.12.0@host)"
+}
+
 assert_init
 cluster_init
 cluster_start_redis REDIS || exit 2
@@ -285,6 +305,7 @@ test_case "no workers at all is CRITICAL" t_no_workers
 test_case "broker not listening is CRITICAL within 1 s" t_broker_down
 test_case "a broker that never answers ends at -t with its state" t_silent_broker_hits_time_limit
 test_case "bad options are UNKNOWN with a one-line reason" t_bad_options
+test_case "--worker asks only the named workers; one that does not answer is CRITICAL" t_one_service_per_worker
 
 cluster_stop
 assert_summary

@@ -67,7 +67,7 @@ START_TEST(broadcasts_encode_byte_for_byte)
 	for (size_t i = 0; i < n; i++) {
 		json_object *v = load_vector(names[i]), *payload, *args;
 		const char *wire = member(v, "payload");
-		struct control_request rq;
+		struct control_request rq = {0};
 		struct error err;
 		char *out;
 
@@ -96,6 +96,31 @@ START_TEST(broadcasts_encode_byte_for_byte)
 		checked++;
 	}
 	ck_assert_uint_ge(checked, 12);
+}
+END_TEST
+
+/* --worker: a destination list, as Celery writes one for `celery inspect -d NODE`. */
+START_TEST(broadcast_with_a_destination)
+{
+	char *const nodes[] = {"celery-v0.12.0@hostA", "odd\"name@h"};
+	struct control_request rq = {"active_queues", "celery", "t", "r", "d", 1.5, nodes, 2};
+	struct envelope env;
+	struct error err;
+	char *out = kombu_encode_control(&rq, &err);
+	json_object *body, *dest;
+
+	ck_assert_ptr_nonnull(out);
+	ck_assert_int_eq(kombu_envelope_decode(out, strlen(out), &env, &err), 0);
+	ck_assert_ptr_nonnull(
+	    strstr((const char *)env.body,
+	           "\"destination\": [\"celery-v0.12.0@hostA\", \"odd\\\"name@h\"], \"pattern\""));
+	body = json_tokener_parse((const char *)env.body);
+	ck_assert(json_object_object_get_ex(body, "destination", &dest));
+	ck_assert_int_eq((int)json_object_array_length(dest), 2);
+	ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(dest, 1)), "odd\"name@h");
+	json_object_put(body);
+	kombu_envelope_free(&env);
+	free(out);
 }
 END_TEST
 
@@ -444,6 +469,7 @@ Suite *unit_suite(void)
 	TCase *tc = tcase_create("kombu");
 
 	tcase_add_test(tc, broadcasts_encode_byte_for_byte);
+	tcase_add_test(tc, broadcast_with_a_destination);
 	tcase_add_test(tc, broadcasts_decode_to_the_captured_body);
 	tcase_add_test(tc, replies_decode_to_the_captured_body);
 	tcase_add_test(tc, events_and_tasks_decode);
