@@ -102,6 +102,10 @@ static const char **queue_names(const struct options *o, struct probe *p, size_t
  * be compatible, so too few compatible consumers is only a finding if it holds with them counted. */
 static void judge_queue(const struct options *o, const struct fleet *f, long long unheard, struct queue *q)
 {
+	if (o->mode == MODE_HEARTBEAT) { /* heartbeats carry no queue list: the backlog alone */
+		q->state = q->backlog >= 0 ? thresholds_state(&o->backlog, (double)q->backlog) : STATE_OK;
+		return;
+	}
 	for (size_t i = 0; i < f->n; i++) {
 		if (!worker_consumes(&f->workers[i], q->name))
 			continue;
@@ -239,6 +243,8 @@ static void write_summary(const struct options *o, const struct probe *p, const 
 	int silence_judged = !p->collection_cut;
 	size_t named = 0, shown = 0, unhealthy = 0;
 
+	if (o->mode == MODE_HEARTBEAT)
+		strbuf_puts(sb, "-m heartbeat hears no consumer lists: backlogs only; ");
 	if (n == 0 && o->nexclude > 0)
 		strbuf_puts(
 		    sb, "no queue to judge: --exclude-queue excluded every queue the broker and the workers "
@@ -267,9 +273,9 @@ static void write_summary(const struct options *o, const struct probe *p, const 
 		strbuf_printf(sb, "; and %zu more unhealthy queues", named - shown);
 	if (unhealthy == 0 && n > 0) {
 		strbuf_printf(sb, "%zu queue%s %s: ", n, n == 1 ? "" : "s",
-		              p->cut.kind == ERROR_NONE
-		                  ? "healthy with compatible consumers"
-		                  : "not found unhealthy before the check was cut short");
+		              p->cut.kind != ERROR_NONE ? "not found unhealthy before the check was cut short"
+		              : o->mode == MODE_HEARTBEAT ? "within their backlog ranges"
+		                                          : "healthy with compatible consumers");
 		for (size_t i = 0; i < n && i < REPORT_MAX_NAMED; i++) {
 			strbuf_puts(sb, i ? ", " : "");
 			strbuf_put_clean(sb, qs[i].name);
@@ -287,7 +293,8 @@ static void write_summary(const struct options *o, const struct probe *p, const 
 	}
 }
 
-static void write_details(const struct fleet *f, const struct queue *qs, size_t n, struct strbuf *sb)
+static void write_details(const struct options *o, const struct fleet *f, const struct queue *qs, size_t n,
+                          struct strbuf *sb)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct queue *q = &qs[i];
@@ -303,7 +310,8 @@ static void write_details(const struct fleet *f, const struct queue *qs, size_t 
 		list_consumers(sb, f, q->name, 1, REPORT_MAX_DETAIL);
 		strbuf_puts(sb, q->compatible ? "\n" : "none\n");
 	}
-	fleet_describe_broadcast(sb, f);
+	if (o->mode != MODE_HEARTBEAT)
+		fleet_describe_broadcast(sb, f);
 }
 
 /* One subcheck per queue with its perfdata, then one for the broadcast with the fleet's. */
@@ -330,24 +338,28 @@ static void write_subchecks(const struct options *o, const struct fleet *f, cons
 	strbuf_free(&label);
 	strbuf_free(&text);
 	{
-		struct perfdata pd = {"unresponsive", (double)fleet_unresponsive(f), "", NULL, 1, 0, 0, 0};
+		struct perfdata pd = {
+		    "unresponsive", (double)fleet_unresponsive(f), "", &o->unresponsive, 1, 0, 0, 0};
 		strbuf_printf(&text, "broadcast reached %lld workers, %lld answered", f->stats.received,
 		              f->stats.answered);
-		report_subcheck(r, fleet_unresponsive(f) > 0 ? STATE_WARNING : STATE_OK, strbuf_str(&text));
+		report_subcheck(r, thresholds_state(&o->unresponsive, (double)fleet_unresponsive(f)),
+		                strbuf_str(&text));
 		strbuf_free(&text);
 		report_perf(r, &pd);
 	}
 }
 
-static void write_json(const struct options *o, const struct fleet *f, const struct queue *qs, size_t n,
+static void write_json(const struct options *o, const struct probe *p, const struct queue *qs, size_t n,
                        json_object *doc)
 {
 	json_object *health = json_object_new_object();
+	const struct fleet *f = &p->fleet;
 
 	json_object_object_add(doc, "server_version",
 	                       o->policy.expected ? json_object_new_string(o->policy.expected) : NULL);
 	json_object_object_add(doc, "policy", policy_json(&o->policy));
-	json_object_object_add(doc, "workers", fleet_workers_json(f, o->queues, o->nqueues));
+	json_object_object_add(doc, "workers",
+	                       fleet_workers_json(f, &p->presence.silent, o->queues, o->nqueues));
 	for (size_t i = 0; i < n; i++) {
 		json_object *jq = json_object_new_object();
 		json_object_object_add(jq, "healthy", json_object_new_boolean(qs[i].state == STATE_OK));
@@ -397,15 +409,16 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 		judge_queue(o, f, probe_unheard(p), &qs[i]);
 		r->state = state_worst(r->state, qs[i].state);
 	}
-	if (fleet_unresponsive(f) > 0 && !p->collection_cut)
-		r->state = state_worst(r->state, STATE_WARNING);
+	if (!p->collection_cut)
+		r->state =
+		    state_worst(r->state, thresholds_state(&o->unresponsive, (double)fleet_unresponsive(f)));
 	spot_unknown_queues(o, p, qs, n);
 	write_summary(o, p, qs, n, &r->summary);
 	write_subchecks(o, f, qs, n, r);
 	if (o->verbose)
-		write_details(f, qs, n, &r->details);
+		write_details(o, f, qs, n, &r->details);
 	if (o->json)
-		write_json(o, f, qs, n, doc);
+		write_json(o, p, qs, n, doc);
 	rc = 0;
 out:
 	free(names);

@@ -103,9 +103,14 @@ static void write_details(const struct options *o, const struct fleet *f, struct
 		}
 		if (!worker_consumes_any(w, o->queues, o->nqueues))
 			strbuf_puts(sb, " (not counted: consumes none of the -Q queues)");
+		if (w->state != WORKER_OK || w->heard) {
+			strbuf_puts(sb, "; ");
+			worker_describe_presence(sb, w, clock_wall());
+		}
 		strbuf_putc(sb, '\n');
 	}
-	fleet_describe_broadcast(sb, f);
+	if (o->mode != MODE_HEARTBEAT)
+		fleet_describe_broadcast(sb, f);
 }
 
 /* One subcheck per worker that is not compatible (the state the incompatible count gives), one for the
@@ -129,7 +134,11 @@ static void write_subchecks(const struct options *o, const struct probe *p, cons
 	if (t->unresponsive > 0) {
 		strbuf_printf(&text, "%lld workers received the broadcast and did not answer",
 		              t->unresponsive);
-		report_subcheck(r, p->collection_cut ? STATE_OK : STATE_WARNING, strbuf_str(&text));
+		report_subcheck(r,
+		                p->collection_cut
+		                    ? STATE_OK
+		                    : thresholds_state(&o->unresponsive, (double)t->unresponsive),
+		                strbuf_str(&text));
 		strbuf_free(&text);
 	}
 	strbuf_printf(&text, "%lld of %lld workers compatible with ", t->compatible, t->workers);
@@ -140,10 +149,11 @@ static void write_subchecks(const struct options *o, const struct probe *p, cons
 }
 
 /* The reference document's shape: workers by node name with queues, version and compatible. */
-static void write_json(const struct options *o, const struct fleet *f, const struct tally *t,
+static void write_json(const struct options *o, const struct probe *p, const struct tally *t,
                        json_object *doc)
 {
 	json_object *counts = json_object_new_object();
+	const struct fleet *f = &p->fleet;
 	long long unreadable = 0;
 
 	json_object_object_add(doc, "server_version",
@@ -151,7 +161,8 @@ static void write_json(const struct options *o, const struct fleet *f, const str
 	json_object_object_add(doc, "policy", policy_json(&o->policy));
 	for (size_t i = 0; i < f->n; i++)
 		unreadable += f->workers[i].node == NULL;
-	json_object_object_add(doc, "workers", fleet_workers_json(f, o->queues, o->nqueues));
+	json_object_object_add(doc, "workers",
+	                       fleet_workers_json(f, &p->presence.silent, o->queues, o->nqueues));
 	json_object_object_add(counts, "workers", json_object_new_int64(t->workers));
 	json_object_object_add(counts, "compatible", json_object_new_int64(t->compatible));
 	json_object_object_add(counts, "incompatible", json_object_new_int64(t->incompatible));
@@ -175,7 +186,7 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 	    {"compatible", 0, "", &o->compatible, 1, 0, 0, 0},
 	    {"incompatible", 0, "", &o->incompatible, 1, 0, 0, 0},
 	    {"untagged", 0, "", NULL, 1, 0, 0, 0},
-	    {"unresponsive", 0, "", NULL, 1, 0, 0, 0},
+	    {"unresponsive", 0, "", &o->unresponsive, 1, 0, 0, 0},
 	};
 	(void)err;
 
@@ -185,8 +196,8 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 	unheard = probe_unheard(p);
 	r->state = state_worst(thresholds_state(&o->incompatible, (double)t.incompatible),
 	                       thresholds_state(&o->compatible, (double)(t.compatible + unheard)));
-	if (t.unresponsive > 0 && !p->collection_cut)
-		r->state = state_worst(r->state, STATE_WARNING);
+	if (!p->collection_cut)
+		r->state = state_worst(r->state, thresholds_state(&o->unresponsive, (double)t.unresponsive));
 	write_summary(o, p, &t, &r->summary);
 	write_subchecks(o, p, &t, unheard, r);
 	{
@@ -201,7 +212,7 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 	if (o->verbose)
 		write_details(o, f, &r->details);
 	if (o->json)
-		write_json(o, f, &t, doc);
+		write_json(o, p, &t, doc);
 	return 0;
 }
 
@@ -212,7 +223,9 @@ static const struct plugin check = {
     "Asks every Celery worker on a Redis broker which queues it consumes, reads its version from its\n"
     "node name (NAME-vVERSION@HOST) and checks it against the expected version. Workers without a version\n"
     "tag are incompatible unless --allow-untagged is given. Workers that received the broadcast but did not\n"
-    "answer are counted unresponsive and raise at least a WARNING.",
+    "answer are counted unresponsive (a WARNING from one, --unresponsive-warning) and named where the "
+    "broker\n"
+    "or earlier checks tell who they are. -m both also listens to heartbeats and finds hidden workers.",
     " check_celery_worker_versions -H 127.0.0.1 -e 0.12.0\n"
     "   OK while every worker runs 0.12.0 and at least one does.\n"
     " check_celery_worker_versions -u redis://broker:6379/0 -e 0.12.0 -Q gpu -c 0 -v\n"

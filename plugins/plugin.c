@@ -2,6 +2,8 @@
 /* plugin: the main flow and all printing, shared by the check programs. */
 #include "plugin.h"
 
+#include "fleet_format.h"
+
 #include "config.h"
 #include "cancel.h"
 #include "perfdata.h"
@@ -77,6 +79,89 @@ static void report_failure(struct report *r, enum state state, const struct erro
 {
 	r->state = state;
 	say_why(&r->summary, err, timeout, elapsed);
+}
+
+/* Names the silent workers after the count of unresponsive ones, newest seen first, each with when it was
+ * last seen: bound to remote control here or heard, they are the ones that may not have answered. */
+static void report_silent(const struct options *o, const struct probe *p, struct report *r)
+{
+	const struct fleet *silent = &p->presence.silent;
+	double now = clock_wall();
+	long long shown = 0, named = 0;
+
+	if (fleet_unresponsive(&p->fleet) == 0 || o->nworkers > 0)
+		return;
+	for (size_t i = 0; i < silent->n; i++) {
+		const struct worker *w = &silent->workers[i];
+		if (w->state != WORKER_UNRESPONSIVE)
+			continue;
+		named++;
+		if (shown >= REPORT_MAX_NAMED || r->summary.len >= REPORT_NAME_BUDGET)
+			continue;
+		strbuf_puts(&r->summary, shown++ ? ", " : "; silent: ");
+		strbuf_put_clean(&r->summary, w->node);
+		strbuf_puts(&r->summary, " (");
+		describe_age(&r->summary, w->last_seen, now);
+		strbuf_putc(&r->summary, ')');
+	}
+	if (named > shown)
+		strbuf_printf(&r->summary, "%s%lld more", shown ? " and " : "; silent: ", named - shown);
+}
+
+/* Workers that beat but cannot be asked take tasks unseen: WARNING, each named with its version. */
+static void report_hidden(const struct options *o, const struct probe *p, struct report *r)
+{
+	long long shown = 0;
+	struct strbuf text = STRBUF_INIT;
+
+	if (o->mode != MODE_BROADCAST) {
+		struct perfdata hidden = {"hidden", (double)p->presence.hidden, "", NULL, 1, 0, 0, 0};
+		report_perf(r, &hidden);
+	}
+	if (p->presence.hidden == 0)
+		return;
+	strbuf_printf(&r->summary, "; %lld hidden (heartbeats, but remote control cannot reach them)",
+	              p->presence.hidden);
+	for (size_t i = 0; i < p->fleet.n; i++) {
+		const struct worker *w = &p->fleet.workers[i];
+		if (w->state != WORKER_HIDDEN)
+			continue;
+		if (shown < REPORT_MAX_NAMED && r->summary.len < REPORT_NAME_BUDGET) {
+			strbuf_puts(&r->summary, shown++ ? ", " : ": ");
+			worker_describe_incompatible(&r->summary, w);
+		}
+		strbuf_puts(&text, "hidden worker ");
+		worker_describe_incompatible(&text, w);
+		report_subcheck(r, STATE_WARNING, strbuf_str(&text) ? strbuf_str(&text) : "");
+		strbuf_free(&text);
+	}
+	r->state = state_worst(r->state, STATE_WARNING);
+}
+
+/* -v: the silent workers, the listening and the state file. */
+static void describe_watch(const struct options *o, const struct probe *p, struct strbuf *sb)
+{
+	double now = clock_wall();
+
+	for (size_t i = 0; i < p->presence.silent.n; i++) {
+		const struct worker *w = &p->presence.silent.workers[i];
+		strbuf_put_clean(sb, w->node);
+		strbuf_puts(sb, ": ");
+		worker_describe_presence(sb, w, now);
+		strbuf_putc(sb, '\n');
+	}
+	if (o->mode != MODE_BROADCAST)
+		strbuf_printf(sb, "listened %g s: %lld worker events from %zu workers, %lld other messages\n",
+		              o->listen, p->heard.events, p->heard.n, p->heard.ignored);
+	if (p->presence.bound_unheard > 0)
+		strbuf_printf(sb,
+		              "%lld workers bound to remote control here were not heard (busy, or gone)\n",
+		              p->presence.bound_unheard);
+	if (p->state_error[0] != '\0') {
+		strbuf_puts(sb, "state not kept: ");
+		strbuf_put_clean(sb, p->state_error);
+		strbuf_putc(sb, '\n');
+	}
 }
 
 /* --worker: a named worker that did not answer is CRITICAL and named (after a cut, only named: the cut
@@ -159,8 +244,10 @@ static void report_probe(const struct options *o, const struct probe *p, struct 
 		report_subcheck(r, STATE_WARNING, st->cleanup_error);
 	}
 	if (o->verbose)
+		describe_watch(o, p, &r->details);
+	if (o->verbose)
 		describe_server(&p->broker, o->addr.tls.enabled, &r->details);
-	if (o->verbose && p->waited + 0.001 < o->inspect_timeout)
+	if (o->verbose && o->mode != MODE_HEARTBEAT && p->waited + 0.001 < o->inspect_timeout)
 		strbuf_printf(&r->details, "-T %g s was shortened to %.3f s to leave room within -t %g s\n",
 		              o->inspect_timeout, p->waited, o->timeout);
 }
@@ -206,6 +293,8 @@ int plugin_main(const struct plugin *pl, int argc, char **argv)
 			struct perfdata time = {"time", probe_elapsed(&p), "s", NULL, 1, 0, 0, 0};
 			report_perf(&r, &time);
 			report_named(&o, &p, &r);
+			report_silent(&o, &p, &r);
+			report_hidden(&o, &p, &r);
 			report_probe(&o, &p, &r);
 		}
 		probe_finish(&p);

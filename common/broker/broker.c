@@ -384,6 +384,12 @@ int broker_read(struct broker *b, const struct deadline *dl, redisReply **reply,
 	}
 }
 
+int broker_read_push(struct broker *b, const struct deadline *dl, redisReply **reply, struct error *err)
+{
+	b->pending++; /* a push is a reply nobody asked for: keep the count of those asked for */
+	return broker_read(b, dl, reply, err);
+}
+
 int broker_reply_error(const redisReply *r, struct error *err)
 {
 	static const struct {

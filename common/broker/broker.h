@@ -63,6 +63,9 @@ int broker_append(struct broker *b, int argc, const char **argv, const size_t *l
 /* Sends what is queued and reads the next reply. An error reply is returned as a reply, not an error.
  * A lost connection is ERROR_CONNECT; a reply over the size caps is ERROR_OVERSIZE. */
 int broker_read(struct broker *b, const struct deadline *dl, redisReply **reply, struct error *err);
+/* Reads the next message a subscription pushes (nothing was asked for it), as broker_read reads a reply:
+ * until the deadline, which ends it with ERROR_TIMEOUT. */
+int broker_read_push(struct broker *b, const struct deadline *dl, redisReply **reply, struct error *err);
 /* append + read, and an error reply becomes an error (see broker_reply_error). */
 int broker_call(struct broker *b, const struct deadline *dl, redisReply **reply, struct error *err, int argc,
                 const char **argv, const size_t *lens);

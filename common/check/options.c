@@ -42,6 +42,10 @@ enum long_only {
 	OPT_ACCEPT,
 	OPT_EXPECTED_VERSION_FILE,
 	OPT_WORKER,
+	OPT_LISTEN,
+	OPT_STATE_FILE,
+	OPT_UNRESPONSIVE_WARNING,
+	OPT_UNRESPONSIVE_CRITICAL,
 };
 
 static const struct option long_options[] = {
@@ -65,6 +69,8 @@ static const struct option long_options[] = {
     {"inspect-timeout", required_argument, NULL, 'T'},
     {"json", no_argument, NULL, OPT_JSON},
     {"key", required_argument, NULL, OPT_KEY},
+    {"listen", required_argument, NULL, OPT_LISTEN},
+    {"mode", required_argument, NULL, 'm'},
     {"namespace", required_argument, NULL, OPT_NAMESPACE},
     {"output-format", required_argument, NULL, OPT_OUTPUT_FORMAT},
     {"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
@@ -75,10 +81,13 @@ static const struct option long_options[] = {
     {"sentinel-password-file", required_argument, NULL, OPT_SENTINEL_PASSWORD_FILE},
     {"sentinel-tls", no_argument, NULL, OPT_SENTINEL_TLS},
     {"sni", required_argument, NULL, OPT_SNI},
+    {"state-file", required_argument, NULL, OPT_STATE_FILE},
     {"socket", required_argument, NULL, 's'},
     {"timeout", required_argument, NULL, 't'},
     {"tls", no_argument, NULL, OPT_TLS},
     {"transport-option", required_argument, NULL, OPT_TRANSPORT_OPTION},
+    {"unresponsive-critical", required_argument, NULL, OPT_UNRESPONSIVE_CRITICAL},
+    {"unresponsive-warning", required_argument, NULL, OPT_UNRESPONSIVE_WARNING},
     {"url", required_argument, NULL, 'u'},
     {"username", required_argument, NULL, OPT_USERNAME},
     {"verbose", no_argument, NULL, 'v'},
@@ -88,7 +97,7 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-static const char short_options[] = "+C:H:Q:T:VW:c:e:hn:p:s:t:u:vw:";
+static const char short_options[] = "+C:H:Q:T:VW:c:e:hm:n:p:s:t:u:vw:";
 
 /* Appends the names of a comma-separated list, blanks around each trimmed; duplicates are removed once
  * all are in (drop_duplicate_queues). */
@@ -219,6 +228,43 @@ static int add_exclude(struct options *o, const char *glob, struct error *err)
 	return 0;
 }
 
+/* -m broadcast|heartbeat|both */
+static int set_mode(struct options *o, const char *arg, struct error *err)
+{
+	static const struct {
+		const char *name;
+		enum probe_mode mode;
+	} modes[] = {{"broadcast", MODE_BROADCAST}, {"heartbeat", MODE_HEARTBEAT}, {"both", MODE_BOTH}};
+
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (strcmp(arg, modes[i].name) == 0) {
+			o->mode = modes[i].mode;
+			return 0;
+		}
+	return error_set(err, ERROR_USAGE, "-m/--mode: '%.40s' is not broadcast, heartbeat or both", arg);
+}
+
+/* --listen against the mode: heartbeats come every 2 s by default; one interval catches every live worker
+ * once (both), two are needed before a worker may be called gone (heartbeat). */
+static int check_listen(struct options *o, struct error *err)
+{
+	double least = o->mode == MODE_HEARTBEAT ? 4.0 : 2.0;
+
+	if (o->listen == 0)
+		o->listen = o->mode == MODE_HEARTBEAT ? 4.5 : 2.5;
+	else if (o->mode == MODE_BROADCAST)
+		return error_set(err, ERROR_USAGE, "--listen needs -m heartbeat or -m both");
+	if (o->mode != MODE_BROADCAST && o->listen < least)
+		return error_set(err, ERROR_USAGE,
+		                 "--listen: at least %g s with -m %s (heartbeats come every 2 s)", least,
+		                 o->mode == MODE_HEARTBEAT ? "heartbeat" : "both");
+	if (o->mode != MODE_BROADCAST && o->listen + 0.5 > o->timeout)
+		return error_set(err, ERROR_USAGE,
+		                 "--listen %g s does not fit in -t %g s (with 0.5 s to spare)", o->listen,
+		                 o->timeout);
+	return 0;
+}
+
 /* --worker NODE[,NODE...]: node names as the workers give them (NAME@HOST). */
 static int add_workers(struct options *o, const char *list, struct error *err)
 {
@@ -298,8 +344,10 @@ static void set_defaults(struct options *o)
 	o->inspect_timeout = 1.0;
 	o->timeout = 10.0;
 	o->timeout_state = STATE_UNKNOWN;
-	/* -w 0: any incompatible worker warns; -C 1:: no compatible worker is critical. */
+	/* -w 0: any incompatible worker warns; -C 1:: no compatible worker is critical; one unresponsive
+	 * warns. */
 	o->incompatible.has_warn = range_parse("0", &o->incompatible.warn, &ignored) == 0;
+	o->unresponsive.has_warn = range_parse("0", &o->unresponsive.warn, &ignored) == 0;
 	o->compatible.has_crit = range_parse("1:", &o->compatible.crit, &ignored) == 0;
 }
 
@@ -472,6 +520,24 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 		case OPT_WORKER:
 			rc = add_workers(o, optarg, err);
 			break;
+		case 'm':
+			rc = set_mode(o, optarg, err);
+			break;
+		case OPT_LISTEN:
+			rc = parse_seconds("--listen", optarg, &o->listen, err);
+			break;
+		case OPT_STATE_FILE:
+			o->state_file = optarg;
+			rc = option_text_ok("--state-file", optarg, 1, err);
+			break;
+		case OPT_UNRESPONSIVE_WARNING:
+			rc = set_range(&o->unresponsive.warn, &o->unresponsive.has_warn,
+			               "--unresponsive-warning", optarg, err);
+			break;
+		case OPT_UNRESPONSIVE_CRITICAL:
+			rc = set_range(&o->unresponsive.crit, &o->unresponsive.has_crit,
+			               "--unresponsive-critical", optarg, err);
+			break;
 		case OPT_USERNAME:
 			a.username = optarg;
 			break;
@@ -505,6 +571,16 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 	o->names.db = o->addr.db;
 	o->names.sentinel = o->addr.sentinel.n > 0;
 	o->discover = kind == PLUGIN_QUEUE_HEALTH && o->nqueues == 0;
+	if (check_listen(o, err) < 0)
+		return -1;
+	if (o->mode == MODE_HEARTBEAT && (o->nqueues > 0 || o->nworkers > 0) &&
+	    kind == PLUGIN_WORKER_VERSIONS)
+		return error_set(err, ERROR_USAGE,
+		                 "-m heartbeat hears names, not queues: -Q and --worker need the broadcast");
+	if (o->mode == MODE_HEARTBEAT && kind == PLUGIN_QUEUE_HEALTH && o->nqueues == 0)
+		return error_set(err, ERROR_USAGE, "-m heartbeat needs -Q: it hears no queue names");
+	if (o->mode == MODE_HEARTBEAT && o->nworkers > 0)
+		return error_set(err, ERROR_USAGE, "--worker needs the broadcast (-m broadcast or both)");
 	if (o->json && o->format != REPORT_PLUGIN)
 		return error_set(err, ERROR_USAGE, "--json and --output-format cannot be combined");
 	if (o->json)

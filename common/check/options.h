@@ -18,6 +18,13 @@ enum plugin_kind {
 	PLUGIN_QUEUE_HEALTH, /* also takes --backlog-warning and --backlog-critical */
 };
 
+enum probe_mode {
+	MODE_BROADCAST, /* ask every worker (active_queues), stop when all that received it answered */
+	MODE_HEARTBEAT, /* only listen to the workers' heartbeats: writes nothing to the broker */
+	MODE_BOTH,      /* broadcast, and listen for --listen seconds: heartbeating workers that cannot be
+	                   asked are hidden */
+};
+
 struct options {
 	struct broker_addr addr;      /* where the broker is, with credentials */
 	struct kombu_names names;     /* prefix, namespace, db and transport options for key names */
@@ -38,6 +45,10 @@ struct options {
 	size_t nexclude;
 	char **workers; /* --worker: ask only these node names, in the order given */
 	size_t nworkers;
+	enum probe_mode mode; /* -m/--mode */
+	double listen;        /* --listen: seconds to listen to heartbeats (modes heartbeat, both) */
+	struct thresholds unresponsive; /* --unresponsive-warning / --unresponsive-critical */
+	const char *state_file;         /* --state-file, or the default; "" for none */
 };
 
 enum options_result {

@@ -13,7 +13,8 @@ static const char usage_workers[] =
     "   [--transport-option KEY=VALUE]...\n"
     "   [-Q QUEUE[,QUEUE...]] [-w RANGE] [-c RANGE] [-W RANGE] [-C RANGE] [--allow-untagged]\n"
     "   [--worker NODE]...\n"
-    "   [-T SECONDS] [-t SECONDS[:STATE]] [-v] [--json | --output-format FORMAT]\n";
+    "   [-m MODE] [--listen SECONDS] [--unresponsive-warning RANGE] [--unresponsive-critical RANGE]\n"
+    "   [--state-file PATH] [-T SECONDS] [-t SECONDS[:STATE]] [-v] [--json | --output-format FORMAT]\n";
 
 static const char usage_queues[] =
     "Usage:\n"
@@ -26,7 +27,8 @@ static const char usage_queues[] =
     "   [--transport-option KEY=VALUE]...\n"
     "   [-Q QUEUE[,QUEUE...] | --exclude-queue GLOB...] [-w RANGE] [-c RANGE] [-W RANGE] [-C RANGE]\n"
     "   [--allow-untagged] [--worker NODE]... [--backlog-warning RANGE] [--backlog-critical RANGE]\n"
-    "   [-T SECONDS] [-t SECONDS[:STATE]] [-v] [--json | --output-format FORMAT]\n";
+    "   [-m MODE] [--listen SECONDS] [--unresponsive-warning RANGE] [--unresponsive-critical RANGE]\n"
+    "   [--state-file PATH] [-T SECONDS] [-t SECONDS[:STATE]] [-v] [--json | --output-format FORMAT]\n";
 
 #define BROKER_HELP                                                                                          \
 	" -H, --hostname=HOST\n"                                                                             \
@@ -104,6 +106,22 @@ static const char usage_queues[] =
 	" -T, --inspect-timeout=SECONDS\n"                                                                   \
 	"    How long to wait for worker replies (default: 1). The check returns as soon as every worker\n"  \
 	"    that received the broadcast has answered. A -T that -t leaves no room for is shortened.\n"      \
+	" -m, --mode=broadcast|heartbeat|both\n"                                                             \
+	"    broadcast (default): ask every worker, return once all that received the question answered.\n"  \
+	"    heartbeat: only listen to the workers' heartbeats (--listen s) and judge each by its name;\n"   \
+	"    writes nothing to the broker (a read-only ACL user will do). both: broadcast and listen too;\n" \
+	"    a worker that beats but cannot be asked (remote control off, another namespace) is hidden:\n"   \
+	"    WARNING, with its version from its name.\n"                                                     \
+	" --listen=SECONDS\n"                                                                                \
+	"    How long to listen to heartbeats (every 2 s by default): -m both at least 2 (default 2.5),\n"   \
+	"    -m heartbeat at least 4 (default 4.5)\n"                                                        \
+	" --unresponsive-warning=RANGE, --unresponsive-critical=RANGE\n"                                     \
+	"    Ranges on workers that received the broadcast and did not answer (default: -warning 0, so "     \
+	"one\n"                                                                                              \
+	"    is a WARNING). A -P solo worker busy with a long task answers nothing until it ends.\n"         \
+	" --state-file=PATH\n"                                                                               \
+	"    Where to keep when each worker was last seen, to name silent ones with it (default: in\n"       \
+	"    $MP_STATE_PATH, else /var/lib/monitoring-plugins, check_celery/; \"\" for none)\n"              \
 	" -t, --timeout=SECONDS[:STATE]\n"                                                                   \
 	"    Hard limit for the whole plugin, then STATE: ok, warning, critical or unknown\n"                \
 	"    (default: 10:unknown)\n"                                                                        \

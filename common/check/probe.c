@@ -5,6 +5,7 @@
 #include "binding.h"
 #include "cancel.h"
 #include "sweep.h"
+#include "watch.h"
 
 #include <stdlib.h>
 
@@ -86,12 +87,57 @@ out:
 	return rc < 0 ? -1 : 0;
 }
 
-int probe_start(struct probe *p, struct options *o, const char *service, struct error *err)
+/* The broadcast: bindings, separator, subscription (mode both) and collection; the fleet judged. */
+static int collect(struct probe *p, struct options *o, const struct deadline *limit, struct error *err)
 {
 	struct inspect_query q;
+	int rc;
+
+	if (bindings_sample(&p->broker, &p->names, &p->hard, &p->bindings, err) < 0)
+		return -1;
+	if ((o->discover || (!p->names.sep_given && p->bindings.n == 0)) &&
+	    bindings_discover(&p->broker, &p->names, &p->hard, &p->bindings, err) < 0)
+		return -1;
+	if (choose_sep(p, err) < 0)
+		return -1;
+	if (o->mode == MODE_BOTH && watch_start(p, o, p->broker.cancel_fd, limit, err) < 0)
+		return -1;
+	q.method = "active_queues";
+	q.destination = o->workers;
+	q.ndestination = o->nworkers;
+	q.names = &p->names;
+	q.seen = &p->bindings;
+	q.hard = p->hard;
+	q.latest.at = limit->at + POP_LATENESS;
+	q.collect = deadline_min(deadline_in(o->inspect_timeout), *limit);
+	p->waited = deadline_left(&q.collect);
+	rc = fleet_collect(&p->broker, &q, &p->fleet, err);
+	if (rc < 0 && p->fleet.stats.counted && err != NULL &&
+	    (err->kind == ERROR_TIMEOUT || err->kind == ERROR_CANCELLED)) {
+		p->cut = *err; /* judge what came before the cut */
+		p->collection_cut = 1;
+		return 0;
+	}
+	if (rc < 0 || fleet_judge(&p->fleet, &o->policy, err) < 0)
+		return -1;
+	if (p->fleet.stats.received == 0) {
+		struct error ignored;
+		nearby_look(&p->broker, &p->names, &q.latest, &p->nearby, &ignored); /* hints only */
+	}
+	/* -t ended the wait before -T did: the limit, not the workers, decided who is unresponsive. */
+	if (q.collect.at == limit->at && fleet_unresponsive(&p->fleet) > 0) {
+		error_set(&p->cut, ERROR_TIMEOUT, "%lld of %lld workers had not answered",
+		          fleet_unresponsive(&p->fleet), p->fleet.stats.received);
+		p->collection_cut = 1;
+	}
+	return 0;
+}
+
+int probe_start(struct probe *p, struct options *o, const char *service, struct error *err)
+{
 	struct deadline limit;
 	char backstop[256];
-	int cancel_fd, rc;
+	int cancel_fd;
 
 	memset(p, 0, sizeof(*p));
 	p->names = o->names;
@@ -103,48 +149,24 @@ int probe_start(struct probe *p, struct options *o, const char *service, struct 
 	cancel_arm_backstop(o->timeout + 0.5, backstop, (int)o->timeout_state);
 	if ((cancel_fd = cancel_install(err)) < 0)
 		return -1;
+	if (o->mode == MODE_HEARTBEAT && watch_start(p, o, cancel_fd, &limit, err) < 0)
+		return -1;
 	if (broker_open(&p->broker, &o->addr, cancel_fd, &p->hard, err) < 0)
 		return -1;
-	if (bindings_sample(&p->broker, &p->names, &p->hard, &p->bindings, err) < 0)
+	if (o->mode != MODE_HEARTBEAT && collect(p, o, &limit, err) < 0)
 		return -1;
-	if ((o->discover || (!p->names.sep_given && p->bindings.n == 0)) &&
-	    bindings_discover(&p->broker, &p->names, &p->hard, &p->bindings, err) < 0)
-		return -1;
-	if (choose_sep(p, err) < 0)
-		return -1;
-	q.method = "active_queues";
-	q.destination = o->workers;
-	q.ndestination = o->nworkers;
-	q.names = &p->names;
-	q.seen = &p->bindings;
-	q.hard = p->hard;
-	q.latest.at = limit.at + POP_LATENESS;
-	q.collect = deadline_min(deadline_in(o->inspect_timeout), limit);
-	p->waited = deadline_left(&q.collect);
-	rc = fleet_collect(&p->broker, &q, &p->fleet, err);
-	if (rc < 0 && p->fleet.stats.counted && err != NULL &&
-	    (err->kind == ERROR_TIMEOUT || err->kind == ERROR_CANCELLED)) {
-		p->cut = *err; /* judge what came before the cut */
-		p->collection_cut = 1;
+	if (p->collection_cut) /* no time left to listen or look around: judge what came */
 		return fleet_judge(&p->fleet, &o->policy, err);
-	}
-	if (rc < 0 || fleet_judge(&p->fleet, &o->policy, err) < 0)
-		return -1;
-	if (p->fleet.stats.received == 0) {
-		struct error ignored;
-		nearby_look(&p->broker, &p->names, &q.latest, &p->nearby, &ignored); /* hints only */
-	}
-	/* -t ended the wait before -T did: the limit, not the workers, decided who is unresponsive. */
-	if (q.collect.at == limit.at && fleet_unresponsive(&p->fleet) > 0) {
-		error_set(&p->cut, ERROR_TIMEOUT, "%lld of %lld workers had not answered",
-		          fleet_unresponsive(&p->fleet), p->fleet.stats.received);
-		p->collection_cut = 1;
-	}
-	return 0;
+	return watch_finish(p, o, &limit, err);
 }
 
 void probe_finish(struct probe *p)
 {
+	listener_stop(&p->listener);
+	heard_free(&p->heard);
+	presence_free(&p->presence);
+	bindings_workers_free(p->bound, p->nbound);
+	state_free(&p->seen);
 	broker_close(&p->broker);
 	bindings_free(&p->bindings);
 	nearby_free(&p->nearby);

@@ -7,8 +7,11 @@
 #include "bindings.h"
 #include "broker.h"
 #include "fleet.h"
+#include "heartbeats.h"
 #include "nearby.h"
 #include "options.h"
+#include "presence.h"
+#include "state_file.h"
 
 struct probe {
 	struct broker broker;     /* still open after probe_start, for further reads (backlog) */
@@ -22,6 +25,15 @@ struct probe {
 	int collection_cut;       /* the cut stopped the wait for replies (not a later read) */
 	struct error cut;         /* a time limit or a signal that cut the collection short (kind ERROR_NONE
 	                             when none did): what was collected is judged, and this is said with it */
+	struct listener listener; /* modes heartbeat and both: the subscription */
+	int listening;
+	struct deadline listen_until;
+	struct heard heard; /* the heartbeats heard */
+	char **bound;       /* node names bound to remote control here (read when they matter) */
+	size_t nbound;
+	struct presence presence; /* the silent workers, and how many hidden */
+	struct seen_file seen;    /* when each worker was last seen, kept between checks */
+	char state_error[256];    /* why the state file could not be written, or "" */
 };
 
 /* Sets up signals and the time limits, connects, reads the binding sets (all of them when o->discover),

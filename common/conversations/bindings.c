@@ -2,6 +2,8 @@
 /* bindings: sampling and discovering kombu's binding sets (broker protocol, sections 2 and 4). */
 #include "bindings.h"
 
+#include "binding.h"
+
 #include "scan.h"
 #include "strbuf.h"
 
@@ -221,4 +223,56 @@ void bindings_free(struct bindings *bs)
 	free(bs->exchanges);
 	free(bs->lens);
 	memset(bs, 0, sizeof(*bs));
+}
+
+/* The node of a pidbox member's queue field, NODE.NS.pidbox; NULL when it has another shape. */
+static char *member_node(const struct binding_fields *bf, const char *ns)
+{
+	size_t tail = strlen(ns) + 8; /* "." NS ".pidbox" */
+
+	if (bf->queue_len <= tail || bf->queue[bf->queue_len - tail] != '.' ||
+	    strncmp(bf->queue + bf->queue_len - tail + 1, ns, strlen(ns)) != 0 ||
+	    strncmp(bf->queue + bf->queue_len - 7, ".pidbox", 7) != 0 ||
+	    memchr(bf->queue, '\0', bf->queue_len - tail) != NULL)
+		return NULL;
+	return strndup(bf->queue, bf->queue_len - tail);
+}
+
+int bindings_workers(struct broker *b, const struct kombu_names *names, const struct deadline *dl,
+                     char ***nodes, size_t *n, struct error *err)
+{
+	char *key = kombu_pidbox_binding_key(names);
+	const char *argv[2] = {"SMEMBERS", key};
+	size_t lens[2] = {8, key ? strlen(key) : 0};
+	redisReply *r = NULL;
+	int rc;
+
+	*nodes = NULL;
+	*n = 0;
+	if (key == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory");
+	rc = broker_call(b, dl, &r, err, 2, argv, lens);
+	free(key);
+	if (rc < 0)
+		return error_wrap(err, "cannot read the workers' bindings");
+	if (r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
+	    (*nodes = calloc(r->elements, sizeof(char *))) == NULL)
+		rc = error_set(err, ERROR_NOMEM, "out of memory");
+	for (size_t i = 0; rc == 0 && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+		struct binding_fields bf;
+		const redisReply *m = r->element[i];
+		if (m->type != REDIS_REPLY_STRING || binding_split(m->str, m->len, names->sep, &bf) < 0 ||
+		    ((*nodes)[*n] = member_node(&bf, names->ns)) == NULL)
+			continue;
+		(*n)++;
+	}
+	freeReplyObject(r);
+	return rc;
+}
+
+void bindings_workers_free(char **nodes, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(nodes[i]);
+	free(nodes);
 }

@@ -28,6 +28,12 @@ int bindings_sample(struct broker *b, const struct kombu_names *names, const str
 /* Adds the members of every other binding set of the database, found with SCAN MATCH. */
 int bindings_discover(struct broker *b, const struct kombu_names *names, const struct deadline *dl,
                       struct bindings *bs, struct error *err);
+/* The node names of every worker bound to remote control here: the members NODE.NS.pidbox of the pidbox
+ * binding set (SMEMBERS; a worker adds its member when it starts and removes it when it stops cleanly, so a
+ * killed worker's stays). Members sep does not split, or of another shape, are skipped. */
+int bindings_workers(struct broker *b, const struct kombu_names *names, const struct deadline *dl,
+                     char ***nodes, size_t *n, struct error *err);
+void bindings_workers_free(char **nodes, size_t n);
 void bindings_free(struct bindings *bs);
 
 #endif

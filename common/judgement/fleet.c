@@ -21,6 +21,22 @@ static struct worker *fleet_add(struct fleet *f, struct error *err)
 	return &f->workers[f->n++];
 }
 
+struct worker *fleet_add_named(struct fleet *f, const char *node, struct error *err)
+{
+	struct worker *w = fleet_add(f, err);
+
+	if (w == NULL)
+		return NULL;
+	w->active = w->processed = -1;
+	w->verdict = VERDICT_MISMATCH; /* until fleet_judge */
+	if ((w->node = strdup(node)) == NULL || worker_name_parse(w->node, &w->name, err) < 0) {
+		free(w->node);
+		f->n--;
+		return error_set(err, ERROR_NOMEM, "out of memory listing workers"), NULL;
+	}
+	return w;
+}
+
 static int add_note(struct fleet *f, const char *what, const char *detail)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -110,6 +126,8 @@ int fleet_add_event(struct fleet *f, const struct inspect_event *ev, struct erro
 		w->verdict = VERDICT_UNREADABLE;
 		return 0;
 	}
+	w->active = w->processed = -1;
+	w->last_seen = clock_wall();
 	if ((w->node = strdup(ev->node)) == NULL)
 		return error_set(err, ERROR_NOMEM, "out of memory listing workers");
 	if (worker_name_parse(w->node, &w->name, err) < 0)

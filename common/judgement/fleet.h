@@ -9,6 +9,14 @@
 
 #include <stddef.h>
 
+/* What is known of a worker's liveness (presence.c). */
+enum worker_state {
+	WORKER_OK,           /* it answered (or, listening only, it beats) */
+	WORKER_UNRESPONSIVE, /* bound to remote control here, or heard, and did not answer */
+	WORKER_HIDDEN,       /* it beats but cannot be asked: remote control off, another namespace */
+	WORKER_OFFLINE,      /* it said goodbye (worker-offline) */
+};
+
 struct worker {
 	char *node;              /* node name as the worker gave it; NULL for an unreadable reply */
 	struct worker_name name; /* parsed node name */
@@ -17,6 +25,12 @@ struct worker {
 	int queues_known; /* 0 when its reply held no readable queue list */
 	enum verdict verdict;
 	char *problem; /* what was wrong with its reply, or NULL */
+	enum worker_state state;
+	double last_seen;    /* epoch seconds; 0 unknown */
+	int heard;           /* a heartbeat of it was heard: the next three are from its last one */
+	long long active;    /* tasks it runs; -1 unknown */
+	long long processed; /* tasks it has done; -1 unknown */
+	char sw_ver[32];     /* its Celery version; "" unknown */
 };
 
 #define FLEET_MAX_NOTES 20 /* ignored messages remembered for -v; more are only counted */
@@ -39,6 +53,9 @@ void fleet_free(struct fleet *f);
 /* Adds what one popped message says to the fleet (a worker, or a note); fleet_collect calls it for every
  * message. f must start zeroed. */
 int fleet_add_event(struct fleet *f, const struct inspect_event *ev, struct error *err);
+/* Adds a worker known by its node name only (heard, or bound): queues unknown, verdict to come from
+ * fleet_judge. NULL out of memory. */
+struct worker *fleet_add_named(struct fleet *f, const char *node, struct error *err);
 /* Sorts the workers by node name, unreadable replies last. */
 void fleet_sort(struct fleet *f);
 

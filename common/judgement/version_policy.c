@@ -137,8 +137,9 @@ int version_policy_resolve_newest(struct version_policy *p, const char *const *v
 	const char *best_text = NULL;
 	struct error ignored;
 
-	if (!p->newest)
+	if (!p->newest || p->resolved)
 		return 0;
+	p->resolved = 1;
 	for (size_t i = 0; i < count; i++)
 		if (versions[i] != NULL && version_parse(versions[i], &v, &ignored) == 0 &&
 		    (best_text == NULL || version_cmp(&v, &best) > 0))

@@ -40,6 +40,7 @@ struct version_policy {
 	struct version_spec *specs; /* any one may hold; none until set */
 	size_t nspecs;
 	int newest;         /* -e newest: version_policy_resolve_newest turns it into ==HIGHEST */
+	int resolved;       /* newest was resolved (once: later calls keep it) */
 	char *expected;     /* -e's version (resolved for newest), for the summary and JSON; or NULL */
 	int allow_untagged; /* count untagged workers as compatible */
 };

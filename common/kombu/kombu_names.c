@@ -49,6 +49,48 @@ char *kombu_pidbox_channel_unformatted(const struct kombu_names *n)
 	return format("%s/{db}.%s.pidbox", n->prefix, n->ns);
 }
 
+/* s with the glob characters of PSUBSCRIBE patterns escaped. */
+static char *glob_escape(const char *s)
+{
+	char *out = malloc(2 * strlen(s) + 1), *o = out;
+
+	if (out == NULL)
+		return NULL;
+	for (; *s; s++) {
+		if (strchr("*?[]\\", *s) != NULL)
+			*o++ = '\\';
+		*o++ = *s;
+	}
+	*o = '\0';
+	return out;
+}
+
+int kombu_event_patterns(const struct kombu_names *n, char *out[2])
+{
+	char *prefix = glob_escape(n->prefix);
+	const char *tail = n->fanout_patterns ? "celeryev/worker.*" : "celeryev";
+	int count = 1;
+
+	out[0] = out[1] = NULL;
+	if (prefix == NULL)
+		return -1;
+	if (!n->fanout_prefix)
+		out[0] = format("%s%s", prefix, tail);
+	else
+		out[0] = format("%s/%ld.%s", prefix, n->db, tail);
+	if (n->sentinel && n->fanout_prefix) {
+		out[1] = format("%s/{db}.%s", prefix, tail);
+		count = 2;
+	}
+	free(prefix);
+	if (out[0] == NULL || (count == 2 && out[1] == NULL)) {
+		free(out[0]);
+		free(out[1]);
+		return -1;
+	}
+	return count;
+}
+
 char *kombu_reply_binding_key(const struct kombu_names *n)
 {
 	return format("%s_kombu.binding.reply.%s.pidbox", n->prefix, n->ns);

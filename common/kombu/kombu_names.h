@@ -32,6 +32,12 @@ char *kombu_pidbox_channel(const struct kombu_names *n);
 /* P/{db}.NS.pidbox, where kombu before 5.4 behind Sentinel listens (see sentinel); NULL when the names
  * need no such channel (no Sentinel, or no fanout_prefix) or out of memory. */
 char *kombu_pidbox_channel_unformatted(const struct kombu_names *n);
+/* The PSUBSCRIBE patterns that hear workers' events (worker-heartbeat, -online, -offline) on Celery's
+ * celeryev exchange: P/N.celeryev/worker.* (Pceleryev/... without fanout_prefix; P/N.celeryev, where every
+ * event arrives, without fanout_patterns) and behind Sentinel also P/{db}.celeryev/... (kombu before
+ * 5.4). The prefix is escaped against glob characters. Fills out (free each) and returns how many (1 or
+ * 2), or -1 out of memory. */
+int kombu_event_patterns(const struct kombu_names *n, char *out[2]);
 /* P_kombu.binding.reply.NS.pidbox: the set that routes replies to reply queues. */
 char *kombu_reply_binding_key(const struct kombu_names *n);
 /* P_kombu.binding.NS.pidbox: the set holding one member per worker subscribed to remote control. */

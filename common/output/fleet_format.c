@@ -13,10 +13,41 @@ json_object *json_string_array(char *const *items, size_t n)
 	return a;
 }
 
-json_object *fleet_workers_json(const struct fleet *f, char *const *queues, size_t n)
+/* A worker's liveness fields: state, last_seen_age (seconds, null when never seen), and from its last
+ * heartbeat active, processed and sw_ver (null when none was heard). */
+static void add_presence_json(json_object *jw, const struct worker *w, double now)
+{
+	json_object_object_add(jw, "state", json_object_new_string(worker_state_name(w->state)));
+	json_object_object_add(
+	    jw, "last_seen_age",
+	    w->last_seen > 0 ? json_object_new_double(now > w->last_seen ? now - w->last_seen : 0) : NULL);
+	json_object_object_add(jw, "active",
+	                       w->heard && w->active >= 0 ? json_object_new_int64(w->active) : NULL);
+	json_object_object_add(jw, "processed",
+	                       w->heard && w->processed >= 0 ? json_object_new_int64(w->processed) : NULL);
+	json_object_object_add(jw, "sw_ver",
+	                       w->heard && w->sw_ver[0] ? json_object_new_string(w->sw_ver) : NULL);
+}
+
+json_object *fleet_workers_json(const struct fleet *f, const struct fleet *silent, char *const *queues,
+                                size_t n)
 {
 	json_object *workers = json_object_new_object();
+	double now = clock_wall();
 
+	for (size_t i = 0; silent != NULL && i < silent->n; i++) {
+		const struct worker *w = &silent->workers[i];
+		json_object *jw = json_object_new_object();
+		json_object_object_add(jw, "queues", NULL);
+		json_object_object_add(jw, "version",
+		                       w->name.version ? json_object_new_string(w->name.version) : NULL);
+		json_object_object_add(jw, "compatible",
+		                       json_object_new_boolean(verdict_is_compatible(w->verdict)));
+		json_object_object_add(jw, "verdict", json_object_new_string(verdict_name(w->verdict)));
+		json_object_object_add(jw, "counted", json_object_new_boolean(0));
+		add_presence_json(jw, w, now);
+		json_object_object_add(workers, w->node, jw);
+	}
 	for (size_t i = 0; i < f->n; i++) {
 		const struct worker *w = &f->workers[i];
 		json_object *jw;
@@ -24,7 +55,8 @@ json_object *fleet_workers_json(const struct fleet *f, char *const *queues, size
 		if (w->node == NULL)
 			continue;
 		jw = json_object_new_object();
-		json_object_object_add(jw, "queues", json_string_array(w->queues, w->nqueues));
+		json_object_object_add(jw, "queues",
+		                       w->queues_known ? json_string_array(w->queues, w->nqueues) : NULL);
 		json_object_object_add(jw, "version",
 		                       w->name.version ? json_object_new_string(w->name.version) : NULL);
 		json_object_object_add(jw, "compatible",
@@ -34,6 +66,7 @@ json_object *fleet_workers_json(const struct fleet *f, char *const *queues, size
 		                       json_object_new_boolean(worker_consumes_any(w, queues, n)));
 		if (w->problem != NULL)
 			json_object_object_add(jw, "problem", json_object_new_string(w->problem));
+		add_presence_json(jw, w, now);
 		json_object_object_add(workers, w->node, jw);
 	}
 	return workers;
@@ -115,4 +148,35 @@ json_object *policy_json(const struct version_policy *p)
 	words = json_object_new_string(strbuf_str(&sb) ? strbuf_str(&sb) : "");
 	strbuf_free(&sb);
 	return words;
+}
+
+void describe_age(struct strbuf *sb, double last_seen, double now)
+{
+	double age = now - last_seen;
+
+	if (last_seen <= 0)
+		strbuf_puts(sb, "never seen by this check");
+	else if (age < 120)
+		strbuf_printf(sb, "last seen %.0f s ago", age < 0 ? 0 : age);
+	else if (age < 7200)
+		strbuf_printf(sb, "last seen %.0f min ago", age / 60);
+	else if (age < 172800)
+		strbuf_printf(sb, "last seen %.0f h ago", age / 3600);
+	else
+		strbuf_printf(sb, "last seen %.0f d ago", age / 86400);
+}
+
+void worker_describe_presence(struct strbuf *sb, const struct worker *w, double now)
+{
+	strbuf_puts(sb, worker_state_name(w->state));
+	strbuf_puts(sb, ", ");
+	describe_age(sb, w->state == WORKER_OK && !w->heard ? now : w->last_seen, now);
+	if (w->heard && w->active >= 0)
+		strbuf_printf(sb, ", %lld active", w->active);
+	if (w->heard && w->processed >= 0)
+		strbuf_printf(sb, ", %lld processed", w->processed);
+	if (w->heard && w->sw_ver[0] != '\0') {
+		strbuf_puts(sb, ", Celery ");
+		strbuf_put_clean(sb, w->sw_ver);
+	}
 }

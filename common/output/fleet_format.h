@@ -5,16 +5,24 @@
 #define CELERY_FLEET_FORMAT_H
 
 #include "fleet.h"
+#include "presence.h"
 #include "kombu_names.h"
 #include "nearby.h"
 #include "strbuf.h"
 
 #include <json-c/json.h>
 
-/* {"<node>": {"queues": [...], "version": "..."|null, "compatible": bool, "verdict": "...",
- * "counted": bool[, "problem": "..."]}}; counted says whether the worker consumes one of the n queues
- * (all do when n is 0). Workers whose reply was unreadable have no name and are left out. */
-json_object *fleet_workers_json(const struct fleet *f, char *const *queues, size_t n);
+/* {"<node>": {"queues": [...]|null, "version": "..."|null, "compatible": bool, "verdict": "...",
+ * "counted": bool, "state": "ok"|"unresponsive"|"hidden"|"offline", "last_seen_age": seconds|null,
+ * "active": n|null, "processed": n|null, "sw_ver": "..."|null[, "problem": "..."]}}, the silent workers
+ * (may be NULL) too. counted says whether the worker consumes one of the n queues (all do when n is 0;
+ * the silent ones are not counted). Workers whose reply was unreadable have no name and are left out. */
+json_object *fleet_workers_json(const struct fleet *f, const struct fleet *silent, char *const *queues,
+                                size_t n);
+/* "last seen 12 s ago" (s, min, h, d), or "never seen by this check". */
+void describe_age(struct strbuf *sb, double last_seen, double now);
+/* "ok, last seen 0 s ago, 2 active, 17 processed, Celery 5.2.6": the state and what the heartbeats said. */
+void worker_describe_presence(struct strbuf *sb, const struct worker *w, double now);
 /* Appends "NODE (untagged)", "NODE (version V)" or "a worker (why its reply is unreadable)". */
 void worker_describe_incompatible(struct strbuf *sb, const struct worker *w);
 /* Appends the long-output footer: how many workers the broadcast reached and answered, messages ignored,

@@ -3,7 +3,8 @@
 
 The broker comes from $BROKER_URL; $KEY_PREFIX sets kombu's global_keyprefix; $TRANSPORT_OPTIONS, a JSON
 object, adds further broker_transport_options (e.g. {"sep": ":", "priority_steps": [0, 1, ..., 9]});
-$CONTROL_EXCHANGE sets Celery's control_exchange (the remote control namespace).
+$CONTROL_EXCHANGE sets Celery's control_exchange (the remote control namespace); $REMOTE_CONTROL=off sets
+worker_enable_remote_control to False (the worker still sends heartbeats, but no broadcast reaches it).
 """
 import json
 import os
@@ -19,6 +20,8 @@ if options:
     app.conf.broker_transport_options = options
 if os.environ.get("CONTROL_EXCHANGE"):
     app.conf.control_exchange = os.environ["CONTROL_EXCHANGE"]
+if os.environ.get("REMOTE_CONTROL") == "off":
+    app.conf.worker_enable_remote_control = False
 
 
 @app.task

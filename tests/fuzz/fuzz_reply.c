@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct envelope env;
 	struct error err;
 	struct fleet f;
-	struct version_policy policy = {NULL, 0, 0, NULL, 0};
+	struct version_policy policy = {0};
 
 	if (kombu_envelope_decode((const char *)data, size, &env, &err) == 0)
 		kombu_envelope_free(&env);

@@ -90,6 +90,7 @@ test_case() {
 
 assert_init() {
 	ASSERT_TMP=$(mktemp -d /tmp/celery-assert.XXXXXX)
+	export MP_STATE_PATH="$ASSERT_TMP/state" # the plugins' state files, never the machine's
 }
 
 # assert_summary: the closing line, and exit status 1 if any test failed.

@@ -5,11 +5,14 @@
 
 #include "base64.h"
 #include "kombu.h"
+#include "kombu_event.h"
 #include "kombu_names.h"
 #include "transport_options.h"
 
 #include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,6 +124,107 @@ START_TEST(broadcast_with_a_destination)
 	json_object_put(body);
 	kombu_envelope_free(&env);
 	free(out);
+}
+END_TEST
+
+/* Every captured worker event decodes to its body's fields, and its channel matches the pattern we
+ * subscribe to. */
+START_TEST(events_decode_and_match_the_pattern)
+{
+	char names[96][128];
+	size_t n = vector_names("event-worker-", names, 96);
+	struct kombu_names kn;
+	char *patterns[2];
+
+	n += vector_names("utf8-body-event-worker-", names + n, 96 - n);
+	ck_assert_uint_ge(n, 10);
+	kombu_names_default(&kn);
+	ck_assert_int_eq(kombu_event_patterns(&kn, patterns), 1);
+	ck_assert_str_eq(patterns[0], "/0.celeryev/worker.*");
+	for (size_t i = 0; i < n; i++) {
+		json_object *v = load_vector(names[i]);
+		const char *wire = member(v, "payload"), *type = member(v, "decoded_body.type");
+		struct worker_event ev;
+		struct error err;
+
+		ck_assert_msg(kombu_decode_worker_event(wire, strlen(wire), &ev, &err) == 1, "%s: %s",
+		              names[i], err.msg);
+		ck_assert_str_eq(ev.hostname, member(v, "decoded_body.hostname"));
+		ck_assert_int_eq(ev.type, strcmp(type, "worker-heartbeat") == 0 ? WORKER_EVENT_HEARTBEAT
+		                          : strcmp(type, "worker-online") == 0  ? WORKER_EVENT_ONLINE
+		                                                                : WORKER_EVENT_OFFLINE);
+		ck_assert_str_eq(ev.sw_ver, member(v, "decoded_body.sw_ver"));
+		ck_assert(ev.freq > 0 && ev.timestamp > 1.7e9);
+		if (ev.type == WORKER_EVENT_HEARTBEAT)
+			ck_assert(ev.active >= 0 && ev.processed >= 0);
+		ck_assert_msg(fnmatch(patterns[0], member(v, "key"), 0) == 0, "%s on %s", names[i],
+		              member(v, "key"));
+		json_object_put(v);
+	}
+	free(patterns[0]);
+}
+END_TEST
+
+/* What is not a worker event: refused or passed over, never a crash. */
+START_TEST(odd_events)
+{
+	static const char *const cases[][2] = {
+	    {"not json", "-1"},
+	    {"{\"body\": \"eyJ0eXBlIjogInRhc2stc2VudCJ9\", \"content-type\": \"application/json\", "
+	     "\"properties\": {\"body_encoding\": \"base64\"}}",
+	     "0"}, /* {"type": "task-sent"} */
+	    {"{\"body\": \"eyJ0eXBlIjogIndvcmtlci1oZWFydGJlYXQifQ==\", \"content-type\": "
+	     "\"application/json\", \"properties\": {\"body_encoding\": \"base64\"}}",
+	     "-1"}, /* {"type": "worker-heartbeat"}: no hostname */
+	    {"{\"body\": \"gAN9\", \"content-type\": \"application/x-python-serialize\", "
+	     "\"properties\": {\"body_encoding\": \"base64\"}}",
+	     "0"}, /* pickle: not ours to read */
+	    {"{\"body\": \"{\\\"type\\\": \\\"worker-online\\\", \\\"hostname\\\": \\\"a@b\\\", "
+	     "\\\"freq\\\": -3, \\\"active\\\": 1e300, \\\"timestamp\\\": \\\"x\\\"}\", "
+	     "\"content-type\": \"application/json\"}",
+	     "1"}, /* odd numbers fall back */
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct worker_event ev;
+		struct error err;
+		int rc = kombu_decode_worker_event(cases[i][0], strlen(cases[i][0]), &ev, &err);
+		ck_assert_msg(rc == atoi(cases[i][1]), "case %zu: %d (%s)", i, rc, err.msg);
+		if (rc == 1) {
+			ck_assert_str_eq(ev.hostname, "a@b");
+			ck_assert(ev.freq == 2.0 && ev.active == -1 && ev.timestamp == 0);
+		}
+	}
+}
+END_TEST
+
+/* The patterns follow the transport options, escape glob characters, and hear kombu 5.2 behind Sentinel. */
+START_TEST(event_patterns)
+{
+	struct kombu_names kn;
+	char *p[2];
+
+	kombu_names_default(&kn);
+	kn.prefix = "a*b?[c]:";
+	kn.db = 3;
+	kn.sentinel = 1;
+	ck_assert_int_eq(kombu_event_patterns(&kn, p), 2);
+	ck_assert_str_eq(p[0], "a\\*b\\?\\[c\\]:/3.celeryev/worker.*");
+	ck_assert_str_eq(p[1], "a\\*b\\?\\[c\\]:/{db}.celeryev/worker.*");
+	ck_assert(fnmatch(p[0], "a*b?[c]:/3.celeryev/worker.heartbeat", 0) == 0);
+	ck_assert(fnmatch(p[0], "aXb?[c]:/3.celeryev/worker.heartbeat", 0) != 0);
+	free(p[0]);
+	free(p[1]);
+	kn.prefix = "";
+	kn.sentinel = 0;
+	kn.fanout_patterns = 0;
+	ck_assert_int_eq(kombu_event_patterns(&kn, p), 1);
+	ck_assert_str_eq(p[0], "/3.celeryev");
+	free(p[0]);
+	kn.fanout_prefix = 0;
+	ck_assert_int_eq(kombu_event_patterns(&kn, p), 1);
+	ck_assert_str_eq(p[0], "celeryev");
+	free(p[0]);
 }
 END_TEST
 
@@ -470,6 +574,9 @@ Suite *unit_suite(void)
 
 	tcase_add_test(tc, broadcasts_encode_byte_for_byte);
 	tcase_add_test(tc, broadcast_with_a_destination);
+	tcase_add_test(tc, events_decode_and_match_the_pattern);
+	tcase_add_test(tc, odd_events);
+	tcase_add_test(tc, event_patterns);
 	tcase_add_test(tc, broadcasts_decode_to_the_captured_body);
 	tcase_add_test(tc, replies_decode_to_the_captured_body);
 	tcase_add_test(tc, events_and_tasks_decode);

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* state_file: when each worker was last seen (it answered, or its heartbeat was heard), kept between
+ * checks in a file, so that a worker that falls silent can be named with how long ago it was seen. Where
+ * the Monitoring Plugins keep state: $MP_STATE_PATH, else /var/lib/monitoring-plugins, in check_celery/.
+ * Concurrent checks merge what they saw under a lock and replace the file atomically. */
+#ifndef CELERY_STATE_FILE_H
+#define CELERY_STATE_FILE_H
+
+#include "deadline.h"
+#include "error.h"
+
+#include <stddef.h>
+
+#define STATE_MAX_ENTRIES 20000        /* the most recently seen are kept */
+#define STATE_MAX_AGE     (14 * 86400) /* entries older than this are dropped */
+
+struct seen_entry {
+	char *node;
+	double at; /* epoch seconds */
+};
+
+struct seen_file {
+	struct seen_entry *v;
+	size_t n, cap;
+	char path[512]; /* "" when there is no state file */
+};
+
+/* The default path for a broker and namespace ("where" as broker_addr_describe writes it). */
+void state_file_default(const char *where, const char *ns, const char *prefix, char *buf, size_t n);
+/* Reads path ("" for none). A missing file is an empty one; an unreadable one too (say so with -v). */
+void state_load(struct seen_file *s, const char *path);
+/* Notes that node was seen at the epoch second at. ERROR_NOMEM only. */
+int state_record(struct seen_file *s, const char *node, double at, struct error *err);
+/* When node was last seen, or 0. */
+double state_last_seen(const struct seen_file *s, const char *node);
+/* Merges with what other checks wrote meanwhile and replaces the file, creating its directory. The lock
+ * is waited for until the deadline at most. ERROR_BROKER-free: a file that cannot be written fails with
+ * ERROR_USAGE saying why (the check goes on; -v says it). */
+int state_save(struct seen_file *s, const struct deadline *dl, struct error *err);
+void state_free(struct seen_file *s);
+
+#endif

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* watch: listening, presence and the state file around the broadcast. */
+#include "watch.h"
+
+#include <string.h>
+
+int watch_start(struct probe *p, const struct options *o, int cancel_fd, const struct deadline *limit,
+                struct error *err)
+{
+	p->listen_until = deadline_min(deadline_in(o->listen), *limit);
+	if (listener_start(&p->listener, &o->addr, &p->names, cancel_fd, &p->hard, err) < 0)
+		return -1;
+	p->listening = 1;
+	return 0;
+}
+
+static double state_lookup(void *ctx, const char *node)
+{
+	return state_last_seen(ctx, node);
+}
+
+/* Notes every worker seen now in the state file and writes it. */
+static void record_seen(struct probe *p, const struct deadline *limit)
+{
+	struct error err = {ERROR_NONE, ""};
+	double now = clock_wall();
+	/* the lock is waited for briefly: the state file is worth less than the check's time */
+	struct deadline by = deadline_min(deadline_in(0.2), *limit);
+
+	for (size_t i = 0; i < p->fleet.n && err.kind == ERROR_NONE; i++) {
+		const struct worker *w = &p->fleet.workers[i];
+		if (w->node != NULL)
+			state_record(&p->seen, w->node,
+			             w->state == WORKER_OK && !w->heard ? now : w->last_seen, &err);
+	}
+	if (err.kind == ERROR_NONE)
+		state_save(&p->seen, &by, &err);
+	if (err.kind != ERROR_NONE)
+		snprintf(p->state_error, sizeof(p->state_error), "%s", err.msg);
+}
+
+int watch_finish(struct probe *p, struct options *o, const struct deadline *limit, struct error *err)
+{
+	struct presence_input in;
+	char path[512];
+	struct error ignored;
+
+	if (p->listening && listener_collect(&p->listener, &p->listen_until, &p->heard, err) < 0)
+		return -1;
+	listener_stop(&p->listener);
+	/* the names of the silent are read only when some are silent, or when listening needs them */
+	if ((o->mode != MODE_BROADCAST || fleet_unresponsive(&p->fleet) > 0) &&
+	    bindings_workers(&p->broker, &p->names, &p->hard, &p->bound, &p->nbound, &ignored) < 0)
+		p->nbound = 0; /* without them the silent go unnamed; the counts stand */
+	if (o->state_file != NULL)
+		snprintf(path, sizeof(path), "%s", o->state_file);
+	else
+		state_file_default(p->broker.where, p->names.ns, p->names.prefix, path, sizeof(path));
+	state_load(&p->seen, path);
+	in = (struct presence_input){p->listening ? &p->heard : NULL,
+	                             p->bound,
+	                             p->nbound,
+	                             o->mode != MODE_HEARTBEAT,
+	                             o->workers,
+	                             o->nworkers,
+	                             state_lookup,
+	                             &p->seen};
+	if (presence_judge(&p->fleet, &in, &p->presence, err) < 0)
+		return -1;
+	if (o->mode == MODE_HEARTBEAT) { /* those heard are those there */
+		p->fleet.stats.received = p->fleet.stats.expected = p->fleet.stats.answered =
+		    (long long)p->fleet.n;
+		p->fleet.stats.counted = 1;
+		fleet_sort(&p->fleet);
+	}
+	if (fleet_judge(&p->fleet, &o->policy, err) < 0 ||
+	    fleet_judge(&p->presence.silent, &o->policy, err) < 0)
+		return -1;
+	record_seen(p, limit);
+	return 0;
+}

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* heartbeats: the subscription, and the table of workers heard. */
+#include "heartbeats.h"
+
+#include "kombu_event.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int listener_start(struct listener *l, const struct broker_addr *addr, const struct kombu_names *names,
+                   int cancel_fd, const struct deadline *dl, struct error *err)
+{
+	char *patterns[2];
+	const char *argv[3] = {"PSUBSCRIBE", NULL, NULL};
+	size_t lens[3] = {10, 0, 0};
+	int n = kombu_event_patterns(names, patterns), rc = 0;
+
+	memset(l, 0, sizeof(*l));
+	if (n < 0)
+		return error_set(err, ERROR_NOMEM, "out of memory naming the event channels");
+	for (int i = 0; i < n; i++) {
+		argv[i + 1] = patterns[i];
+		lens[i + 1] = strlen(patterns[i]);
+	}
+	if (broker_open(&l->b, addr, cancel_fd, dl, err) < 0)
+		rc = error_wrap(err, "cannot listen to heartbeats");
+	l->open = rc == 0;
+	if (rc == 0 && broker_append(&l->b, n + 1, argv, lens, err) < 0)
+		rc = -1;
+	for (int i = 0; rc == 0 && i < n; i++) { /* one confirmation per pattern */
+		redisReply *r;
+		if (i > 0)
+			l->b.pending++; /* both confirmations answer the one PSUBSCRIBE */
+		if (broker_read(&l->b, dl, &r, err) < 0) {
+			rc = error_wrap(err, "cannot listen to heartbeats");
+			break;
+		}
+		if (broker_reply_error(r, err) < 0)
+			rc = error_wrap(err, "cannot listen to heartbeats");
+		freeReplyObject(r);
+	}
+	free(patterns[0]);
+	free(patterns[1]);
+	return rc;
+}
+
+/* The slot of node in h, added when new; NULL when h is full or out of memory. */
+static struct heard_worker *slot(struct heard *h, const char *node)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (strcmp(h->w[i].node, node) == 0)
+			return &h->w[i];
+	if (h->n == HEARD_MAX)
+		return NULL;
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? 2 * h->cap : 16;
+		struct heard_worker *grown = realloc(h->w, cap * sizeof(*grown));
+		if (grown == NULL)
+			return NULL;
+		h->w = grown;
+		h->cap = cap;
+	}
+	memset(&h->w[h->n], 0, sizeof(h->w[0]));
+	if ((h->w[h->n].node = strdup(node)) == NULL)
+		return NULL;
+	return &h->w[h->n++];
+}
+
+/* One pushed message: ["pmessage", pattern, channel, payload]. */
+static void take(struct heard *h, const redisReply *r)
+{
+	struct worker_event ev;
+	struct heard_worker *w;
+	struct error ignored;
+
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 4 || r->element[3]->type != REDIS_REPLY_STRING ||
+	    kombu_decode_worker_event(r->element[3]->str, r->element[3]->len, &ev, &ignored) != 1 ||
+	    (w = slot(h, ev.hostname)) == NULL) {
+		h->ignored++;
+		return;
+	}
+	h->events++;
+	w->heard_at = clock_wall();
+	w->freq = ev.freq;
+	w->offline = ev.type == WORKER_EVENT_OFFLINE;
+	if (ev.type == WORKER_EVENT_HEARTBEAT) {
+		w->active = ev.active;
+		w->processed = ev.processed;
+	}
+	if (ev.sw_ver[0] != '\0')
+		memcpy(w->sw_ver, ev.sw_ver, sizeof(w->sw_ver));
+}
+
+int listener_collect(struct listener *l, const struct deadline *until, struct heard *h, struct error *err)
+{
+	for (;;) {
+		redisReply *r;
+		struct error e = {ERROR_NONE, ""};
+
+		if (broker_read_push(&l->b, until, &r, &e) < 0) {
+			if (e.kind == ERROR_TIMEOUT && deadline_passed(until))
+				return 0;
+			if (err != NULL)
+				*err = e;
+			return error_wrap(err, "while listening to heartbeats");
+		}
+		take(h, r);
+		freeReplyObject(r);
+	}
+}
+
+void listener_stop(struct listener *l)
+{
+	if (l->open)
+		broker_close(&l->b);
+	l->open = 0;
+}
+
+const struct heard_worker *heard_find(const struct heard *h, const char *node)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (strcmp(h->w[i].node, node) == 0)
+			return &h->w[i];
+	return NULL;
+}
+
+void heard_free(struct heard *h)
+{
+	for (size_t i = 0; i < h->n; i++)
+		free(h->w[i].node);
+	free(h->w);
+	memset(h, 0, sizeof(*h));
+}

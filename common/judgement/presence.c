@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* presence: merging the answers, the heartbeats and the bindings into one state per worker. */
+#include "presence.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int listed(char *const *names, size_t n, const char *node)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(names[i], node) == 0)
+			return 1;
+	return 0;
+}
+
+/* Copies what the last heartbeat said into w. */
+static void take_heartbeat(struct worker *w, const struct heard_worker *hb)
+{
+	w->heard = 1;
+	w->active = hb->active;
+	w->processed = hb->processed;
+	memcpy(w->sw_ver, hb->sw_ver, sizeof(w->sw_ver));
+	w->last_seen = hb->heard_at > w->last_seen ? hb->heard_at : w->last_seen;
+}
+
+/* Adds a silent worker (unresponsive or offline) with when it was last seen. */
+static int add_silent(struct presence *out, const struct presence_input *in, const char *node,
+                      enum worker_state state, const struct heard_worker *hb, struct error *err)
+{
+	struct worker *w = fleet_add_named(&out->silent, node, err);
+	double before;
+
+	if (w == NULL)
+		return -1;
+	w->state = state;
+	if (hb != NULL)
+		take_heartbeat(w, hb);
+	before = in->last_seen ? in->last_seen(in->ctx, node) : 0;
+	w->last_seen = before > w->last_seen ? before : w->last_seen;
+	return 0;
+}
+
+static int newest_first(const void *a, const void *b)
+{
+	double x = ((const struct worker *)a)->last_seen, y = ((const struct worker *)b)->last_seen;
+	int c = (x < y) - (x > y);
+
+	return c ? c : strcmp(((const struct worker *)a)->node, ((const struct worker *)b)->node);
+}
+
+/* The heard workers that did not answer: hidden (not bound here: remote control off, another namespace),
+ * unresponsive (bound, so asked), offline; listening only, each one beating is simply there. */
+static int place_heard(struct fleet *f, const struct presence_input *in, struct presence *out,
+                       struct error *err)
+{
+	const struct heard *h = in->heard;
+
+	for (size_t i = 0; i < h->n; i++) {
+		const struct heard_worker *hb = &h->w[i];
+		int bound = listed(in->bound, in->nbound, hb->node);
+		struct worker *w;
+
+		if (fleet_has(f, hb->node))
+			continue;
+		if (in->ndestination > 0 && !listed(in->destination, in->ndestination, hb->node))
+			continue; /* --worker: the others were not asked */
+		if (hb->offline) {
+			if (add_silent(out, in, hb->node, WORKER_OFFLINE, hb, err) < 0)
+				return -1;
+			continue;
+		}
+		if (in->asked && bound) {
+			if (add_silent(out, in, hb->node, WORKER_UNRESPONSIVE, hb, err) < 0)
+				return -1;
+			continue;
+		}
+		if ((w = fleet_add_named(f, hb->node, err)) == NULL)
+			return -1;
+		take_heartbeat(w, hb);
+		w->state = bound ? WORKER_OK : WORKER_HIDDEN;
+		out->hidden += !bound;
+	}
+	return 0;
+}
+
+int presence_judge(struct fleet *f, const struct presence_input *in, struct presence *out, struct error *err)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < f->n; i++) {
+		const struct heard_worker *hb =
+		    in->heard && f->workers[i].node ? heard_find(in->heard, f->workers[i].node) : NULL;
+		f->workers[i].state = WORKER_OK;
+		if (hb != NULL)
+			take_heartbeat(&f->workers[i], hb);
+	}
+	if (in->heard != NULL && place_heard(f, in, out, err) < 0)
+		return -1;
+	for (size_t i = 0; i < in->nbound; i++) {
+		const char *node = in->bound[i];
+		if (fleet_has(f, node) || fleet_has(&out->silent, node) ||
+		    (in->ndestination > 0 && !listed(in->destination, in->ndestination, node)))
+			continue;
+		if (!in->asked) { /* listening only: not heard in the window */
+			out->bound_unheard++;
+			continue;
+		}
+		if (add_silent(out, in, node, WORKER_UNRESPONSIVE, NULL, err) < 0)
+			return -1;
+	}
+	if (out->silent.n > 1)
+		qsort(out->silent.workers, out->silent.n, sizeof(out->silent.workers[0]), newest_first);
+	return 0;
+}
+
+void presence_free(struct presence *p)
+{
+	fleet_free(&p->silent);
+	memset(p, 0, sizeof(*p));
+}
+
+const char *worker_state_name(enum worker_state s)
+{
+	switch (s) {
+	case WORKER_OK:
+		return "ok";
+	case WORKER_UNRESPONSIVE:
+		return "unresponsive";
+	case WORKER_HIDDEN:
+		return "hidden";
+	case WORKER_OFFLINE:
+		return "offline";
+	}
+	return "unknown";
+}

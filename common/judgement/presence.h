@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* presence: who is alive, from three witnesses: the answers to the broadcast (the fleet), the heartbeats
+ * heard, and the workers bound to remote control here (the pidbox binding members), with when each was last
+ * seen by earlier checks. Names the silent workers and finds the hidden ones. */
+#ifndef CELERY_PRESENCE_H
+#define CELERY_PRESENCE_H
+
+#include "fleet.h"
+#include "heartbeats.h"
+
+/* When a node was last seen by an earlier check (epoch seconds), or 0. */
+typedef double (*last_seen_fn)(void *ctx, const char *node);
+
+struct presence_input {
+	const struct heard *heard; /* heartbeats heard, or NULL when not listened */
+	char *const *bound;        /* node names with a pidbox binding member here */
+	size_t nbound;
+	int asked;                /* the broadcast went out (modes broadcast and both) */
+	char *const *destination; /* --worker: only these were asked */
+	size_t ndestination;
+	last_seen_fn last_seen; /* may be NULL */
+	void *ctx;
+};
+
+struct presence {
+	struct fleet silent; /* unresponsive (bound or heard, no answer) and offline ones, newest seen first:
+	                        by name only, queues unknown; fleet_judge judges them like the fleet */
+	long long hidden;    /* workers added to the fleet as WORKER_HIDDEN */
+	long long bound_unheard; /* listening only: bound here, not heard in the window (busy, or gone) */
+};
+
+/* Marks the fleet's workers with their heartbeats, adds the heard workers that were not asked to the fleet
+ * (hidden when not bound here; listening only, every heard worker), and lists the silent ones. */
+int presence_judge(struct fleet *f, const struct presence_input *in, struct presence *out, struct error *err);
+void presence_free(struct presence *p);
+/* "ok", "unresponsive", "hidden", "offline". */
+const char *worker_state_name(enum worker_state s);
+
+#endif
