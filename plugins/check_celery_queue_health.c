@@ -373,6 +373,7 @@ static void write_json(const struct options *o, const struct probe *p, const str
 	}
 	json_object_object_add(doc, "queue_health", health);
 	json_object_object_add(doc, "unresponsive", json_object_new_int64(fleet_unresponsive(f)));
+	json_object_object_add(doc, "hidden", json_object_new_int64(p->presence.hidden));
 }
 
 static int judge(const struct options *o, struct probe *p, struct report *r, json_object *doc,

@@ -170,9 +170,13 @@ static void write_json(const struct options *o, const struct probe *p, const str
 	json_object_object_add(counts, "unresponsive", json_object_new_int64(t->unresponsive));
 	json_object_object_add(counts, "unreadable", json_object_new_int64(unreadable));
 	json_object_object_add(counts, "received", json_object_new_int64(f->stats.received));
+	json_object_object_add(counts, "hidden", json_object_new_int64(p->presence.hidden));
 	json_object_object_add(doc, "counts", counts);
 	if (o->nqueues > 0)
 		json_object_object_add(doc, "queues", json_string_array(o->queues, o->nqueues));
+	json_object_object_add(
+	    doc, "queue_health",
+	    fleet_queue_health_json(f, o->queues, o->nqueues, &o->compatible, &o->incompatible));
 }
 
 static int judge(const struct options *o, struct probe *p, struct report *r, json_object *doc,

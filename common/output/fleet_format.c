@@ -180,3 +180,46 @@ void worker_describe_presence(struct strbuf *sb, const struct worker *w, double 
 		strbuf_put_clean(sb, w->sw_ver);
 	}
 }
+
+/* One queue's consumers as the queue plugin's JSON shows them, backlog unknown. */
+static json_object *queue_json(const struct fleet *f, const char *queue, const struct thresholds *compatible,
+                               const struct thresholds *incompatible)
+{
+	json_object *jq = json_object_new_object();
+	long long good = 0, bad = 0;
+	enum state st;
+
+	for (size_t i = 0; i < f->n; i++)
+		if (worker_consumes(&f->workers[i], queue)) {
+			good += verdict_is_compatible(f->workers[i].verdict);
+			bad += !verdict_is_compatible(f->workers[i].verdict);
+		}
+	st = state_worst(thresholds_state(compatible, (double)good),
+	                 thresholds_state(incompatible, (double)bad));
+	json_object_object_add(jq, "healthy", json_object_new_boolean(st == STATE_OK));
+	json_object_object_add(jq, "state", json_object_new_string(state_name(st)));
+	json_object_object_add(jq, "compatible_workers", json_object_new_int64(good));
+	json_object_object_add(jq, "incompatible_workers", json_object_new_int64(bad));
+	json_object_object_add(jq, "backlog", NULL);
+	json_object_object_add(jq, "starved", json_object_new_boolean(0));
+	return jq;
+}
+
+json_object *fleet_queue_health_json(const struct fleet *f, char *const *queues, size_t n,
+                                     const struct thresholds *compatible,
+                                     const struct thresholds *incompatible)
+{
+	json_object *health = json_object_new_object();
+
+	for (size_t i = 0; i < n; i++)
+		if (!json_object_object_get_ex(health, queues[i], NULL))
+			json_object_object_add(health, queues[i],
+			                       queue_json(f, queues[i], compatible, incompatible));
+	for (size_t i = 0; n == 0 && i < f->n; i++)
+		for (size_t j = 0; j < f->workers[i].nqueues; j++) {
+			const char *q = f->workers[i].queues[j];
+			if (!json_object_object_get_ex(health, q, NULL))
+				json_object_object_add(health, q, queue_json(f, q, compatible, incompatible));
+		}
+	return health;
+}

@@ -8,6 +8,7 @@
 #include "presence.h"
 #include "kombu_names.h"
 #include "nearby.h"
+#include "range.h"
 #include "strbuf.h"
 
 #include <json-c/json.h>
@@ -19,6 +20,13 @@
  * the silent ones are not counted). Workers whose reply was unreadable have no name and are left out. */
 json_object *fleet_workers_json(const struct fleet *f, const struct fleet *silent, char *const *queues,
                                 size_t n);
+/* {"<queue>": {"healthy", "state", "compatible_workers", "incompatible_workers", "backlog": null,
+ * "starved": false}} for every queue the fleet's workers consume (or the n given): consumers only, judged
+ * by the thresholds on compatible and incompatible workers, as check_celery_queue_health judges a queue
+ * without its backlog. */
+json_object *fleet_queue_health_json(const struct fleet *f, char *const *queues, size_t n,
+                                     const struct thresholds *compatible,
+                                     const struct thresholds *incompatible);
 /* "last seen 12 s ago" (s, min, h, d), or "never seen by this check". */
 void describe_age(struct strbuf *sb, double last_seen, double now);
 /* "ok, last seen 0 s ago, 2 active, 17 processed, Celery 5.2.6": the state and what the heartbeats said. */
