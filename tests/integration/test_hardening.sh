@@ -237,8 +237,18 @@ t_twenty_checks_at_once() {
 		[ -n "$first" ] || first=$OUT
 		[ "$OUT" = "$first" ] || fail "check $i saw something else: $OUT"
 	done
-	expect_contains "workers=3;;;0 compatible=1;;1:;0 incompatible=2;0;;0 untagged=1;;;0 unresponsive=0;;;0"
+	expect_contains "workers=3;;;0 compatible=1;;1:;0 incompatible=2;0;;0 untagged=1;;;0 unresponsive=0;0;;0"
 	expect_keyspace_clean "$REDIS_PORT"
+	# the state file they all wrote at once: whole lines, each worker once, these three among them
+	local state lines
+	state=$(cat "$MP_STATE_PATH"/check_celery/127.0.0.1_"$REDIS_PORT"_0_celery_.state)
+	lines=$(printf '%s\n' "$state" | wc -l)
+	[ "$(printf '%s\n' "$state" | grep -cE $'^[^\t]+\t[0-9]+\\.[0-9]{3}$')" = "$lines" ] ||
+		fail "state file has broken lines: $state"
+	[ "$(printf '%s\n' "$state" | cut -f1 | sort -u | wc -l)" = "$lines" ] || fail "a worker twice: $state"
+	for i in celery-v0.12.0@hostA celery@46b9a1cf718a celery-v0.11.0@hostC; do
+		printf '%s\n' "$state" | grep -q "^$i"$'\t' || fail "$i is not in the state file: $state"
+	done
 }
 
 t_three_hundred_fake_workers() {

@@ -142,7 +142,7 @@ t_monitoring_plugins_output_formats() {
 	[ "$(printf '%s\n' "$OUT" | sed -n 2p)" = $'\t\\_[WARNING] - celery-v0.11.0@hostC (version 0.11.0)' ] || fail "line 2"
 	[ "$(printf '%s\n' "$OUT" | sed -n 3p)" = $'\t\\_[WARNING] - celery@46b9a1cf718a (untagged)' ] || fail "line 3"
 	case "$(printf '%s\n' "$OUT" | sed -n 4p)" in
-	$'\t\\_[OK] - 1 of 3 workers compatible with 0.12.0|workers=3;;;0 compatible=1;;1:;0 incompatible=2;0;;0 untagged=1;;;0 unresponsive=0;;;0 time='*) ;;
+	$'\t\\_[OK] - 1 of 3 workers compatible with 0.12.0|workers=3;;;0 compatible=1;;1:;0 incompatible=2;0;;0 untagged=1;;;0 unresponsive=0;0;;0 time='*) ;;
 	*) fail "line 4 (the perfdata after the last line)" ;;
 	esac
 	queue_plugin -p "$REDIS_PORT" -e 0.12.0 -Q gpu,celery --output-format MP-TEST-JSON

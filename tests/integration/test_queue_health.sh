@@ -11,7 +11,7 @@ t_stale_worker_shares_gpu() {
 	expect_perf_item "gpu_compatible=1;;1:;0"
 	expect_perf_item "gpu_incompatible=1;0;;0"
 	expect_perf_item "gpu_backlog=0;;;0"
-	expect_perf_item "unresponsive=0;;;0"
+	expect_perf_item "unresponsive=0;0;;0"
 	expect_one_line
 }
 

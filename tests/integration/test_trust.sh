@@ -256,7 +256,7 @@ t_sigterm_during_connect_and_connect_timeout() {
 	plugin -p "$port" -e 0.12.0 -t 1:critical
 	expect_exit 2
 	plugin_bg -p "$port" -e 0.12.0 -t 5
-	sleep 0.3
+	sleep "$(awk "BEGIN { print 0.3 * ${TIME_FACTOR:-1} }")" # valgrind starts slowly: the handlers first
 	kill -TERM "$BG_PID"
 	plugin_wait
 	stop_helper fake

@@ -12,7 +12,7 @@ t_three_workers() {
 	expect_perf_item "compatible=1;;1:;0"
 	expect_perf_item "incompatible=2;0;;0"
 	expect_perf_item "untagged=1;;;0"
-	expect_perf_item "unresponsive=0;;;0"
+	expect_perf_item "unresponsive=0;0;;0"
 	expect_contains " time="
 	expect_one_line
 }
@@ -84,11 +84,17 @@ assert d["state"] == "WARNING" and d["exit_code"] == 1, d
 assert d["server_version"] == "0.12.0"
 assert sorted(w) == ["celery-v0.11.0@hostC", "celery-v0.12.0@hostA", "celery@46b9a1cf718a"], w
 assert w["celery-v0.12.0@hostA"] == {"queues": ["gpu", "celery"], "version": "0.12.0", "compatible": True,
-    "verdict": "compatible", "counted": True}, w
+    "verdict": "compatible", "counted": True, "state": "ok",
+    "last_seen_age": w["celery-v0.12.0@hostA"]["last_seen_age"], "active": None, "processed": None,
+    "sw_ver": None}, w
+assert 0 <= w["celery-v0.12.0@hostA"]["last_seen_age"] < 5
 assert w["celery@46b9a1cf718a"]["version"] is None and w["celery@46b9a1cf718a"]["compatible"] is False
 assert w["celery-v0.11.0@hostC"]["verdict"] == "version mismatch"
 assert d["counts"] == {"workers": 3, "compatible": 1, "incompatible": 2, "untagged": 1, "unresponsive": 0,
-    "unreadable": 0, "received": 3}, d["counts"]
+    "unreadable": 0, "received": 3, "hidden": 0}, d["counts"]
+assert d["policy"] == "0.12.0"
+assert d["queue_health"]["gpu"] == {"healthy": False, "state": "WARNING", "compatible_workers": 1,
+    "incompatible_workers": 1, "backlog": None, "starved": False}, d["queue_health"]
 assert "workers=3" in d["perfdata"]
 ' || fail "JSON document is not as expected"
 }
