@@ -150,9 +150,22 @@ static void describe_watch(const struct options *o, const struct probe *p, struc
 		worker_describe_presence(sb, w, now);
 		strbuf_putc(sb, '\n');
 	}
-	if (o->mode != MODE_BROADCAST)
+	if (o->mode != MODE_BROADCAST) {
+		double slowest = 0;
+		for (size_t i = 0; i < p->heard.n; i++)
+			slowest = p->heard.w[i].freq > slowest ? p->heard.w[i].freq : slowest;
 		strbuf_printf(sb, "listened %g s: %lld worker events from %zu workers, %lld other messages\n",
 		              o->listen, p->heard.events, p->heard.n, p->heard.ignored);
+		if (2 * slowest > o->listen)
+			strbuf_printf(sb, "some workers beat every %g s: --listen %g would hear each twice\n",
+			              slowest, 2 * slowest + 0.5);
+	}
+	if (p->presence.untold > 0)
+		strbuf_printf(
+		    sb,
+		    "%lld workers beat but did not answer, and the bindings could not be read to tell "
+		    "hidden from hung\n",
+		    p->presence.untold);
 	if (p->presence.bound_unheard > 0)
 		strbuf_printf(sb,
 		              "%lld workers bound to remote control here were not heard (busy, or gone)\n",
@@ -164,6 +177,32 @@ static void describe_watch(const struct options *o, const struct probe *p, struc
 	}
 }
 
+/* 1 when the worker of that node name answered (a hidden one was only heard). */
+static int answered(const struct fleet *f, const char *node)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->workers[i].node != NULL && strcmp(f->workers[i].node, node) == 0)
+			return f->workers[i].state != WORKER_HIDDEN;
+	return 0;
+}
+
+/* What listening could not tell: the subscription dropped, or, listening only, who is bound (so who is
+ * hidden). The broadcast's findings stand; the check is at least UNKNOWN. */
+static void report_listening(const struct options *o, const struct probe *p, struct report *r)
+{
+	const char *why = p->listen_error[0] ? p->listen_error
+	                  : o->mode == MODE_HEARTBEAT && !p->bound_known && p->cut.kind == ERROR_NONE
+	                      ? "the workers' bindings could not be read, so hidden workers cannot be told"
+	                      : NULL;
+
+	if (why == NULL)
+		return;
+	strbuf_puts(&r->summary, "; heartbeats: ");
+	strbuf_put_clean(&r->summary, why);
+	report_subcheck(r, STATE_UNKNOWN, why);
+	r->state = state_worst(r->state, STATE_UNKNOWN);
+}
+
 /* --worker: a named worker that did not answer is CRITICAL and named (after a cut, only named: the cut
  * decides the state). */
 static void report_named(const struct options *o, const struct probe *p, struct report *r)
@@ -172,7 +211,7 @@ static void report_named(const struct options *o, const struct probe *p, struct 
 	struct strbuf text = STRBUF_INIT;
 
 	for (size_t i = 0; i < o->nworkers; i++) {
-		if (fleet_has(&p->fleet, o->workers[i]))
+		if (answered(&p->fleet, o->workers[i]))
 			continue;
 		if (shown < REPORT_MAX_NAMED && r->summary.len < REPORT_NAME_BUDGET) {
 			strbuf_puts(&r->summary, shown ? ", " : "; did not answer: ");
@@ -295,6 +334,7 @@ int plugin_main(const struct plugin *pl, int argc, char **argv)
 			report_named(&o, &p, &r);
 			report_silent(&o, &p, &r);
 			report_hidden(&o, &p, &r);
+			report_listening(&o, &p, &r);
 			report_probe(&o, &p, &r);
 		}
 		probe_finish(&p);

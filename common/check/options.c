@@ -208,11 +208,14 @@ static int read_expected_file(struct options *o, const char *path, struct error 
 
 	if (options_read_first_line("--expected-version-file", path, 0, &line, err) < 0)
 		return -1;
-	rc = strcmp(line, "newest") == 0
-	         ? error_set(err, ERROR_USAGE, "--expected-version-file: holds 'newest'; use -e newest")
-	         : set_expected(o, line, err);
+	if (strcmp(line, "newest") == 0)
+		rc = error_set(err, ERROR_USAGE, "--expected-version-file: holds 'newest'; use -e newest");
+	else if (o->policy.expected != NULL || o->policy.newest)
+		rc = error_set(err, ERROR_USAGE, "-e and --expected-version-file: give one expected version");
+	else if ((rc = set_expected(o, line, err)) < 0)
+		error_wrap(err, "--expected-version-file");
 	free(line);
-	return rc < 0 ? error_wrap(err, "--expected-version-file") : 0;
+	return rc < 0 ? -1 : 0;
 }
 
 static int add_exclude(struct options *o, const char *glob, struct error *err)
@@ -286,6 +289,11 @@ static int add_workers(struct options *o, const char *list, struct error *err)
 			    err, ERROR_USAGE,
 			    "--worker: '%.60s' is not a node name (NAME@HOST, as in celery-v0.12.0@host)",
 			    name);
+		for (size_t i = 0; i + 1 < o->nworkers; i++)
+			if (strcmp(o->workers[i], name) == 0) { /* named twice: asked once */
+				free(o->workers[--o->nworkers]);
+				break;
+			}
 		if (p[n] == '\0')
 			return 0;
 	}
@@ -529,6 +537,8 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 		case OPT_STATE_FILE:
 			o->state_file = optarg;
 			rc = option_text_ok("--state-file", optarg, 1, err);
+			if (rc == 0 && strlen(optarg) > 400)
+				rc = error_set(err, ERROR_USAGE, "--state-file: longer than 400 characters");
 			break;
 		case OPT_UNRESPONSIVE_WARNING:
 			rc = set_range(&o->unresponsive.warn, &o->unresponsive.has_warn,

@@ -31,6 +31,8 @@ struct probe {
 	struct heard heard; /* the heartbeats heard */
 	char **bound;       /* node names bound to remote control here (read when they matter) */
 	size_t nbound;
+	int bound_known;          /* they were read */
+	char listen_error[256];   /* why listening failed (the subscription dropped), or "" */
 	struct presence presence; /* the silent workers, and how many hidden */
 	struct seen_file seen;    /* when each worker was last seen, kept between checks */
 	char state_error[256];    /* why the state file could not be written, or "" */

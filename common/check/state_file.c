@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* state_file: "NODE<TAB>EPOCH" lines; a lock file taken with flock(2), polled so the deadline holds; the new
- * contents written to a temporary file and renamed over the old. */
+/* state_file: "NODE<TAB>EPOCH" lines, kept sorted by node so a lookup is a binary search; a lock file taken
+ * with flock(2), polled so the deadline holds; the new contents written to a temporary file and renamed
+ * over the old. Nothing is followed through a symbolic link, nothing but a regular file is read, and a
+ * directory that others may write to is refused. */
 #include "state_file.h"
 
 #include <errno.h>
@@ -29,22 +31,32 @@ void state_file_default(const char *where, const char *ns, const char *prefix, c
 	snprintf(buf, n, "%s/check_celery/%s.state", dir && *dir ? dir : "/var/lib/monitoring-plugins", key);
 }
 
-static struct seen_entry *find(const struct seen_file *s, const char *node)
+static int by_node(const void *a, const void *b)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->v[i].node, node) == 0)
-			return &s->v[i];
-	return NULL;
+	return strcmp(((const struct seen_entry *)a)->node, ((const struct seen_entry *)b)->node);
+}
+
+/* Sorts the entries by node and keeps, of each node, its latest time. */
+static void tidy(struct seen_file *s)
+{
+	size_t kept = 0;
+
+	if (s->n > 1)
+		qsort(s->v, s->n, sizeof(s->v[0]), by_node);
+	for (size_t i = 0; i < s->n; i++) {
+		if (kept > 0 && strcmp(s->v[kept - 1].node, s->v[i].node) == 0) {
+			s->v[kept - 1].at = s->v[i].at > s->v[kept - 1].at ? s->v[i].at : s->v[kept - 1].at;
+			free(s->v[i].node);
+			continue;
+		}
+		s->v[kept++] = s->v[i];
+	}
+	s->n = kept;
+	s->sorted = 1;
 }
 
 int state_record(struct seen_file *s, const char *node, double at, struct error *err)
 {
-	struct seen_entry *e = find(s, node);
-
-	if (e != NULL) {
-		e->at = at > e->at ? at : e->at;
-		return 0;
-	}
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? 2 * s->cap : 64;
 		struct seen_entry *grown = realloc(s->v, cap * sizeof(*grown));
@@ -56,37 +68,61 @@ int state_record(struct seen_file *s, const char *node, double at, struct error 
 	if ((s->v[s->n].node = strdup(node)) == NULL)
 		return error_set(err, ERROR_NOMEM, "out of memory");
 	s->v[s->n++].at = at;
+	s->sorted = 0;
 	return 0;
 }
 
-double state_last_seen(const struct seen_file *s, const char *node)
+double state_last_seen(struct seen_file *s, const char *node)
 {
-	const struct seen_entry *e = find(s, node);
+	struct seen_entry key = {(char *)node, 0}, *e;
 
+	if (!s->sorted)
+		tidy(s);
+	e = s->n ? bsearch(&key, s->v, s->n, sizeof(s->v[0]), by_node) : NULL;
 	return e ? e->at : 0;
 }
 
-/* Adds the entries of the file at path (merging by the latest time); a missing file adds nothing. */
+/* Opens path to read without following a link or blocking on anything but a regular file. */
+static FILE *open_state(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (f = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	return f;
+}
+
+/* Adds the entries of the file at path; a missing file adds nothing, a line too long or damaged is skipped.
+ */
 static void merge_file(struct seen_file *s, const char *path)
 {
-	FILE *f = fopen(path, "re");
+	FILE *f = open_state(path);
 	char line[600];
 	double now = (double)time(NULL);
+	int whole = 1;
 
 	if (f == NULL)
 		return;
 	while (fgets(line, sizeof(line), f) != NULL) {
 		char *tab = strchr(line, '\t'), *end;
+		int was_whole = whole;
 		double at;
 		struct error ignored;
 
-		if (tab == NULL || tab == line)
-			continue;
+		whole = strchr(line, '\n') != NULL;
+		if (!was_whole || !whole || tab == NULL || tab == line)
+			continue; /* the rest of a long line, or a line without its end */
 		*tab = '\0';
 		at = strtod(tab + 1, &end);
-		if (end == tab + 1 || at <= 0 || at < now - STATE_MAX_AGE || at > now + 86400)
+		if (end == tab + 1 || *end != '\n' || at <= 0 || at < now - STATE_MAX_AGE ||
+		    at > now + 86400 || state_record(s, line, at, &ignored) < 0)
 			continue;
-		state_record(s, line, at, &ignored);
 	}
 	fclose(f);
 }
@@ -97,20 +133,35 @@ void state_load(struct seen_file *s, const char *path)
 	snprintf(s->path, sizeof(s->path), "%s", path);
 	if (*path != '\0')
 		merge_file(s, path);
+	tidy(s);
 }
 
-/* Creates the directories of path, like mkdir -p for its dirname. */
-static void make_dirs(const char *path)
+/* The directory of s->path, created when missing; it must be a real directory, ours, that nobody else may
+ * write to: another user could otherwise choose where our files go. */
+static int safe_dir(const struct seen_file *s, struct error *err)
 {
-	char dir[512];
+	char dir[sizeof(s->path)];
+	char *slash;
+	struct stat st;
 
-	snprintf(dir, sizeof(dir), "%s", path);
+	snprintf(dir, sizeof(dir), "%s", s->path);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		return 0; /* the working directory */
+	*slash = '\0';
 	for (char *p = dir + 1; *p; p++)
 		if (*p == '/') {
 			*p = '\0';
 			mkdir(dir, 0755);
 			*p = '/';
 		}
+	mkdir(dir, 0755);
+	if (lstat(dir, &st) != 0)
+		return error_set(err, ERROR_USAGE, "state directory %.200s: %s", dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022) != 0)
+		return error_set(
+		    err, ERROR_USAGE,
+		    "state directory %.200s: not a directory of this user that only it may write to", dir);
+	return 0;
 }
 
 static int by_time(const void *a, const void *b)
@@ -120,22 +171,26 @@ static int by_time(const void *a, const void *b)
 	return (x < y) - (x > y); /* newest first */
 }
 
-/* Writes every entry (the newest STATE_MAX_ENTRIES) to a temporary file renamed over path. */
+/* Writes the newest STATE_MAX_ENTRIES entries to a temporary file renamed over path. */
 static int replace(struct seen_file *s, struct error *err)
 {
-	char tmp[600];
+	char tmp[sizeof(s->path) + 8];
 	FILE *f;
 	int fd;
 
 	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", s->path);
-	if ((fd = mkstemp(tmp)) < 0 || (f = fdopen(fd, "w")) == NULL) {
-		if (fd >= 0)
-			close(fd), unlink(tmp);
+	if ((fd = mkstemp(tmp)) < 0)
+		return error_set(err, ERROR_USAGE, "state file %.200s: %s", s->path, strerror(errno));
+	if ((f = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		unlink(tmp);
 		return error_set(err, ERROR_USAGE, "state file %.200s: %s", s->path, strerror(errno));
 	}
-	qsort(s->v, s->n, sizeof(s->v[0]), by_time);
+	if (s->n > 1)
+		qsort(s->v, s->n, sizeof(s->v[0]), by_time);
+	s->sorted = 0;
 	for (size_t i = 0; i < s->n && i < STATE_MAX_ENTRIES; i++)
-		if (strchr(s->v[i].node, '\n') == NULL && strchr(s->v[i].node, '\t') == NULL)
+		if (strpbrk(s->v[i].node, "\t\n") == NULL)
 			fprintf(f, "%s\t%.3f\n", s->v[i].node, s->v[i].at);
 	fchmod(fd, 0644);
 	if (fclose(f) != 0 || rename(tmp, s->path) != 0) {
@@ -147,14 +202,15 @@ static int replace(struct seen_file *s, struct error *err)
 
 int state_save(struct seen_file *s, const struct deadline *dl, struct error *err)
 {
-	char lock[600];
+	char lock[sizeof(s->path) + 8];
 	int fd, rc;
 
 	if (s->path[0] == '\0')
 		return 0;
-	make_dirs(s->path);
+	if (safe_dir(s, err) < 0)
+		return -1;
 	snprintf(lock, sizeof(lock), "%s.lock", s->path);
-	if ((fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
+	if ((fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644)) < 0)
 		return error_set(err, ERROR_USAGE, "state file %.200s: %s", lock, strerror(errno));
 	while (flock(fd, LOCK_EX | LOCK_NB) != 0) { /* another check writes: wait, within the deadline */
 		if (errno != EWOULDBLOCK || deadline_passed(dl)) {
@@ -162,9 +218,10 @@ int state_save(struct seen_file *s, const struct deadline *dl, struct error *err
 			return error_set(err, ERROR_USAGE, "state file %.200s: locked by another check",
 			                 s->path);
 		}
-		usleep(10000);
+		usleep(5000);
 	}
 	merge_file(s, s->path); /* what other checks saw meanwhile */
+	tidy(s);
 	rc = replace(s, err);
 	close(fd); /* releases the lock */
 	return rc;

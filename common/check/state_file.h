@@ -22,20 +22,22 @@ struct seen_entry {
 struct seen_file {
 	struct seen_entry *v;
 	size_t n, cap;
+	int sorted;     /* v is sorted by node, each node once */
 	char path[512]; /* "" when there is no state file */
 };
 
 /* The default path for a broker and namespace ("where" as broker_addr_describe writes it). */
 void state_file_default(const char *where, const char *ns, const char *prefix, char *buf, size_t n);
-/* Reads path ("" for none). A missing file is an empty one; an unreadable one too (say so with -v). */
+/* Reads path ("" for none), never through a symbolic link and only a regular file. A missing file is an
+ * empty one; an unreadable one too. */
 void state_load(struct seen_file *s, const char *path);
 /* Notes that node was seen at the epoch second at. ERROR_NOMEM only. */
 int state_record(struct seen_file *s, const char *node, double at, struct error *err);
-/* When node was last seen, or 0. */
-double state_last_seen(const struct seen_file *s, const char *node);
-/* Merges with what other checks wrote meanwhile and replaces the file, creating its directory. The lock
- * is waited for until the deadline at most. ERROR_BROKER-free: a file that cannot be written fails with
- * ERROR_USAGE saying why (the check goes on; -v says it). */
+/* When node was last seen, or 0 (a binary search; sorts first when records came since). */
+double state_last_seen(struct seen_file *s, const char *node);
+/* Merges with what other checks wrote meanwhile and replaces the file, creating its directory, which must
+ * be this user's and writable by nobody else. The lock is waited for until the deadline at most. A file
+ * that cannot be written fails with ERROR_USAGE saying why (the check goes on; -v says it). */
 int state_save(struct seen_file *s, const struct deadline *dl, struct error *err);
 void state_free(struct seen_file *s);
 

@@ -39,27 +39,52 @@ static void record_seen(struct probe *p, const struct deadline *limit)
 		snprintf(p->state_error, sizeof(p->state_error), "%s", err.msg);
 }
 
+/* Listens out the window. A signal or the time limit while listening cuts it as a collection is cut;
+ * any other failure (the subscription dropped) is kept to be said: what the broadcast found stands. */
+static int listen_out(struct probe *p, struct error *err)
+{
+	struct error e = {ERROR_NONE, ""};
+
+	if (p->listening && listener_collect(&p->listener, &p->listen_until, &p->heard, &e) < 0) {
+		if (e.kind == ERROR_NOMEM) {
+			if (err != NULL)
+				*err = e;
+			return -1;
+		}
+		if (e.kind == ERROR_CANCELLED || e.kind == ERROR_TIMEOUT)
+			p->cut = e;
+		else
+			snprintf(p->listen_error, sizeof(p->listen_error), "%s", e.msg);
+	}
+	listener_stop(&p->listener);
+	return 0;
+}
+
 int watch_finish(struct probe *p, struct options *o, const struct deadline *limit, struct error *err)
 {
 	struct presence_input in;
-	char path[512];
+	char path[512], where[400];
 	struct error ignored;
+	int bound_known = 0;
 
-	if (p->listening && listener_collect(&p->listener, &p->listen_until, &p->heard, err) < 0)
+	if (listen_out(p, err) < 0)
 		return -1;
-	listener_stop(&p->listener);
-	/* the names of the silent are read only when some are silent, or when listening needs them */
-	if ((o->mode != MODE_BROADCAST || fleet_unresponsive(&p->fleet) > 0) &&
-	    bindings_workers(&p->broker, &p->names, &p->hard, &p->bound, &p->nbound, &ignored) < 0)
-		p->nbound = 0; /* without them the silent go unnamed; the counts stand */
-	if (o->state_file != NULL)
+	/* who is bound here matters when someone is silent, or when listening */
+	if (p->cut.kind == ERROR_NONE && (o->mode != MODE_BROADCAST || fleet_unresponsive(&p->fleet) > 0))
+		bound_known =
+		    bindings_workers(&p->broker, &p->names, &p->hard, &p->bound, &p->nbound, &ignored) == 0;
+	if (o->state_file != NULL) {
 		snprintf(path, sizeof(path), "%s", o->state_file);
-	else
-		state_file_default(p->broker.where, p->names.ns, p->names.prefix, path, sizeof(path));
+	} else { /* named after the address given, the same whichever sentinel answers */
+		broker_addr_describe(&o->addr, where, sizeof(where));
+		state_file_default(where, p->names.ns, p->names.prefix, path, sizeof(path));
+	}
 	state_load(&p->seen, path);
 	in = (struct presence_input){p->listening ? &p->heard : NULL,
 	                             p->bound,
 	                             p->nbound,
+	                             bound_known,
+	                             fleet_unresponsive(&p->fleet),
 	                             o->mode != MODE_HEARTBEAT,
 	                             o->workers,
 	                             o->nworkers,
@@ -67,6 +92,7 @@ int watch_finish(struct probe *p, struct options *o, const struct deadline *limi
 	                             &p->seen};
 	if (presence_judge(&p->fleet, &in, &p->presence, err) < 0)
 		return -1;
+	p->bound_known = bound_known;
 	if (o->mode == MODE_HEARTBEAT) { /* those heard are those there */
 		p->fleet.stats.received = p->fleet.stats.expected = p->fleet.stats.answered =
 		    (long long)p->fleet.n;

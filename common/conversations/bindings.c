@@ -238,6 +238,26 @@ static char *member_node(const struct binding_fields *bf, const char *ns)
 	return strndup(bf->queue, bf->queue_len - tail);
 }
 
+/* The separator the members of an SMEMBERS reply were written with, into sep when one is learned. */
+static int learn_sep(const redisReply *r, char *sep)
+{
+	char **members = calloc(r->elements ? r->elements : 1, sizeof(char *)), learned[KOMBU_SEP_MAX + 1];
+	size_t *lens = calloc(r->elements ? r->elements : 1, sizeof(size_t)), n = 0;
+	struct error ignored;
+	int rc = members == NULL || lens == NULL ? -1 : 0;
+
+	for (size_t i = 0; rc == 0 && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++)
+		if (r->element[i]->type == REDIS_REPLY_STRING) {
+			members[n] = r->element[i]->str;
+			lens[n++] = r->element[i]->len;
+		}
+	if (rc == 0 && (rc = binding_learn_sep(members, lens, n, learned, &ignored)) == 1)
+		memcpy(sep, learned, sizeof(learned));
+	free(members);
+	free(lens);
+	return rc < 0 ? -1 : 0;
+}
+
 int bindings_workers(struct broker *b, const struct kombu_names *names, const struct deadline *dl,
                      char ***nodes, size_t *n, struct error *err)
 {
@@ -245,8 +265,10 @@ int bindings_workers(struct broker *b, const struct kombu_names *names, const st
 	const char *argv[2] = {"SMEMBERS", key};
 	size_t lens[2] = {8, key ? strlen(key) : 0};
 	redisReply *r = NULL;
+	char sep[KOMBU_SEP_MAX + 1];
 	int rc;
 
+	memcpy(sep, names->sep, sizeof(sep));
 	*nodes = NULL;
 	*n = 0;
 	if (key == NULL)
@@ -258,10 +280,12 @@ int bindings_workers(struct broker *b, const struct kombu_names *names, const st
 	if (r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
 	    (*nodes = calloc(r->elements, sizeof(char *))) == NULL)
 		rc = error_set(err, ERROR_NOMEM, "out of memory");
+	if (rc == 0 && !names->sep_given && learn_sep(r, sep) < 0)
+		rc = error_set(err, ERROR_USAGE, "the workers' bindings disagree on their separator");
 	for (size_t i = 0; rc == 0 && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
 		struct binding_fields bf;
 		const redisReply *m = r->element[i];
-		if (m->type != REDIS_REPLY_STRING || binding_split(m->str, m->len, names->sep, &bf) < 0 ||
+		if (m->type != REDIS_REPLY_STRING || binding_split(m->str, m->len, sep, &bf) < 0 ||
 		    ((*nodes)[*n] = member_node(&bf, names->ns)) == NULL)
 			continue;
 		(*n)++;

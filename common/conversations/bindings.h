@@ -30,7 +30,8 @@ int bindings_discover(struct broker *b, const struct kombu_names *names, const s
                       struct bindings *bs, struct error *err);
 /* The node names of every worker bound to remote control here: the members NODE.NS.pidbox of the pidbox
  * binding set (SMEMBERS; a worker adds its member when it starts and removes it when it stops cleanly, so a
- * killed worker's stays). Members sep does not split, or of another shape, are skipped. */
+ * killed worker's stays). The separator is learned from the members unless it was given; members it does
+ * not split, or of another shape, are skipped. */
 int bindings_workers(struct broker *b, const struct kombu_names *names, const struct deadline *dl,
                      char ***nodes, size_t *n, struct error *err);
 void bindings_workers_free(char **nodes, size_t n);

@@ -72,6 +72,7 @@ static void take(struct heard *h, const redisReply *r)
 	struct worker_event ev;
 	struct heard_worker *w;
 	struct error ignored;
+	double now;
 
 	if (r->type != REDIS_REPLY_ARRAY || r->elements != 4 || r->element[3]->type != REDIS_REPLY_STRING ||
 	    kombu_decode_worker_event(r->element[3]->str, r->element[3]->len, &ev, &ignored) != 1 ||
@@ -80,7 +81,9 @@ static void take(struct heard *h, const redisReply *r)
 		return;
 	}
 	h->events++;
-	w->heard_at = clock_wall();
+	now = clock_wall();
+	/* when it was sent, by the worker's clock when that is near ours (a buffered event is older) */
+	w->heard_at = ev.timestamp > now - 300 && ev.timestamp <= now + 5 ? ev.timestamp : now;
 	w->freq = ev.freq;
 	w->offline = ev.type == WORKER_EVENT_OFFLINE;
 	if (ev.type == WORKER_EVENT_HEARTBEAT) {

@@ -123,6 +123,7 @@ static int announce(struct broker *b, const struct inspect_query *q, struct conv
 		here = old_received < here ? old_received : here;
 		st->elsewhere = old_received - here;
 		st->received += here;
+		st->addressed = q->ndestination > 0;
 		st->expected = q->ndestination > 0 && (long long)q->ndestination < st->received
 		                   ? (long long)q->ndestination
 		                   : st->received;

@@ -42,6 +42,7 @@ struct inspect_stats {
 	long long received;  /* workers the PUBLISH reached (of this database) */
 	long long expected;  /* of them, those that should answer: all, or with a destination at most as many
 	                        as it names */
+	int addressed;       /* only the workers of a destination were asked (--worker) */
 	long long elsewhere; /* behind Sentinel: reached on /{db}.NS.pidbox beyond the workers bound in this
 	                        database, so of other databases (kombu before 5.4): not counted */
 	int counted;         /* received is known: the PUBLISH went out and its count was read */

@@ -199,6 +199,9 @@ void fleet_free(struct fleet *f)
 long long fleet_unresponsive(const struct fleet *f)
 {
 	long long missing = f->stats.expected - f->stats.answered;
+
+	if (f->stats.addressed)
+		return 0; /* --worker: each named one that did not answer is reported by name instead */
 	return missing > 0 ? missing : 0;
 }
 
@@ -212,6 +215,8 @@ int worker_consumes(const struct worker *w, const char *queue)
 
 int worker_consumes_any(const struct worker *w, char *const *queues, size_t n)
 {
+	if (n > 0 && w->state == WORKER_HIDDEN)
+		return 0; /* its queues cannot be known: it is reported as hidden, not counted on -Q's */
 	if (n == 0 || !w->queues_known)
 		return 1;
 	for (size_t i = 0; i < n; i++)

@@ -66,7 +66,8 @@ long long fleet_unresponsive(const struct fleet *f);
 int fleet_has(const struct fleet *f, const char *node);
 /* 1 if w consumes the queue. */
 int worker_consumes(const struct worker *w, const char *queue);
-/* 1 if w consumes one of the n queues, or n is 0, or its queues are unknown (it cannot be ruled out). */
+/* 1 if w consumes one of the n queues, or n is 0, or its answer held no readable queue list (it cannot be
+ * ruled out); a hidden worker (heard, never asked) only when n is 0. */
 int worker_consumes_any(const struct worker *w, char *const *queues, size_t n);
 
 #endif

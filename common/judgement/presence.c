@@ -48,8 +48,24 @@ static int newest_first(const void *a, const void *b)
 	return c ? c : strcmp(((const struct worker *)a)->node, ((const struct worker *)b)->node);
 }
 
-/* The heard workers that did not answer: hidden (not bound here: remote control off, another namespace),
- * unresponsive (bound, so asked), offline; listening only, each one beating is simply there. */
+/* Where a heard worker that did not answer belongs: hidden when it is not bound here, or when everyone the
+ * broadcast reached answered (so it was not reached); unresponsive when bound and some did not answer;
+ * untold when who is bound is unknown and some did not answer. Listening only, it is simply there. */
+static enum worker_state place(const struct presence_input *in, const char *node, int *untold)
+{
+	int bound = in->bound_known && listed(in->bound, in->nbound, node);
+
+	*untold = 0;
+	if (!in->asked)
+		return in->bound_known && !bound ? WORKER_HIDDEN : WORKER_OK;
+	if (in->unanswered == 0 || (in->bound_known && !bound))
+		return WORKER_HIDDEN;
+	if (in->bound_known)
+		return WORKER_UNRESPONSIVE;
+	*untold = 1;
+	return WORKER_UNRESPONSIVE;
+}
+
 static int place_heard(struct fleet *f, const struct presence_input *in, struct presence *out,
                        struct error *err)
 {
@@ -57,28 +73,26 @@ static int place_heard(struct fleet *f, const struct presence_input *in, struct 
 
 	for (size_t i = 0; i < h->n; i++) {
 		const struct heard_worker *hb = &h->w[i];
-		int bound = listed(in->bound, in->nbound, hb->node);
+		enum worker_state state;
 		struct worker *w;
+		int untold;
 
 		if (fleet_has(f, hb->node))
 			continue;
 		if (in->ndestination > 0 && !listed(in->destination, in->ndestination, hb->node))
 			continue; /* --worker: the others were not asked */
-		if (hb->offline) {
-			if (add_silent(out, in, hb->node, WORKER_OFFLINE, hb, err) < 0)
-				return -1;
-			continue;
-		}
-		if (in->asked && bound) {
-			if (add_silent(out, in, hb->node, WORKER_UNRESPONSIVE, hb, err) < 0)
+		state = hb->offline ? WORKER_OFFLINE : place(in, hb->node, &untold);
+		out->untold += !hb->offline && untold;
+		if (state == WORKER_OFFLINE || state == WORKER_UNRESPONSIVE) {
+			if (add_silent(out, in, hb->node, state, hb, err) < 0)
 				return -1;
 			continue;
 		}
 		if ((w = fleet_add_named(f, hb->node, err)) == NULL)
 			return -1;
 		take_heartbeat(w, hb);
-		w->state = bound ? WORKER_OK : WORKER_HIDDEN;
-		out->hidden += !bound;
+		w->state = state;
+		out->hidden += state == WORKER_HIDDEN;
 	}
 	return 0;
 }
@@ -104,6 +118,8 @@ int presence_judge(struct fleet *f, const struct presence_input *in, struct pres
 			out->bound_unheard++;
 			continue;
 		}
+		if (in->unanswered == 0)
+			continue; /* everyone reached answered: a binding left by a killed worker */
 		if (add_silent(out, in, node, WORKER_UNRESPONSIVE, NULL, err) < 0)
 			return -1;
 	}

@@ -52,6 +52,9 @@ static int parse_clause(const char *text, size_t len, struct version_clause *c, 
 			op_len = strlen(operators[i].text);
 			break;
 		}
+	if (len >= 3 && strncmp(text, "===", 3) == 0)
+		return error_set(err, ERROR_USAGE,
+		                 "--accept: === (arbitrary equality) is not supported; use ==");
 	if (op_len == 0 && len > 0 && strchr("=!<>~", *text) != NULL)
 		return error_set(err, ERROR_USAGE,
 		                 "--accept: unknown operator in '%.*s' (==, !=, >=, >, <=, <, ~=)",
@@ -140,10 +143,12 @@ int version_policy_resolve_newest(struct version_policy *p, const char *const *v
 	if (!p->newest || p->resolved)
 		return 0;
 	p->resolved = 1;
-	for (size_t i = 0; i < count; i++)
+	for (size_t i = 0; i < count; i++) {
+		p->newest_tagged |= versions[i] != NULL;
 		if (versions[i] != NULL && version_parse(versions[i], &v, &ignored) == 0 &&
 		    (best_text == NULL || version_cmp(&v, &best) > 0))
 			best = v, best_text = versions[i];
+	}
 	if (best_text == NULL)
 		return 0;
 	p->newest = 0;
@@ -239,13 +244,18 @@ enum verdict version_verdict(const struct version_policy *p, const char *version
 	if (version == NULL)
 		return p->allow_untagged ? VERDICT_COMPATIBLE : VERDICT_UNTAGGED;
 	parsed = version_parse(version, &v, &ignored) == 0;
+	if (p->newest && !parsed)
+		return VERDICT_UNORDERABLE; /* it may be the newest: no one can say */
 	for (size_t i = 0; i < p->nspecs; i++) {
-		int all = 1;
-		for (size_t j = 0; j < p->specs[i].n && all == 1; j++)
-			all = clause_holds(&p->specs[i].clauses[j], version, &v, parsed);
-		if (all == 1)
+		int fails = 0, unknown = 0;
+		for (size_t j = 0; j < p->specs[i].n; j++) { /* every clause: a failing one decides */
+			int holds = clause_holds(&p->specs[i].clauses[j], version, &v, parsed);
+			fails |= holds == 0;
+			unknown |= holds < 0;
+		}
+		if (!fails && !unknown)
 			return VERDICT_COMPATIBLE;
-		unorderable |= all < 0;
+		unorderable |= !fails && unknown;
 	}
 	return unorderable ? VERDICT_UNORDERABLE : VERDICT_MISMATCH;
 }
@@ -277,7 +287,8 @@ void version_policy_words(const struct version_policy *p, struct strbuf *sb)
 	size_t before = sb->len;
 
 	if (p->newest && p->expected == NULL)
-		strbuf_puts(sb, "newest (no tagged worker answered)");
+		strbuf_puts(sb, p->newest_tagged ? "newest (no tagged version can be ordered)"
+		                                 : "newest (no tagged worker answered)");
 	for (size_t i = 0; i < p->nspecs; i++) {
 		if (sb->len > before)
 			strbuf_puts(sb, " or ");

@@ -41,6 +41,7 @@ struct version_policy {
 	size_t nspecs;
 	int newest;         /* -e newest: version_policy_resolve_newest turns it into ==HIGHEST */
 	int resolved;       /* newest was resolved (once: later calls keep it) */
+	int newest_tagged;  /* a tagged worker answered when newest was resolved */
 	char *expected;     /* -e's version (resolved for newest), for the summary and JSON; or NULL */
 	int allow_untagged; /* count untagged workers as compatible */
 };

@@ -40,6 +40,9 @@ assert d["workers"]["celery-v0.12.1@h3"]["compatible"] is False
 assert d["state"] == "WARNING", d["state"]' || fail "JSON: $OUT"
 	check -e newest -Q tasks
 	expect_contains "1 of 5 workers on tasks compatible with newest = 0.13.0rc1"
+	check -e newest # a tag that cannot be ordered may be the newest: never a guess
+	expect_contains "celery-v0.12.0-deadbeef@h6 (version 0.12.0-deadbeef, which cannot be ordered)"
+	expect_contains "; 1 worker version cannot be ordered by the policy"
 	printf '0.12.1\n' >"$ASSERT_TMP/version"
 	check --expected-version-file "$ASSERT_TMP/version" -Q tasks
 	expect_contains "1 of 5 workers on tasks compatible with 0.12.1;"

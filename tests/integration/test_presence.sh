@@ -8,6 +8,7 @@
 # JSON gives every worker's state. Usage: test_presence.sh PLUGIN_DIR
 . "$(dirname "$0")/../lib/plugin_test.sh" check_celery_worker_versions "${1:-}"
 QUEUE_PLUGIN="$(dirname "$PLUGIN")/check_celery_queue_health"
+. "$CLUSTER_SRC/tests/lib/background.sh"
 
 t_both_modes_find_the_hidden_worker() {
 	check -e 0.12.0 -m both --listen 2.5
@@ -60,7 +61,8 @@ t_a_busy_worker_is_named_with_when_it_was_last_seen() {
 	check -e 0.12.0 # every worker answers: the state file notes when
 	expect_exit 0
 	env BROKER_URL="redis://127.0.0.1:$REDIS_PORT/0" PYTHONPATH="$CLUSTER_SRC/tests/celery_app" \
-		"$CLUSTER_PYTHON" -W ignore -c 'from celery_test_app import sleep; sleep.apply_async(args=(10,), queue="busy")'
+		"$CLUSTER_PYTHON" -W ignore -c 'import sys; from celery_test_app import sleep; sleep.apply_async(args=(float(sys.argv[1]),), queue="busy")' \
+		"$(awk "BEGIN { print 10 * ${TIME_FACTOR:-1} }")" # 10 s, longer under valgrind's slower checks
 	for _ in $(seq 100); do
 		[ "$(redis-cli -p "$REDIS_PORT" llen busy)" = 0 ] && break
 		sleep 0.05
@@ -86,8 +88,30 @@ assert w["celery-v0.12.0@busy"]["queues"] is None, w
 assert w["celery-v0.12.0@hostA"]["state"] == "ok" and w["celery-v0.12.0@hostA"]["sw_ver"].startswith("5."), w
 assert w["celery-v0.12.0@hostA"]["processed"] == 0 and w["celery-v0.12.0@hostA"]["active"] == 0, w
 assert w["celery-v0.11.0@hidden"]["state"] == "hidden", w' || fail "JSON: $OUT"
+	printf '%s' "$OUT" | "$CLUSTER_PYTHON" "$CLUSTER_SRC/tests/lib/validate_json.py" "$CLUSTER_SRC/docs/check_celery.schema.json" ||
+		fail "the document does not follow the schema"
 	check -e 0.12.0 -T 1 --state-file '' # no state: named from its binding alone
 	expect_contains "silent: celery-v0.12.0@busy (never seen by this check)"
+}
+
+# Listening cut by a signal keeps what the broadcast found; a worker that stops cleanly says goodbye.
+t_a_signal_while_listening_and_a_goodbye() {
+	plugin_bg -p "$REDIS_PORT" -e 0.12.0 -Q celery -m both --listen 4
+	sleep "$(awk "BEGIN { print 1.5 * ${TIME_FACTOR:-1} }")"
+	kill -TERM "$BG_PID"
+	plugin_wait
+	expect_exit 3
+	expect_line1 "CELERY WORKERS UNKNOWN - stopped by Terminated: while listening to heartbeats: interrupted by a signal; 1 of 1 workers on celery compatible with 0.12.0"
+	plugin_bg -p "$REDIS_PORT" -e 0.12.0 -m heartbeat --json
+	sleep "$(awk "BEGIN { print 1 * ${TIME_FACTOR:-1} }")"
+	cluster_stop_worker celery-v0.12.0@hostA
+	plugin_wait
+	printf '%s' "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["workers"]["celery-v0.12.0@hostA"]["state"] == "offline", d["workers"]' || fail "no goodbye: $OUT"
+	printf '%s' "$OUT" | "$CLUSTER_PYTHON" "$CLUSTER_SRC/tests/lib/validate_json.py" "$CLUSTER_SRC/docs/check_celery.schema.json" ||
+		fail "the document does not follow the schema"
 }
 
 t_mode_mistakes() {
@@ -126,6 +150,7 @@ test_case "-m both finds a worker with remote control off: hidden, WARNING" t_bo
 test_case "-m heartbeat hears every beating worker and writes nothing" t_heartbeat_mode_hears_and_writes_nothing
 test_case "a busy -P solo worker is named, with when it was last seen" t_a_busy_worker_is_named_with_when_it_was_last_seen
 test_case "mode and listen mistakes are UNKNOWN" t_mode_mistakes
+test_case "a signal while listening keeps the broadcast's findings; a clean stop is offline" t_a_signal_while_listening_and_a_goodbye
 
 cluster_stop
 assert_summary

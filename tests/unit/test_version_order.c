@@ -206,6 +206,9 @@ static const struct clause_case clause_cases[] = {
     {"-e 2024.01-abc", "2024.01-abc", VERDICT_COMPATIBLE},
     {"-e 2024.01-abc", "2024.01-abd", VERDICT_MISMATCH},
     {"-e 0.12.0", NULL, VERDICT_UNTAGGED},
+    {"==0.12.0,>=0.12", "weird", VERDICT_MISMATCH}, /* a failing clause decides, whatever the order */
+    {">=0.12,==0.12.0", "weird", VERDICT_MISMATCH},
+    {">=0.12,<1", "weird", VERDICT_UNORDERABLE},
 };
 
 static void make_policy(struct version_policy *p, const char *accept)
@@ -283,8 +286,18 @@ START_TEST(newest)
 	ck_assert_str_eq(strbuf_str(&sb), "newest = 0.13.0rc1");
 	ck_assert_int_eq(version_verdict(&p, "0.12.1"), VERDICT_MISMATCH);
 	ck_assert_int_eq(version_verdict(&p, "0.13.0rc1"), VERDICT_COMPATIBLE);
-	version_policy_free(&p);
 	strbuf_free(&sb);
+
+	ck_assert_int_eq(version_verdict(&p, "x-y"), VERDICT_UNORDERABLE); /* it may be the newest */
+	version_policy_free(&p);
+
+	make_policy(&p, "-e newest");
+	ck_assert_int_eq(version_policy_resolve_newest(&p, answered + 5, 1, &err), 0); /* "x-y" alone */
+	ck_assert_ptr_null(p.expected);
+	version_policy_words(&p, &sb);
+	ck_assert_str_eq(strbuf_str(&sb), "newest (no tagged version can be ordered)");
+	strbuf_free(&sb);
+	version_policy_free(&p);
 
 	make_policy(&p, "-e newest");
 	ck_assert_int_eq(version_policy_resolve_newest(&p, answered, 2, &err), 0);
@@ -320,6 +333,7 @@ START_TEST(bad_specs)
 	    "==1.0-1",
 	    ".*",
 	    "==0.12.0.post1.*",
+	    "===1.0",
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
