@@ -96,12 +96,14 @@ assert w["celery-v0.11.0@hidden"]["state"] == "hidden", w' || fail "JSON: $OUT"
 
 # Listening cut by a signal keeps what the broadcast found; a worker that stops cleanly says goodbye.
 t_a_signal_while_listening_and_a_goodbye() {
-	plugin_bg -p "$REDIS_PORT" -e 0.12.0 -Q celery -m both --listen 4
+	plugin_bg -p "$REDIS_PORT" -e 0.12.0 -Q celery -m both --listen 8
 	sleep "$(awk "BEGIN { print 1.5 * ${TIME_FACTOR:-1} }")"
 	kill -TERM "$BG_PID"
 	plugin_wait
-	expect_exit 3
-	expect_line1 "CELERY WORKERS UNKNOWN - stopped by Terminated: while listening to heartbeats: interrupted by a signal; 1 of 1 workers on celery compatible with 0.12.0"
+	# UNKNOWN for the signal, or WARNING when the hidden worker (or the busy one) was found before it
+	[ "$RC" = 3 ] || [ "$RC" = 1 ] || fail "exit code $RC"
+	expect_contains " - stopped by Terminated: while listening to heartbeats: interrupted by a signal; 1 of 1 workers on celery compatible with 0.12.0"
+	expect_faster_than 5
 	plugin_bg -p "$REDIS_PORT" -e 0.12.0 -m heartbeat --json
 	sleep "$(awk "BEGIN { print 1 * ${TIME_FACTOR:-1} }")"
 	cluster_stop_worker celery-v0.12.0@hostA
