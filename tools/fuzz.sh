@@ -11,9 +11,12 @@ seconds=${FUZZ_SECONDS:-15}
 out=build-fuzz
 mkdir -p "$out"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_reply fuzz_broker_url fuzz_range fuzz_node_name fuzz_binding)
-flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE $(printf -- "-I%s " common/*/))
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_reply fuzz_broker_url fuzz_range fuzz_node_name fuzz_binding fuzz_version)
+# config.h comes from the plain build (tools/build.sh runs first); OpenSSL when that build found it
+flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE -Ibuild
+	$(printf -- "-I%s " common/*/))
 libs=($(pkg-config --cflags --libs hiredis json-c) -lm)
+if grep -q '^#define HAVE_OPENSSL 1' build/config.h; then libs+=($(pkg-config --cflags --libs openssl)); fi
 
 # Seeds: the captured payloads for the decoder, known good and bad inputs for the parsers.
 seed() {
@@ -37,7 +40,11 @@ for path in glob.glob("tests/vectors/celery-*/*.json"):
             open(os.path.join(sys.argv[1], name), "w").write(payload)
 PY
 seed fuzz_broker_url "redis://" "redis://:pw@h:6380/2" "redis://u:p%40w@[::1]:1/3?virtual_host=4" \
-	"redis+socket:///run/r.sock?virtual_host=3" "unix:///tmp/r.sock?db=2" "rediss://h" "redis://h:0"
+	"redis+socket:///run/r.sock?virtual_host=3" "unix:///tmp/r.sock?db=2" "rediss://h" "redis://h:0" \
+	"rediss://:pw@h:6380/1?ssl_cert_reqs=required&ssl_ca_certs=%2Fca.pem&ssl_check_hostname=False" \
+	"sentinel://:pw@s1:26379/2;sentinel://s2;sentinel://[::1]:7"
+seed fuzz_version $'>=0.12.0,<0.13\n0.12.1\n0.13.0rc1\n1!2.0.post1.dev3+abc.5' $'~=1.4.5a4\n1.4.5\n1.4.5-rc.1\nv1.0' \
+	$'0.12.*\n0.12\n0.12.0-deadbeef' $'!=1.0+local\n1.0+LOCAL\n1.0'
 seed fuzz_range "10" "10:" "~:10" ":10" "10:20" "@10:20" "-3.5:-1.5" "@~:" "20:10" "1e3"
 seed fuzz_binding $'celery\x06\x16\x06\x16celery\n\x06\x16\x06\x16w@h.celery.pidbox' 'celery::celery' \
 	'::w@h.celery.pidbox' 'sep=:' 'sep=\x06\x16' 'priority_steps=[0, 3, 6, 9]' 'fanout_prefix=false'
