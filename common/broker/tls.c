@@ -13,11 +13,107 @@
 #if HAVE_OPENSSL
 
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <string.h>
+
+/* OpenSSL is loaded when TLS is first used, not linked: loading libssl and libcrypto at start costs every
+ * check about 5 ms of CPU and 2 MB, TLS or not. Each function used is looked up once into this table, and
+ * the names below call through it (OpenSSL's own macros, SSL_CTX_set_min_proto_version and
+ * SSL_set_tlsext_host_name, expand to SSL_CTX_ctrl and SSL_ctrl, which are in it). */
+#define OPENSSL_FUNCTIONS(X)                                                                                 \
+	X(TLS_client_method)                                                                                 \
+	X(SSL_CTX_new)                                                                                       \
+	X(SSL_CTX_free)                                                                                      \
+	X(SSL_CTX_ctrl)                                                                                      \
+	X(SSL_CTX_set_default_passwd_cb)                                                                     \
+	X(SSL_CTX_set_default_passwd_cb_userdata)                                                            \
+	X(SSL_CTX_set_verify)                                                                                \
+	X(SSL_CTX_load_verify_locations)                                                                     \
+	X(SSL_CTX_set_default_verify_paths)                                                                  \
+	X(SSL_CTX_use_certificate_chain_file)                                                                \
+	X(SSL_CTX_use_PrivateKey_file)                                                                       \
+	X(SSL_CTX_check_private_key)                                                                         \
+	X(SSL_new)                                                                                           \
+	X(SSL_free)                                                                                          \
+	X(SSL_set_fd)                                                                                        \
+	X(SSL_ctrl)                                                                                          \
+	X(SSL_set_hostflags)                                                                                 \
+	X(SSL_get0_param)                                                                                    \
+	X(SSL_set1_host)                                                                                     \
+	X(SSL_connect)                                                                                       \
+	X(SSL_get_error)                                                                                     \
+	X(SSL_get_verify_result)                                                                             \
+	X(SSL_get_verify_mode)                                                                               \
+	X(SSL_write)                                                                                         \
+	X(SSL_read)                                                                                          \
+	X(SSL_shutdown)                                                                                      \
+	X(X509_VERIFY_PARAM_set1_ip_asc)                                                                     \
+	X(X509_verify_cert_error_string)                                                                     \
+	X(ERR_peek_error)                                                                                    \
+	X(ERR_peek_last_error)                                                                               \
+	X(ERR_reason_error_string)                                                                           \
+	X(ERR_clear_error)
+
+#define DECLARE_POINTER(f) __typeof__(f) *f;
+static struct {
+	void *handle;
+	OPENSSL_FUNCTIONS(DECLARE_POINTER)
+} ossl;
+
+/* Loads libssl (and with it libcrypto) and looks every function up; ERROR_USAGE when it cannot. */
+static int load_openssl(struct error *err)
+{
+	static const char *const names[] = {"libssl.so.3", "libssl.so"};
+
+	for (size_t i = 0; ossl.handle == NULL && i < sizeof(names) / sizeof(names[0]); i++)
+		ossl.handle = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+	if (ossl.handle == NULL)
+		return error_set(err, ERROR_USAGE, "TLS: cannot load OpenSSL's libssl.so.3: %.150s",
+		                 dlerror());
+#define LOOK_UP(f)                                                                                           \
+	if (ossl.f == NULL && (*(void **)&ossl.f = dlsym(ossl.handle, #f)) == NULL)                          \
+		return error_set(err, ERROR_USAGE, "TLS: OpenSSL lacks %s", #f);
+	OPENSSL_FUNCTIONS(LOOK_UP)
+#undef LOOK_UP
+	return 0;
+}
+
+#define TLS_client_method                      ossl.TLS_client_method
+#define SSL_CTX_new                            ossl.SSL_CTX_new
+#define SSL_CTX_free                           ossl.SSL_CTX_free
+#define SSL_CTX_ctrl                           ossl.SSL_CTX_ctrl
+#define SSL_CTX_set_default_passwd_cb          ossl.SSL_CTX_set_default_passwd_cb
+#define SSL_CTX_set_default_passwd_cb_userdata ossl.SSL_CTX_set_default_passwd_cb_userdata
+#define SSL_CTX_set_verify                     ossl.SSL_CTX_set_verify
+#define SSL_CTX_load_verify_locations          ossl.SSL_CTX_load_verify_locations
+#define SSL_CTX_set_default_verify_paths       ossl.SSL_CTX_set_default_verify_paths
+#define SSL_CTX_use_certificate_chain_file     ossl.SSL_CTX_use_certificate_chain_file
+#define SSL_CTX_use_PrivateKey_file            ossl.SSL_CTX_use_PrivateKey_file
+#define SSL_CTX_check_private_key              ossl.SSL_CTX_check_private_key
+#define SSL_new                                ossl.SSL_new
+#define SSL_free                               ossl.SSL_free
+#define SSL_set_fd                             ossl.SSL_set_fd
+#define SSL_ctrl                               ossl.SSL_ctrl
+#define SSL_set_hostflags                      ossl.SSL_set_hostflags
+#define SSL_get0_param                         ossl.SSL_get0_param
+#define SSL_set1_host                          ossl.SSL_set1_host
+#define SSL_connect                            ossl.SSL_connect
+#define SSL_get_error                          ossl.SSL_get_error
+#define SSL_get_verify_result                  ossl.SSL_get_verify_result
+#define SSL_get_verify_mode                    ossl.SSL_get_verify_mode
+#define SSL_write                              ossl.SSL_write
+#define SSL_read                               ossl.SSL_read
+#define SSL_shutdown                           ossl.SSL_shutdown
+#define X509_VERIFY_PARAM_set1_ip_asc          ossl.X509_VERIFY_PARAM_set1_ip_asc
+#define X509_verify_cert_error_string          ossl.X509_verify_cert_error_string
+#define ERR_peek_error                         ossl.ERR_peek_error
+#define ERR_peek_last_error                    ossl.ERR_peek_last_error
+#define ERR_reason_error_string                ossl.ERR_reason_error_string
+#define ERR_clear_error                        ossl.ERR_clear_error
 
 struct tls_session {
 	SSL_CTX *ctx; /* made for this session, or NULL when the options' is used */
@@ -108,6 +204,8 @@ static SSL_CTX *make_context(const struct tls_options *o, struct error *err)
 
 int tls_prepare(struct tls_options *o, struct error *err)
 {
+	if (load_openssl(err) < 0)
+		return -1;
 	tls_release(o);
 	ERR_clear_error();
 	return (o->ctx = make_context(o, err)) != NULL ? 0 : -1;
@@ -115,7 +213,8 @@ int tls_prepare(struct tls_options *o, struct error *err)
 
 void tls_release(struct tls_options *o)
 {
-	SSL_CTX_free(o->ctx);
+	if (o->ctx != NULL) /* a context means OpenSSL is loaded */
+		SSL_CTX_free(o->ctx);
 	o->ctx = NULL;
 }
 
@@ -196,10 +295,12 @@ static int wait_wanted(struct tls_session *s, int rc, int cancel_fd, const struc
 struct tls_session *tls_start(int fd, const struct tls_options *o, const char *host, int cancel_fd,
                               const struct deadline *dl, struct error *err)
 {
-	struct tls_session *s = calloc(1, sizeof(*s));
+	struct tls_session *s;
 
+	if (load_openssl(err) < 0)
+		return NULL;
 	ERR_clear_error();
-	if (s == NULL) {
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		error_set(err, ERROR_NOMEM, "out of memory starting TLS");
 		return NULL;
 	}
