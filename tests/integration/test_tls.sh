@@ -148,6 +148,7 @@ t_a_cut_collection_over_tls_leaves_nothing_behind() {
 	expect_keyspace_clean "$REDIS_PORT"
 	plugin_bg --url "rediss://localhost:$REDIS_TLS/0?ssl_ca_certs=$PKI/ca.crt" -e 0.12.0 -T 5
 	wait_for_binding "$REDIS_PORT"
+	sleep "$(awk "BEGIN { print 0.5 * ${TIME_FACTOR:-1} }")" # the real workers answer meanwhile
 	kill -TERM "$BG_PID"
 	plugin_wait
 	stop_helper silent
