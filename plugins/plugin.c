@@ -19,10 +19,10 @@ static void print_help(const struct plugin *pl)
 	printf("%s\n\n", pl->description);
 	printf("%s\n", options_usage(pl->kind));
 	printf("%s\n", options_help(pl->kind));
-	printf("RANGE is a threshold range as the Monitoring Plugins Development Guidelines define it:\n"
-	       "  https://www.monitoring-plugins.org/doc/guidelines.html#THRESHOLDFORMAT\n"
-	       "  10 alerts outside 0..10, 10: below 10, ~:10 above 10, 10:20 outside 10..20, @10:20 "
-	       "inside.\n\n");
+	printf("Ranges:\n"
+	       " RANGE is a threshold range as the Monitoring Plugins Development Guidelines define it:\n"
+	       " https://www.monitoring-plugins.org/doc/guidelines.html#THRESHOLDFORMAT\n"
+	       " 10 alerts outside 0..10, 10: below 10, ~:10 above 10, 10:20 outside 10..20, @10:20 inside.\n\n");
 	printf("Examples:\n%s\n", pl->examples);
 }
 
