@@ -15,6 +15,10 @@ PACKAGES=(
 	clang-format time                         # the format check; GNU time for the benchmark
 	clang libclang-rt-14-dev valgrind         # libFuzzer targets; memory checking of the integration tests
 	icinga2-bin                               # runs icinga2-conf/celery.conf for real in the tests
+	help2man                                  # the man pages, made from --help
+	debhelper lintian rpm                     # the Debian package and the RPM spec, built and checked
+	nagios-nrpe-server nagios-nrpe-plugin     # nrpe and check_nrpe run icinga2-conf/nrpe/celery.cfg
+	nagios4-core                              # validates icinga2-conf/nagios/commands.cfg
 )
 
 missing=()

@@ -3,7 +3,8 @@
 # test.sh: installs what is missing, builds plain and with sanitizers, and runs every test: the unit tests
 # in both builds; the integration tests (real redis-server, real Celery workers) with the plain plugins,
 # the ASan+UBSan plugins and the plain plugins under valgrind; the libFuzzer targets for a bounded time;
-# the format check and make distcheck. Ends with the line "N passed, N failed".
+# the man pages, the Icinga 2 commands and the packages (make install, .deb, .rpm); the format check and
+# make distcheck. Ends with the line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -99,6 +100,11 @@ without_openssl() {
 	[ $? -eq 3 ] && [[ "$out" == *"this build has no TLS"* ]] || { echo "$out"; return 1; }
 }
 
+echo "== packaging"
+single "the man pages say what --help says" tests/packaging/man_matches_help.sh build
+single "the Icinga 2 CheckCommands pass every option, README.md names every variable" \
+	tests/packaging/icinga_conf_matches_help.sh build
+integration "test_packages" tests/packaging/test_packages.sh "$root/build"
 single "clang-format" format_check
 single "a build without OpenSSL refuses TLS" without_openssl
 single "common/ layers" tools/check-layers.sh
