@@ -104,6 +104,7 @@ echo "== packaging"
 single "the man pages say what --help says" tests/packaging/man_matches_help.sh build
 single "the Icinga 2 CheckCommands pass every option, README.md names every variable" \
 	tests/packaging/icinga_conf_matches_help.sh build
+single "the Nagios 4 commands and services pass nagios4 -v" tests/packaging/nagios_config_validates.sh
 integration "test_packages" tests/packaging/test_packages.sh "$root/build"
 single "clang-format" format_check
 single "a build without OpenSSL refuses TLS" without_openssl
