@@ -10,12 +10,28 @@
 write_config() {
 	mkdir -p "$ICINGA"/{data,cache,log,spool/perfdata,run/icinga2,perf}
 	printf 'mon-pw\n' >"$ICINGA/password"
+	# the example's rules as they are, but checking every second rather than every minute
+	sed 's/check_interval = 1m$/check_interval = 1s/' "$CLUSTER_SRC/icinga2-conf/examples/services.conf" >"$ICINGA/services.conf"
+	grep -q 'check_interval = 1s' "$ICINGA/services.conf" || echo "services.conf's check_interval was not found" >&2
+	# every example, with the example hosts (never checked: only validated)
+	cat >"$ICINGA/examples.conf" <<CONF
+const PluginDir = "/nonexistent"
+const PluginContribDir = "/nonexistent"
+include <itl>
+include <plugins>
+include "$CLUSTER_SRC/icinga2-conf/celery.conf"
+include "$CLUSTER_SRC/icinga2-conf/examples/services.conf"
+include "$CLUSTER_SRC/icinga2-conf/examples/hosts.conf"
+object NotificationCommand "mail-service-notification" { command = [ "/bin/true" ] }
+CONF
 	cat >"$ICINGA/icinga2.conf" <<CONF
 const PluginDir = "/nonexistent"
 const PluginContribDir = "$(dirname "$PLUGIN")"
 include <itl>
 include <plugins>
 include "$CLUSTER_SRC/icinga2-conf/celery.conf"
+include "$ICINGA/services.conf"
+object NotificationCommand "mail-service-notification" { command = [ "/bin/true" ] }
 object IcingaApplication "app" { enable_notifications = false; enable_event_handlers = false }
 object CheckerComponent "checker" { }
 object PerfdataWriter "perf" {
@@ -27,6 +43,20 @@ object PerfdataWriter "perf" {
   rotation_interval = 1s
 }
 object Host "broker" { check_command = "dummy"; address = "$CLUSTER_HOST" }
+object Host "celery-broker" { /* examples/services.conf's apply rules make its services */
+  check_command = "dummy"
+  address = "$CLUSTER_HOST"
+  vars.celery_port = $REDIS_PORT
+  vars.celery_username = "celery-monitor"
+  vars.celery_password_file = "$ICINGA/password"
+  vars.celery_expected_version = "0.12.0"
+  vars.celery_queues = {
+    "gpu" = { }
+    "reports" = { celery_backlog_warning = "1", celery_backlog_critical = "100" }
+  }
+  vars.celery_app = "celery"
+  vars.celery_worker_hosts = [ "hostA" ]
+}
 object Service "workers" {
   host_name = "broker"
   check_command = "celery_worker_versions"
@@ -58,7 +88,7 @@ object Service "queues" {
 CONF
 }
 
-# icinga ARGS...: the daemon with this test's directories. It replaces the calling (sub)shell and runs in a
+# icinga ARGS...: icinga2 ARGS (daemon -c FILE, object list) with this test's directories. It replaces the calling (sub)shell and runs in a
 # session of its own, so that $! is the daemon and stopping its process group stops all it forks.
 # Each Icinga process resolves the machine's name when it starts, which takes 5 s or more a lookup on a
 # machine whose name is not in /etc/hosts and whose DNS server does not answer. So the daemon runs in a UTS
@@ -67,8 +97,8 @@ icinga() {
 	local -a own_name=()
 	unshare --uts true 2>/dev/null && own_name=(unshare --uts sh -c 'hostname localhost && exec "$@"' icinga)
 	RES_OPTIONS="timeout:1 attempts:1" ICINGA2_USER=root ICINGA2_GROUP=root \
-		exec setsid "${own_name[@]}" icinga2 daemon -c "$ICINGA/icinga2.conf" -DDataDir="$ICINGA/data" \
-		-DInitRunDir="$ICINGA/run" -DLogDir="$ICINGA/log" -DCacheDir="$ICINGA/cache" -DSpoolDir="$ICINGA/spool" "$@"
+		exec setsid "${own_name[@]}" icinga2 "$@" -DDataDir="$ICINGA/data" \
+		-DInitRunDir="$ICINGA/run" -DLogDir="$ICINGA/log" -DCacheDir="$ICINGA/cache" -DSpoolDir="$ICINGA/spool"
 }
 
 # result SERVICE: the first check result Icinga recorded for SERVICE (fields: STATE, PERF, OUTPUT).
@@ -77,23 +107,43 @@ result() {
 }
 
 t_config_validates() {
-	run icinga -C
+	run icinga daemon -c "$ICINGA/icinga2.conf" -C
 	expect_exit 0
-	expect_contains "Instantiated 3 Services."
+	expect_contains "Instantiated 7 Services."
 	expect_contains "Finished validating the configuration file(s)."
 }
 
+# examples/services.conf's rules on examples/hosts.conf's hosts: a service per host, queue and worker.
+t_examples_validate() {
+	local services
+	run icinga daemon -c "$ICINGA/examples.conf" -C
+	expect_exit 0
+	expect_contains "Instantiated 6 Services."
+	expect_contains "Instantiated 12 Notifications."
+	expect_not_contains "warning/"
+	run icinga object list --type Service
+	services=$(sed -n "s/^Object '\(.*\)' of type 'Service':$/\1/p" <<<"$OUT" | LC_ALL=C sort | tr '\n' ' ')
+	[ "$services" = "broker1.example.com!celery-queue-celery broker1.example.com!celery-queue-gpu broker1.example.com!celery-worker-gpu-1 broker1.example.com!celery-worker-gpu-2 broker1.example.com!celery-workers broker2.example.com!celery-workers " ] ||
+		fail "the examples make the services: $services"
+	expect_contains '* celery_workers = [ "celery-v0.12.0@gpu-1" ]'
+	expect_contains '* celery_backlog_critical = "50"' # the queue's own variables
+}
+
 t_daemon_runs_the_checks() {
-	local pid start=$SECONDS workers= gpu= queues=
-	icinga >"$ICINGA/daemon.out" 2>&1 &
+	local pid start=$SECONDS name missing
+	local -A got=()
+	local names=(workers gpu-workers queues celery-workers celery-queue-gpu celery-queue-reports celery-worker-hostA)
+	icinga daemon -c "$ICINGA/icinga2.conf" >"$ICINGA/daemon.out" 2>&1 &
 	pid=$!
 	# Each result is kept as soon as it appears: a rotation of the perfdata file in the same second (as on
 	# shutdown) replaces the file that held it.
 	for _ in $(seq 600); do
-		[ -n "$workers" ] || workers=$(result workers)
-		[ -n "$gpu" ] || gpu=$(result gpu-workers)
-		[ -n "$queues" ] || queues=$(result queues)
-		[ -n "$workers" ] && [ -n "$gpu" ] && [ -n "$queues" ] && break
+		missing=0
+		for name in "${names[@]}"; do
+			[ -n "${got[$name]:-}" ] || got[$name]=$(result "$name")
+			[ -n "${got[$name]}" ] || missing=1
+		done
+		[ "$missing" = 0 ] && break
 		sleep 0.1
 	done
 	kill -TERM -- "-$pid" 2>/dev/null
@@ -103,17 +153,28 @@ t_daemon_runs_the_checks() {
 	done
 	kill -KILL -- "-$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
-	OUT=$workers
+	OUT=${got[workers]}
 	expect_contains "STATE::WARNING	PERF::workers=3;;;0 compatible=1;;1:;0 incompatible=2;0;;0 untagged=1;;;0 unresponsive=0;0;;0 time="
 	expect_contains "OUTPUT::CELERY WORKERS WARNING - 1 of 3 workers compatible with 0.12.0; incompatible: celery-v0.11.0@hostC (version 0.11.0), celery@46b9a1cf718a (untagged)"
-	OUT=$gpu
+	OUT=${got[gpu-workers]}
 	expect_contains "STATE::OK	PERF::workers=2;;;0 compatible=2;;1:;0"
 	expect_contains "OUTPUT::CELERY WORKERS OK - 2 of 2 workers on gpu compatible with 0.12.0"
-	OUT=$queues
+	OUT=${got[queues]}
 	expect_contains "STATE::CRITICAL	PERF::gpu_compatible=1;;1:;0 gpu_incompatible=1;0;;0 gpu_backlog=0;100;1000;0 reports_compatible=0;;1:;0 reports_incompatible=0;0;;0 reports_backlog=2;100;1000;0"
 	expect_contains "OUTPUT::CELERY QUEUES CRITICAL - reports: 2 waiting, no compatible consumer; gpu: 1 compatible"
+	# examples/services.conf's rules, for a host that sets the variables once
+	OUT=${got[celery-workers]}
+	expect_contains "STATE::WARNING	PERF::workers=3;;;0 compatible=1;;1:;0 incompatible=2;0;;0"
+	OUT=${got[celery-queue-gpu]}
+	expect_contains "STATE::WARNING	PERF::gpu_compatible=1;;1:;0 gpu_incompatible=1;0;;0 gpu_backlog=0;;;0"
+	OUT=${got[celery-queue-reports]}
+	expect_contains "STATE::CRITICAL	PERF::reports_compatible=0;;1:;0 reports_incompatible=0;0;;0 reports_backlog=2;1;100;0"
+	OUT=${got[celery-worker-hostA]}
+	expect_contains "STATE::OK	PERF::workers=1;;;0 compatible=1;;1:;0"
+	expect_contains "OUTPUT::CELERY WORKERS OK - 1 of 1 workers compatible with 0.12.0"
 	OUT=$(cat "$ICINGA/daemon.out")
 	expect_not_contains "critical/"
+	expect_not_contains "warning/" # e.g. "Tried to use dictionary in argument"
 	expect_not_contains "mon-pw"
 	if [ "$TEST_OK" != 1 ]; then
 		echo "    daemon output ($((SECONDS - start)) s):"
@@ -133,6 +194,7 @@ cluster_send_tasks reports 0 9 || exit 2
 write_config
 
 test_case "icinga2-conf validates in Icinga 2" t_config_validates
+test_case "the examples validate: a service per broker host, queue and worker, and notifications" t_examples_validate
 test_case "Icinga 2 runs both CheckCommands and reads state, output and perfdata" t_daemon_runs_the_checks
 
 cluster_stop
