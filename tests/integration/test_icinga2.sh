@@ -6,22 +6,25 @@
 # command that dropped -H would check 127.0.0.1 and fail. Usage: test_icinga2.sh PLUGIN_DIR
 # plain build only
 . "$(dirname "$0")/../lib/plugin_test.sh" check_celery_worker_versions "${1:-}"
+. "$(dirname "$0")/../lib/icinga.sh"
 
 write_config() {
-	mkdir -p "$ICINGA"/{data,cache,log,spool/perfdata,run/icinga2,perf}
+	mkdir -p "$ICINGA"
 	printf 'mon-pw\n' >"$ICINGA/password"
 	# the example's rules as they are, but checking every second rather than every minute
 	sed 's/check_interval = 1m$/check_interval = 1s/' "$CLUSTER_SRC/icinga2-conf/examples/services.conf" >"$ICINGA/services.conf"
 	grep -q 'check_interval = 1s' "$ICINGA/services.conf" || echo "services.conf's check_interval was not found" >&2
-	# every example, with the example hosts (never checked: only validated)
-	cat >"$ICINGA/examples.conf" <<CONF
+	# every example as the docs lay them out on a master: zones.conf; the rules and the hosts in
+	# zones.d/master; the commands in zones.d/global-templates. The example hosts are only validated.
+	mkdir -p "$EXAMPLES/zones.d/master" "$EXAMPLES/zones.d/global-templates"
+	cp "$CLUSTER_SRC"/icinga2-conf/examples/{services,hosts,agent-hosts}.conf "$EXAMPLES/zones.d/master/"
+	cp "$CLUSTER_SRC/icinga2-conf/celery.conf" "$EXAMPLES/zones.d/global-templates/"
+	cat >"$EXAMPLES/icinga2.conf" <<CONF
 const PluginDir = "/nonexistent"
 const PluginContribDir = "/nonexistent"
 include <itl>
 include <plugins>
-include "$CLUSTER_SRC/icinga2-conf/celery.conf"
-include "$CLUSTER_SRC/icinga2-conf/examples/services.conf"
-include "$CLUSTER_SRC/icinga2-conf/examples/hosts.conf"
+include "$CLUSTER_SRC/icinga2-conf/examples/zones.conf"
 object NotificationCommand "mail-service-notification" { command = [ "/bin/true" ] }
 CONF
 	cat >"$ICINGA/icinga2.conf" <<CONF
@@ -34,14 +37,7 @@ include "$ICINGA/services.conf"
 object NotificationCommand "mail-service-notification" { command = [ "/bin/true" ] }
 object IcingaApplication "app" { enable_notifications = false; enable_event_handlers = false }
 object CheckerComponent "checker" { }
-object PerfdataWriter "perf" {
-  service_temp_path = "$ICINGA/perf/service"
-  host_temp_path = "$ICINGA/perf/host"
-  service_perfdata_path = "$ICINGA/spool/perfdata/service"
-  host_perfdata_path = "$ICINGA/spool/perfdata/host"
-  service_format_template = "SERVICE::\$service.name\$\tSTATE::\$service.state\$\tPERF::\$service.perfdata\$\tOUTPUT::\$service.output\$"
-  rotation_interval = 1s
-}
+$(icinga_perfdata_writer "$ICINGA")
 object Host "broker" { check_command = "dummy"; address = "$CLUSTER_HOST" }
 object Host "celery-broker" { /* examples/services.conf's apply rules make its services */
   check_command = "dummy"
@@ -88,52 +84,42 @@ object Service "queues" {
 CONF
 }
 
-# icinga ARGS...: icinga2 ARGS (daemon -c FILE, object list) with this test's directories. It replaces the calling (sub)shell and runs in a
-# session of its own, so that $! is the daemon and stopping its process group stops all it forks.
-# Each Icinga process resolves the machine's name when it starts, which takes 5 s or more a lookup on a
-# machine whose name is not in /etc/hosts and whose DNS server does not answer. So the daemon runs in a UTS
-# namespace named localhost where the machine allows one, and with a short resolver timeout otherwise.
-icinga() {
-	local -a own_name=()
-	unshare --uts true 2>/dev/null && own_name=(unshare --uts sh -c 'hostname localhost && exec "$@"' icinga)
-	RES_OPTIONS="timeout:1 attempts:1" ICINGA2_USER=root ICINGA2_GROUP=root \
-		exec setsid "${own_name[@]}" icinga2 "$@" -DDataDir="$ICINGA/data" \
-		-DInitRunDir="$ICINGA/run" -DLogDir="$ICINGA/log" -DCacheDir="$ICINGA/cache" -DSpoolDir="$ICINGA/spool"
-}
-
-# result SERVICE: the first check result Icinga recorded for SERVICE (fields: STATE, PERF, OUTPUT).
+# result SERVICE: the first check result of SERVICE.
 result() {
-	cat "$ICINGA"/spool/perfdata/service* 2>/dev/null | grep -a "^SERVICE::$1	" | head -n 1
+	icinga_result "$ICINGA" "$1"
 }
 
 t_config_validates() {
-	run icinga daemon -c "$ICINGA/icinga2.conf" -C
+	run icinga "$ICINGA" daemon -c "$ICINGA/icinga2.conf" -C
 	expect_exit 0
 	expect_contains "Instantiated 7 Services."
 	expect_contains "Finished validating the configuration file(s)."
 }
 
-# examples/services.conf's rules on examples/hosts.conf's hosts: a service per host, queue and worker.
+# examples/services.conf's rules on examples/hosts.conf's and agent-hosts.conf's hosts, in the zones of
+# examples/zones.conf: a service per host, queue and worker; those of an agent's host run on the agent.
 t_examples_validate() {
 	local services
-	run icinga daemon -c "$ICINGA/examples.conf" -C
+	run icinga "$EXAMPLES" daemon -c "$EXAMPLES/icinga2.conf" -DZonesDir="$EXAMPLES/zones.d" -DNodeName=master1.example.com -C
 	expect_exit 0
-	expect_contains "Instantiated 6 Services."
-	expect_contains "Instantiated 12 Notifications."
+	expect_contains "Instantiated 8 Services."
+	expect_contains "Instantiated 16 Notifications."
+	expect_contains "Instantiated 3 Zones."
 	expect_not_contains "warning/"
-	run icinga object list --type Service
+	run icinga "$EXAMPLES" object list --type Service
 	services=$(sed -n "s/^Object '\(.*\)' of type 'Service':$/\1/p" <<<"$OUT" | LC_ALL=C sort | tr '\n' ' ')
-	[ "$services" = "broker1.example.com!celery-queue-celery broker1.example.com!celery-queue-gpu broker1.example.com!celery-worker-gpu-1 broker1.example.com!celery-worker-gpu-2 broker1.example.com!celery-workers broker2.example.com!celery-workers " ] ||
+	[ "$services" = "broker1.example.com!celery-queue-celery broker1.example.com!celery-queue-gpu broker1.example.com!celery-worker-gpu-1 broker1.example.com!celery-worker-gpu-2 broker1.example.com!celery-workers broker2.example.com!celery-workers broker3.example.com!celery-queue-celery broker3.example.com!celery-workers " ] ||
 		fail "the examples make the services: $services"
 	expect_contains '* celery_workers = [ "celery-v0.12.0@gpu-1" ]'
 	expect_contains '* celery_backlog_critical = "50"' # the queue's own variables
+	expect_contains '* command_endpoint = "broker3.example.com"'
 }
 
 t_daemon_runs_the_checks() {
 	local pid start=$SECONDS name missing
 	local -A got=()
 	local names=(workers gpu-workers queues celery-workers celery-queue-gpu celery-queue-reports celery-worker-hostA)
-	icinga daemon -c "$ICINGA/icinga2.conf" >"$ICINGA/daemon.out" 2>&1 &
+	icinga "$ICINGA" daemon -c "$ICINGA/icinga2.conf" >"$ICINGA/daemon.out" 2>&1 &
 	pid=$!
 	# Each result is kept as soon as it appears: a rotation of the perfdata file in the same second (as on
 	# shutdown) replaces the file that held it.
@@ -146,13 +132,7 @@ t_daemon_runs_the_checks() {
 		[ "$missing" = 0 ] && break
 		sleep 0.1
 	done
-	kill -TERM -- "-$pid" 2>/dev/null
-	for _ in $(seq 50); do
-		kill -0 -- "-$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -KILL -- "-$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	icinga_stop "$pid"
 	OUT=${got[workers]}
 	expect_contains "STATE::WARNING	PERF::workers=3;;;0 compatible=1;;1:;0 incompatible=2;0;;0 untagged=1;;;0 unresponsive=0;0;;0 time="
 	expect_contains "OUTPUT::CELERY WORKERS WARNING - 1 of 3 workers compatible with 0.12.0; incompatible: celery-v0.11.0@hostC (version 0.11.0), celery@46b9a1cf718a (untagged)"
@@ -185,6 +165,7 @@ t_daemon_runs_the_checks() {
 
 assert_init
 ICINGA="$ASSERT_TMP/icinga2"
+EXAMPLES="$ASSERT_TMP/examples"
 CLUSTER_HOST=127.0.0.2
 cluster_init
 cluster_start_redis REDIS || exit 2
