@@ -22,7 +22,8 @@ static void print_help(const struct plugin *pl)
 	printf("Ranges:\n"
 	       " RANGE is a threshold range as the Monitoring Plugins Development Guidelines define it:\n"
 	       " https://www.monitoring-plugins.org/doc/guidelines.html#THRESHOLDFORMAT\n"
-	       " 10 alerts outside 0..10, 10: below 10, ~:10 above 10, 10:20 outside 10..20, @10:20 inside.\n\n");
+	       " 10 alerts outside 0..10, 10: below 10, ~:10 above 10, 10:20 outside 10..20, @10:20 "
+	       "inside.\n\n");
 	printf("Examples:\n%s\n", pl->examples);
 }
 
