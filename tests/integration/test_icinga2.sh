@@ -26,6 +26,7 @@ include <itl>
 include <plugins>
 include "$CLUSTER_SRC/icinga2-conf/examples/zones.conf"
 object NotificationCommand "mail-service-notification" { command = [ "/bin/true" ] }
+object TimePeriod "workhours" { ranges = { "monday" = "09:00-17:00" } } /* conf.d's, in short */
 CONF
 	cat >"$ICINGA/icinga2.conf" <<CONF
 const PluginDir = "/nonexistent"
@@ -35,6 +36,7 @@ include <plugins>
 include "$CLUSTER_SRC/icinga2-conf/celery.conf"
 include "$ICINGA/services.conf"
 object NotificationCommand "mail-service-notification" { command = [ "/bin/true" ] }
+object TimePeriod "workhours" { ranges = { "monday" = "09:00-17:00" } } /* conf.d's, in short */
 object IcingaApplication "app" { enable_notifications = false; enable_event_handlers = false }
 object CheckerComponent "checker" { }
 $(icinga_perfdata_writer "$ICINGA")
@@ -46,7 +48,7 @@ object Host "celery-broker" { /* examples/services.conf's apply rules make its s
   vars.celery_username = "celery-monitor"
   vars.celery_password_file = "$ICINGA/password"
   vars.celery_expected_version = "0.12.0"
-  vars.celery_queues = {
+  vars.celery_queue_services = {
     "gpu" = { }
     "reports" = { celery_backlog_warning = "1", celery_backlog_critical = "100" }
   }
@@ -103,7 +105,7 @@ t_examples_validate() {
 	run icinga "$EXAMPLES" daemon -c "$EXAMPLES/icinga2.conf" -DZonesDir="$EXAMPLES/zones.d" -DNodeName=master1.example.com -C
 	expect_exit 0
 	expect_contains "Instantiated 8 Services."
-	expect_contains "Instantiated 16 Notifications."
+	expect_contains "Instantiated 24 Notifications."
 	expect_contains "Instantiated 3 Zones."
 	expect_not_contains "warning/"
 	run icinga "$EXAMPLES" object list --type Service
@@ -119,8 +121,8 @@ t_daemon_runs_the_checks() {
 	local pid start=$SECONDS name missing
 	local -A got=()
 	local names=(workers gpu-workers queues celery-workers celery-queue-gpu celery-queue-reports celery-worker-hostA)
-	icinga "$ICINGA" daemon -c "$ICINGA/icinga2.conf" >"$ICINGA/daemon.out" 2>&1 &
-	pid=$!
+	icinga_start "$ICINGA" "$ICINGA/daemon.out" daemon -c "$ICINGA/icinga2.conf"
+	pid=$ICINGA_PID
 	# Each result is kept as soon as it appears: a rotation of the perfdata file in the same second (as on
 	# shutdown) replaces the file that held it.
 	for _ in $(seq 600); do
@@ -168,6 +170,7 @@ ICINGA="$ASSERT_TMP/icinga2"
 EXAMPLES="$ASSERT_TMP/examples"
 CLUSTER_HOST=127.0.0.2
 cluster_init
+trap 'icinga_stop_all; cluster_stop' EXIT
 cluster_start_redis REDIS || exit 2
 cluster_start_demo_fleet || exit 2
 cluster_redis ACL SETUSER celery-monitor on '>mon-pw' '~*' '&*' '+@all' >/dev/null

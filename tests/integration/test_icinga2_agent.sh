@@ -51,6 +51,7 @@ include <itl>
 include <plugins>
 include "$CLUSTER_SRC/icinga2-conf/examples/zones.conf"
 object NotificationCommand "mail-service-notification" { command = [ "/bin/true" ] }
+object TimePeriod "workhours" { ranges = { "monday" = "09:00-17:00" } } /* conf.d's, in short */
 object ApiListener "api" { bind_host = "127.0.0.1"; bind_port = $MASTER_PORT }
 object CheckerComponent "checker" { }
 object IcingaApplication "app" { enable_notifications = false }
@@ -92,19 +93,19 @@ force_checks() {
 
 t_checks_run_on_the_agent() {
 	local master_pid agent_pid workers= gpu= start=$SECONDS
-	icinga "$MASTER" daemon -c "$MASTER/icinga2.conf" -DZonesDir="$MASTER/zones.d" -DNodeName=$MASTER_NAME \
-		>"$MASTER/daemon.out" 2>&1 &
-	master_pid=$!
+	icinga_start "$MASTER" "$MASTER/daemon.out" daemon -c "$MASTER/icinga2.conf" -DZonesDir="$MASTER/zones.d" \
+		-DNodeName=$MASTER_NAME
+	master_pid=$ICINGA_PID
 	for _ in $(seq 100); do # the agent connects once the master listens: no 10 s wait to reconnect
 		(: >"/dev/tcp/127.0.0.1/$MASTER_PORT") 2>/dev/null && break
 		sleep 0.1
 	done
-	icinga "$AGENT" daemon -c "$AGENT/icinga2.conf" -DNodeName=$AGENT_NAME >"$AGENT/daemon.out" 2>&1 &
-	agent_pid=$!
+	icinga_start "$AGENT" "$AGENT/daemon.out" daemon -c "$AGENT/icinga2.conf" -DNodeName=$AGENT_NAME
+	agent_pid=$ICINGA_PID
 	# Results from before the sync ("Check command ... does not exist") are not the ones awaited.
 	for i in $(seq 600); do
-		[ -n "$workers" ] || workers=$(icinga_result "$MASTER" celery-workers 'WARNING\|OK\|CRITICAL')
-		[ -n "$gpu" ] || gpu=$(icinga_result "$MASTER" celery-queue-gpu 'WARNING\|OK\|CRITICAL')
+		[ -n "$workers" ] || workers=$(icinga_result "$MASTER" celery-workers 'OK\|WARNING\|CRITICAL')
+		[ -n "$gpu" ] || gpu=$(icinga_result "$MASTER" celery-queue-gpu 'OK\|WARNING\|CRITICAL')
 		[ -n "$workers" ] && [ -n "$gpu" ] && break
 		[ $((i % 20)) = 0 ] && force_checks
 		sleep 0.1
@@ -134,6 +135,7 @@ AGENT="$ASSERT_TMP/agent"
 MASTER_PORT=$(cluster_free_port)
 AGENT_PORT=$(cluster_free_port)
 cluster_init
+trap 'icinga_stop_all; cluster_stop' EXIT
 cluster_start_redis REDIS || exit 2
 cluster_start_demo_fleet || exit 2
 cluster_redis ACL SETUSER celery-monitor on '>mon-pw' '~*' '&*' '+@all' >/dev/null

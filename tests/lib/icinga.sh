@@ -17,6 +17,17 @@ icinga() {
 		-DInitRunDir="$dir/run" -DLogDir="$dir/log" -DCacheDir="$dir/cache" -DSpoolDir="$dir/spool"
 }
 
+# icinga_start DIR LOG ARGS...: icinga DIR ARGS in the background, its output in LOG; its pid is ICINGA_PID,
+# also kept for icinga_stop_all.
+ICINGA_PIDS=()
+icinga_start() {
+	local dir=$1 log=$2
+	shift 2
+	icinga "$dir" "$@" >"$log" 2>&1 &
+	ICINGA_PID=$!
+	ICINGA_PIDS+=("$ICINGA_PID")
+}
+
 # icinga_perfdata_writer DIR: the PerfdataWriter that icinga_result reads, for DIR's configuration.
 icinga_perfdata_writer() {
 	cat <<CONF
@@ -32,9 +43,9 @@ CONF
 }
 
 # icinga_result DIR SERVICE [STATES]: the first check result DIR's Icinga recorded for SERVICE (fields:
-# STATE, PERF, OUTPUT), of one of STATES (a regular expression, default any).
+# STATE, PERF, OUTPUT), of one of STATES (a basic regular expression such as 'OK\|WARNING'; default any).
 icinga_result() {
-	cat "$1"/spool/perfdata/service* 2>/dev/null | grep -a "^SERVICE::$2	STATE::${3:-[A-Z]*}	" | head -n 1
+	cat "$1"/spool/perfdata/service* 2>/dev/null | grep -a "^SERVICE::$2	STATE::\(${3:-[A-Z]*}\)	" | head -n 1
 }
 
 # icinga_stop PID: stops the daemon started as PID. The signal goes to the main process only: its worker
@@ -47,4 +58,11 @@ icinga_stop() {
 	done
 	kill -KILL -- "-$1" 2>/dev/null
 	wait "$1" 2>/dev/null
+}
+
+# icinga_stop_all: stops every daemon icinga_start started (for an EXIT trap: none is left running).
+icinga_stop_all() {
+	local pid
+	for pid in "${ICINGA_PIDS[@]}"; do icinga_stop "$pid"; done
+	ICINGA_PIDS=()
 }

@@ -18,7 +18,7 @@ chown nagios "$dir/results" 2>/dev/null # and writes check results as it
 # The example services, uncommented, on a host of their own (whose host check Debian's monitoring-plugins
 # would define).
 sed -n '/^# define service {$/,/^# }$/s/^# \{0,1\}//p' icinga2-conf/nagios/commands.cfg >"$dir/services.cfg"
-[ "$(grep -c '^define service' "$dir/services.cfg")" -ge 2 ] || { echo "no example services found"; exit 1; }
+[ "$(grep -c '^define service' "$dir/services.cfg")" -ge 3 ] || { echo "no example services found"; exit 1; }
 cat >>"$dir/services.cfg" <<'CFG'
 define command {
     command_name  check-host-alive
@@ -54,7 +54,7 @@ CFG
 out=$(nagios4 -v "$dir/nagios.cfg" 2>&1)
 rc=$?
 if [ $rc -ne 0 ] || ! grep -q "Total Errors:   0" <<<"$out" || ! grep -q "Total Warnings: 0" <<<"$out" ||
-	! grep -q "Checked 2 services" <<<"$out"; then
+	! grep -q "Checked 3 services" <<<"$out"; then
 	echo "nagios4 -v (exit $rc):"
 	echo "$out" | grep -iE "error|warning" | head -n 20
 	exit 1

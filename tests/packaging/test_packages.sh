@@ -49,7 +49,7 @@ release_tarball() {
 }
 
 t_the_debian_package() {
-	local tarball src deb got moved=
+	local tarball src deb got
 	tarball=$(release_tarball) || { fail "make dist failed"; return; }
 	mkdir -p "$ASSERT_TMP/deb"
 	tar -xzf "$tarball" -C "$ASSERT_TMP/deb"
@@ -66,12 +66,22 @@ t_the_debian_package() {
 	run dpkg-deb -f "$deb" Depends
 	expect_contains "libhiredis"
 	expect_contains "libjson-c"
+	run dpkg-deb -f "$deb" Version
+	[ "$OUT" = "$("$PLUGIN" -V | sed -n 's/.*(monitoring-plugins-celery \(.*\))$/\1/p')" ] ||
+		fail "debian/changelog says $OUT, the plugins $("$PLUGIN" -V)"
 
-	# Installed on this machine: a state directory made before is set aside, and put back afterwards.
-	dpkg -s $PACKAGE >/dev/null 2>&1 && dpkg -P $PACKAGE >/dev/null
-	[ -e "$STATE_DIR" ] && moved="$ASSERT_TMP/state-dir-before" && mv "$STATE_DIR" "$moved"
+	# Installed on this machine; a state directory made before is set aside (put back by restore_machine).
+	# A root-owned one stands in its place: the package gives it to nagios.
+	if [ -e "$STATE_DIR" ]; then mv "$STATE_DIR" "$MOVED_STATE_DIR" || return; fi
+	mkdir -p "$STATE_DIR"
+	INSTALLED=1
 	run dpkg -i "$deb"
 	expect_exit 0
+	run dpkg -i "$deb" # again, as an upgrade runs the maintainer scripts
+	expect_exit 0
+	if id nagios >/dev/null 2>&1; then
+		[ "$(stat -c %U:%a "$STATE_DIR")" = nagios:755 ] || fail "$STATE_DIR is $(stat -c %U:%a "$STATE_DIR")"
+	fi
 	run /usr/lib/nagios/plugins/check_celery_worker_versions -H "$CLUSTER_HOST" -p "$REDIS_PORT" -e 0.12.0
 	expect_exit 1
 	expect_contains "CELERY WORKERS WARNING - 1 of 3 workers compatible with 0.12.0; incompatible: celery-v0.11.0@hostC (version 0.11.0), celery@46b9a1cf718a (untagged) | workers=3;;;0 compatible=1;;1:;0 incompatible=2;0;;0"
@@ -88,12 +98,24 @@ t_the_debian_package() {
 	run man -w check_celery_worker_versions
 	expect_contains "/usr/share/man/man1/check_celery_worker_versions.1.gz"
 	expect_keyspace_clean "$REDIS_PORT"
+	run dpkg -r $PACKAGE
+	expect_exit 0
+	[ -e "$STATE_DIR" ] || fail "removing (not purging) the package removed the state directory"
 	run dpkg -P $PACKAGE
 	expect_exit 0
+	INSTALLED=
 	for f in /usr/lib/nagios/plugins/check_celery_worker_versions /usr/share/icinga2/include/plugins-contrib.d/celery.conf "$STATE_DIR"; do
 		[ ! -e "$f" ] || fail "$f is left after purge"
 	done
-	if [ -n "$moved" ]; then mkdir -p "$(dirname "$STATE_DIR")" && mv "$moved" "$STATE_DIR"; fi
+}
+
+# restore_machine: purges the package if a test left it installed, and puts back the state directory.
+restore_machine() {
+	[ -z "$INSTALLED" ] || dpkg -P $PACKAGE >/dev/null 2>&1
+	if [ -e "$MOVED_STATE_DIR" ]; then
+		rm -rf "$STATE_DIR"
+		mkdir -p "$(dirname "$STATE_DIR")" && mv "$MOVED_STATE_DIR" "$STATE_DIR"
+	fi
 }
 
 t_the_rpm_spec_builds() {
@@ -112,12 +134,17 @@ t_the_rpm_spec_builds() {
 }
 
 assert_init
+MOVED_STATE_DIR="$ASSERT_TMP/state-dir-before"
+INSTALLED=
 cluster_init
+trap 'restore_machine; cluster_stop' EXIT
 cluster_start_redis REDIS || exit 2
 cluster_start_demo_fleet || exit 2
 
 test_case "make install DESTDIR=... puts every file in its place; make uninstall removes them all" t_make_install_and_uninstall
-if [ "$(id -u)" = 0 ] && command -v dpkg-buildpackage lintian >/dev/null; then
+if dpkg -s $PACKAGE >/dev/null 2>&1; then
+	echo "SKIP: $PACKAGE is installed on this machine; the test installs and purges its own"
+elif [ "$(id -u)" = 0 ] && command -v dpkg-buildpackage lintian >/dev/null; then
 	test_case "the Debian package builds, is lintian-clean, installs, checks real workers and purges" t_the_debian_package
 else
 	echo "SKIP: the Debian package needs root, dpkg-buildpackage and lintian (tools/install-deps.sh)"
@@ -128,5 +155,6 @@ else
 	echo "SKIP: the RPM spec needs rpmbuild (tools/install-deps.sh)"
 fi
 
+restore_machine
 cluster_stop
 assert_summary
