@@ -7,6 +7,7 @@
 #include "binding.h"
 #include "edit_distance.h"
 #include "fleet_format.h"
+#include "name_map.h"
 #include "perfdata.h"
 
 #include <fnmatch.h>
@@ -98,21 +99,46 @@ static const char **queue_names(const struct options *o, struct probe *p, size_t
 	return names;
 }
 
+/* Counts each queue's compatible and incompatible consumers in one pass over the workers' queue lists (a
+ * worker that lists a queue twice counts once). */
+static int count_consumers(const struct fleet *f, struct queue *qs, size_t n, struct error *err)
+{
+	struct name_map index = NAME_MAP_INIT;
+	size_t *counted = calloc(n ? n : 1, sizeof(*counted)); /* 1 + the last worker counted on each */
+	size_t k;
+	int rc = -1;
+
+	if (counted == NULL)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		if (name_map_put(&index, qs[i].name, i, NULL) < 0)
+			goto out;
+	for (size_t i = 0; i < f->n; i++) {
+		const struct worker *w = &f->workers[i];
+		for (size_t j = 0; j < w->nqueues; j++) {
+			if (!name_map_get(&index, w->queues[j], &k) || counted[k] == i + 1)
+				continue;
+			counted[k] = i + 1;
+			if (verdict_is_compatible(w->verdict))
+				qs[k].compatible++;
+			else
+				qs[k].incompatible++;
+		}
+	}
+	rc = 0;
+out:
+	name_map_free(&index);
+	free(counted);
+	return rc < 0 ? error_set(err, ERROR_NOMEM, "out of memory judging queues") : 0;
+}
+
 /* unheard: workers not heard from because the check was cut short; any of them may consume the queue and
  * be compatible, so too few compatible consumers is only a finding if it holds with them counted. */
-static void judge_queue(const struct options *o, const struct fleet *f, long long unheard, struct queue *q)
+static void judge_queue(const struct options *o, long long unheard, struct queue *q)
 {
 	if (o->mode == MODE_HEARTBEAT) { /* heartbeats carry no queue list: the backlog alone */
 		q->state = q->backlog >= 0 ? thresholds_state(&o->backlog, (double)q->backlog) : STATE_OK;
 		return;
-	}
-	for (size_t i = 0; i < f->n; i++) {
-		if (!worker_consumes(&f->workers[i], q->name))
-			continue;
-		if (verdict_is_compatible(f->workers[i].verdict))
-			q->compatible++;
-		else
-			q->incompatible++;
 	}
 	q->state = state_worst(thresholds_state(&o->compatible, (double)(q->compatible + unheard)),
 	                       thresholds_state(&o->incompatible, (double)q->incompatible));
@@ -407,7 +433,11 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 	for (size_t i = 0; i < n; i++) {
 		qs[i].name = names[i];
 		qs[i].backlog = backlog[i];
-		judge_queue(o, f, probe_unheard(p), &qs[i]);
+	}
+	if (count_consumers(f, qs, n, err) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		judge_queue(o, probe_unheard(p), &qs[i]);
 		r->state = state_worst(r->state, qs[i].state);
 	}
 	if (!p->collection_cut)

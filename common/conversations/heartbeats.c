@@ -47,9 +47,10 @@ int listener_start(struct listener *l, const struct broker_addr *addr, const str
 /* The slot of node in h, added when new; NULL when h is full or out of memory. */
 static struct heard_worker *slot(struct heard *h, const char *node)
 {
-	for (size_t i = 0; i < h->n; i++)
-		if (strcmp(h->w[i].node, node) == 0)
-			return &h->w[i];
+	size_t i;
+
+	if (name_map_get(&h->by_node, node, &i))
+		return &h->w[i];
 	if (h->n == HEARD_MAX)
 		return NULL;
 	if (h->n == h->cap) {
@@ -63,6 +64,10 @@ static struct heard_worker *slot(struct heard *h, const char *node)
 	memset(&h->w[h->n], 0, sizeof(h->w[0]));
 	if ((h->w[h->n].node = strdup(node)) == NULL)
 		return NULL;
+	if (name_map_put(&h->by_node, h->w[h->n].node, h->n, NULL) < 0) {
+		free(h->w[h->n].node);
+		return NULL;
+	}
 	return &h->w[h->n++];
 }
 
@@ -121,10 +126,9 @@ void listener_stop(struct listener *l)
 
 const struct heard_worker *heard_find(const struct heard *h, const char *node)
 {
-	for (size_t i = 0; i < h->n; i++)
-		if (strcmp(h->w[i].node, node) == 0)
-			return &h->w[i];
-	return NULL;
+	size_t i;
+
+	return name_map_get(&h->by_node, node, &i) ? &h->w[i] : NULL;
 }
 
 void heard_free(struct heard *h)
@@ -132,5 +136,6 @@ void heard_free(struct heard *h)
 	for (size_t i = 0; i < h->n; i++)
 		free(h->w[i].node);
 	free(h->w);
+	name_map_free(&h->by_node);
 	memset(h, 0, sizeof(*h));
 }

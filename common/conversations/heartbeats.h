@@ -7,6 +7,7 @@
 
 #include "broker.h"
 #include "kombu_names.h"
+#include "name_map.h"
 
 #include <stddef.h>
 
@@ -25,8 +26,9 @@ struct heard_worker {
 struct heard {
 	struct heard_worker *w;
 	size_t n, cap;
-	long long events;  /* worker events read */
-	long long ignored; /* other messages: other events, unreadable ones */
+	struct name_map by_node; /* node name -> index in w */
+	long long events;        /* worker events read */
+	long long ignored;       /* other messages: other events, unreadable ones */
 };
 
 struct listener {

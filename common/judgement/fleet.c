@@ -21,6 +21,20 @@ static struct worker *fleet_add(struct fleet *f, struct error *err)
 	return &f->workers[f->n++];
 }
 
+/* Gives the last worker added its node name, found by name from now on. */
+static int name_worker(struct fleet *f, struct worker *w, const char *node, struct error *err)
+{
+	if ((w->node = strdup(node)) == NULL || worker_name_parse(w->node, &w->name, err) < 0 ||
+	    name_map_put(&f->by_node, w->node, (size_t)(w - f->workers), NULL) < 0) {
+		worker_name_free(&w->name);
+		free(w->node);
+		w->node = NULL;
+		f->n--;
+		return error_set(err, ERROR_NOMEM, "out of memory listing workers");
+	}
+	return 0;
+}
+
 struct worker *fleet_add_named(struct fleet *f, const char *node, struct error *err)
 {
 	struct worker *w = fleet_add(f, err);
@@ -29,12 +43,7 @@ struct worker *fleet_add_named(struct fleet *f, const char *node, struct error *
 		return NULL;
 	w->active = w->processed = -1;
 	w->verdict = VERDICT_MISMATCH; /* until fleet_judge */
-	if ((w->node = strdup(node)) == NULL || worker_name_parse(w->node, &w->name, err) < 0) {
-		free(w->node);
-		f->n--;
-		return error_set(err, ERROR_NOMEM, "out of memory listing workers"), NULL;
-	}
-	return w;
+	return name_worker(f, w, node, err) < 0 ? NULL : w;
 }
 
 static int add_note(struct fleet *f, const char *what, const char *detail)
@@ -91,10 +100,7 @@ static int read_queues(struct worker *w, json_object *result, struct error *err)
 
 int fleet_has(const struct fleet *f, const char *node)
 {
-	for (size_t i = 0; i < f->n; i++)
-		if (f->workers[i].node != NULL && strcmp(f->workers[i].node, node) == 0)
-			return 1;
-	return 0;
+	return name_map_get(&f->by_node, node, NULL);
 }
 
 static int by_node(const void *a, const void *b)
@@ -128,11 +134,9 @@ int fleet_add_event(struct fleet *f, const struct inspect_event *ev, struct erro
 	}
 	w->active = w->processed = -1;
 	w->last_seen = clock_wall();
-	if ((w->node = strdup(ev->node)) == NULL)
-		return error_set(err, ERROR_NOMEM, "out of memory listing workers");
-	if (worker_name_parse(w->node, &w->name, err) < 0)
-		return -1;
 	w->verdict = VERDICT_MISMATCH; /* until fleet_judge */
+	if (name_worker(f, w, ev->node, err) < 0)
+		return -1;
 	return read_queues(w, ev->result, err);
 }
 
@@ -144,8 +148,18 @@ static int on_event(void *ctx, const struct inspect_event *ev, struct error *err
 
 void fleet_sort(struct fleet *f)
 {
-	if (f->n > 1)
-		qsort(f->workers, f->n, sizeof(f->workers[0]), by_node);
+	fleet_sort_by(f, by_node);
+}
+
+void fleet_sort_by(struct fleet *f, int (*cmp)(const void *, const void *))
+{
+	if (f->n < 2)
+		return;
+	qsort(f->workers, f->n, sizeof(f->workers[0]), cmp);
+	name_map_clear(&f->by_node); /* the same names, at their new places: no allocation */
+	for (size_t i = 0; i < f->n; i++)
+		if (f->workers[i].node != NULL)
+			name_map_put(&f->by_node, f->workers[i].node, i, NULL);
 }
 
 int fleet_collect(struct broker *b, const struct inspect_query *q, struct fleet *f, struct error *err)
@@ -193,6 +207,7 @@ void fleet_free(struct fleet *f)
 	free(f->workers);
 	for (size_t i = 0; i < f->nnotes; i++)
 		free(f->notes[i]);
+	name_map_free(&f->by_node);
 	memset(f, 0, sizeof(*f));
 }
 

@@ -4,6 +4,7 @@
 #define CELERY_FLEET_H
 
 #include "inspect.h"
+#include "name_map.h"
 #include "version_policy.h"
 #include "worker.h"
 
@@ -42,6 +43,7 @@ struct fleet {
 	long long duplicates;         /* replies from a node name already seen */
 	char *notes[FLEET_MAX_NOTES]; /* why messages were ignored */
 	size_t nnotes;
+	struct name_map by_node; /* node name -> index in workers */
 };
 
 /* Broadcasts active_queues (q->method is ignored) and keeps every answer; fleet_judge judges them. */
@@ -58,6 +60,8 @@ int fleet_add_event(struct fleet *f, const struct inspect_event *ev, struct erro
 struct worker *fleet_add_named(struct fleet *f, const char *node, struct error *err);
 /* Sorts the workers by node name, unreadable replies last. */
 void fleet_sort(struct fleet *f);
+/* Sorts the workers with cmp (a qsort comparator of struct worker), keeping by_node right. */
+void fleet_sort_by(struct fleet *f, int (*cmp)(const void *, const void *));
 
 /* Workers that received the broadcast, should have answered (all, or those --worker names) and did not
  * in time. */

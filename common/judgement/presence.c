@@ -123,8 +123,7 @@ int presence_judge(struct fleet *f, const struct presence_input *in, struct pres
 		if (add_silent(out, in, node, WORKER_UNRESPONSIVE, NULL, err) < 0)
 			return -1;
 	}
-	if (out->silent.n > 1)
-		qsort(out->silent.workers, out->silent.n, sizeof(out->silent.workers[0]), newest_first);
+	fleet_sort_by(&out->silent, newest_first);
 	return 0;
 }
 

@@ -91,6 +91,18 @@ t_duplicate_node_names_count_once() {
 	expect_contains "broadcast reached 4 workers, 4 answered"
 }
 
+# A worker whose active_queues lists gpu twice is one consumer of gpu.
+t_a_queue_listed_twice_counts_once() {
+	start_helper peer "$FAKE/fake_peer.py" "$REDIS_PORT" hostile queuetwice || { fail "no peer"; return; }
+	run ${PLUGIN_WRAPPER:-} "$QUEUE_PLUGIN" -p "$REDIS_PORT" -e 0.12.0 -Q gpu
+	stop_helper peer
+	expect_no_stderr
+	expect_exit 1
+	expect_perf_item "gpu_compatible=1;;1:;0"
+	expect_perf_item "gpu_incompatible=2;0;;0"
+	expect_keyspace_clean "$REDIS_PORT"
+}
+
 t_broker_error_replies() {
 	local port
 	port=$(cluster_free_port)
@@ -317,6 +329,7 @@ test_case "a 64 MiB reply is dropped and memory stays bounded" t_huge_reply_is_c
 test_case "a reply in another serializer is counted and reported" t_unreadable_serializer_is_reported
 test_case "control characters and '|' in names cannot break the output" t_control_characters_cannot_break_output
 test_case "duplicated node names count once" t_duplicate_node_names_count_once
+test_case "a queue a worker lists twice counts it once" t_a_queue_listed_twice_counts_once
 test_case "LOADING, garbage, OOM and READONLY brokers" t_broker_error_replies
 test_case "broker killed mid-collection" t_broker_killed_mid_collection
 test_case "broker restarted between PUBLISH and collection" t_broker_restarted_during_collection

@@ -107,6 +107,7 @@ def hostile_messages(kind, ticket, key):
         "controlname": lambda: ([build_reply(ticket, key, "evil|name\nnew line\x07-v0.12.0@peer", "t",
                                              queues=["gpu|x", "q=1", "it's"])], False),
         "duplicate": lambda: ([build_reply(ticket, key, "celery-v0.12.0@hostA", "t")] * 2, False),
+        "queuetwice": lambda: ([build_reply(ticket, key, "twice-v0.11.0@peer", "t", queues=["gpu", "gpu"])], False),
         # Three malformed messages carrying our ticket: none may count as an answer.
         "threebad": lambda: ([with_body(ticket, key, "!!!not base64!!!", encode=False),
                               with_body(ticket, key, '["not", "a", "reply"]'),

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* name_map: open addressing with linear probing over FNV-1a hashes, kept at most half full. */
+#include "name_map.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* The slot holding name, or the empty slot where it would go. */
+static struct name_map_slot *find(const struct name_map *m, const char *name)
+{
+	size_t mask = m->cap - 1, i = (size_t)hash(name) & mask;
+
+	while (m->slots[i].name != NULL && strcmp(m->slots[i].name, name) != 0)
+		i = (i + 1) & mask;
+	return &m->slots[i];
+}
+
+static int grow(struct name_map *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 64;
+	struct name_map old = *m;
+
+	if (cap < m->cap || (m->slots = calloc(cap, sizeof(m->slots[0]))) == NULL) {
+		m->slots = old.slots;
+		return -1;
+	}
+	m->cap = cap;
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.slots[i].name != NULL)
+			*find(m, old.slots[i].name) = old.slots[i];
+	free(old.slots);
+	return 0;
+}
+
+int name_map_put(struct name_map *m, const char *name, size_t value, size_t *value_out)
+{
+	struct name_map_slot *s;
+
+	if ((m->n + 1) * 2 > m->cap && grow(m) < 0)
+		return -1;
+	s = find(m, name);
+	if (s->name != NULL) {
+		if (value_out != NULL)
+			*value_out = s->value;
+		return 0;
+	}
+	s->name = name;
+	s->value = value;
+	m->n++;
+	return 1;
+}
+
+int name_map_get(const struct name_map *m, const char *name, size_t *value)
+{
+	const struct name_map_slot *s;
+
+	if (m->cap == 0)
+		return 0;
+	s = find(m, name);
+	if (s->name == NULL)
+		return 0;
+	if (value != NULL)
+		*value = s->value;
+	return 1;
+}
+
+void name_map_clear(struct name_map *m)
+{
+	if (m->cap > 0)
+		memset(m->slots, 0, m->cap * sizeof(m->slots[0]));
+	m->n = 0;
+}
+
+void name_map_free(struct name_map *m)
+{
+	free(m->slots);
+	*m = (struct name_map)NAME_MAP_INIT;
+}
