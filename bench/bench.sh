@@ -1,62 +1,106 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# bench.sh: on one private cluster (redis-server and the three real Celery workers of the demo), measures
-# the median wall time, CPU time and peak RSS of the plugins and of `celery inspect active_queues`, and
-# prints a table; then the backlog of 1,000 queues (filled in this private broker) read in one round trip;
-# then both plugins once the broker also holds 1,000,000 unrelated keys (as Celery results would be), where
-# the queue plugin without -Q finds the queues with SCAN.
-# Usage: bench/bench.sh [RUNS] (default 50 for the plugins, 5 for celery inspect).
+# bench.sh: one table, every figure from one run on private redis-servers: the plugins, the floor client
+# (bench/floor_client.c: the same conversation with no parsing) and `celery inspect active_queues`, against
+# the demo's 3 real Celery workers and against 10, 100, 1,000 and 2,000 simulated ones (bench/fleet_sim.c,
+# whose replies are the captured Celery reply's shape byte for byte); then the queue plugin and the floor
+# client on 1,000 and 10,000 queues named with -Q, each holding messages. For each: median and maximum wall
+# time, CPU time (user + system) and peak RSS, and, against simulated workers, the median time from the
+# last reply landing in Redis to the command's exit.
+# Usage: bench/bench.sh [RUNS] (default 20 for the plugins and the floor client, 3 for celery inspect).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=${1:-50}
+runs=${1:-20}
 
 tools/install-deps.sh
 tools/build.sh plain
 . tests/lib/cluster.sh
 cluster_init
+export MP_STATE_PATH="$CLUSTER_DIR/state" # the plugins keep their state as in production, but here
 cluster_start_redis REDIS
 cluster_start_demo_fleet
-broker="redis://127.0.0.1:$REDIS_PORT/0"
-plugins=build/plugins
+cluster_start_redis SIM --maxclients 10000
+vector=tests/vectors/celery-5.2.6/reply-active_queues-tagged.json
+simlog="$CLUSTER_DIR/fleet_sim.out"
+sim_pid=
+
+# start_sim N: N simulated workers on the SIM broker, subscribed.
+start_sim() {
+	: >"$simlog"
+	build/bench/fleet_sim "$SIM_PORT" "$1" "$vector" >>"$simlog" &
+	sim_pid=$!
+	for _ in $(seq 300); do
+		grep -q '^ready' "$simlog" && return 0
+		sleep 0.1
+	done
+	echo "fleet_sim did not start" >&2
+	return 1
+}
+
+stop_sim() {
+	kill "$sim_pid" && wait "$sim_pid" 2>/dev/null || true
+}
+
+# rows N PORT [--sim-log FILE]: the workers' rows at N workers on the broker at PORT.
+rows() {
+	local n=$1 port=$2 broker
+	shift 2
+	broker="redis://127.0.0.1:$port/0"
+	measure "$@" "$n	check_celery_worker_versions" "$runs" build/plugins/check_celery_worker_versions -p "$port" -e 0.12.0 -T 5
+	measure "$@" "$n	check_celery_queue_health" "$runs" build/plugins/check_celery_queue_health -p "$port" -e 0.12.0 -T 5
+	measure "$@" "$n	floor client" "$runs" build/bench/floor_client "$port" 5
+	case $n in 3 | 100 | 1000)
+		measure "$@" "$n	celery inspect active_queues" 3 env PYTHONPATH=tests/celery_app BROKER_URL="$broker" \
+			"$CLUSTER_PYTHON" -m celery -A celery_test_app inspect active_queues ;;
+	esac
+}
 measure() { "$CLUSTER_PYTHON" bench/measure.py "$@"; }
 
-# 1,000 queues of 1 to 5 messages in the base list and the 9 sub-list, for the backlog benchmark.
-for i in $(seq -w 1 1000); do
-	printf 'RPUSH bench.q%s %s\n' "$i" "$(printf 'm %.0s' $(seq $((10#$i % 5 + 1))))"
-	printf 'RPUSH bench.q%s\x06\x169 m\n' "$i"
-done | cluster_redis >/dev/null
-queues=$(seq -f 'bench.q%04g' 1 1000 | paste -sd,)
+results=$(rows 3 "$REDIS_PORT")
+for n in 10 100 1000 2000; do
+	start_sim "$n"
+	results+=$'\n'$(rows "$n" "$SIM_PORT" --sim-log "$simlog")
+	stop_sim
+done
 
-results=$(
-	measure "check_celery_worker_versions" "$runs" "$plugins/check_celery_worker_versions" -u "$broker" -e 0.12.0
-	measure "check_celery_queue_health" "$runs" "$plugins/check_celery_queue_health" -u "$broker" -e 0.12.0
-	measure "celery inspect active_queues" 5 env PYTHONPATH=tests/celery_app BROKER_URL="$broker" \
-		"$CLUSTER_PYTHON" -m celery -A celery_test_app inspect active_queues
-	measure "check_celery_queue_health, 1000 queues" "$runs" "$plugins/check_celery_queue_health" -u "$broker" \
-		-e 0.12.0 -Q "$queues"
-)
-json=$("$plugins/check_celery_queue_health" -u "$broker" -e 0.12.0 -Q "$queues" --json || true)
-seq -f 'SET celery-task-meta-%07g x' 1 1000000 | cluster_redis --pipe >/dev/null
-results+=$'\n'$(
-	measure "check_celery_worker_versions, 1M keys" "$runs" "$plugins/check_celery_worker_versions" -u "$broker" \
-		-e 0.12.0
-	measure "check_celery_queue_health, no -Q, 1M keys" 10 "$plugins/check_celery_queue_health" -u "$broker" \
-		-e 0.12.0
-)
-total=$(printf '%s' "$json" | "$CLUSTER_PYTHON" -c 'import json, sys; print(sum(q["backlog"] for q in json.load(sys.stdin)["queue_health"].values()))')
+# 10,000 queues of 1 to 5 messages in the base list and 1 in the 9 sub-list, 10 workers consuming none.
+for i in $(seq -w 1 10000); do
+	printf 'RPUSH bq%s %s\n' "$i" "$(printf 'm %.0s' $(seq $((10#$i % 5 + 1))))"
+	printf 'RPUSH bq%s\x06\x169 m\n' "$i"
+done | redis-cli -p "$SIM_PORT" >/dev/null
+start_sim 10
+for q in 1000 10000; do
+	seq -f 'bq%05g' 1 "$q" >"$CLUSTER_DIR/queues.$q"
+	results+=$'\n'$(
+		measure "10, $q queues	check_celery_queue_health -Q" "$runs" build/plugins/check_celery_queue_health \
+			-p "$SIM_PORT" -e 0.12.0 -T 5 -Q "$(paste -sd, "$CLUSTER_DIR/queues.$q")"
+		measure "10, $q queues	floor client" "$runs" build/bench/floor_client "$SIM_PORT" 5 "$CLUSTER_DIR/queues.$q"
+	)
+done
+stop_sim
+celery_version=$("$CLUSTER_PYTHON" -c 'import celery; print(celery.__version__)')
 cluster_stop
 
 echo
-echo "Cluster: redis-server $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/'), 3 Celery $("$CLUSTER_PYTHON" -c 'import celery; print(celery.__version__)') workers (solo pool), $(nproc) cores"
+echo "Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(sed -n 's/^model name\t: //p' /proc/cpuinfo | head -n 1); redis-server $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/'), Celery $celery_version"
+echo "Runs: $runs of each plugin and of the floor client, 3 of celery inspect; times in ms, RSS in KiB."
 echo
-printf '| %-40s | %9s | %9s | %10s | %4s |\n' "command" "wall (ms)" "CPU (ms)" "RSS (KiB)" "runs"
-printf '|%s|%s|%s|%s|%s|\n' "------------------------------------------" "-----------" "-----------" "------------" "------"
-printf '%s\n' "$results" | while IFS=$'\t' read -r name wall cpu rss n codes; do
-	printf '| %-40s | %9s | %9s | %10s | %4s |\n' "$name" "$wall" "$cpu" "$rss" "$n"
+printf '| %-14s | %-30s | %8s | %8s | %8s | %8s | %9s | %7s | %7s | %10s |\n' workers command "wall" "wall max" \
+	"CPU" "CPU max" "CPU/wkr µs" "RSS" "RSS max" "reply→exit"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' ---------------- -------------------------------- ---------- ---------- \
+	---------- ---------- ----------- --------- --------- ------------
+printf '%s\n' "$results" | while IFS=$'\t' read -r n name wall wmax cpu cmax rss rmax count codes after; do
+	per=$(awk -v c="$cpu" -v n="${n%%,*}" 'BEGIN { printf "%.1f", c * 1000 / n }')
+	printf '| %-14s | %-30s | %8s | %8s | %8s | %8s | %9s | %7s | %7s | %10s |\n' "$n" "$name" "$wall" "$wmax" \
+		"$cpu" "$cmax" "$per" "$rss" "$rmax" "$after"
+	[ "$codes" = 0 ] || [ "$codes" = 1 ] || echo "  ($name exited $codes)"
 done
-plugin_wall=$(printf '%s\n' "$results" | awk -F'\t' 'NR == 1 { print $2 }')
-inspect_wall=$(printf '%s\n' "$results" | awk -F'\t' 'NR == 3 { print $2 }')
 echo
-awk -v p="$plugin_wall" -v i="$inspect_wall" 'BEGIN { printf "check_celery_worker_versions is %.0f times faster than celery inspect (median wall time).\n", i / p }'
-echo "The 1,000 queues hold $total messages in all; the plugin read every one's four lists in one pipeline."
-echo "With 1,000,000 other keys, the queue plugin without -Q finds the 1,003 queues with SCAN (5,000 keys a call)."
+printf '%s\n' "$results" | awk -F'\t' '
+	$2 == "check_celery_worker_versions" { plugin[$1] = $3 }
+	$2 == "floor client" { floor[$1] = $3 }
+	$2 == "check_celery_queue_health -Q" { qplugin[$1] = $3 }
+	END {
+		for (n in plugin) if (n in floor) printf "%s workers: check_celery_worker_versions takes %.2f times the floor client'"'"'s wall time\n", n, plugin[n] / floor[n]
+		for (n in qplugin) if (n in floor) printf "%s: check_celery_queue_health -Q takes %.2f times the floor client'"'"'s wall time\n", n, qplugin[n] / floor[n]
+	}' | sort -n

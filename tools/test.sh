@@ -71,7 +71,7 @@ single() {
 # format_check: every C file of the source tree follows .clang-format. It finds the files itself, without
 # git, so that a release tarball can run it too.
 format_check() {
-	find common plugins tests -name '*.[ch]' -print0 | xargs -0 clang-format --dry-run -Werror
+	find common plugins tests bench -name '*.[ch]' -print0 | xargs -0 clang-format --dry-run -Werror
 }
 
 unit build

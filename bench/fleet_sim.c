@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* fleet_sim: N simulated Celery workers on a real redis-server, for the benchmark. Each holds a connection
+ * of its own PSUBSCRIBEd to the control channel as a worker does (so a PUBLISH counts N), reads every
+ * broadcast, looks the reply binding up as kombu does and pushes an active_queues reply shaped byte for
+ * byte like the captured Celery 5.2.6 one, as fast as Redis allows (all the replies of a round in one
+ * pipeline of EVALs on a connection of their own). After each round it prints "replied N AT", AT the epoch
+ * time in seconds when Redis had taken the last reply.
+ * Usage: fleet_sim PORT N VECTOR   (prints "ready" once all N are subscribed; runs until killed)
+ *        fleet_sim selftest VECTOR (rebuilds the captured reply from its parts: exit 0 when identical) */
+#include "base64.h"
+
+#include <hiredis/hiredis.h>
+#include <json-c/json.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#define CHANNEL  "/0.celery.pidbox"
+#define BINDINGS "_kombu.binding.reply.celery.pidbox"
+#define SEP      "\x06\x16"
+
+/* kombu routes a reply through the binding set: pushed only while the check's member is there. */
+#define ROUTE                                                                                                \
+	"if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return redis.call('LPUSH', KEYS[2], "        \
+	"ARGV[2]) end return 0"
+
+enum { BODY, TICKET, KEY, TAG, NVALUES };
+
+/* The captured reply cut around the four values a reply changes (each appears once, in quotes): part[i]
+ * comes before value which[i], part[NVALUES] ends it. */
+struct shape {
+	char *payload;
+	const char *part[NVALUES + 1];
+	size_t part_len[NVALUES + 1];
+	int which[NVALUES];
+	char *captured[NVALUES];
+	char *result; /* the body's value: the queue list as Celery wrote it */
+	char *node;   /* the captured node name */
+};
+
+static void die(const char *what)
+{
+	fprintf(stderr, "fleet_sim: %s\n", what);
+	exit(1);
+}
+
+static char *dup_string(json_object *o)
+{
+	char *s = json_object_is_type(o, json_type_string) ? strdup(json_object_get_string(o)) : NULL;
+
+	if (s == NULL)
+		die("the vector lacks a field");
+	return s;
+}
+
+static json_object *field(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		die("the vector's payload is not a reply");
+	return v;
+}
+
+static void load_shape(const char *vector, struct shape *s)
+{
+	json_object *v = json_object_from_file(vector), *env, *props;
+	const char *at[NVALUES];
+	unsigned char *body;
+	size_t n;
+	char *colon;
+
+	if (v == NULL)
+		die("cannot read the vector");
+	s->payload = dup_string(field(v, "payload"));
+	if ((env = json_tokener_parse(s->payload)) == NULL)
+		die("the vector's payload is not JSON");
+	props = field(env, "properties");
+	s->captured[BODY] = dup_string(field(env, "body"));
+	s->captured[TICKET] = dup_string(field(field(env, "headers"), "ticket"));
+	s->captured[KEY] = dup_string(field(field(props, "delivery_info"), "routing_key"));
+	s->captured[TAG] = dup_string(field(props, "delivery_tag"));
+	if ((body = base64_decode(s->captured[BODY], strlen(s->captured[BODY]), &n)) == NULL || n < 8 ||
+	    body[0] != '{' || body[1] != '"' || (colon = strstr((char *)body, "\": ")) == NULL ||
+	    body[n - 1] != '}')
+		die("the vector's body is not {node: result}");
+	body[n - 1] = '\0';
+	*colon = '\0';
+	s->node = strdup((char *)body + 2);
+	s->result = strdup(colon + 3);
+	free(body);
+	for (int i = 0; i < NVALUES; i++) {
+		char *quoted;
+		if (asprintf(&quoted, "\"%s\"", s->captured[i]) < 0 ||
+		    (at[i] = strstr(s->payload, quoted)) == NULL || strstr(at[i] + 1, quoted) != NULL)
+			die("a captured value is not in the payload once");
+		at[i]++;
+		free(quoted);
+	}
+	for (int i = 0; i < NVALUES; i++) { /* the values in payload order */
+		int rank = 0;
+		for (int j = 0; j < NVALUES; j++)
+			rank += at[j] < at[i];
+		s->which[rank] = i;
+	}
+	s->part[0] = s->payload;
+	for (int i = 0; i < NVALUES; i++) {
+		const char *value = at[s->which[i]];
+		s->part_len[i] = (size_t)(value - s->part[i]);
+		s->part[i + 1] = value + strlen(s->captured[s->which[i]]);
+	}
+	s->part_len[NVALUES] = strlen(s->part[NVALUES]);
+	json_object_put(env);
+	json_object_put(v);
+}
+
+/* node's reply carrying values[TICKET], values[KEY] and values[TAG] (values[BODY] is made here). */
+static char *build_reply(const struct shape *s, const char *node, const char *values[NVALUES])
+{
+	const char *v[NVALUES];
+	char *text, *b64, *out, *p;
+	size_t len = 1;
+
+	if (asprintf(&text, "{\"%s\": %s}", node, s->result) < 0 ||
+	    (b64 = base64_encode((const unsigned char *)text, strlen(text))) == NULL)
+		die("out of memory");
+	free(text);
+	memcpy(v, values, sizeof(v));
+	v[BODY] = b64;
+	for (int i = 0; i <= NVALUES; i++)
+		len += s->part_len[i] + (i < NVALUES ? strlen(v[s->which[i]]) : 0);
+	if ((out = p = malloc(len)) == NULL)
+		die("out of memory");
+	for (int i = 0; i <= NVALUES; i++) {
+		p = mempcpy(p, s->part[i], s->part_len[i]);
+		if (i < NVALUES)
+			p = stpcpy(p, v[s->which[i]]);
+	}
+	*p = '\0';
+	free(b64);
+	return out;
+}
+
+static int selftest(const char *vector)
+{
+	struct shape s;
+	const char *values[NVALUES];
+	char *again;
+	int same;
+
+	load_shape(vector, &s);
+	memcpy(values, s.captured, sizeof(values));
+	again = build_reply(&s, s.node, values);
+	same = strcmp(again, s.payload) == 0;
+	printf("%s\n", same ? "the reply is rebuilt byte for byte" : "the rebuilt reply differs");
+	free(again);
+	return same ? 0 : 1;
+}
+
+/* What a broadcast asks: its ticket and reply routing key (reply_to), NULL when it is not readable. */
+struct question {
+	char *ticket, *key;
+	json_object *destination; /* null, or the node names it is for */
+	json_object *root;
+};
+
+static int read_question(const char *payload, struct question *q)
+{
+	json_object *env = json_tokener_parse(payload), *body, *reply_to, *x;
+	unsigned char *text;
+	size_t n;
+
+	memset(q, 0, sizeof(*q));
+	if (env == NULL || !json_object_object_get_ex(env, "body", &body) ||
+	    (text = base64_decode(json_object_get_string(body), (size_t)json_object_get_string_len(body),
+	                          &n)) == NULL) {
+		json_object_put(env);
+		return -1;
+	}
+	json_object_put(env);
+	q->root = json_tokener_parse((char *)text);
+	free(text);
+	if (q->root == NULL || !json_object_object_get_ex(q->root, "ticket", &x) ||
+	    !json_object_object_get_ex(q->root, "reply_to", &reply_to))
+		return json_object_put(q->root), -1;
+	q->ticket = strdup(json_object_get_string(x));
+	if (!json_object_object_get_ex(reply_to, "routing_key", &x))
+		return free(q->ticket), json_object_put(q->root), -1;
+	q->key = strdup(json_object_get_string(x));
+	json_object_object_get_ex(q->root, "destination", &q->destination);
+	return 0;
+}
+
+static int asked(const struct question *q, const char *node)
+{
+	size_t n;
+
+	if (!json_object_is_type(q->destination, json_type_array))
+		return 1;
+	n = json_object_array_length(q->destination);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(json_object_get_string(json_object_array_get_idx(q->destination, i)), node) == 0)
+			return 1;
+	return 0;
+}
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static redisContext *connect_to(int port)
+{
+	redisContext *c = redisConnect("127.0.0.1", port);
+
+	if (c == NULL || c->err)
+		die("cannot connect to redis-server (too many open files?)");
+	return c;
+}
+
+int main(int argc, char **argv)
+{
+	struct shape s;
+	struct rlimit lim;
+	redisContext **subs, *route;
+	struct pollfd *fds;
+	char **nodes, last[4096] = "", sha[64];
+	struct question q = {0};
+	redisReply *r;
+	int port, n;
+
+	if (argc == 3 && strcmp(argv[1], "selftest") == 0)
+		return selftest(argv[2]);
+	if (argc != 4 || (port = atoi(argv[1])) <= 0 || (n = atoi(argv[2])) <= 0)
+		die("usage: fleet_sim PORT N VECTOR | fleet_sim selftest VECTOR");
+	load_shape(argv[3], &s);
+	getrlimit(RLIMIT_NOFILE, &lim);
+	lim.rlim_cur = lim.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &lim);
+	subs = calloc((size_t)n, sizeof(*subs));
+	fds = calloc((size_t)n, sizeof(*fds));
+	nodes = calloc((size_t)n, sizeof(*nodes));
+	if (subs == NULL || fds == NULL || nodes == NULL)
+		die("out of memory");
+	route = connect_to(port);
+	if ((r = redisCommand(route, "SCRIPT LOAD %s", ROUTE)) == NULL || r->type != REDIS_REPLY_STRING)
+		die("SCRIPT LOAD failed");
+	snprintf(sha, sizeof(sha), "%s", r->str);
+	freeReplyObject(r);
+	for (int i = 0; i < n; i++) {
+		subs[i] = connect_to(port);
+		if (asprintf(&nodes[i], "sim-%04d-v0.12.0@fleet", i) < 0)
+			die("out of memory");
+		redisAppendCommand(subs[i], "PSUBSCRIBE %s", CHANNEL);
+	}
+	for (int i = 0; i < n; i++) {
+		if (redisGetReply(subs[i], (void **)&r) != REDIS_OK)
+			die("PSUBSCRIBE failed");
+		freeReplyObject(r);
+		fds[i] = (struct pollfd){subs[i]->fd, POLLIN, 0};
+	}
+	printf("ready\n");
+	fflush(stdout);
+	for (;;) {
+		int pending = 0;
+		if (poll(fds, (nfds_t)n, -1) < 0)
+			die("poll failed");
+		for (int i = 0; i < n; i++) {
+			if (!(fds[i].revents & POLLIN))
+				continue;
+			if (redisBufferRead(subs[i]) != REDIS_OK)
+				die("a subscription broke");
+			while (redisGetReplyFromReader(subs[i], (void **)&r) == REDIS_OK && r != NULL) {
+				const char *values[NVALUES];
+				char tag[32], *reply, *member, *queue;
+				if (r->type != REDIS_REPLY_ARRAY || r->elements != 4 ||
+				    r->element[3]->type != REDIS_REPLY_STRING) {
+					freeReplyObject(r);
+					continue;
+				}
+				if (strncmp(last, r->element[3]->str, sizeof(last) - 1) !=
+				    0) { /* a new question */
+					free(q.ticket);
+					free(q.key);
+					json_object_put(q.root);
+					snprintf(last, sizeof(last), "%s", r->element[3]->str);
+					if (read_question(r->element[3]->str, &q) < 0)
+						memset(&q, 0, sizeof(q));
+				}
+				freeReplyObject(r);
+				if (q.ticket == NULL || !asked(&q, nodes[i]))
+					continue;
+				snprintf(tag, sizeof(tag), "sim-%d", i);
+				values[TICKET] = q.ticket;
+				values[KEY] = q.key;
+				values[TAG] = tag;
+				reply = build_reply(&s, nodes[i], values);
+				if (asprintf(&queue, "%s.reply.celery.pidbox", q.key) < 0 ||
+				    asprintf(&member, "%s" SEP SEP "%s", q.key, queue) < 0)
+					die("out of memory");
+				redisAppendCommand(route, "EVALSHA %s 2 %s %s %s %s", sha, BINDINGS, queue,
+				                   member, reply);
+				pending++;
+				free(reply);
+				free(queue);
+				free(member);
+			}
+		}
+		for (int i = 0; i < pending; i++) {
+			if (redisGetReply(route, (void **)&r) != REDIS_OK)
+				die("a reply could not be pushed");
+			freeReplyObject(r);
+		}
+		if (pending > 0) {
+			printf("replied %d %.6f\n", pending, now());
+			fflush(stdout);
+		}
+	}
+}

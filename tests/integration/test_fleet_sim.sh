@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# test_fleet_sim.sh: the benchmark's parts are right before they measure anything. bench/fleet_sim rebuilds
+# every captured Celery active_queues reply (5.2.6, 5.5.3, 5.6.3) byte for byte from its parts; 300 of its
+# workers on a real redis-server are 300 compatible workers to both plugins and to the floor client, whose
+# conversation leaves nothing behind either. Usage: test_fleet_sim.sh PLUGIN_DIR
+# plain build only
+. "$(dirname "$0")/../lib/plugin_test.sh" check_celery_worker_versions "${1:-}"
+BENCH="$(dirname "$PLUGIN")/../bench"
+
+t_replies_are_the_captured_ones() {
+	local vector
+	for vector in "$CLUSTER_SRC"/tests/vectors/*/reply-active_queues-tagged.json; do
+		run "$BENCH/fleet_sim" selftest "$vector"
+		expect_exit 0
+		expect_contains "the reply is rebuilt byte for byte"
+	done
+}
+
+t_three_hundred_simulated_workers() {
+	local pid
+	"$BENCH/fleet_sim" "$REDIS_PORT" 300 "$CLUSTER_SRC/tests/vectors/celery-5.5.3/reply-active_queues-tagged.json" \
+		>"$ASSERT_TMP/sim.out" 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do grep -q '^ready' "$ASSERT_TMP/sim.out" && break; sleep 0.1; done
+	check -e 0.12.0 -T 5
+	expect_exit 0
+	expect_contains "CELERY WORKERS OK - 300 of 300 workers compatible with 0.12.0"
+	plugin -p "$REDIS_PORT" -e 0.12.0 -T 5 -Q gpu
+	expect_exit 0
+	expect_perf workers 300
+	run "$(dirname "$PLUGIN")/check_celery_queue_health" -p "$REDIS_PORT" -e 0.12.0 -T 5 -Q gpu
+	expect_exit 0
+	expect_perf_item "gpu_compatible=300;;1:;0"
+	run "$BENCH/floor_client" "$REDIS_PORT" 5
+	expect_exit 0
+	expect_contains "answers 300 of 300"
+	expect_keyspace_clean "$REDIS_PORT"
+	grep -q '^replied ' "$ASSERT_TMP/sim.out" || fail "the simulator never said it replied"
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+}
+
+assert_init
+[ -x "$BENCH/fleet_sim" ] || { echo "no $BENCH/fleet_sim" >&2; exit 2; }
+cluster_init
+cluster_start_redis REDIS || exit 2
+
+test_case "fleet_sim rebuilds every captured reply byte for byte" t_replies_are_the_captured_ones
+test_case "300 simulated workers: both plugins and the floor client count them all" t_three_hundred_simulated_workers
+
+cluster_stop
+assert_summary
