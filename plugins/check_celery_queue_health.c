@@ -350,13 +350,16 @@ static void write_subchecks(const struct options *o, const struct fleet *f, cons
 		static const char *const suffix[] = {"_compatible", "_incompatible", "_backlog"};
 		const struct thresholds *thr[] = {&o->compatible, &o->incompatible, &o->backlog};
 		const long long value[] = {qs[i].compatible, qs[i].incompatible, qs[i].backlog};
-		strbuf_free(&text);
-		describe_queue(&text, f, &qs[i]);
-		report_subcheck(r, qs[i].state, strbuf_str(&text) ? strbuf_str(&text) : "");
+		if (report_wants_subchecks(r)) {
+			strbuf_free(&text);
+			describe_queue(&text, f, &qs[i]);
+			report_subcheck(r, qs[i].state, strbuf_str(&text) ? strbuf_str(&text) : "");
+		}
 		for (int k = 0; k < (qs[i].backlog < 0 ? 2 : 3); k++) {
 			struct perfdata pd = {NULL, (double)value[k], "", thr[k], 1, 0, 0, 0};
-			strbuf_free(&label);
-			strbuf_printf(&label, "%s%s", qs[i].name, suffix[k]);
+			strbuf_clear(&label);
+			strbuf_puts(&label, qs[i].name);
+			strbuf_puts(&label, suffix[k]);
 			pd.label = strbuf_str(&label) ? strbuf_str(&label) : "";
 			report_perf(r, &pd);
 		}

@@ -27,6 +27,15 @@ static void print_help(const struct plugin *pl)
 	printf("Examples:\n%s\n", pl->examples);
 }
 
+/* Keeps the subchecks in the form the output format prints them, and only then. */
+static void keep_subchecks(struct report *r, enum report_format format)
+{
+	if (format == REPORT_MP_TEST_JSON)
+		report_keep_checks(r);
+	if (format == REPORT_MULTI_LINE)
+		report_keep_lines(r);
+}
+
 /* Prints the report as text or JSON and returns its state. */
 static int emit(const struct options *o, const struct report *r, json_object *doc)
 {
@@ -318,13 +327,11 @@ int plugin_main(const struct plugin *pl, int argc, char **argv)
 		report_failure(&r, STATE_UNKNOWN, &err, 0, 0);
 		rc = emit(&o, &r, doc);
 	} else {
-		if (o.format == REPORT_MP_TEST_JSON)
-			report_keep_checks(&r);
+		keep_subchecks(&r, o.format);
 		if (probe_start(&p, &o, pl->service, &err) < 0 || pl->judge(&o, &p, &r, doc, &err) < 0) {
 			report_free(&r);
 			report_init(&r, pl->service);
-			if (o.format == REPORT_MP_TEST_JSON)
-				report_keep_checks(&r);
+			keep_subchecks(&r, o.format);
 			json_object_put(doc);
 			doc = json_object_new_object();
 			report_failure(&r, error_state(&err, o.timeout_state), &err, o.timeout,

@@ -103,6 +103,14 @@ char *strbuf_detach(struct strbuf *sb)
 	return s;
 }
 
+void strbuf_clear(struct strbuf *sb)
+{
+	if (sb->buf != NULL)
+		sb->buf[0] = '\0';
+	sb->len = 0;
+	sb->failed = 0;
+}
+
 void strbuf_free(struct strbuf *sb)
 {
 	free(sb->buf);

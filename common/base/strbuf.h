@@ -28,6 +28,8 @@ void strbuf_put_clean(struct strbuf *sb, const char *s);
 const char *strbuf_str(const struct strbuf *sb);
 /* Hands the buffer to the caller (NULL once an allocation failed) and resets sb. */
 char *strbuf_detach(struct strbuf *sb);
+/* Empties sb, keeping its memory for what comes next. */
+void strbuf_clear(struct strbuf *sb);
 void strbuf_free(struct strbuf *sb);
 
 #endif

@@ -41,8 +41,17 @@ void perfdata_number(struct strbuf *sb, double v)
 
 	if (!isfinite(v))
 		v = 0;
-	if (v == floor(v) && fabs(v) < 1e15) {
-		strbuf_printf(sb, "%.0f", v == 0 ? 0.0 : v);
+	if (v == floor(v) && fabs(v) < 1e15) { /* an integer: its digits, without printf's cost */
+		char digits[24];
+		size_t i = sizeof(digits);
+		unsigned long long u = (unsigned long long)fabs(v);
+		digits[--i] = '\0';
+		do
+			digits[--i] = (char)('0' + u % 10);
+		while ((u /= 10) > 0);
+		if (v < 0)
+			digits[--i] = '-';
+		strbuf_puts(sb, digits + i);
 		return;
 	}
 	snprintf(buf, sizeof(buf), "%.6f", v);
@@ -57,8 +66,7 @@ void perfdata_number(struct strbuf *sb, double v)
 void perfdata_append(struct strbuf *sb, const struct perfdata *pd)
 {
 	const struct thresholds *t = pd->thr;
-	struct strbuf tail = STRBUF_INIT;
-	size_t keep;
+	size_t end;
 
 	if (sb->len > 0)
 		strbuf_putc(sb, ' ');
@@ -66,28 +74,25 @@ void perfdata_append(struct strbuf *sb, const struct perfdata *pd)
 	strbuf_putc(sb, '=');
 	perfdata_number(sb, pd->value);
 	strbuf_puts(sb, pd->uom ? pd->uom : "");
-	/* The four optional fields; trailing empty ones are dropped. */
-	strbuf_putc(&tail, ';');
+	/* The four optional fields, appended in place; trailing empty ones are then dropped. */
+	end = sb->len;
+	strbuf_putc(sb, ';');
 	if (t && t->has_warn)
-		strbuf_puts(&tail, t->warn.text);
-	strbuf_putc(&tail, ';');
+		strbuf_puts(sb, t->warn.text);
+	strbuf_putc(sb, ';');
 	if (t && t->has_crit)
-		strbuf_puts(&tail, t->crit.text);
-	strbuf_putc(&tail, ';');
+		strbuf_puts(sb, t->crit.text);
+	strbuf_putc(sb, ';');
 	if (pd->has_min)
-		perfdata_number(&tail, pd->min);
-	strbuf_putc(&tail, ';');
+		perfdata_number(sb, pd->min);
+	strbuf_putc(sb, ';');
 	if (pd->has_max)
-		perfdata_number(&tail, pd->max);
-	if (tail.failed) {
-		sb->failed = 1;
-	} else {
-		keep = tail.len;
-		while (keep > 0 && tail.buf[keep - 1] == ';')
-			keep--;
-		strbuf_append(sb, tail.buf, keep);
-	}
-	strbuf_free(&tail);
+		perfdata_number(sb, pd->max);
+	if (sb->failed)
+		return;
+	while (sb->len > end && sb->buf[sb->len - 1] == ';')
+		sb->len--;
+	sb->buf[sb->len] = '\0';
 }
 
 /* {"type": "int"|"double", "value": "<decimal>"}: the number as text, as mp-test-json has it. */

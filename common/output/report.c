@@ -18,6 +18,7 @@ void report_init(struct report *r, const char *service)
 	r->perf = empty;
 	r->details = empty;
 	r->lines = empty;
+	r->keep_lines = 0;
 	r->checks = NULL;
 }
 
@@ -25,6 +26,16 @@ void report_keep_checks(struct report *r)
 {
 	if (r->checks == NULL)
 		r->checks = json_object_new_array();
+}
+
+void report_keep_lines(struct report *r)
+{
+	r->keep_lines = 1;
+}
+
+int report_wants_subchecks(const struct report *r)
+{
+	return r->keep_lines || r->checks != NULL;
 }
 
 void report_free(struct report *r)
@@ -39,13 +50,13 @@ void report_free(struct report *r)
 
 void report_subcheck(struct report *r, enum state state, const char *text)
 {
-	struct strbuf clean = STRBUF_INIT;
 	json_object *check;
 
-	strbuf_put_clean(&clean, text);
-	strbuf_printf(&r->lines, "\t\\_[%s] - %s\n", state_name(state),
-	              strbuf_str(&clean) ? strbuf_str(&clean) : "");
-	strbuf_free(&clean);
+	if (r->keep_lines) {
+		strbuf_printf(&r->lines, "\t\\_[%s] - ", state_name(state));
+		strbuf_put_clean(&r->lines, text);
+		strbuf_putc(&r->lines, '\n');
+	}
 	if (r->checks == NULL)
 		return;
 	check = json_object_new_object();

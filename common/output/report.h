@@ -22,6 +22,7 @@ struct report {
 	struct strbuf perf;    /* perfdata items */
 	struct strbuf details; /* long output, one line per item */
 	struct strbuf lines;   /* multi-line: one "\t\\_[STATE] - text" line per subcheck */
+	int keep_lines;        /* the lines are written (report_keep_lines) */
 	json_object *checks;   /* mp-test-json: the subchecks, each with its perfdata; NULL unless kept */
 };
 
@@ -36,6 +37,10 @@ void report_init(struct report *r, const char *service);
 void report_free(struct report *r);
 /* Keeps the subchecks and their perfdata as JSON too, for report_mp_test_json (costly: only then). */
 void report_keep_checks(struct report *r);
+/* Writes the subchecks' lines, for report_multi_line (only then: 10,000 queues make 10,000 lines). */
+void report_keep_lines(struct report *r);
+/* 1 when subchecks are kept in either form: otherwise their text need not be written. */
+int report_wants_subchecks(const struct report *r);
 /* Starts a subcheck of the given state; text comes from the outside world and is cleaned. The perfdata
  * added after it belongs to it. */
 void report_subcheck(struct report *r, enum state state, const char *text);

@@ -50,6 +50,11 @@ START_TEST(numbers)
 	check_number(0.000123, "0.000123");
 	check_number(0.0000001, "0");
 	check_number(1234567890123.0, "1234567890123");
+	check_number(10, "10");
+	check_number(-100, "-100");
+	check_number(999999999999999.0, "999999999999999");
+	check_number(-999999999999999.0, "-999999999999999");
+	check_number(1e15, "1000000000000000");
 	check_number(1e20, "100000000000000000000");
 	check_number(2.25, "2.25");
 	check_number(NAN, "0");
