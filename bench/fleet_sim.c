@@ -201,9 +201,12 @@ static int asked(const struct question *q, const char *node)
 	if (!json_object_is_type(q->destination, json_type_array))
 		return 1;
 	n = json_object_array_length(q->destination);
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(json_object_get_string(json_object_array_get_idx(q->destination, i)), node) == 0)
+	for (size_t i = 0; i < n; i++) {
+		json_object *name = json_object_array_get_idx(q->destination, i);
+		if (json_object_is_type(name, json_type_string) &&
+		    strcmp(json_object_get_string(name), node) == 0)
 			return 1;
+	}
 	return 0;
 }
 
@@ -230,7 +233,8 @@ int main(int argc, char **argv)
 	struct rlimit lim;
 	redisContext **subs, *route;
 	struct pollfd *fds;
-	char **nodes, last[4096] = "", sha[64];
+	char **nodes, *last = NULL, sha[64];
+	size_t last_len = 0;
 	struct question q = {0};
 	redisReply *r;
 	int port, n;
@@ -284,13 +288,17 @@ int main(int argc, char **argv)
 					freeReplyObject(r);
 					continue;
 				}
-				if (strncmp(last, r->element[3]->str, sizeof(last) - 1) !=
-				    0) { /* a new question */
+				if (last == NULL || r->element[3]->len != last_len ||
+				    memcmp(last, r->element[3]->str, last_len) != 0) { /* a new question */
 					free(q.ticket);
 					free(q.key);
 					json_object_put(q.root);
-					snprintf(last, sizeof(last), "%s", r->element[3]->str);
-					if (read_question(r->element[3]->str, &q) < 0)
+					free(last);
+					last_len = r->element[3]->len;
+					if ((last = malloc(last_len + 1)) == NULL)
+						die("out of memory");
+					memcpy(last, r->element[3]->str, last_len + 1);
+					if (read_question(last, &q) < 0)
 						memset(&q, 0, sizeof(q));
 				}
 				freeReplyObject(r);

@@ -230,6 +230,7 @@ static void spot_unknown_queues(const struct options *o, struct probe *p, struct
 {
 	const struct fleet *f = &p->fleet;
 	size_t from = p->bindings.n, dist[3];
+	struct name_map bound = NAME_MAP_INIT; /* the queues the broker's binding sets route to */
 	struct error ignored;
 	int any = 0;
 
@@ -238,17 +239,18 @@ static void spot_unknown_queues(const struct options *o, struct probe *p, struct
 	if (!any || o->nqueues == 0 || p->cut.kind != ERROR_NONE ||
 	    bindings_discover(&p->broker, &p->names, &p->hard, &p->bindings, &ignored) < 0)
 		return;
-	for (size_t i = from; i < p->bindings.n; i++)
-		bound_queue(&p->bindings, i, p->names.sep); /* each member's copy now ends at its queue */
+	for (size_t i = from; i < p->bindings.n; i++) { /* each member's copy now ends at its queue */
+		const char *known = bound_queue(&p->bindings, i, p->names.sep);
+		if (known != NULL && name_map_put(&bound, known, i, NULL) < 0) {
+			name_map_free(&bound);
+			return; /* out of memory: no hint, the judgement stands */
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct queue *q = &qs[i];
 		if (q->compatible + q->incompatible > 0)
 			continue;
-		q->unknown = 1;
-		for (size_t k = from; k < p->bindings.n && q->unknown; k++) {
-			const char *known = bound_queue(&p->bindings, k, p->names.sep);
-			q->unknown = known == NULL || strcmp(known, q->name) != 0;
-		}
+		q->unknown = !name_map_get(&bound, q->name, NULL);
 		for (size_t k = from; k < p->bindings.n && q->unknown; k++) {
 			const char *known = bound_queue(&p->bindings, k, p->names.sep);
 			if (known != NULL && !internal_queue(known))
@@ -258,6 +260,7 @@ static void spot_unknown_queues(const struct options *o, struct probe *p, struct
 			for (size_t j = 0; j < f->workers[w].nqueues; j++)
 				consider(q, f->workers[w].queues[j], dist);
 	}
+	name_map_free(&bound);
 }
 
 /* As in check_celery_worker_versions, workers not heard from are unresponsive only when the wait was not

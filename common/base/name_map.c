@@ -12,7 +12,7 @@ static uint64_t hash(const char *s)
 
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	return h ^ (h >> 32); /* the low bits, which pick the slot, then depend on every bit of every byte */
 }
 
 /* The slot holding name, or the empty slot where it would go. */

@@ -22,7 +22,7 @@ expected_files() {
 	printf '%s\n' "$1/check_celery_queue_health" "$1/check_celery_worker_versions" \
 		"$2/icinga2/include/plugins-contrib.d/celery.conf" \
 		"$man/man1/check_celery_queue_health.1$z" "$man/man1/check_celery_worker_versions.1$z" \
-		"$doc/NEWS$z" "$doc/README.md$z" "$doc/examples/README.md" \
+		"$doc/NEWS$z" "$doc/README.md$z" "$doc/BENCHMARKS.md$z" "$doc/examples/README.md" \
 		"$doc/examples/icinga2/agent-hosts.conf" "$doc/examples/icinga2/hosts.conf" \
 		"$doc/examples/icinga2/services.conf" "$doc/examples/icinga2/zones.conf" \
 		"$doc/examples/nagios/commands.cfg" "$doc/examples/nrpe/celery.cfg" | LC_ALL=C sort

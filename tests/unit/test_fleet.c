@@ -178,6 +178,47 @@ START_TEST(notes_are_bounded)
 }
 END_TEST
 
+static int by_node_descending(const void *a, const void *b)
+{
+	return -strcmp(((const struct worker *)a)->node, ((const struct worker *)b)->node);
+}
+
+/* Every name stays found at a worker of that name through the map's growth and after sorts that move every
+ * worker. */
+static void expect_every_name_found(const struct fleet *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		size_t at;
+		ck_assert(fleet_has(f, f->workers[i].node));
+		ck_assert_int_eq(name_map_get(&f->by_node, f->workers[i].node, &at), 1);
+		ck_assert_str_eq(f->workers[at].node, f->workers[i].node); /* i itself, or its namesake */
+	}
+}
+
+START_TEST(names_are_found_through_growth_and_sorts)
+{
+	struct fleet f = {0};
+	struct error err;
+	char node[64];
+
+	for (int i = 300; i > 0; i--) { /* added out of order: the sort moves them all */
+		snprintf(node, sizeof(node), "celery-%03d-v0.12.0@host", i);
+		ck_assert_ptr_nonnull(fleet_add_named(&f, node, &err));
+	}
+	ck_assert_ptr_nonnull(fleet_add_named(&f, "celery-001-v0.12.0@host", &err)); /* a name again */
+	expect_every_name_found(&f);
+	fleet_sort(&f);
+	ck_assert_str_eq(f.workers[0].node, "celery-001-v0.12.0@host");
+	expect_every_name_found(&f);
+	fleet_sort_by(&f, by_node_descending);
+	ck_assert_str_eq(f.workers[0].node, "celery-300-v0.12.0@host");
+	expect_every_name_found(&f);
+	ck_assert(!fleet_has(&f, "celery-301-v0.12.0@host"));
+	ck_assert(!fleet_has(&f, "celery-01-v0.12.0@host"));
+	fleet_free(&f);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
 	Suite *s = suite_create("fleet");
@@ -188,6 +229,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, odd_results);
 	tcase_add_test(tc, hostile_names_are_cleaned_in_text);
 	tcase_add_test(tc, notes_are_bounded);
+	tcase_add_test(tc, names_are_found_through_growth_and_sorts);
 	suite_add_tcase(s, tc);
 	return s;
 }
