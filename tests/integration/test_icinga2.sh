@@ -20,23 +20,15 @@ write_config() {
 	cp "$CLUSTER_SRC"/icinga2-conf/examples/{services,hosts,agent-hosts}.conf "$EXAMPLES/zones.d/master/"
 	cp "$CLUSTER_SRC/icinga2-conf/celery.conf" "$EXAMPLES/zones.d/global-templates/"
 	cat >"$EXAMPLES/icinga2.conf" <<CONF
-const PluginDir = "/nonexistent"
-const PluginContribDir = "/nonexistent"
-include <itl>
-include <plugins>
+$(icinga_head "/nonexistent")
 include "$CLUSTER_SRC/icinga2-conf/examples/zones.conf"
-object NotificationCommand "mail-service-notification" { command = [ "/bin/true" ] }
-object TimePeriod "workhours" { ranges = { "monday" = "09:00-17:00" } } /* conf.d's, in short */
+$(icinga_conf_d_stubs)
 CONF
 	cat >"$ICINGA/icinga2.conf" <<CONF
-const PluginDir = "/nonexistent"
-const PluginContribDir = "$(dirname "$PLUGIN")"
-include <itl>
-include <plugins>
+$(icinga_head "$(dirname "$PLUGIN")")
 include "$CLUSTER_SRC/icinga2-conf/celery.conf"
 include "$ICINGA/services.conf"
-object NotificationCommand "mail-service-notification" { command = [ "/bin/true" ] }
-object TimePeriod "workhours" { ranges = { "monday" = "09:00-17:00" } } /* conf.d's, in short */
+$(icinga_conf_d_stubs)
 object IcingaApplication "app" { enable_notifications = false; enable_event_handlers = false }
 object CheckerComponent "checker" { }
 $(icinga_perfdata_writer "$ICINGA")

@@ -45,13 +45,9 @@ write_master() {
 		"$CLUSTER_SRC/icinga2-conf/examples/agent-hosts.conf" >"$MASTER/zones.d/master/agent-hosts.conf"
 	grep -q "celery_port = $REDIS_PORT" "$MASTER/zones.d/master/agent-hosts.conf" || echo "agent-hosts.conf changed" >&2
 	cat >"$MASTER/icinga2.conf" <<CONF
-const PluginDir = "/nonexistent"
-const PluginContribDir = "/nonexistent"
-include <itl>
-include <plugins>
+$(icinga_head "/nonexistent")
 include "$CLUSTER_SRC/icinga2-conf/examples/zones.conf"
-object NotificationCommand "mail-service-notification" { command = [ "/bin/true" ] }
-object TimePeriod "workhours" { ranges = { "monday" = "09:00-17:00" } } /* conf.d's, in short */
+$(icinga_conf_d_stubs)
 object ApiListener "api" { bind_host = "127.0.0.1"; bind_port = $MASTER_PORT }
 object CheckerComponent "checker" { }
 object IcingaApplication "app" { enable_notifications = false }
@@ -68,10 +64,7 @@ write_agent() {
 		sed -e "s/host = \"192.0.2.1\"; port = 5665/host = \"127.0.0.1\"; port = $MASTER_PORT/" >"$AGENT/zones.conf"
 	grep -q "port = $MASTER_PORT" "$AGENT/zones.conf" || echo "zones.conf's agent side changed" >&2
 	cat >"$AGENT/icinga2.conf" <<CONF
-const PluginDir = "/nonexistent"
-const PluginContribDir = "$AGENT/plugins"
-include <itl>
-include <plugins>
+$(icinga_head "$AGENT/plugins")
 include "$AGENT/zones.conf"
 object ApiListener "api" {
   bind_host = "127.0.0.1"

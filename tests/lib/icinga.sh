@@ -28,6 +28,19 @@ icinga_start() {
 	ICINGA_PIDS+=("$ICINGA_PID")
 }
 
+# icinga_head PLUGIN_CONTRIB_DIR: what every test configuration starts with: the plugin directories (the
+# ITL's own plugins never run here) and the ITL with its plugin commands, which celery.conf builds on.
+icinga_head() {
+	printf 'const PluginDir = "/nonexistent"\nconst PluginContribDir = "%s"\ninclude <itl>\ninclude <plugins>\n' "$1"
+}
+
+# icinga_conf_d_stubs: what examples/services.conf takes from Icinga's default conf.d: the notification
+# command and the workhours time period, in short.
+icinga_conf_d_stubs() {
+	echo 'object NotificationCommand "mail-service-notification" { command = [ "/bin/true" ] }'
+	echo 'object TimePeriod "workhours" { ranges = { "monday" = "09:00-17:00" } }'
+}
+
 # icinga_perfdata_writer DIR: the PerfdataWriter that icinga_result reads, for DIR's configuration.
 icinga_perfdata_writer() {
 	cat <<CONF
