@@ -3,6 +3,7 @@
 #include "base64.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -34,44 +35,37 @@ char *base64_encode(const unsigned char *in, size_t n)
 	return out;
 }
 
-static int sextet(unsigned char c)
+/* The value of each character of the alphabet, 64 for any other byte. */
+static unsigned char sextets[256];
+
+static void fill_sextets(void)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
+	memset(sextets, 64, sizeof(sextets));
+	for (unsigned i = 0; i < 64; i++)
+		sextets[(unsigned char)alphabet[i]] = (unsigned char)i;
 }
 
-unsigned char *base64_decode(const char *in, size_t n, size_t *outlen)
+/* Decodes n characters of in to out, which may be in itself (each output byte is written after the
+ * characters it comes from are read). Returns the decoded length, or -1 on bad input. */
+static long decode(const char *in, size_t n, unsigned char *out)
 {
-	unsigned char *out;
 	unsigned acc = 0;
 	size_t o = 0, chars = 0, pad = 0;
 
+	if (sextets[0] == 0)
+		fill_sextets();
 	/* Up to two '=' may end the input, and only where they complete a quartet. */
 	while (n > 0 && in[n - 1] == '=' && pad < 2) {
 		n--;
 		pad++;
 	}
 	if (n % 4 == 1 || (pad > 0 && (n + pad) % 4 != 0))
-		return NULL;
-	out = malloc(n / 4 * 3 + 3);
-	if (out == NULL)
-		return NULL;
+		return -1;
 	for (size_t i = 0; i < n; i++) {
-		int v = sextet((unsigned char)in[i]);
-		if (v < 0) {
-			free(out);
-			return NULL;
-		}
-		acc = acc << 6 | (unsigned)v;
+		unsigned v = sextets[(unsigned char)in[i]];
+		if (v == 64)
+			return -1;
+		acc = acc << 6 | v;
 		if (++chars == 4) {
 			out[o++] = (unsigned char)(acc >> 16);
 			out[o++] = (unsigned char)(acc >> 8);
@@ -86,7 +80,32 @@ unsigned char *base64_decode(const char *in, size_t n, size_t *outlen)
 		out[o++] = (unsigned char)(acc >> 10);
 		out[o++] = (unsigned char)(acc >> 2);
 	}
+	return (long)o;
+}
+
+unsigned char *base64_decode(const char *in, size_t n, size_t *outlen)
+{
+	unsigned char *out = malloc(n / 4 * 3 + 3);
+	long o;
+
+	if (out == NULL)
+		return NULL;
+	if ((o = decode(in, n, out)) < 0) {
+		free(out);
+		return NULL;
+	}
 	out[o] = '\0';
-	*outlen = o;
+	*outlen = (size_t)o;
 	return out;
+}
+
+int base64_decode_in_place(unsigned char *buf, size_t n, size_t *outlen)
+{
+	long o = decode((const char *)buf, n, buf);
+
+	if (o < 0)
+		return -1;
+	buf[o] = '\0';
+	*outlen = (size_t)o;
+	return 0;
 }

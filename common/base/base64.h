@@ -11,5 +11,7 @@ char *base64_encode(const unsigned char *in, size_t n);
  * Padding is optional; any character outside the alphabet, misplaced padding or a dangling
  * character fails. Returns NULL on bad input or no memory. */
 unsigned char *base64_decode(const char *in, size_t n, size_t *outlen);
+/* The same, decoding the n characters of buf into buf itself (NUL-terminated); 0, or -1 on bad input. */
+int base64_decode_in_place(unsigned char *buf, size_t n, size_t *outlen);
 
 #endif

@@ -142,6 +142,7 @@ struct collector {
 	inspect_fn fn;
 	void *ctx;
 	struct inspect_stats *st;
+	struct control_reply reply; /* its buffer serves every reply */
 };
 
 /* Decodes one popped message and hands it to fn. Only a well-formed reply carrying our ticket counts as
@@ -149,10 +150,9 @@ struct collector {
 static int dispatch(void *arg, const redisReply *msg, struct error *err)
 {
 	struct collector *c = arg;
-	struct control_reply reply;
+	struct control_reply *reply = &c->reply;
 	struct inspect_event ev = {INSPECT_IGNORED, NULL, NULL, NULL};
 	struct error why = {ERROR_NONE, ""};
-	int rc;
 
 	if (msg->type == REDIS_REPLY_STRING && msg->len == 0)
 		return 0;
@@ -161,33 +161,31 @@ static int dispatch(void *arg, const redisReply *msg, struct error *err)
 		ev.detail = "a reply list element that is not a string";
 		return c->fn(c->ctx, &ev, err);
 	}
-	if (kombu_decode_reply(msg->str, msg->len, c->cv->ticket, &reply, &why) < 0) {
+	if (kombu_decode_reply(msg->str, msg->len, c->cv->ticket, reply, &why) < 0) {
 		if (why.kind == ERROR_NOMEM)
 			return error_set(err, ERROR_NOMEM, "%s", why.msg);
 		ev.detail = why.msg;
 		return c->fn(c->ctx, &ev, err);
 	}
-	switch (reply.kind) {
+	switch (reply->kind) {
 	case REPLY_FOREIGN:
 		ev.detail = "a reply carrying another check's ticket";
 		break;
 	case REPLY_UNREADABLE:
 		ev.kind = INSPECT_UNREADABLE;
-		ev.detail = reply.content_type;
+		ev.detail = reply->content_type;
 		break;
 	case REPLY_VALID:
 		ev.kind = INSPECT_REPLY;
-		ev.node = reply.node;
-		ev.result = reply.result;
+		ev.node = reply->node;
+		ev.result = &reply->result;
 		break;
 	}
 	if (ev.kind != INSPECT_IGNORED) {
 		c->st->ignored--;
 		c->st->answered++;
 	}
-	rc = c->fn(c->ctx, &ev, err);
-	kombu_control_reply_free(&reply);
-	return rc;
+	return c->fn(c->ctx, &ev, err);
 }
 
 /* Reports the oversized elements the broker layer skipped since we last looked. */
@@ -297,7 +295,7 @@ int inspect_broadcast(struct broker *b, const struct inspect_query *q, inspect_f
                       struct inspect_stats *st, struct error *err)
 {
 	struct conversation cv;
-	struct collector c = {&cv, fn, ctx, st};
+	struct collector c = {&cv, fn, ctx, st, CONTROL_REPLY_INIT};
 	double started;
 	int rc;
 
@@ -312,6 +310,7 @@ int inspect_broadcast(struct broker *b, const struct inspect_query *q, inspect_f
 		rc = collect(b, q, &cv, &c, err);
 	st->elapsed = clock_now() - started;
 	cleanup(b, q, &cv, st);
+	kombu_control_reply_free(&c.reply);
 	conversation_free(&cv);
 	return rc;
 }

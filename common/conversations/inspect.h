@@ -7,9 +7,8 @@
 
 #include "bindings.h"
 #include "broker.h"
+#include "json_scan.h"
 #include "kombu_names.h"
-
-#include <json-c/json.h>
 
 struct inspect_query {
 	const char *method;              /* control command: "active_queues", "ping", ... */
@@ -30,9 +29,9 @@ enum inspect_event_kind {
 
 struct inspect_event {
 	enum inspect_event_kind kind;
-	const char *node;    /* INSPECT_REPLY */
-	json_object *result; /* INSPECT_REPLY; borrowed for the call */
-	const char *detail;  /* INSPECT_UNREADABLE, INSPECT_IGNORED */
+	const char *node;               /* INSPECT_REPLY */
+	const struct json_span *result; /* INSPECT_REPLY; borrowed for the call */
+	const char *detail;             /* INSPECT_UNREADABLE, INSPECT_IGNORED */
 };
 
 /* Called for every message popped; returning -1 (with err filled) aborts the collection. */

@@ -60,40 +60,53 @@ static int add_note(struct fleet *f, const char *what, const char *detail)
 	return 0;
 }
 
-/* Reads the queue names out of an active_queues result: a list of objects with a "name" string. */
-static int read_queues(struct worker *w, json_object *result, struct error *err)
+/* A value copied out: a string decoded, anything else as its JSON text; NULL when out of memory. */
+static char *value_dup(const struct json_span *v)
 {
-	json_object *msg;
-	size_t n;
+	char *out = malloc(v->len + 1);
 
-	if (json_object_is_type(result, json_type_object) &&
-	    json_object_object_get_ex(result, "error", &msg)) {
+	if (out != NULL && v->kind == JSON_STRING)
+		json_string_decode(v, out);
+	else if (out != NULL)
+		memcpy(out, v->p, v->len), out[v->len] = '\0';
+	return out;
+}
+
+/* Reads the queue names out of an active_queues result: a list of objects with a "name" string. */
+static int read_queues(struct worker *w, const struct json_span *result, struct error *err)
+{
+	struct json_cursor c;
+	struct json_span q, name;
+	size_t n = 0;
+
+	if (result->kind == JSON_OBJECT && json_get(result, "error", &name)) {
 		struct strbuf sb = STRBUF_INIT;
+		char *msg = value_dup(&name);
 		strbuf_puts(&sb, "worker error: ");
-		strbuf_put_clean(&sb, json_object_get_string(msg));
+		strbuf_put_clean(&sb, msg != NULL ? msg : "");
+		free(msg);
 		w->problem = strbuf_detach(&sb);
 		return 0;
 	}
-	if (!json_object_is_type(result, json_type_array)) {
+	if (result->kind != JSON_ARRAY) {
 		w->problem = strdup("active_queues result is not a list");
 		return 0;
 	}
-	n = json_object_array_length(result);
-	w->queues = calloc(n ? n : 1, sizeof(char *));
+	w->queues = calloc(json_count(result) + 1, sizeof(char *));
 	if (w->queues == NULL)
 		return error_set(err, ERROR_NOMEM, "out of memory listing queues");
 	w->queues_known = 1;
-	for (size_t i = 0; i < n; i++) {
-		json_object *q = json_object_array_get_idx(result, i), *name;
-		if (!json_object_object_get_ex(q, "name", &name) ||
-		    !json_object_is_type(name, json_type_string) || json_object_get_string_len(name) == 0) {
+	json_cursor_open(&c, result);
+	while (json_cursor_next(&c, NULL, &q)) {
+		if (q.kind != JSON_OBJECT || !json_get(&q, "name", &name) || name.kind != JSON_STRING ||
+		    name.len < 3) {
 			if (w->problem == NULL)
 				w->problem = strdup("a queue without a name");
 			continue;
 		}
-		if ((w->queues[w->nqueues] = strdup(json_object_get_string(name))) == NULL)
+		if ((w->queues[n] = value_dup(&name)) == NULL)
 			return error_set(err, ERROR_NOMEM, "out of memory listing queues");
-		w->nqueues++;
+		w->nqueues = ++n;
 	}
 	return 0;
 }

@@ -89,114 +89,97 @@ char *kombu_encode_control(const struct control_request *rq, struct error *err)
 	return out;
 }
 
-json_object *kombu_json_parse(const char *text, size_t len, struct error *err)
+/* Makes room for n bytes and a NUL in env's body buffer. */
+static int reserve(struct envelope *env, size_t n, struct error *err)
 {
-	struct json_tokener *tok;
-	json_object *obj;
-	enum json_tokener_error jerr;
+	unsigned char *b;
 
-	if (len > (size_t)0x7fffffff)
-		return error_set(err, ERROR_PARSE, "message too large"), NULL;
-	tok = json_tokener_new_ex(KOMBU_JSON_MAX_DEPTH);
-	if (tok == NULL)
-		return error_set(err, ERROR_NOMEM, "out of memory parsing JSON"), NULL;
-	obj = json_tokener_parse_ex(tok, text, (int)len);
-	jerr = json_tokener_get_error(tok);
-	if (obj != NULL && jerr == json_tokener_success && json_tokener_get_parse_end(tok) != len) {
-		json_object_put(obj); /* trailing bytes after the document */
-		obj = NULL;
-		jerr = json_tokener_error_parse_unexpected;
-	}
-	if (obj == NULL) {
-		if (jerr == json_tokener_success || jerr == json_tokener_continue)
-			error_set(err, ERROR_PARSE, "not JSON: truncated or empty");
-		else
-			error_set(err, ERROR_PARSE, "not JSON: %s", json_tokener_error_desc(jerr));
-	}
-	json_tokener_free(tok);
-	return obj;
+	if (n < env->body_cap)
+		return 0;
+	if ((b = realloc(env->body, n + 1)) == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory decoding a body");
+	env->body = b;
+	env->body_cap = n + 1;
+	return 0;
 }
 
-/* The string member key of obj, or NULL when absent or not a string. */
-static const char *get_string(json_object *obj, const char *key)
-{
-	json_object *v;
+/* The envelope's members we read, each the last of its name as JSON parsers keep. */
+struct members {
+	struct json_span body, content_type, headers, properties;
+	int has_body, has_content_type, has_headers, has_properties;
+};
 
-	if (!json_object_object_get_ex(obj, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
+static void find_members(const struct json_span *root, struct members *m)
+{
+	struct json_cursor c;
+	struct json_span k, v;
+
+	memset(m, 0, sizeof(*m));
+	json_cursor_open(&c, root);
+	while (json_cursor_next(&c, &k, &v)) {
+		if (json_string_is(&k, "body"))
+			m->body = v, m->has_body = 1;
+		else if (json_string_is(&k, "content-type"))
+			m->content_type = v, m->has_content_type = 1;
+		else if (json_string_is(&k, "headers"))
+			m->headers = v, m->has_headers = 1;
+		else if (json_string_is(&k, "properties"))
+			m->properties = v, m->has_properties = 1;
+	}
 }
 
-static json_object *get_object(json_object *obj, const char *key)
+/* The body_encoding: 0 for raw text, 1 for base64, -1 (err filled) for what cannot be read. */
+static int body_encoding(const struct members *m, struct error *err)
 {
-	json_object *v;
+	struct json_span e;
 
-	if (!json_object_object_get_ex(obj, key, &v) || !json_object_is_type(v, json_type_object))
-		return NULL;
-	return v;
+	if (!m->has_properties || m->properties.kind != JSON_OBJECT ||
+	    !json_get(&m->properties, "body_encoding", &e))
+		return 0;
+	if (e.kind != JSON_STRING)
+		return error_set(err, ERROR_PARSE, "body_encoding is not a string");
+	if (json_string_is(&e, "") || json_string_is(&e, "utf-8"))
+		return 0;
+	if (json_string_is(&e, "base64"))
+		return 1;
+	return error_set(err, ERROR_PARSE, "unknown body_encoding");
 }
 
 int kombu_envelope_decode(const char *payload, size_t len, struct envelope *env, struct error *err)
 {
-	json_object *body, *props, *headers;
-	const char *encoding = NULL, *text;
-	size_t text_len;
+	struct json_span root;
+	struct members m;
+	int base64;
 
-	memset(env, 0, sizeof(*env));
-	env->root = kombu_json_parse(payload, len, err);
-	if (env->root == NULL)
+	env->content_type = NULL;
+	env->has_ticket = 0;
+	env->body_len = 0;
+	if (json_scan(payload, len, KOMBU_JSON_MAX_DEPTH, 0, &root, err) < 0)
 		return -1;
-	if (!json_object_is_type(env->root, json_type_object)) {
-		kombu_envelope_free(env);
+	if (root.kind != JSON_OBJECT)
 		return error_set(err, ERROR_PARSE, "envelope is not a JSON object");
-	}
-	if (!json_object_object_get_ex(env->root, "body", &body) ||
-	    !json_object_is_type(body, json_type_string)) {
-		kombu_envelope_free(env);
+	find_members(&root, &m);
+	if (!m.has_body || m.body.kind != JSON_STRING)
 		return error_set(err, ERROR_PARSE, "envelope has no body string");
+	if (m.has_content_type && m.content_type.kind == JSON_STRING &&
+	    m.content_type.len <= sizeof(env->content_type_buf)) {
+		json_string_decode(&m.content_type, env->content_type_buf);
+		env->content_type = env->content_type_buf;
+	} else if (m.has_content_type && m.content_type.kind == JSON_STRING) {
+		env->content_type = "(too long)";
 	}
-	env->content_type = get_string(env->root, "content-type");
-	headers = get_object(env->root, "headers");
-	if (headers != NULL)
-		env->ticket = get_string(headers, "ticket");
-	props = get_object(env->root, "properties");
-	if (props != NULL && json_object_object_get_ex(props, "body_encoding", NULL)) {
-		encoding = get_string(props, "body_encoding");
-		if (encoding == NULL) {
-			kombu_envelope_free(env);
-			return error_set(err, ERROR_PARSE, "body_encoding is not a string");
-		}
-	}
-	text = json_object_get_string(body);
-	text_len = (size_t)json_object_get_string_len(body);
-	if (encoding == NULL || encoding[0] == '\0' || strcmp(encoding, "utf-8") == 0) {
-		env->body = malloc(text_len + 1);
-		if (env->body != NULL) {
-			memcpy(env->body, text, text_len);
-			env->body[text_len] = '\0';
-			env->body_len = text_len;
-		}
-	} else if (strcmp(encoding, "base64") == 0) {
-		env->body = base64_decode(text, text_len, &env->body_len);
-		if (env->body == NULL) {
-			kombu_envelope_free(env);
-			return error_set(err, ERROR_PARSE, "body is not valid base64");
-		}
-	} else {
-		kombu_envelope_free(env);
-		return error_set(err, ERROR_PARSE, "unknown body_encoding");
-	}
-	if (env->body == NULL) {
-		kombu_envelope_free(env);
-		return error_set(err, ERROR_NOMEM, "out of memory decoding a body");
-	}
+	if (m.has_headers && m.headers.kind == JSON_OBJECT && json_get(&m.headers, "ticket", &env->ticket))
+		env->has_ticket = env->ticket.kind == JSON_STRING;
+	if ((base64 = body_encoding(&m, err)) < 0 || reserve(env, m.body.len, err) < 0)
+		return -1;
+	env->body_len = json_string_decode(&m.body, (char *)env->body);
+	if (base64 && base64_decode_in_place(env->body, env->body_len, &env->body_len) < 0)
+		return error_set(err, ERROR_PARSE, "body is not valid base64");
 	return 0;
 }
 
 void kombu_envelope_free(struct envelope *env)
 {
-	if (env->root != NULL)
-		json_object_put(env->root);
 	free(env->body);
 	memset(env, 0, sizeof(*env));
 }
@@ -217,82 +200,48 @@ static int other_serializer(const char *content_type, const unsigned char *body,
 	return error_set(err, ERROR_PARSE, "reply in an unknown content type, or its body does not match it");
 }
 
-/* 1 when JSON text holds a NUL: a raw byte, or a \u0000 escape whose backslash is not itself escaped.
- * json-c cuts object keys at a NUL, so a node name holding one would be read as another name. */
-static int has_nul(const unsigned char *text, size_t len)
-{
-	if (memchr(text, '\0', len) != NULL)
-		return 1;
-	for (size_t i = 0; i + 6 <= len; i++) {
-		size_t slashes = 0;
-		if (memcmp(text + i, "\\u0000", 6) != 0)
-			continue;
-		while (slashes < i && text[i - 1 - slashes] == '\\')
-			slashes++;
-		if (slashes % 2 == 0)
-			return 1;
-	}
-	return 0;
-}
-
 int kombu_decode_reply(const char *payload, size_t len, const char *ticket, struct control_reply *out,
                        struct error *err)
 {
-	struct envelope env;
-	struct json_object_iterator it;
-	json_object *val;
-	int rc = 0;
+	struct envelope *env = &out->env;
+	struct json_span body, key;
+	struct json_cursor c;
 
-	memset(out, 0, sizeof(*out));
-	if (kombu_envelope_decode(payload, len, &env, err) < 0)
+	out->node = NULL;
+	if (kombu_envelope_decode(payload, len, env, err) < 0)
 		return -1;
-	if (env.ticket == NULL) {
-		kombu_envelope_free(&env);
+	if (!env->has_ticket)
 		return error_set(err, ERROR_PARSE, "reply has no ticket");
-	}
-	if (strcmp(env.ticket, ticket) != 0) {
+	if (!json_string_is(&env->ticket, ticket)) {
 		out->kind = REPLY_FOREIGN;
-		kombu_envelope_free(&env);
 		return 0;
 	}
-	if (env.content_type == NULL || strcmp(env.content_type, "application/json") != 0) {
-		rc = other_serializer(env.content_type, env.body, env.body_len, err);
-		if (rc == 0) {
-			out->kind = REPLY_UNREADABLE;
-			snprintf(out->content_type, sizeof(out->content_type), "%s", env.content_type);
-		}
-		kombu_envelope_free(&env);
-		return rc;
+	if (env->content_type == NULL || strcmp(env->content_type, "application/json") != 0) {
+		if (other_serializer(env->content_type, env->body, env->body_len, err) < 0)
+			return -1;
+		out->kind = REPLY_UNREADABLE;
+		snprintf(out->content_type, sizeof(out->content_type), "%s", env->content_type);
+		return 0;
 	}
-	if (has_nul(env.body, env.body_len)) {
-		kombu_envelope_free(&env);
+	if (memchr(env->body, '\0', env->body_len) != NULL)
 		return error_set(err, ERROR_PARSE, "reply body holds a NUL character");
-	}
-	out->body = kombu_json_parse((const char *)env.body, env.body_len, err);
-	kombu_envelope_free(&env);
-	if (out->body == NULL)
+	if (json_scan((const char *)env->body, env->body_len, KOMBU_JSON_MAX_DEPTH, JSON_SCAN_NO_NUL, &body,
+	              err) < 0)
 		return error_wrap(err, "reply body");
-	if (!json_object_is_type(out->body, json_type_object) || json_object_object_length(out->body) != 1) {
-		rc = error_set(err, ERROR_PARSE, "reply body is not an object with one node name");
-	} else {
-		it = json_object_iter_begin(out->body);
-		out->node = json_object_iter_peek_name(&it);
-		val = json_object_iter_peek_value(&it);
-		out->result = val;
-		if (out->node[0] == '\0')
-			rc = error_set(err, ERROR_PARSE, "reply has an empty node name");
-	}
-	if (rc < 0) {
-		kombu_control_reply_free(out);
-		return rc;
-	}
+	json_cursor_open(&c, &body);
+	if (body.kind != JSON_OBJECT || !json_cursor_next(&c, &key, &out->result) ||
+	    json_cursor_next(&c, NULL, &(struct json_span){0}))
+		return error_set(err, ERROR_PARSE, "reply body is not an object with one node name");
+	/* decoded where it lies: the name is never longer than its quoted form, and the result follows it */
+	if (json_string_decode(&key, (char *)key.p) == 0)
+		return error_set(err, ERROR_PARSE, "reply has an empty node name");
+	out->node = key.p;
 	out->kind = REPLY_VALID;
 	return 0;
 }
 
 void kombu_control_reply_free(struct control_reply *r)
 {
-	if (r->body != NULL)
-		json_object_put(r->body);
+	kombu_envelope_free(&r->env);
 	memset(r, 0, sizeof(*r));
 }

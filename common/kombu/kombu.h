@@ -4,8 +4,8 @@
 #define CELERY_KOMBU_H
 
 #include "error.h"
+#include "json_scan.h"
 
-#include <json-c/json.h>
 #include <stddef.h>
 
 #define KOMBU_JSON_MAX_DEPTH 64 /* deeper JSON is rejected, not parsed */
@@ -26,22 +26,26 @@ struct control_request {
 /* Encodes the envelope exactly as kombu 5.2 does; returns malloc'ed JSON or NULL (err filled). */
 char *kombu_encode_control(const struct control_request *rq, struct error *err);
 
-/* A decoded envelope. Owns root and body. */
+/* A decoded envelope. Its buffer is kept from one decode to the next: zero it once (ENVELOPE_INIT), decode
+ * as often as needed, free once. */
 struct envelope {
-	json_object *root;        /* the parsed envelope */
-	const char *content_type; /* borrowed from root, or NULL */
-	const char *ticket;       /* headers.ticket, borrowed from root, or NULL */
-	unsigned char *body;      /* the decoded body, NUL-terminated */
-	size_t body_len;
+	const char *content_type; /* in content_type_buf, or NULL when absent or not a string */
+	struct json_span ticket;  /* headers.ticket, a string in the payload; has_ticket says whether set */
+	int has_ticket;
+	unsigned char *body; /* the decoded body, NUL-terminated */
+	size_t body_len, body_cap;
+	char content_type_buf[64]; /* a longer content type is cut, so matches none we read */
 };
 
-/* Parses an envelope and decodes its body (base64, or raw for absent, empty or "utf-8"
- * body_encoding). Fails with ERROR_PARSE saying why. */
+#define ENVELOPE_INIT                                                                                        \
+	{                                                                                                    \
+		0                                                                                            \
+	}
+
+/* Checks an envelope and decodes its body (base64, or raw for absent, empty or "utf-8"
+ * body_encoding). Fails with ERROR_PARSE saying why. The ticket span points into payload. */
 int kombu_envelope_decode(const char *payload, size_t len, struct envelope *env, struct error *err);
 void kombu_envelope_free(struct envelope *env);
-
-/* Parses JSON text of exactly len bytes, at most KOMBU_JSON_MAX_DEPTH deep. */
-json_object *kombu_json_parse(const char *text, size_t len, struct error *err);
 
 enum reply_kind {
 	REPLY_VALID,      /* ours, readable: node and result are set */
@@ -49,14 +53,18 @@ enum reply_kind {
 	REPLY_UNREADABLE, /* ours, but in a serializer other than JSON: content_type is set */
 };
 
-/* One worker's answer to a control command: body {"<node>": <result>}. */
+/* One worker's answer to a control command: body {"<node>": <result>}. Like an envelope, zeroed once
+ * (CONTROL_REPLY_INIT), decoded into as often as needed and freed once; what it points to lasts until the
+ * next decode. */
 struct control_reply {
 	enum reply_kind kind;
-	const char *node;      /* borrowed from body */
-	json_object *result;   /* borrowed from body */
-	json_object *body;     /* owned */
+	const char *node;        /* in env's body */
+	struct json_span result; /* in env's body */
+	struct envelope env;
 	char content_type[64]; /* for REPLY_UNREADABLE */
 };
+
+#define CONTROL_REPLY_INIT ENVELOPE_INIT
 
 /* Decodes a reply popped from our reply list. Malformed input fails with ERROR_PARSE: not an envelope, bad
  * base64, a body that is not {"<node>": <result>}, an empty node name, a NUL anywhere in the body. Only a

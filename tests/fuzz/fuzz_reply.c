@@ -10,26 +10,54 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Reads every value of scanned JSON as the decoders do: each member, element and string. */
+static void walk(const struct json_span *v)
+{
+	struct json_cursor c;
+	struct json_span k, e;
+	size_t n = 0;
+	char buf[4096];
+
+	if (v->kind == JSON_STRING && v->len <= sizeof(buf) && json_string_decode(v, buf) > v->len - 2)
+		__builtin_trap(); /* decoded text is never longer than its quoted form */
+	if (v->kind != JSON_ARRAY && v->kind != JSON_OBJECT)
+		return;
+	json_cursor_open(&c, v);
+	while (json_cursor_next(&c, &k, &e)) {
+		if (v->kind == JSON_OBJECT && k.kind != JSON_STRING)
+			__builtin_trap();
+		walk(&e);
+		n++;
+	}
+	if (n != json_count(v))
+		__builtin_trap();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct control_reply r;
-	struct envelope env;
+	struct control_reply r = CONTROL_REPLY_INIT;
+	struct envelope env = ENVELOPE_INIT;
 	struct error err;
 	struct fleet f;
 	struct worker_event ev;
 	struct version_policy policy = {0};
+	struct json_span doc;
 
-	if (kombu_envelope_decode((const char *)data, size, &env, &err) == 0)
-		kombu_envelope_free(&env);
+	if (json_scan((const char *)data, size, KOMBU_JSON_MAX_DEPTH, 0, &doc, &err) == 0)
+		walk(&doc);
+	kombu_envelope_decode((const char *)data, size, &env, &err);
+	kombu_envelope_free(&env);
 	if (kombu_decode_worker_event((const char *)data, size, &ev, &err) == 1 && ev.hostname[0] == '\0')
 		__builtin_trap(); /* a worker event always names its worker */
 	/* The vectors' ticket, so captured replies reach the fleet. */
 	if (kombu_decode_reply((const char *)data, size, "5a32d4ee-c3f8-4a3e-8ca5-92a58f5c5371", &r, &err) <
-	    0)
+	    0) {
+		kombu_control_reply_free(&r);
 		return 0;
+	}
 	memset(&f, 0, sizeof(f));
 	if (r.kind == REPLY_VALID) {
-		struct inspect_event ev = {INSPECT_REPLY, r.node, r.result, NULL};
+		struct inspect_event ev = {INSPECT_REPLY, r.node, &r.result, NULL};
 		fleet_add_event(&f, &ev, &err);
 		fleet_add_event(&f, &ev, &err); /* the same node twice is a duplicate */
 		if (f.n != 1 || f.duplicates != 1)

@@ -26,7 +26,7 @@ static void add_vector(struct fleet *f, const char *name)
 {
 	char path[1024];
 	json_object *v, *payload, *ticket;
-	struct control_reply r;
+	struct control_reply r = CONTROL_REPLY_INIT;
 	struct inspect_event ev = {INSPECT_REPLY, NULL, NULL, NULL};
 	struct error err;
 	const char *wire;
@@ -39,7 +39,7 @@ static void add_vector(struct fleet *f, const char *name)
 	ticket = json_object_object_get(json_object_object_get(payload, "headers"), "ticket");
 	ck_assert_int_eq(kombu_decode_reply(wire, strlen(wire), json_object_get_string(ticket), &r, &err), 0);
 	ev.node = r.node;
-	ev.result = r.result;
+	ev.result = &r.result;
 	ck_assert_int_eq(fleet_add_event(f, &ev, &err), 0);
 	kombu_control_reply_free(&r);
 	json_object_put(payload);
@@ -49,12 +49,12 @@ static void add_vector(struct fleet *f, const char *name)
 /* Adds a reply whose result is the given JSON text. */
 static void add_result(struct fleet *f, const char *node, const char *result_json)
 {
-	json_object *result = json_tokener_parse(result_json);
-	struct inspect_event ev = {INSPECT_REPLY, node, result, NULL};
+	struct json_span result;
+	struct inspect_event ev = {INSPECT_REPLY, node, &result, NULL};
 	struct error err;
 
+	ck_assert_int_eq(json_scan(result_json, strlen(result_json), 64, 0, &result, &err), 0);
 	ck_assert_int_eq(fleet_add_event(f, &ev, &err), 0);
-	json_object_put(result);
 }
 
 START_TEST(captured_replies)

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* json_scan: checks JSON text in one pass and reads values where they lie, with no tree and no copy. */
+#ifndef CELERY_JSON_SCAN_H
+#define CELERY_JSON_SCAN_H
+
+#include "error.h"
+
+#include <stddef.h>
+
+enum json_kind { JSON_NULL, JSON_FALSE, JSON_TRUE, JSON_NUMBER, JSON_STRING, JSON_ARRAY, JSON_OBJECT };
+
+/* A value inside scanned text: a string's span holds its quotes, an array's or object's its brackets. */
+struct json_span {
+	const char *p;
+	size_t len;
+	enum json_kind kind;
+};
+
+#define JSON_SCAN_NO_NUL 1 /* refuse a string holding \u0000 */
+
+/* Checks that text[0..len) is exactly one JSON value with white space around it (RFC 8259, plus NaN,
+ * Infinity and -Infinity as Python writes them), with arrays and objects nested at most max_depth deep and
+ * no raw control character in a string. Fills *out with the value. Fails with ERROR_PARSE saying why and
+ * where. Only scanned spans may be given to the functions below. */
+int json_scan(const char *text, size_t len, int max_depth, int flags, struct json_span *out,
+              struct error *err);
+
+/* Walks the members of an object or the elements of an array. */
+struct json_cursor {
+	const char *p, *end;
+};
+
+void json_cursor_open(struct json_cursor *c, const struct json_span *container);
+/* Gives the next member's key (objects only; key may be NULL for arrays) and value; 0 at the end. */
+int json_cursor_next(struct json_cursor *c, struct json_span *key, struct json_span *value);
+
+/* Members of an object or elements of an array. */
+size_t json_count(const struct json_span *container);
+/* Finds the value of the last member of obj whose key is name, as JSON parsers keep the last. 1 if found. */
+int json_get(const struct json_span *obj, const char *name, struct json_span *value);
+/* 1 when string s decodes to exactly text. */
+int json_string_is(const struct json_span *s, const char *text);
+/* Decodes string s into out, which holds at least s->len bytes (decoded text is never longer than its
+ * quoted form; out may be s->p itself, to decode where it lies), and NUL-terminates it; returns the decoded
+ * length. A lone surrogate becomes U+FFFD. */
+size_t json_string_decode(const struct json_span *s, char *out);
+
+#endif
