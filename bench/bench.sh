@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # bench.sh: one table, every figure from one run on private redis-servers: the plugins, the floor client
 # (bench/floor_client.c: the same conversation with no parsing) and `celery inspect active_queues`, against
-# the demo's 3 real Celery workers and against 10, 100, 1,000 and 2,000 simulated ones (bench/fleet_sim.c,
+# the demo's 3 real Celery workers and against 10, 100, 1,000, 2,000 and 5,000 simulated ones (bench/fleet_sim.c,
 # whose replies are the captured Celery reply's shape byte for byte); then the queue plugin and the floor
 # client on 1,000 and 10,000 queues named with -Q, each holding messages. For each: median and maximum wall
 # time, CPU time (user + system) and peak RSS, and, against simulated workers, the median time from the
@@ -57,7 +57,7 @@ rows() {
 measure() { "$CLUSTER_PYTHON" bench/measure.py "$@"; }
 
 results=$(rows 3 "$REDIS_PORT")
-for n in 10 100 1000 2000; do
+for n in 10 100 1000 2000 5000; do
 	start_sim "$n"
 	results+=$'\n'$(rows "$n" "$SIM_PORT" --sim-log "$simlog")
 	stop_sim

@@ -49,8 +49,9 @@ static void fill_sextets(void)
  * characters it comes from are read). Returns the decoded length, or -1 on bad input. */
 static long decode(const char *in, size_t n, unsigned char *out)
 {
-	unsigned acc = 0;
-	size_t o = 0, chars = 0, pad = 0;
+	const unsigned char *s = (const unsigned char *)in;
+	unsigned acc = 0, bad = 0;
+	size_t o = 0, i, pad = 0;
 
 	if (sextets[0] == 0)
 		fill_sextets();
@@ -61,22 +62,24 @@ static long decode(const char *in, size_t n, unsigned char *out)
 	}
 	if (n % 4 == 1 || (pad > 0 && (n + pad) % 4 != 0))
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		unsigned v = sextets[(unsigned char)in[i]];
-		if (v == 64)
-			return -1;
-		acc = acc << 6 | v;
-		if (++chars == 4) {
-			out[o++] = (unsigned char)(acc >> 16);
-			out[o++] = (unsigned char)(acc >> 8);
-			out[o++] = (unsigned char)acc;
-			acc = 0;
-			chars = 0;
-		}
+	for (i = 0; i + 4 <= n; i += 4) {
+		unsigned a = sextets[s[i]], b = sextets[s[i + 1]], c = sextets[s[i + 2]],
+		         d = sextets[s[i + 3]];
+		bad |= a | b | c | d;
+		acc = a << 18 | b << 12 | c << 6 | d;
+		out[o++] = (unsigned char)(acc >> 16);
+		out[o++] = (unsigned char)(acc >> 8);
+		out[o++] = (unsigned char)acc;
 	}
-	if (chars == 2) {
+	for (acc = 0; i < n; i++) { /* the last 2 or 3 characters */
+		bad |= sextets[s[i]];
+		acc = acc << 6 | sextets[s[i]];
+	}
+	if (bad & 64)
+		return -1;
+	if (n % 4 == 2) {
 		out[o++] = (unsigned char)(acc >> 4);
-	} else if (chars == 3) {
+	} else if (n % 4 == 3) {
 		out[o++] = (unsigned char)(acc >> 10);
 		out[o++] = (unsigned char)(acc >> 2);
 	}

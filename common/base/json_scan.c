@@ -2,6 +2,7 @@
 /* json_scan: a validating JSON scanner and readers of the values it has checked. */
 #include "json_scan.h"
 
+#include <stdint.h>
 #include <string.h>
 
 struct scanner {
@@ -50,9 +51,36 @@ static long hex4(const char *p)
 	return v;
 }
 
+/* 1 when text[0..n) holds no backslash and no control character, the common case, checked eight bytes at
+ * a time: a byte below 0x20, or a zero byte of the text xor backslashes, sets its high bit in the test. */
+static int plain(const char *text, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x, y;
+		memcpy(&x, text + i, 8);
+		y = x ^ (ones * '\\');
+		if (((x - ones * 0x20) & ~x & highs) | ((y - ones) & ~y & highs))
+			return 0;
+	}
+	for (; i < n; i++)
+		if (text[i] == '\\' || (unsigned char)text[i] < 0x20)
+			return 0;
+	return 1;
+}
+
 static int scan_string(struct scanner *s)
 {
+	const char *close;
+
 	s->p++; /* the opening quote */
+	close = memchr(s->p, '"', (size_t)(s->end - s->p));
+	if (close != NULL && plain(s->p, (size_t)(close - s->p))) {
+		s->p = close + 1;
+		return 0;
+	}
 	for (;;) {
 		const char *q = s->p;
 		while (q < s->end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
@@ -233,13 +261,21 @@ int json_scan(const char *text, size_t len, int max_depth, int flags, struct jso
 	return 0;
 }
 
-/* The end of the string starting at p (after its closing quote); the text has been scanned. */
+/* The end of the string starting at p (after its closing quote); the text has been scanned, so a closing
+ * quote comes: the first quote not escaped, that is not after an odd run of backslashes. */
 static const char *skip_string(const char *p)
 {
-	for (p++; *p != '"'; p++)
-		if (*p == '\\')
-			p++;
-	return p + 1;
+	const char *from = p + 1;
+
+	for (;;) {
+		const char *q = rawmemchr(from, '"');
+		size_t slashes = 0;
+		while (q - slashes > from && q[-1 - (long)slashes] == '\\')
+			slashes++;
+		if (slashes % 2 == 0)
+			return q + 1;
+		from = q + 1;
+	}
 }
 
 /* The end of the scanned value starting at p. */
@@ -254,18 +290,14 @@ static const char *skip_value(const char *p, const char *end, enum json_kind *ki
 	case '{':
 	case '[':
 		*kind = *p == '{' ? JSON_OBJECT : JSON_ARRAY;
-		do {
-			if (*p == '"') {
-				p = skip_string(p);
-				continue;
-			}
-			if (*p == '{' || *p == '[')
+		for (;; p++) {
+			if (*p == '"')
+				p = skip_string(p) - 1;
+			else if (*p == '{' || *p == '[')
 				depth++;
-			else if (*p == '}' || *p == ']')
-				depth--;
-			p++;
-		} while (depth > 0);
-		return p;
+			else if ((*p == '}' || *p == ']') && --depth == 0)
+				return p + 1;
+		}
 	case 't':
 		*kind = JSON_TRUE;
 		break;

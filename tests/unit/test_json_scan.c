@@ -146,6 +146,29 @@ START_TEST(malformed_texts)
 }
 END_TEST
 
+/* Each byte at each place of a string, among plain ASCII or among high bytes: refused exactly when it is a
+ * control character, a lone backslash or a quote that ends the string early. */
+START_TEST(every_byte_at_every_place)
+{
+	static const unsigned char fillers[] = {'a', 0xe9, 0xff, 0x80};
+	char text[24];
+	struct json_span v;
+	struct error err;
+
+	for (size_t f = 0; f < sizeof(fillers); f++)
+		for (size_t at = 0; at < 19; at++)
+			for (int b = 1; b < 256; b++) {
+				int bad = b < 0x20 || b == '\\' || b == '"';
+				text[0] = '"';
+				memset(text + 1, fillers[f], 19);
+				text[1 + at] = (char)b;
+				text[20] = '"';
+				ck_assert_msg(json_scan(text, 21, 8, 0, &v, &err) == (bad ? -1 : 0),
+				              "byte %#x at %zu among %#x", b, at, fillers[f]);
+			}
+}
+END_TEST
+
 /* Every string decodes to what json-c decodes it to. */
 START_TEST(strings_decode_as_json_c)
 {
@@ -267,6 +290,7 @@ Suite *unit_suite(void)
 
 	tcase_add_test(tc, valid_texts);
 	tcase_add_test(tc, malformed_texts);
+	tcase_add_test(tc, every_byte_at_every_place);
 	tcase_add_test(tc, strings_decode_as_json_c);
 	tcase_add_test(tc, lone_surrogates_become_replacement_characters);
 	tcase_add_test(tc, decoding_where_it_lies);
