@@ -6,6 +6,7 @@
 #include "options_broker.h"
 #include "options_files.h"
 #include "options_names.h"
+#include "options_quarantine.h"
 #include "transport_options.h"
 
 #include <getopt.h>
@@ -46,10 +47,20 @@ enum long_only {
 	OPT_STATE_FILE,
 	OPT_UNRESPONSIVE_WARNING,
 	OPT_UNRESPONSIVE_CRITICAL,
+	OPT_QUARANTINE, /* the options of celery_quarantine_workers, told apart by name */
 };
 
 static const struct option long_options[] = {
     {"accept", required_argument, NULL, OPT_ACCEPT},
+    {"act-on", required_argument, NULL, OPT_QUARANTINE},
+    {"act-on-soft", no_argument, NULL, OPT_QUARANTINE},
+    {"action", required_argument, NULL, OPT_QUARANTINE},
+    {"allow-empty-queue", no_argument, NULL, OPT_QUARANTINE},
+    {"attempt", required_argument, NULL, OPT_QUARANTINE},
+    {"execute", no_argument, NULL, OPT_QUARANTINE},
+    {"max-workers", required_argument, NULL, OPT_QUARANTINE},
+    {"state", required_argument, NULL, OPT_QUARANTINE},
+    {"state-type", required_argument, NULL, OPT_QUARANTINE},
     {"allow-untagged", no_argument, NULL, OPT_ALLOW_UNTAGGED},
     {"backlog-critical", required_argument, NULL, OPT_BACKLOG_CRITICAL},
     {"backlog-warning", required_argument, NULL, OPT_BACKLOG_WARNING},
@@ -357,6 +368,25 @@ static void set_defaults(struct options *o)
 	o->incompatible.has_warn = range_parse("0", &o->incompatible.warn, &ignored) == 0;
 	o->unresponsive.has_warn = range_parse("0", &o->unresponsive.warn, &ignored) == 0;
 	o->compatible.has_crit = range_parse("1:", &o->compatible.crit, &ignored) == 0;
+	quarantine_options_default(&o->quarantine);
+}
+
+/* An option one kind of program does not take: the checks' thresholds, modes and formats mean nothing to
+ * celery_quarantine_workers, and its options nothing to the checks. */
+static int not_for(enum plugin_kind kind, int c, const char *name, struct error *err)
+{
+	static const char checks_only[] = {'C', 'W', 'c', 'w', 'm'};
+	int check_only = memchr(checks_only, c, sizeof(checks_only)) != NULL || c == OPT_LISTEN ||
+	                 c == OPT_STATE_FILE || c == OPT_UNRESPONSIVE_WARNING ||
+	                 c == OPT_UNRESPONSIVE_CRITICAL || c == OPT_OUTPUT_FORMAT ||
+	                 c == OPT_BACKLOG_WARNING || c == OPT_BACKLOG_CRITICAL || c == OPT_EXCLUDE_QUEUE;
+
+	if (kind == PLUGIN_QUARANTINE && check_only)
+		return error_set(err, ERROR_USAGE,
+		                 "%s is an option of the checks, not of celery_quarantine_workers", name);
+	if (kind != PLUGIN_QUARANTINE && c == OPT_QUARANTINE)
+		return error_set(err, ERROR_USAGE, "%s is an option of celery_quarantine_workers only", name);
+	return 0;
 }
 
 static int unknown_option(char **argv, struct error *err)
@@ -376,7 +406,7 @@ static int unknown_option(char **argv, struct error *err)
 int options_parse(struct options *o, enum plugin_kind kind, int argc, char **argv, struct error *err)
 {
 	struct broker_args a;
-	int c, help = 0, version = 0;
+	int c, help = 0, version = 0, index;
 
 	set_defaults(o);
 	memset(&a, 0, sizeof(a));
@@ -384,8 +414,15 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 		return -1;
 	opterr = 0;
 	optind = 0; /* 0 makes GNU getopt start afresh */
-	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
+	while ((index = -1, c = getopt_long(argc, argv, short_options, long_options, &index)) != -1) {
+		char name[40];
 		int rc = 0;
+		if (index >= 0)
+			snprintf(name, sizeof(name), "--%s", long_options[index].name);
+		else
+			snprintf(name, sizeof(name), "-%c", c);
+		if (c != '?' && not_for(kind, c, name, err) < 0)
+			return -1;
 		switch (c) {
 		case 'C':
 			rc = set_range(&o->compatible.crit, &o->compatible.has_crit,
@@ -551,6 +588,9 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 		case OPT_USERNAME:
 			a.username = optarg;
 			break;
+		case OPT_QUARANTINE:
+			rc = quarantine_option(&o->quarantine, long_options[index].name, optarg, err);
+			break;
 		default:
 			rc = unknown_option(argv, err);
 			break;
@@ -595,6 +635,10 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 		return error_set(err, ERROR_USAGE, "--json and --output-format cannot be combined");
 	if (o->json)
 		o->format = REPORT_JSON;
+	if (kind == PLUGIN_QUARANTINE) {
+		o->state_file = ""; /* the checks' record of who was seen is theirs */
+		return quarantine_options_check(&o->quarantine, err) < 0 ? -1 : OPTIONS_RUN;
+	}
 	return OPTIONS_RUN;
 }
 

@@ -6,6 +6,7 @@
 #include "broker_url.h"
 #include "error.h"
 #include "kombu_names.h"
+#include "options_quarantine.h"
 #include "range.h"
 #include "report.h"
 #include "state.h"
@@ -16,6 +17,8 @@
 enum plugin_kind {
 	PLUGIN_WORKER_VERSIONS,
 	PLUGIN_QUEUE_HEALTH, /* also takes --backlog-warning and --backlog-critical */
+	PLUGIN_QUARANTINE,   /* celery_quarantine_workers: no thresholds, modes or state file; its own options
+	                      */
 };
 
 enum probe_mode {
@@ -47,8 +50,9 @@ struct options {
 	size_t nworkers;
 	enum probe_mode mode; /* -m/--mode */
 	double listen;        /* --listen: seconds to listen to heartbeats (modes heartbeat, both) */
-	struct thresholds unresponsive; /* --unresponsive-warning / --unresponsive-critical */
-	const char *state_file;         /* --state-file, or the default; "" for none */
+	struct thresholds unresponsive;       /* --unresponsive-warning / --unresponsive-critical */
+	const char *state_file;               /* --state-file, or the default; "" for none */
+	struct quarantine_options quarantine; /* celery_quarantine_workers */
 };
 
 enum options_result {

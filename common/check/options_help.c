@@ -102,10 +102,12 @@ static const char usage_queues[] =
 	"    Ask only these workers (node names, NAME@HOST; repeatable), as `celery inspect -d` does: one\n" \
 	"    service per worker. A named worker that does not answer is CRITICAL, named in the summary.\n"
 
-#define TIMING_HELP                                                                                          \
+#define INSPECT_HELP                                                                                         \
 	" -T, --inspect-timeout=SECONDS\n"                                                                   \
 	"    How long to wait for worker replies (default: 1). The check returns as soon as every worker\n"  \
-	"    that received the broadcast has answered. A -T that -t leaves no room for is shortened.\n"      \
+	"    that received the broadcast has answered. A -T that -t leaves no room for is shortened.\n"
+
+#define WATCH_HELP                                                                                           \
 	" -m, --mode=broadcast|heartbeat|both\n"                                                             \
 	"    broadcast (default): ask every worker, return once all that received the question answered.\n"  \
 	"    heartbeat: only listen to the workers' heartbeats (--listen s) and judge each by its name;\n"   \
@@ -121,21 +123,31 @@ static const char usage_queues[] =
 	"    is a WARNING). A -P solo worker busy with a long task answers nothing until it ends.\n"         \
 	" --state-file=PATH\n"                                                                               \
 	"    Where to keep when each worker was last seen, to name silent ones with it (default: in\n"       \
-	"    $MP_STATE_PATH, else /var/lib/monitoring-plugins, check_celery/; \"\" for none)\n"              \
+	"    $MP_STATE_PATH, else /var/lib/monitoring-plugins, check_celery/; \"\" for none)\n"
+
+#define LIMIT_HELP                                                                                           \
 	" -t, --timeout=SECONDS[:STATE]\n"                                                                   \
 	"    Hard limit for the whole plugin, then STATE: ok, warning, critical or unknown\n"                \
-	"    (default: 10:unknown)\n"                                                                        \
+	"    (default: 10:unknown)\n"
+
+#define VERBOSE_JSON_HELP                                                                                    \
 	" -v, --verbose\n"                                                                                   \
 	"    One line per worker (and per queue) after the status line\n"                                    \
 	" --json\n"                                                                                          \
-	"    Print a JSON document instead of plugin output; the exit code is the same\n"                    \
+	"    Print a JSON document instead of plugin output; the exit code is the same\n"
+
+#define FORMAT_HELP                                                                                          \
 	" --output-format=FORMAT\n"                                                                          \
 	"    monitoring-plugins 3 output: multi-line (a subcheck line per queue or per worker not\n"         \
-	"    compatible, perfdata last) or mp-test-json (a JSON document; exit code 0)\n"                    \
+	"    compatible, perfdata last) or mp-test-json (a JSON document; exit code 0)\n"
+
+#define INFO_HELP                                                                                            \
 	" -h, --help\n"                                                                                      \
 	"    Print this help\n"                                                                              \
 	" -V, --version\n"                                                                                   \
 	"    Print the version\n"
+
+#define TIMING_HELP INSPECT_HELP WATCH_HELP LIMIT_HELP VERBOSE_JSON_HELP FORMAT_HELP INFO_HELP
 
 static const char help_workers[] =
     "Options:\n" BROKER_HELP POLICY_HELP " -Q, --queue=QUEUE[,QUEUE...]\n"
@@ -168,12 +180,53 @@ static const char help_queues[] =
     " --backlog-critical=RANGE\n"
     "    Critical range for a queue's waiting messages (default: none)\n" TIMING_HELP;
 
+static const char help_quarantine[] =
+    "Options:\n" BROKER_HELP POLICY_HELP " -Q, --queue=QUEUE[,QUEUE...]\n"
+    "    Act only on these queues (repeatable): cancel-consumer cancels only them, shutdown stops only\n"
+    "    workers consuming one of them\n"
+    " --execute\n"
+    "    Act. Without it, a dry run: print what would be done, and change nothing.\n"
+    " --action=cancel-consumer|shutdown\n"
+    "    cancel-consumer (default): Celery's cancel_consumer for each queue a stale worker consumes,\n"
+    "    sent to that worker alone; it stops taking tasks from the queue and stays up to be looked at.\n"
+    "    shutdown: Celery's shutdown, to that worker alone; it finishes its tasks and exits.\n"
+    " --allow-empty-queue\n"
+    "    Also act where no compatible worker consumes the queue, leaving it without a consumer.\n"
+    "    By default such a queue is left alone and reported.\n"
+    " --max-workers=N\n"
+    "    Act on at most N workers in one run (default: 5); the others are reported\n"
+    " --state=STATE, --state-type=HARD|SOFT, --attempt=N\n"
+    "    As an event handler: the service's $SERVICESTATE$, $SERVICESTATETYPE$ and\n"
+    "    $SERVICEATTEMPT$. Given them, it acts only on a state --act-on names, HARD unless\n"
+    "    --act-on-soft; otherwise it does nothing and exits 0.\n"
+    " --act-on=STATE[,STATE...]\n"
+    "    The states that call for action (default: warning,critical)\n"
+    " --act-on-soft\n"
+    "    Act on SOFT states too\n" INSPECT_HELP LIMIT_HELP VERBOSE_JSON_HELP INFO_HELP;
+
+static const char usage_quarantine[] =
+    "Usage:\n"
+    " celery_quarantine_workers {-e VERSION|newest | --expected-version-file PATH | --accept SPEC...}\n"
+    "   [-H HOST] [-p PORT | -s SOCKET | -u URL] [-n DB]\n"
+    "   [--username NAME] [--password-file PATH]\n"
+    "   [--tls] [--cacert FILE] [--capath DIR] [--cert FILE] [--key FILE] [--sni NAME] [--insecure]\n"
+    "   [--sentinel-master NAME] [--sentinel-password-file PATH] [--sentinel-tls]\n"
+    "   [--prefix PREFIX] [--namespace NS] [--transport-option KEY=VALUE]...\n"
+    "   [-Q QUEUE[,QUEUE...]] [--allow-untagged] [--worker NODE]...\n"
+    "   [--execute] [--action cancel-consumer|shutdown] [--allow-empty-queue] [--max-workers N]\n"
+    "   [--state STATE --state-type HARD|SOFT [--attempt N]] [--act-on STATE[,STATE...]] [--act-on-soft]\n"
+    "   [-T SECONDS] [-t SECONDS[:STATE]] [-v] [--json]\n";
+
 const char *options_usage(enum plugin_kind kind)
 {
-	return kind == PLUGIN_QUEUE_HEALTH ? usage_queues : usage_workers;
+	return kind == PLUGIN_QUEUE_HEALTH ? usage_queues
+	       : kind == PLUGIN_QUARANTINE ? usage_quarantine
+	                                   : usage_workers;
 }
 
 const char *options_help(enum plugin_kind kind)
 {
-	return kind == PLUGIN_QUEUE_HEALTH ? help_queues : help_workers;
+	return kind == PLUGIN_QUEUE_HEALTH ? help_queues
+	       : kind == PLUGIN_QUARANTINE ? help_quarantine
+	                                   : help_workers;
 }

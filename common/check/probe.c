@@ -7,9 +7,8 @@
 #include "sweep.h"
 #include "watch.h"
 
-#include <stdlib.h>
-
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Time kept back from -t for removing our keys after a collection that ran long: a fifth of it, from
@@ -90,7 +89,7 @@ out:
 /* The broadcast: bindings, separator, subscription (mode both) and collection; the fleet judged. */
 static int collect(struct probe *p, struct options *o, const struct deadline *limit, struct error *err)
 {
-	struct inspect_query q;
+	struct inspect_query q = {0};
 	int rc;
 
 	if (bindings_sample(&p->broker, &p->names, &p->hard, &p->bindings, err) < 0)

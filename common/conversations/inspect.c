@@ -86,7 +86,8 @@ static int announce(struct broker *b, const struct inspect_query *q, struct conv
 	struct control_request rq = {q->method,      q->names->ns,
 	                             cv->ticket,     cv->oid,
 	                             cv->tag,        clock_wall() + deadline_left(&q->collect),
-	                             q->destination, q->ndestination};
+	                             q->destination, q->ndestination,
+	                             q->arguments,   q->narguments};
 	const char *sadd[3] = {"SADD", cv->binding_key, cv->binding_member};
 	size_t sadd_len[3] = {4, strlen(cv->binding_key), strlen(cv->binding_member)};
 	const char *pub[3] = {"PUBLISH", cv->channel, NULL};

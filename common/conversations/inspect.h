@@ -19,6 +19,8 @@ struct inspect_query {
 	struct deadline hard;     /* every call, cleanup included, ends by here */
 	char *const *destination; /* only these workers are asked (--worker), or NULL for all */
 	size_t ndestination;
+	const char *const *arguments; /* the command's arguments as name, value pairs, or NULL */
+	size_t narguments;
 };
 
 enum inspect_event_kind {

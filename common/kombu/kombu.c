@@ -52,7 +52,14 @@ char *kombu_encode_control(const struct control_request *rq, struct error *err)
 
 	strbuf_puts(&body, "{\"method\": ");
 	json_quote(&body, "", rq->method, "");
-	strbuf_puts(&body, ", \"arguments\": {}, \"destination\": ");
+	strbuf_puts(&body, ", \"arguments\": {");
+	for (size_t i = 0; i < rq->narguments; i++) {
+		strbuf_puts(&body, i ? ", " : "");
+		json_quote(&body, "", rq->arguments[2 * i], "");
+		strbuf_puts(&body, ": ");
+		json_quote(&body, "", rq->arguments[2 * i + 1], "");
+	}
+	strbuf_puts(&body, "}, \"destination\": ");
 	for (size_t i = 0; i < rq->ndestination; i++) {
 		strbuf_puts(&body, i ? ", " : "[");
 		json_quote(&body, "", rq->destination[i], "");

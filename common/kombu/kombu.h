@@ -21,6 +21,8 @@ struct control_request {
 	double expires;           /* epoch seconds after which workers drop the command */
 	char *const *destination; /* node names, or NULL for every worker */
 	size_t ndestination;
+	const char *const *arguments; /* the command's string arguments as name, value pairs, or NULL */
+	size_t narguments;            /* pairs */
 };
 
 /* Encodes the envelope exactly as kombu 5.2 does; returns malloc'ed JSON or NULL (err filled). */

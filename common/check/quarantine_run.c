@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* quarantine_run: sending the planned control commands and checking that they took effect. */
+#include "quarantine_run.h"
+
+#include "control.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define CLEANUP_RESERVE 0.5 /* kept back from -t to remove our keys after the last conversation */
+#define LEAST_TO_TRY    0.3 /* a step is not started with less time than this left */
+#define CHECK_ROUNDS    3   /* active_queues asked again at most this many times */
+#define SETTLE          0.3 /* seconds between a change and asking whether it shows */
+
+static struct inspect_query query(struct probe *p, const struct options *o, const char *method)
+{
+	struct inspect_query q = {0};
+	struct deadline limit = {p->hard.at - CLEANUP_RESERVE};
+
+	q.method = method;
+	q.names = &p->names;
+	q.seen = &p->bindings;
+	q.hard = p->hard;
+	q.collect = deadline_min(deadline_in(o->inspect_timeout), limit);
+	q.latest.at = q.collect.at + 0.15;
+	return q;
+}
+
+static int time_left(const struct probe *p)
+{
+	return deadline_left(&p->hard) > CLEANUP_RESERVE + LEAST_TO_TRY;
+}
+
+/* Sends one step to its worker alone. -1 (err filled) when the broker failed us. */
+static int send_step(struct probe *p, const struct options *o, struct quarantine_step *s, struct error *err)
+{
+	int shutdown = o->quarantine.action == QUARANTINE_SHUTDOWN;
+	struct inspect_query q = query(p, o, shutdown ? "shutdown" : "cancel_consumer");
+	const char *args[2] = {"queue", s->queue};
+	char *dest[1] = {s->worker->node};
+	struct control_answer a;
+
+	q.destination = dest;
+	q.ndestination = 1;
+	if (shutdown) /* a worker told to stop does not answer: no use waiting long */
+		q.collect = deadline_min(q.collect, deadline_in(0.5));
+	if (!shutdown) {
+		q.arguments = args;
+		q.narguments = 1;
+	}
+	if (control_one(&p->broker, &q, &a, err) < 0 && !(err->kind == ERROR_TIMEOUT && a.stats.counted)) {
+		s->result = RESULT_FAILED;
+		snprintf(s->detail, sizeof(s->detail), "%s", err->msg);
+		return -1;
+	}
+	if (a.stats.counted && a.stats.received == 0) {
+		s->result = RESULT_FAILED;
+		snprintf(s->detail, sizeof(s->detail), "no worker received the command");
+	} else if (a.answered && !a.ok) {
+		s->result = RESULT_FAILED;
+		snprintf(s->detail, sizeof(s->detail), "the worker refused: %s", a.text);
+	} else {
+		s->result = RESULT_NOT_CONFIRMED; /* until active_queues shows it */
+		snprintf(s->detail, sizeof(s->detail), "%s%s", a.answered ? "the worker said: " : "",
+		         a.answered ? a.text
+		         : shutdown ? "sent (a worker shutting down does not answer)"
+		                    : "sent, no answer");
+	}
+	return 0;
+}
+
+/* 1 when what active_queues says now shows the step done. */
+static int shows(const struct fleet *now, const struct quarantine_step *s, int shutdown)
+{
+	for (size_t i = 0; i < now->n; i++) {
+		const struct worker *w = &now->workers[i];
+		if (w->node == NULL || strcmp(w->node, s->worker->node) != 0)
+			continue;
+		return !shutdown && w->queues_known && !worker_consumes(w, s->queue);
+	}
+	return shutdown; /* gone: stopped, as asked; a cancel is only seen in the worker's answer */
+}
+
+static void nap(double seconds)
+{
+	struct timespec ts = {0, (long)(seconds * 1e9)};
+
+	nanosleep(&ts, NULL);
+}
+
+/* Asks the workers acted on for their queues until every sent step shows, CHECK_ROUNDS at most. */
+static void confirm(struct probe *p, const struct options *o, struct quarantine_plan *plan)
+{
+	int shutdown = o->quarantine.action == QUARANTINE_SHUTDOWN;
+
+	for (int round = 0; round < CHECK_ROUNDS && time_left(p); round++) {
+		struct inspect_query q = query(p, o, "active_queues");
+		struct fleet now;
+		struct error ignored;
+		size_t pending = 0;
+
+		nap(SETTLE);
+		if (fleet_collect(&p->broker, &q, &now, &ignored) < 0 && !now.stats.counted) {
+			fleet_free(&now);
+			return;
+		}
+		for (size_t i = 0; i < plan->n; i++) {
+			struct quarantine_step *s = &plan->steps[i];
+			if (s->result != RESULT_NOT_CONFIRMED)
+				continue;
+			if (shows(&now, s, shutdown)) {
+				s->result = RESULT_TOOK_EFFECT;
+				if (shutdown)
+					snprintf(s->detail, sizeof(s->detail),
+					         "the worker no longer answers");
+			} else {
+				pending++;
+			}
+		}
+		fleet_free(&now);
+		if (pending == 0)
+			return;
+	}
+}
+
+int quarantine_execute(struct probe *p, const struct options *o, struct quarantine_plan *plan,
+                       struct error *err)
+{
+	int rc = 0, sent = 0;
+
+	for (size_t i = 0; i < plan->n; i++) {
+		struct quarantine_step *s = &plan->steps[i];
+		if (s->decision != STEP_ACT)
+			continue;
+		if (rc < 0 || !time_left(p)) {
+			s->result = RESULT_NOT_DONE;
+			snprintf(s->detail, sizeof(s->detail), "%s",
+			         rc < 0 ? "an earlier step failed" : "too little time left within -t");
+			if (rc == 0)
+				rc = error_set(err, ERROR_TIMEOUT,
+				               "too little time left within -t to act on every worker");
+			continue;
+		}
+		if (send_step(p, o, s, err) < 0)
+			rc = -1;
+		else
+			sent++;
+	}
+	if (sent > 0)
+		confirm(p, o, plan);
+	return rc;
+}
