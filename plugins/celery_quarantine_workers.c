@@ -59,15 +59,11 @@ static void print_help(void)
 	    "away from a queue (unless --allow-empty-queue), acts on at most --max-workers workers, acts\n"
 	    "only on workers that answered this run, and refuses to act when the policy cannot be\n"
 	    "resolved. Every action and refusal is one line on stdout and on syslog (LOG_DAEMON, tag\n"
-	    "" NAME ").\n\n");
+	    "" NAME "). Exit status: 0 nothing to do, a dry run, or every action took effect (or the\n"
+	    "service's state calls for none); 1 something refused or not confirmed; 2 could not act (the\n"
+	    "broker, the time limit, a step that failed); 3 bad options or a policy that cannot be resolved.\n\n");
 	printf("%s\n", options_usage(PLUGIN_QUARANTINE));
 	printf("%s\n", options_help(PLUGIN_QUARANTINE));
-	printf("Exit status:\n"
-	       " 0 nothing to do, a dry run, or every action took effect; also when --state and\n"
-	       "   --state-type do not call for action\n"
-	       " 1 something was refused (a queue's last consumer, --max-workers) or not confirmed\n"
-	       " 2 could not act: the broker, the time limit, or a step that failed\n"
-	       " 3 bad options, or a policy that cannot be resolved\n\n");
 	printf("Examples:\n"
 	       " " NAME " -u redis://broker:6379/0 -e 0.12.0\n"
 	       "   Dry run: prints what would be cancelled.\n"

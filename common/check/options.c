@@ -375,7 +375,7 @@ static void set_defaults(struct options *o)
  * celery_quarantine_workers, and its options nothing to the checks. */
 static int not_for(enum plugin_kind kind, int c, const char *name, struct error *err)
 {
-	static const char checks_only[] = {'C', 'W', 'c', 'w', 'm'};
+	static const char checks_only[] = {'C', 'W', 'c', 'w', 'm', 'v'};
 	int check_only = memchr(checks_only, c, sizeof(checks_only)) != NULL || c == OPT_LISTEN ||
 	                 c == OPT_STATE_FILE || c == OPT_UNRESPONSIVE_WARNING ||
 	                 c == OPT_UNRESPONSIVE_CRITICAL || c == OPT_OUTPUT_FORMAT ||

@@ -202,7 +202,8 @@ static const char help_quarantine[] =
     " --act-on=STATE[,STATE...]\n"
     "    The states that call for action (default: warning,critical)\n"
     " --act-on-soft\n"
-    "    Act on SOFT states too\n" INSPECT_HELP LIMIT_HELP VERBOSE_JSON_HELP INFO_HELP;
+    "    Act on SOFT states too\n" INSPECT_HELP LIMIT_HELP " --json\n"
+    "    Print the audit as a JSON document instead of text; the exit status is the same\n" INFO_HELP;
 
 static const char usage_quarantine[] =
     "Usage:\n"
@@ -215,7 +216,7 @@ static const char usage_quarantine[] =
     "   [-Q QUEUE[,QUEUE...]] [--allow-untagged] [--worker NODE]...\n"
     "   [--execute] [--action cancel-consumer|shutdown] [--allow-empty-queue] [--max-workers N]\n"
     "   [--state STATE --state-type HARD|SOFT [--attempt N]] [--act-on STATE[,STATE...]] [--act-on-soft]\n"
-    "   [-T SECONDS] [-t SECONDS[:STATE]] [-v] [--json]\n";
+    "   [-T SECONDS] [-t SECONDS[:STATE]] [--json]\n";
 
 const char *options_usage(enum plugin_kind kind)
 {
