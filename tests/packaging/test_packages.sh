@@ -19,9 +19,10 @@ installed_files() {
 # the packager compresses the man pages).
 expected_files() {
 	local doc=$3 man=$4 z=${5:-}
-	printf '%s\n' "$1/check_celery_queue_health" "$1/check_celery_worker_versions" \
+	printf '%s\n' "$1/check_celery_queue_health" "$1/check_celery_worker_versions" "$1/celery_quarantine_workers" \
 		"$2/icinga2/include/plugins-contrib.d/celery.conf" \
 		"$man/man1/check_celery_queue_health.1$z" "$man/man1/check_celery_worker_versions.1$z" \
+		"$man/man1/celery_quarantine_workers.1$z" \
 		"$doc/NEWS$z" "$doc/README.md$z" "$doc/BENCHMARKS.md$z" "$doc/examples/README.md" \
 		"$doc/examples/icinga2/agent-hosts.conf" "$doc/examples/icinga2/hosts.conf" \
 		"$doc/examples/icinga2/services.conf" "$doc/examples/icinga2/zones.conf" \
@@ -88,6 +89,9 @@ t_the_debian_package() {
 	run /usr/lib/nagios/plugins/check_celery_queue_health -H "$CLUSTER_HOST" -p "$REDIS_PORT" -e 0.12.0 -Q gpu
 	expect_exit 1
 	expect_contains "CELERY QUEUES WARNING - gpu: 1 compatible, 1 incompatible"
+	run /usr/lib/nagios/plugins/celery_quarantine_workers -H "$CLUSTER_HOST" -p "$REDIS_PORT" -e 0.12.0
+	expect_exit 0
+	expect_contains "CELERY QUARANTINE OK - dry run: 2 actions on 2 workers would be taken (--execute acts)"
 	if id nagios >/dev/null 2>&1; then # as Icinga runs it: the state directory is the nagios user's
 		run setpriv --reuid=nagios --regid=nagios --clear-groups env -i \
 			/usr/lib/nagios/plugins/check_celery_worker_versions -H "$CLUSTER_HOST" -p "$REDIS_PORT" -e 0.12.0 -v
@@ -130,6 +134,8 @@ t_the_rpm_spec_builds() {
 	expect_contains "/usr/lib64/nagios/plugins/check_celery_queue_health"
 	expect_contains "/usr/share/icinga2/include/plugins-contrib.d/celery.conf"
 	expect_contains "/usr/share/man/man1/check_celery_queue_health.1"
+	expect_contains "/usr/lib64/nagios/plugins/celery_quarantine_workers"
+	expect_contains "/usr/share/man/man1/celery_quarantine_workers.1"
 	expect_contains "/usr/share/doc/$PACKAGE/examples/nrpe/celery.cfg"
 }
 
