@@ -107,6 +107,8 @@ t_examples_validate() {
 	expect_contains '* celery_workers = [ "celery-v0.12.0@gpu-1" ]'
 	expect_contains '* celery_backlog_critical = "50"' # the queue's own variables
 	expect_contains '* command_endpoint = "broker3.example.com"'
+	[ "$(grep -c '\* event_command = "celery_quarantine_workers"' <<<"$OUT")" = 1 ] ||
+		fail "the event handler is on broker2's celery-workers alone, the host that sets celery_quarantine"
 }
 
 t_daemon_runs_the_checks() {
