@@ -9,6 +9,8 @@ struct scanner {
 	const char *start, *p, *end;
 	int depth, flags;
 	struct error *err;
+	struct json_members *top; /* the root object's members, when asked */
+	int top_depth;            /* depth inside the root */
 };
 
 static int fail(struct scanner *s, const char *why)
@@ -172,11 +174,13 @@ static int scan_container(struct scanner *s, char close)
 		return 0;
 	}
 	for (;;) {
+		struct json_span key = {s->p, 0, JSON_STRING};
 		if (close == '}') {
 			if (s->p >= s->end || *s->p != '"')
 				return fail(s, "expected a member name");
 			if (scan_string(s) < 0)
 				return -1;
+			key.len = (size_t)(s->p - key.p);
 			skip_space(s);
 			if (s->p >= s->end || *s->p != ':')
 				return fail(s, "expected ':'");
@@ -185,6 +189,11 @@ static int scan_container(struct scanner *s, char close)
 		}
 		if (scan_value(s, &v) < 0)
 			return -1;
+		if (close == '}' && s->top != NULL && s->depth == s->top_depth &&
+		    s->top->n++ < JSON_MEMBERS_MAX) {
+			s->top->key[s->top->n - 1] = key;
+			s->top->value[s->top->n - 1] = v;
+		}
 		skip_space(s);
 		if (s->p < s->end && *s->p == ',') {
 			s->p++;
@@ -250,7 +259,16 @@ static int scan_value(struct scanner *s, struct json_span *out)
 int json_scan(const char *text, size_t len, int max_depth, int flags, struct json_span *out,
               struct error *err)
 {
-	struct scanner s = {text, text, text + len, -max_depth, flags, err};
+	return json_scan_members(text, len, max_depth, flags, out, NULL, err);
+}
+
+int json_scan_members(const char *text, size_t len, int max_depth, int flags, struct json_span *out,
+                      struct json_members *m, struct error *err)
+{
+	struct scanner s = {text, text, text + len, -max_depth, flags, err, m, -max_depth + 1};
+
+	if (m != NULL)
+		m->n = 0;
 
 	skip_space(&s);
 	if (scan_value(&s, out) < 0)
@@ -365,17 +383,15 @@ size_t json_count(const struct json_span *container)
 int json_get(const struct json_span *obj, const char *name, struct json_span *value)
 {
 	struct json_cursor c;
-	struct json_span k, v;
-	int found = 0;
+	struct json_span k;
 
+	if (obj->kind != JSON_OBJECT)
+		return 0;
 	json_cursor_open(&c, obj);
-	while (json_cursor_next(&c, &k, &v)) {
-		if (json_string_is(&k, name)) {
-			*value = v;
-			found = 1;
-		}
-	}
-	return found;
+	while (json_cursor_next(&c, &k, value))
+		if (json_string_is(&k, name))
+			return 1;
+	return 0;
 }
 
 static size_t put_utf8(char *out, unsigned long cp)

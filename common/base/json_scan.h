@@ -25,6 +25,18 @@ struct json_span {
 int json_scan(const char *text, size_t len, int max_depth, int flags, struct json_span *out,
               struct error *err);
 
+/* The first members of an object, as json_scan_members finds them while checking it. */
+#define JSON_MEMBERS_MAX 16
+struct json_members {
+	struct json_span key[JSON_MEMBERS_MAX], value[JSON_MEMBERS_MAX];
+	size_t n; /* members of the object, counting those beyond JSON_MEMBERS_MAX; 0 for another value */
+};
+
+/* As json_scan, and when the value is an object also gives its members, so that reading them takes no
+ * second pass. */
+int json_scan_members(const char *text, size_t len, int max_depth, int flags, struct json_span *out,
+                      struct json_members *m, struct error *err);
+
 /* Walks the members of an object or the elements of an array. */
 struct json_cursor {
 	const char *p, *end;
@@ -36,7 +48,8 @@ int json_cursor_next(struct json_cursor *c, struct json_span *key, struct json_s
 
 /* Members of an object or elements of an array. */
 size_t json_count(const struct json_span *container);
-/* Finds the value of the last member of obj whose key is name, as JSON parsers keep the last. 1 if found. */
+/* Finds the value of the first member of obj whose key is name (Celery, writing Python dictionaries, never
+ * repeats one). 1 if found. */
 int json_get(const struct json_span *obj, const char *name, struct json_span *value);
 /* 1 when string s decodes to exactly text. */
 int json_string_is(const struct json_span *s, const char *text);

@@ -77,7 +77,7 @@ static int read_queues(struct worker *w, const struct json_span *result, struct 
 {
 	struct json_cursor c;
 	struct json_span q, name;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 
 	if (result->kind == JSON_OBJECT && json_get(result, "error", &name)) {
 		struct strbuf sb = STRBUF_INIT;
@@ -92,12 +92,15 @@ static int read_queues(struct worker *w, const struct json_span *result, struct 
 		w->problem = strdup("active_queues result is not a list");
 		return 0;
 	}
-	w->queues = calloc(json_count(result) + 1, sizeof(char *));
-	if (w->queues == NULL)
-		return error_set(err, ERROR_NOMEM, "out of memory listing queues");
 	w->queues_known = 1;
 	json_cursor_open(&c, result);
 	while (json_cursor_next(&c, NULL, &q)) {
+		if (n == cap) {
+			char **grown = realloc(w->queues, (cap = cap ? 2 * cap : 4) * sizeof(char *));
+			if (grown == NULL)
+				return error_set(err, ERROR_NOMEM, "out of memory listing queues");
+			w->queues = grown;
+		}
 		if (q.kind != JSON_OBJECT || !json_get(&q, "name", &name) || name.kind != JSON_STRING ||
 		    name.len < 3) {
 			if (w->problem == NULL)

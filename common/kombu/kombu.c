@@ -110,29 +110,39 @@ static int reserve(struct envelope *env, size_t n, struct error *err)
 	return 0;
 }
 
-/* The envelope's members we read, each the last of its name as JSON parsers keep. */
+/* The envelope's members we read (kombu writes each once; of a repeated one, the last). */
 struct members {
 	struct json_span body, content_type, headers, properties;
 	int has_body, has_content_type, has_headers, has_properties;
 };
 
-static void find_members(const struct json_span *root, struct members *m)
+static void keep_member(struct members *m, const struct json_span *k, const struct json_span *v)
+{
+	if (json_string_is(k, "body"))
+		m->body = *v, m->has_body = 1;
+	else if (json_string_is(k, "content-type"))
+		m->content_type = *v, m->has_content_type = 1;
+	else if (json_string_is(k, "headers"))
+		m->headers = *v, m->has_headers = 1;
+	else if (json_string_is(k, "properties"))
+		m->properties = *v, m->has_properties = 1;
+}
+
+/* The members the scan kept, or, for an envelope with more than it keeps, all of them walked again. */
+static void find_members(const struct json_span *root, const struct json_members *top, struct members *m)
 {
 	struct json_cursor c;
 	struct json_span k, v;
 
 	memset(m, 0, sizeof(*m));
-	json_cursor_open(&c, root);
-	while (json_cursor_next(&c, &k, &v)) {
-		if (json_string_is(&k, "body"))
-			m->body = v, m->has_body = 1;
-		else if (json_string_is(&k, "content-type"))
-			m->content_type = v, m->has_content_type = 1;
-		else if (json_string_is(&k, "headers"))
-			m->headers = v, m->has_headers = 1;
-		else if (json_string_is(&k, "properties"))
-			m->properties = v, m->has_properties = 1;
+	if (top->n <= JSON_MEMBERS_MAX) {
+		for (size_t i = 0; i < top->n; i++)
+			keep_member(m, &top->key[i], &top->value[i]);
+		return;
 	}
+	json_cursor_open(&c, root);
+	while (json_cursor_next(&c, &k, &v))
+		keep_member(m, &k, &v);
 }
 
 /* The body_encoding: 0 for raw text, 1 for base64, -1 (err filled) for what cannot be read. */
@@ -155,17 +165,18 @@ static int body_encoding(const struct members *m, struct error *err)
 int kombu_envelope_decode(const char *payload, size_t len, struct envelope *env, struct error *err)
 {
 	struct json_span root;
+	struct json_members top;
 	struct members m;
 	int base64;
 
 	env->content_type = NULL;
 	env->has_ticket = 0;
 	env->body_len = 0;
-	if (json_scan(payload, len, KOMBU_JSON_MAX_DEPTH, 0, &root, err) < 0)
+	if (json_scan_members(payload, len, KOMBU_JSON_MAX_DEPTH, 0, &root, &top, err) < 0)
 		return -1;
 	if (root.kind != JSON_OBJECT)
 		return error_set(err, ERROR_PARSE, "envelope is not a JSON object");
-	find_members(&root, &m);
+	find_members(&root, &top, &m);
 	if (!m.has_body || m.body.kind != JSON_STRING)
 		return error_set(err, ERROR_PARSE, "envelope has no body string");
 	if (m.has_content_type && m.content_type.kind == JSON_STRING &&
@@ -212,7 +223,7 @@ int kombu_decode_reply(const char *payload, size_t len, const char *ticket, stru
 {
 	struct envelope *env = &out->env;
 	struct json_span body, key;
-	struct json_cursor c;
+	struct json_members top;
 
 	out->node = NULL;
 	if (kombu_envelope_decode(payload, len, env, err) < 0)
@@ -232,13 +243,13 @@ int kombu_decode_reply(const char *payload, size_t len, const char *ticket, stru
 	}
 	if (memchr(env->body, '\0', env->body_len) != NULL)
 		return error_set(err, ERROR_PARSE, "reply body holds a NUL character");
-	if (json_scan((const char *)env->body, env->body_len, KOMBU_JSON_MAX_DEPTH, JSON_SCAN_NO_NUL, &body,
-	              err) < 0)
+	if (json_scan_members((const char *)env->body, env->body_len, KOMBU_JSON_MAX_DEPTH, JSON_SCAN_NO_NUL,
+	                      &body, &top, err) < 0)
 		return error_wrap(err, "reply body");
-	json_cursor_open(&c, &body);
-	if (body.kind != JSON_OBJECT || !json_cursor_next(&c, &key, &out->result) ||
-	    json_cursor_next(&c, NULL, &(struct json_span){0}))
+	if (body.kind != JSON_OBJECT || top.n != 1)
 		return error_set(err, ERROR_PARSE, "reply body is not an object with one node name");
+	key = top.key[0];
+	out->result = top.value[0];
 	/* decoded where it lies: the name is never longer than its quoted form, and the result follows it */
 	if (json_string_decode(&key, (char *)key.p) == 0)
 		return error_set(err, ERROR_PARSE, "reply has an empty node name");

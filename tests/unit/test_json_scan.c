@@ -6,6 +6,7 @@
 #include "json_scan.h"
 
 #include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -257,10 +258,11 @@ START_TEST(members_and_elements)
 	ck_assert_int_eq(json_scan(text, strlen(text), 8, 0, &v, &err), 0);
 	ck_assert_int_eq(v.kind, JSON_OBJECT);
 	ck_assert_uint_eq(json_count(&v), 4);
-	ck_assert(json_get(&v, "a", &m)); /* the last "a" */
-	ck_assert_int_eq(m.kind, JSON_OBJECT);
-	ck_assert(json_get(&m, "n", &n));
-	ck_assert(json_string_is(&n, "2"));
+	ck_assert(json_get(&v, "a", &m)); /* the first "a" */
+	ck_assert_int_eq(m.kind, JSON_NUMBER);
+	ck_assert_uint_eq(m.len, 1);
+	ck_assert(json_get(&v, "c", &m));
+	ck_assert(json_get(&m, "d", &n) == 0); /* c is an array: no members by name */
 	ck_assert(!json_get(&v, "z", &m));
 	ck_assert(!json_get(&v, "", &m));
 	ck_assert(json_get(&v, "b", &m));
@@ -276,10 +278,39 @@ START_TEST(members_and_elements)
 		i++;
 	}
 	ck_assert_uint_eq(i, 6);
-	ck_assert(json_get(&v, "a", &m));
 	json_cursor_open(&c, &(struct json_span){"[]", 2, JSON_ARRAY});
 	ck_assert(!json_cursor_next(&c, NULL, &e));
 	ck_assert_uint_eq(json_count(&(struct json_span){"{ }", 3, JSON_OBJECT}), 0);
+}
+END_TEST
+
+/* The root object's members, given by the scan itself: the first JSON_MEMBERS_MAX of them, and their count.
+ */
+START_TEST(members_while_scanning)
+{
+	char text[2048] = "{";
+	struct json_members m;
+	struct json_span v;
+	struct error err;
+
+	ck_assert_int_eq(json_scan_members("[{\"a\": 1}]", 10, 8, 0, &v, &m, &err), 0);
+	ck_assert_uint_eq(m.n, 0); /* an array has none */
+	ck_assert_int_eq(
+	    json_scan_members(" {\"k\" : {\"in\": 1} , \"x\\\"y\":[1,2]} ", 33, 8, 0, &v, &m, &err), 0);
+	ck_assert_uint_eq(m.n, 2);
+	ck_assert(json_string_is(&m.key[0], "k"));
+	ck_assert_int_eq(m.value[0].kind, JSON_OBJECT);
+	ck_assert_int_eq(memcmp(m.value[0].p, "{\"in\": 1}", m.value[0].len), 0);
+	ck_assert(json_string_is(&m.key[1], "x\"y"));
+	ck_assert_uint_eq(m.value[1].len, 5);
+	for (int i = 0; i < 20; i++)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s\"m%d\": %d", i ? ", " : "", i,
+		         i);
+	strcat(text, "}");
+	ck_assert_int_eq(json_scan_members(text, strlen(text), 8, 0, &v, &m, &err), 0);
+	ck_assert_uint_eq(m.n, 20); /* counted beyond the ones kept */
+	ck_assert(json_string_is(&m.key[JSON_MEMBERS_MAX - 1], "m15"));
+	ck_assert_int_eq(json_scan_members("{\"a\": 1,}", 9, 8, 0, &v, &m, &err), -1);
 }
 END_TEST
 
@@ -295,6 +326,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, lone_surrogates_become_replacement_characters);
 	tcase_add_test(tc, decoding_where_it_lies);
 	tcase_add_test(tc, members_and_elements);
+	tcase_add_test(tc, members_while_scanning);
 	suite_add_tcase(s, tc);
 	return s;
 }
