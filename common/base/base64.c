@@ -2,6 +2,7 @@
 /* base64: encoder and strict decoder. */
 #include "base64.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,14 +36,19 @@ char *base64_encode(const unsigned char *in, size_t n)
 	return out;
 }
 
-/* The value of each character of the alphabet, 64 for any other byte. */
-static unsigned char sextets[256];
+/* For each byte, its sextet already shifted into place for each of the four positions of a quartet, or
+ * BAD for a byte outside the alphabet: a quartet decodes with four lookups and three ORs. */
+#define BAD 0x80000000u
+static uint32_t sextets[4][256];
 
 static void fill_sextets(void)
 {
-	memset(sextets, 64, sizeof(sextets));
-	for (unsigned i = 0; i < 64; i++)
-		sextets[(unsigned char)alphabet[i]] = (unsigned char)i;
+	for (unsigned pos = 0; pos < 4; pos++) {
+		for (unsigned c = 0; c < 256; c++)
+			sextets[pos][c] = BAD;
+		for (unsigned i = 0; i < 64; i++)
+			sextets[pos][(unsigned char)alphabet[i]] = i << (18 - 6 * pos);
+	}
 }
 
 /* Decodes n characters of in to out, which may be in itself (each output byte is written after the
@@ -50,10 +56,10 @@ static void fill_sextets(void)
 static long decode(const char *in, size_t n, unsigned char *out)
 {
 	const unsigned char *s = (const unsigned char *)in;
-	unsigned acc = 0, bad = 0;
+	uint32_t v, bad = 0;
 	size_t o = 0, i, pad = 0;
 
-	if (sextets[0] == 0)
+	if (sextets[0][0] == 0)
 		fill_sextets();
 	/* Up to two '=' may end the input, and only where they complete a quartet. */
 	while (n > 0 && in[n - 1] == '=' && pad < 2) {
@@ -63,26 +69,22 @@ static long decode(const char *in, size_t n, unsigned char *out)
 	if (n % 4 == 1 || (pad > 0 && (n + pad) % 4 != 0))
 		return -1;
 	for (i = 0; i + 4 <= n; i += 4) {
-		unsigned a = sextets[s[i]], b = sextets[s[i + 1]], c = sextets[s[i + 2]],
-		         d = sextets[s[i + 3]];
-		bad |= a | b | c | d;
-		acc = a << 18 | b << 12 | c << 6 | d;
-		out[o++] = (unsigned char)(acc >> 16);
-		out[o++] = (unsigned char)(acc >> 8);
-		out[o++] = (unsigned char)acc;
+		v = sextets[0][s[i]] | sextets[1][s[i + 1]] | sextets[2][s[i + 2]] | sextets[3][s[i + 3]];
+		bad |= v;
+		out[o] = (unsigned char)(v >> 16);
+		out[o + 1] = (unsigned char)(v >> 8);
+		out[o + 2] = (unsigned char)v;
+		o += 3;
 	}
-	for (acc = 0; i < n; i++) { /* the last 2 or 3 characters */
-		bad |= sextets[s[i]];
-		acc = acc << 6 | sextets[s[i]];
-	}
-	if (bad & 64)
+	for (v = 0; i < n; i++) /* the last 2 or 3 characters */
+		v |= sextets[i % 4][s[i]];
+	bad |= v;
+	if (bad & BAD)
 		return -1;
-	if (n % 4 == 2) {
-		out[o++] = (unsigned char)(acc >> 4);
-	} else if (n % 4 == 3) {
-		out[o++] = (unsigned char)(acc >> 10);
-		out[o++] = (unsigned char)(acc >> 2);
-	}
+	if (n % 4 >= 2)
+		out[o++] = (unsigned char)(v >> 16);
+	if (n % 4 == 3)
+		out[o++] = (unsigned char)(v >> 8);
 	return (long)o;
 }
 

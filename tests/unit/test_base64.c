@@ -70,6 +70,40 @@ START_TEST(malformed)
 }
 END_TEST
 
+/* Decoding in place gives what decoding into new memory gives, for every length and every byte at every
+ * place of the last quartets, and refuses the same inputs. */
+START_TEST(in_place_as_copied)
+{
+	unsigned char bytes[64], buf[128];
+
+	for (size_t i = 0; i < sizeof(bytes); i++)
+		bytes[i] = (unsigned char)(i * 37 + 11);
+	for (size_t n = 0; n <= sizeof(bytes); n++) {
+		char *e = base64_encode(bytes, n);
+		size_t len = strlen(e), got, want;
+		for (size_t at = len > 5 ? len - 5 : 0; at <= len; at++) {
+			for (int c = 0; c < 256; c += (at == len ? 256 : 1)) {
+				unsigned char *copied;
+				int ok;
+				memcpy(buf, e, len);
+				if (at < len)
+					buf[at] = (unsigned char)c;
+				copied = base64_decode((const char *)buf, len, &want);
+				ok = base64_decode_in_place(buf, len, &got) == 0;
+				ck_assert_int_eq(ok, copied != NULL);
+				if (ok) {
+					ck_assert_uint_eq(got, want);
+					ck_assert_int_eq(memcmp(buf, copied, got), 0);
+					ck_assert_int_eq(buf[got], 0);
+				}
+				free(copied);
+			}
+		}
+		free(e);
+	}
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
 	Suite *s = suite_create("base64");
@@ -79,6 +113,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, padding_is_optional);
 	tcase_add_test(tc, round_trip_all_bytes);
 	tcase_add_test(tc, malformed);
+	tcase_add_test(tc, in_place_as_copied);
 	suite_add_tcase(s, tc);
 	return s;
 }
