@@ -73,18 +73,11 @@ static void print_help(void)
 	       "   As a Nagios event handler: acts on a HARD WARNING or CRITICAL only.\n");
 }
 
-/* "celery-v0.11.2@h (version 0.11.2; policy 0.12.0)" */
+/* "celery-v0.11.2@h (version 0.11.2), policy 0.12.0" */
 static void describe_worker(struct strbuf *sb, const struct audit *a, const struct worker *w)
 {
-	strbuf_put_clean(sb, w->node);
-	strbuf_puts(sb, " (");
-	if (w->name.version != NULL) {
-		strbuf_puts(sb, "version ");
-		strbuf_put_clean(sb, w->name.version);
-	} else {
-		strbuf_puts(sb, "untagged");
-	}
-	strbuf_printf(sb, "; policy %s)", a->policy);
+	worker_describe_incompatible(sb, w);
+	strbuf_printf(sb, ", policy %s", a->policy);
 }
 
 static json_object *step_json(const struct audit *a, const struct quarantine_step *s, const char *outcome)

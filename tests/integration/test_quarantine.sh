@@ -68,14 +68,14 @@ t_dry_run_then_execute() {
 	check -e 0.12.0
 	expect_exit 0
 	expect_line1 "CELERY QUARANTINE OK - dry run: 1 action on 1 worker would be taken (--execute acts)"
-	expect_contains "dry run: would send cancel_consumer gpu on celery-v0.11.2@stale1 (version 0.11.2; policy 0.12.0)"
+	expect_contains "dry run: would send cancel_consumer gpu on celery-v0.11.2@stale1 (version 0.11.2), policy 0.12.0"
 	versions -e 0.12.0 -Q gpu # the dry run changed nothing: the stale worker still consumes gpu
 	expect_exit 1
 	expect_perf incompatible 1
 	check -e 0.12.0 --execute
 	expect_exit 0
 	expect_line1 "CELERY QUARANTINE OK - 1 of 1 action on 1 worker took effect"
-	expect_contains "executed: cancel_consumer gpu on celery-v0.11.2@stale1 (version 0.11.2; policy 0.12.0): took effect - the worker said: no longer consuming from gpu"
+	expect_contains "executed: cancel_consumer gpu on celery-v0.11.2@stale1 (version 0.11.2), policy 0.12.0: took effect - the worker said: no longer consuming from gpu"
 	expect_not_contains "current1 ("
 	versions -e 0.12.0 -Q gpu -v
 	expect_exit 0
@@ -94,12 +94,12 @@ t_last_consumer() {
 	check -e 0.12.0 --execute
 	expect_exit 1
 	expect_line1 "CELERY QUARANTINE WARNING - 1 of 1 action on 1 worker took effect; 1 refused"
-	expect_contains "refused: cancel_consumer legacy on celery-v0.11.2@stale2 (version 0.11.2; policy 0.12.0): no compatible worker consumes the queue: it would be left without a consumer (--allow-empty-queue allows it)"
+	expect_contains "refused: cancel_consumer legacy on celery-v0.11.2@stale2 (version 0.11.2), policy 0.12.0: no compatible worker consumes the queue: it would be left without a consumer (--allow-empty-queue allows it)"
 	run ${PLUGIN_WRAPPER:-} "$QUEUES" -H "$CLUSTER_HOST" -p "$REDIS_PORT" -e 0.12.0 -Q legacy
 	expect_perf_item "legacy_incompatible=1;0;;0"
 	check -e 0.12.0 --execute --allow-empty-queue -Q legacy
 	expect_exit 0
-	expect_contains "executed: cancel_consumer legacy on celery-v0.11.2@stale2 (version 0.11.2; policy 0.12.0): took effect"
+	expect_contains "executed: cancel_consumer legacy on celery-v0.11.2@stale2 (version 0.11.2), policy 0.12.0: took effect"
 	run ${PLUGIN_WRAPPER:-} "$QUEUES" -H "$CLUSTER_HOST" -p "$REDIS_PORT" -e 0.12.0 -Q legacy
 	expect_perf_item "legacy_incompatible=0;0;;0"
 	stop_all
@@ -112,7 +112,7 @@ t_shutdown() {
 	current=$(cluster_worker_pid celery-v0.12.0@current3)
 	check -e 0.12.0 --execute --action shutdown
 	expect_exit 0
-	expect_contains "executed: shutdown of celery-v0.11.2@stale3 (version 0.11.2; policy 0.12.0): took effect - the worker no longer answers"
+	expect_contains "executed: shutdown of celery-v0.11.2@stale3 (version 0.11.2), policy 0.12.0: took effect - the worker no longer answers"
 	for _ in $(seq 100); do
 		kill -0 "$stale" 2>/dev/null || break
 		sleep 0.1
@@ -139,9 +139,9 @@ t_state_gate_and_max_workers() {
 	expect_exit 1
 	expect_line1 "CELERY QUARANTINE WARNING - 1 of 1 action on 1 worker took effect; 2 refused"
 	expect_contains "acting on the service's HARD CRITICAL state"
-	expect_contains "executed: cancel_consumer gpu on celery-v0.11.2@a (version 0.11.2; policy 0.12.0): took effect"
-	expect_contains "refused: cancel_consumer gpu on celery-v0.11.2@b (version 0.11.2; policy 0.12.0): --max-workers reached for this run"
-	expect_contains "refused: cancel_consumer gpu on celery-v0.11.2@c (version 0.11.2; policy 0.12.0): --max-workers reached for this run"
+	expect_contains "executed: cancel_consumer gpu on celery-v0.11.2@a (version 0.11.2), policy 0.12.0: took effect"
+	expect_contains "refused: cancel_consumer gpu on celery-v0.11.2@b (version 0.11.2), policy 0.12.0: --max-workers reached for this run"
+	expect_contains "refused: cancel_consumer gpu on celery-v0.11.2@c (version 0.11.2), policy 0.12.0: --max-workers reached for this run"
 	versions -e 0.12.0 -Q gpu
 	expect_perf incompatible 2
 	stop_all
@@ -224,7 +224,7 @@ assert all(e["line"] for e in d["audit"]) and len(d["audit"]) == 2' || fail "JSO
 		wait "$listener" 2>/dev/null
 		rm -f /dev/log
 		# facility daemon (3), notice (5) and warning (4): <29> and <28>
-		grep -q '^<29>.*celery_quarantine_workers\[[0-9]*\]: dry run: would send cancel_consumer gpu on celery-v0.11.2@stale5 (version 0.11.2; policy 0.12.0)$' "$log" ||
+		grep -q '^<29>.*celery_quarantine_workers\[[0-9]*\]: dry run: would send cancel_consumer gpu on celery-v0.11.2@stale5 (version 0.11.2), policy 0.12.0$' "$log" ||
 			fail "syslog lacks the dry run's line: $(cat "$log")"
 		grep -q '^<28>.*celery_quarantine_workers\[[0-9]*\]: refused: cancel_consumer legacy on celery-v0.11.2@stale5' "$log" ||
 			fail "syslog lacks the refusal: $(cat "$log")"

@@ -61,6 +61,18 @@ icinga_result() {
 	cat "$1"/spool/perfdata/service* 2>/dev/null | grep -a "^SERVICE::$2	STATE::\(${3:-[A-Z]*}\)	" | head -n 1
 }
 
+# icinga_expect_quiet LOG [IGNORED]: the daemon logged no critical/ and no warning/ line (but those matching
+# the basic regular expression IGNORED); after any failed assertion of the test, the log's last 30 lines.
+icinga_expect_quiet() {
+	OUT=$(grep -v "${2:-^$}" "$1")
+	expect_not_contains "critical/"
+	expect_not_contains "warning/" # e.g. "Tried to use dictionary in argument"
+	if [ "$TEST_OK" != 1 ]; then
+		echo "    daemon output:"
+		tail -n 30 "$1" | sed 's/^/      /'
+	fi
+}
+
 # icinga_stop PID: stops the daemon started as PID. The signal goes to the main process only: its worker
 # ignores a SIGTERM that does not come from it. After 5 s, the whole process group is killed.
 icinga_stop() {
