@@ -36,7 +36,7 @@ struct envelope {
 	int has_ticket;
 	unsigned char *body; /* the decoded body, NUL-terminated */
 	size_t body_len, body_cap;
-	char content_type_buf[64]; /* a longer content type is cut, so matches none we read */
+	char content_type_buf[64]; /* a longer content type reads "(too long)", which matches none we read */
 };
 
 #define ENVELOPE_INIT                                                                                        \

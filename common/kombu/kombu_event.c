@@ -26,14 +26,17 @@ static long long count(const struct json_span *body, const char *key)
 	return v >= 0 && v < 1e15 ? (long long)v : -1;
 }
 
-/* A string member of body decoded into out (cap bytes), or "" when absent, not a string or too long. */
+/* A string member of body decoded into out (cap bytes), or "" when absent, not a string or too long once
+ * decoded (escapes such as Python's \u00e9 for a non-ASCII name take up to six bytes a character). */
 static void text(const struct json_span *body, const char *key, char *out, size_t cap)
 {
 	struct json_span v;
+	char decoded[1600];
 
 	out[0] = '\0';
-	if (json_get(body, key, &v) && v.kind == JSON_STRING && v.len <= cap)
-		json_string_decode(&v, out);
+	if (json_get(body, key, &v) && v.kind == JSON_STRING && v.len <= sizeof(decoded) &&
+	    json_string_decode(&v, decoded) < cap)
+		memcpy(out, decoded, strlen(decoded) + 1);
 }
 
 int kombu_decode_worker_event(const char *payload, size_t len, struct worker_event *ev, struct error *err)

@@ -5,6 +5,7 @@
 
 #include "base64.h"
 #include "json_scan.h"
+#include "strbuf.h"
 #include "kombu.h"
 #include "kombu_event.h"
 #include "kombu_names.h"
@@ -206,6 +207,44 @@ START_TEST(odd_events)
 			ck_assert_str_eq(ev.hostname, "a@b");
 			ck_assert(ev.freq == 2.0 && ev.active == -1 && ev.timestamp == 0);
 		}
+	}
+}
+END_TEST
+
+/* Names as long as their fields hold once decoded: a 255-byte hostname, a non-ASCII one that Python's json
+ * writes as \u escapes (six bytes for two), a 31-character Celery version; one character more is dropped. */
+START_TEST(long_and_escaped_event_names)
+{
+	static const struct {
+		const char *unit; /* the hostname (or sw_ver) is this, repeated */
+		int times, sw_ver, decoded;
+	} cases[] = {{"h", 253, 0, 1},         {"h", 254, 0, 0},         {"\\\\u00e9", 126, 0, 1},
+	             {"\\\\u00e9", 127, 0, 0}, {"\\\\u0041", 253, 0, 1}, {"5", 31, 1, 1},
+	             {"5", 32, 1, 0}};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct strbuf body = STRBUF_INIT;
+		struct worker_event ev;
+		struct error err;
+		int rc;
+		strbuf_puts(&body, "{\"body\": \"{\\\"type\\\": \\\"worker-heartbeat\\\", \\\"");
+		strbuf_puts(&body, cases[i].sw_ver ? "hostname\\\": \\\"a@b\\\", \\\"sw_ver\\\": \\\""
+		                                   : "hostname\\\": \\\"");
+		for (int n = 0; n < cases[i].times; n++)
+			strbuf_puts(&body, cases[i].unit);
+		strbuf_puts(&body, cases[i].sw_ver ? "\\\"}\", \"content-type\": \"application/json\"}"
+		                                   : "@x\\\"}\", \"content-type\": \"application/json\"}");
+		rc = kombu_decode_worker_event(strbuf_str(&body), body.len, &ev, &err);
+		if (cases[i].sw_ver) {
+			ck_assert_int_eq(rc, 1);
+			ck_assert_uint_eq(strlen(ev.sw_ver), cases[i].decoded ? 31 : 0);
+		} else {
+			ck_assert_msg(rc == (cases[i].decoded ? 1 : -1), "case %zu: %d", i, rc);
+			if (rc == 1)
+				ck_assert_uint_ge(strlen(ev.hostname),
+				                  254); /* 126 two-byte characters and @x */
+		}
+		strbuf_free(&body);
 	}
 }
 END_TEST
@@ -492,6 +531,10 @@ START_TEST(malformed_replies_are_rejected)
 	    strdup("{\"body\": \"{\\\"w@h\\u0000\\\": 1}\", \"content-type\": \"application/json\", "
 	           "\"headers\": {\"ticket\": \"T\"}, \"properties\": {\"body_encoding\": \"utf-8\"}}"),
 	    envelope_with(ok_body, ", \"content-type\": \"text/plain\", \"headers\": {\"ticket\": \"T\"}"),
+	    /* a key with a NUL: json-c read "body\u0000" as "body", and so refused the envelope */
+	    envelope_with(ok_body,
+	                  ", \"content-type\": \"application/json\", \"headers\": {\"ticket\": \"T\"}, "
+	                  "\"properties\": {\"body_encoding\": \"base64\"}, \"body\\u0000\": 5"),
 	    envelope_with(pickle_junk, ", \"content-type\": \"application/x-python-serialize\", \"headers\": "
 	                               "{\"ticket\": \"T\"}"),
 	    envelope_with(pickle_junk, ", \"content-type\": \"application/x-msgpack\", \"headers\": "
@@ -606,6 +649,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, broadcast_with_a_destination);
 	tcase_add_test(tc, events_decode_and_match_the_pattern);
 	tcase_add_test(tc, odd_events);
+	tcase_add_test(tc, long_and_escaped_event_names);
 	tcase_add_test(tc, event_patterns);
 	tcase_add_test(tc, broadcasts_decode_to_the_captured_body);
 	tcase_add_test(tc, replies_decode_to_the_captured_body);
