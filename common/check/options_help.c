@@ -97,7 +97,9 @@ static const char usage_queues[] =
 	"    so, and the check is at least UNKNOWN: never a guess.\n"                                        \
 	"    One of -e, --expected-version-file and --accept is required.\n"                                 \
 	" --allow-untagged\n"                                                                                \
-	"    Count workers without a version tag (celery@HOST) as compatible. By default they are not.\n"    \
+	"    Count workers without a version tag (celery@HOST) as compatible. By default they are not.\n"
+
+#define WORKER_HELP                                                                                          \
 	" --worker=NODE[,NODE...]\n"                                                                         \
 	"    Ask only these workers (node names, NAME@HOST; repeatable), as `celery inspect -d` does: one\n" \
 	"    service per worker. A named worker that does not answer is CRITICAL, named in the summary.\n"
@@ -150,7 +152,7 @@ static const char usage_queues[] =
 #define TIMING_HELP INSPECT_HELP WATCH_HELP LIMIT_HELP VERBOSE_JSON_HELP FORMAT_HELP INFO_HELP
 
 static const char help_workers[] =
-    "Options:\n" BROKER_HELP POLICY_HELP " -Q, --queue=QUEUE[,QUEUE...]\n"
+    "Options:\n" BROKER_HELP POLICY_HELP WORKER_HELP " -Q, --queue=QUEUE[,QUEUE...]\n"
     "    Count only workers consuming one of these queues (repeatable)\n"
     " -w, --warning=RANGE\n"
     "    Warning range for the number of incompatible workers (default: 0)\n"
@@ -162,7 +164,7 @@ static const char help_workers[] =
     "    Critical range for the number of compatible workers (default: 1:)\n" TIMING_HELP;
 
 static const char help_queues[] =
-    "Options:\n" BROKER_HELP POLICY_HELP " -Q, --queue=QUEUE[,QUEUE...]\n"
+    "Options:\n" BROKER_HELP POLICY_HELP WORKER_HELP " -Q, --queue=QUEUE[,QUEUE...]\n"
     "    Queues to judge (repeatable). Default: every queue the broker knows (kombu's binding sets)\n"
     "    and every queue an answering worker consumes, but Celery's own control and event queues.\n"
     " --exclude-queue=GLOB\n"
@@ -181,7 +183,10 @@ static const char help_queues[] =
     "    Critical range for a queue's waiting messages (default: none)\n" TIMING_HELP;
 
 static const char help_quarantine[] =
-    "Options:\n" BROKER_HELP POLICY_HELP " -Q, --queue=QUEUE[,QUEUE...]\n"
+    "Options:\n" BROKER_HELP POLICY_HELP " --worker=NODE[,NODE...]\n"
+    "    Act only on these workers (node names, NAME@HOST; repeatable); every worker is still asked,\n"
+    "    to know who else consumes each queue. A named worker that does not answer is reported.\n"
+    " -Q, --queue=QUEUE[,QUEUE...]\n"
     "    Act only on these queues (repeatable): cancel-consumer cancels only them, shutdown stops only\n"
     "    workers consuming one of them\n"
     " --execute\n"

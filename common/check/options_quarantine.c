@@ -38,12 +38,9 @@ static int set_act_on(struct quarantine_options *q, const char *arg, struct erro
 /* A whole number from 1 to max. */
 static int set_count(const char *opt, const char *arg, long max, long *out, struct error *err)
 {
-	double v;
-
-	if (parse_decimal(arg, &v) < 0 || v != (double)(long)v || v < 1 || v > (double)max)
+	if (parse_long(arg, 1, max, out) < 0)
 		return error_set(err, ERROR_USAGE, "%s: '%.40s' is not a whole number from 1 to %ld", opt,
 		                 arg, max);
-	*out = (long)v;
 	return 0;
 }
 
@@ -86,11 +83,15 @@ int quarantine_option(struct quarantine_options *q, const char *name, const char
 	return 0;
 }
 
-int quarantine_options_check(const struct quarantine_options *q, struct error *err)
+int quarantine_options_check(const struct quarantine_options *q, double timeout, struct error *err)
 {
 	if (q->state_given != (q->hard >= 0))
 		return error_set(err, ERROR_USAGE,
 		                 "--state and --state-type go together ($SERVICESTATE$ $SERVICESTATETYPE$)");
+	if (q->execute && timeout < QUARANTINE_LEAST_TIMEOUT)
+		return error_set(err, ERROR_USAGE,
+		                 "--execute needs -t of at least %g s: to judge, act, confirm and clean up",
+		                 QUARANTINE_LEAST_TIMEOUT);
 	return 0;
 }
 

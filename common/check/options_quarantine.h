@@ -25,8 +25,10 @@ void quarantine_options_default(struct quarantine_options *q);
 /* One option: --execute ("execute"), --action, --allow-empty-queue, --max-workers, --state, --state-type,
  * --attempt, --act-on, --act-on-soft, by name, with its value or NULL. ERROR_USAGE saying what is wrong. */
 int quarantine_option(struct quarantine_options *q, const char *name, const char *arg, struct error *err);
-/* Checks the options together: --state and --state-type come as a pair. */
-int quarantine_options_check(const struct quarantine_options *q, struct error *err);
+#define QUARANTINE_LEAST_TIMEOUT 2.0 /* -t with --execute: judging, one step, confirming, cleaning up */
+
+/* Checks the options together: --state and --state-type come as a pair, and -t leaves --execute room. */
+int quarantine_options_check(const struct quarantine_options *q, double timeout, struct error *err);
 /* 1 when the service's state (if given) calls for action. */
 int quarantine_triggered(const struct quarantine_options *q);
 

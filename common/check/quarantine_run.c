@@ -32,14 +32,23 @@ static int time_left(const struct probe *p)
 	return deadline_left(&p->hard) > CLEANUP_RESERVE + LEAST_TO_TRY;
 }
 
-/* Sends one step to its worker alone. -1 (err filled) when the broker failed us. */
-static int send_step(struct probe *p, const struct options *o, struct quarantine_step *s, struct error *err)
+static void note_cleanup(struct quarantine_hooks *h, const struct inspect_stats *st)
+{
+	if (st->cleanup_failed && h->cleanup_error[0] == '\0')
+		snprintf(h->cleanup_error, sizeof(h->cleanup_error), "%s", st->cleanup_error);
+}
+
+/* Sends one step to its worker alone. -1 (err filled) when the broker failed us: the step may have gone
+ * out all the same. */
+static int send_step(struct probe *p, const struct options *o, struct quarantine_step *s,
+                     struct quarantine_hooks *h, struct error *err)
 {
 	int shutdown = o->quarantine.action == QUARANTINE_SHUTDOWN;
 	struct inspect_query q = query(p, o, shutdown ? "shutdown" : "cancel_consumer");
 	const char *args[2] = {"queue", s->queue};
 	char *dest[1] = {s->worker->node};
 	struct control_answer a;
+	int rc;
 
 	q.destination = dest;
 	q.ndestination = 1;
@@ -49,9 +58,13 @@ static int send_step(struct probe *p, const struct options *o, struct quarantine
 		q.arguments = args;
 		q.narguments = 1;
 	}
-	if (control_one(&p->broker, &q, &a, err) < 0 && !(err->kind == ERROR_TIMEOUT && a.stats.counted)) {
-		s->result = RESULT_FAILED;
-		snprintf(s->detail, sizeof(s->detail), "%s", err->msg);
+	if (h->sending != NULL)
+		h->sending(h->ctx, s);
+	rc = control_one(&p->broker, &q, &a, err);
+	note_cleanup(h, &a.stats);
+	if (rc < 0 && !(err->kind == ERROR_TIMEOUT && a.stats.counted)) {
+		s->result = RESULT_NOT_CONFIRMED;
+		snprintf(s->detail, sizeof(s->detail), "may have been sent, then: %s", err->msg);
 		return -1;
 	}
 	if (a.stats.counted && a.stats.received == 0) {
@@ -70,8 +83,10 @@ static int send_step(struct probe *p, const struct options *o, struct quarantine
 	return 0;
 }
 
-/* 1 when what active_queues says now shows the step done. */
-static int shows(const struct fleet *now, const struct quarantine_step *s, int shutdown)
+/* 1 when what active_queues says now shows the step done: the queue gone from the worker's list, or, for a
+ * shutdown, the worker gone from a round that every worker reached answered (a hung or stopped worker
+ * still receives the question and leaves the round incomplete). */
+static int shows(const struct fleet *now, int complete, const struct quarantine_step *s, int shutdown)
 {
 	for (size_t i = 0; i < now->n; i++) {
 		const struct worker *w = &now->workers[i];
@@ -79,7 +94,7 @@ static int shows(const struct fleet *now, const struct quarantine_step *s, int s
 			continue;
 		return !shutdown && w->queues_known && !worker_consumes(w, s->queue);
 	}
-	return shutdown; /* gone: stopped, as asked; a cancel is only seen in the worker's answer */
+	return shutdown && complete;
 }
 
 static void nap(double seconds)
@@ -89,27 +104,28 @@ static void nap(double seconds)
 	nanosleep(&ts, NULL);
 }
 
-/* Asks the workers acted on for their queues until every sent step shows, CHECK_ROUNDS at most. */
-static void confirm(struct probe *p, const struct options *o, struct quarantine_plan *plan)
+/* Asks every worker for its queues until every sent step shows, CHECK_ROUNDS at most. */
+static void confirm(struct probe *p, const struct options *o, struct quarantine_plan *plan,
+                    struct quarantine_hooks *h)
 {
 	int shutdown = o->quarantine.action == QUARANTINE_SHUTDOWN;
 
 	for (int round = 0; round < CHECK_ROUNDS && time_left(p); round++) {
 		struct inspect_query q = query(p, o, "active_queues");
 		struct fleet now;
-		struct error ignored;
+		struct error why;
 		size_t pending = 0;
+		int rc, complete;
 
 		nap(SETTLE);
-		if (fleet_collect(&p->broker, &q, &now, &ignored) < 0 && !now.stats.counted) {
-			fleet_free(&now);
-			return;
-		}
+		rc = fleet_collect(&p->broker, &q, &now, &why);
+		note_cleanup(h, &now.stats);
+		complete = rc == 0 && fleet_unresponsive(&now) == 0;
 		for (size_t i = 0; i < plan->n; i++) {
 			struct quarantine_step *s = &plan->steps[i];
 			if (s->result != RESULT_NOT_CONFIRMED)
 				continue;
-			if (shows(&now, s, shutdown)) {
+			if (shows(&now, complete, s, shutdown)) {
 				s->result = RESULT_TOOK_EFFECT;
 				if (shutdown)
 					snprintf(s->detail, sizeof(s->detail),
@@ -119,35 +135,34 @@ static void confirm(struct probe *p, const struct options *o, struct quarantine_
 			}
 		}
 		fleet_free(&now);
-		if (pending == 0)
+		if (pending == 0 || (rc < 0 && why.kind != ERROR_TIMEOUT))
 			return;
 	}
 }
 
 int quarantine_execute(struct probe *p, const struct options *o, struct quarantine_plan *plan,
-                       struct error *err)
+                       struct quarantine_hooks *hooks, struct error *err)
 {
-	int rc = 0, sent = 0;
+	int rc = 0, lost = 0;
 
 	for (size_t i = 0; i < plan->n; i++) {
 		struct quarantine_step *s = &plan->steps[i];
 		if (s->decision != STEP_ACT)
 			continue;
-		if (rc < 0 || !time_left(p)) {
+		if (lost || !time_left(p)) {
 			s->result = RESULT_NOT_DONE;
-			snprintf(s->detail, sizeof(s->detail), "%s",
-			         rc < 0 ? "an earlier step failed" : "too little time left within -t");
+			snprintf(s->detail, sizeof(s->detail), "not sent: %s",
+			         lost ? "the broker failed us on an earlier step"
+			              : "too little time left within -t");
 			if (rc == 0)
 				rc = error_set(err, ERROR_TIMEOUT,
 				               "too little time left within -t to act on every worker");
 			continue;
 		}
-		if (send_step(p, o, s, err) < 0)
-			rc = -1;
-		else
-			sent++;
+		if (send_step(p, o, s, hooks, err) < 0)
+			rc = -1, lost = 1;
 	}
-	if (sent > 0)
-		confirm(p, o, plan);
+	if (!lost)
+		confirm(p, o, plan, hooks);
 	return rc;
 }

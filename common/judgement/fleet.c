@@ -131,10 +131,12 @@ static int by_node(const void *a, const void *b)
 int fleet_add_event(struct fleet *f, const struct inspect_event *ev, struct error *err)
 {
 	struct worker *w;
+	size_t at;
 
 	if (ev->kind == INSPECT_IGNORED)
 		return add_note(f, "ignored a message", ev->detail);
-	if (ev->kind == INSPECT_REPLY && fleet_has(f, ev->node)) {
+	if (ev->kind == INSPECT_REPLY && name_map_get(&f->by_node, ev->node, &at)) {
+		f->workers[at].answers++;
 		f->duplicates++;
 		return add_note(f, "duplicate reply from", ev->node);
 	}
@@ -149,6 +151,7 @@ int fleet_add_event(struct fleet *f, const struct inspect_event *ev, struct erro
 		return 0;
 	}
 	w->active = w->processed = -1;
+	w->answers = 1;
 	w->last_seen = clock_wall();
 	w->verdict = VERDICT_MISMATCH; /* until fleet_judge */
 	if (name_worker(f, w, ev->node, err) < 0)

@@ -32,6 +32,7 @@ struct worker {
 	long long active;    /* tasks it runs; -1 unknown */
 	long long processed; /* tasks it has done; -1 unknown */
 	char sw_ver[32];     /* its Celery version; "" unknown */
+	int answers;         /* replies under its node name: more than one when workers share the name */
 };
 
 #define FLEET_MAX_NOTES 20 /* ignored messages remembered for -v; more are only counted */

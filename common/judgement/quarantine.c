@@ -62,6 +62,8 @@ static long plan_worker(const struct fleet *f, const struct worker *w, const str
 	long todo = 0;
 	const char *blocking = NULL;
 
+	if (w->answers > 1)
+		return add_step(plan, cap, w, NULL, STEP_SHARED_NAME, err) < 0 ? -1 : 0;
 	if (w->verdict == VERDICT_UNORDERABLE)
 		return add_step(plan, cap, w, NULL, STEP_UNORDERABLE, err) < 0 ? -1 : 0;
 	if (!w->queues_known)
@@ -100,15 +102,19 @@ int quarantine_plan(const struct fleet *f, const struct quarantine_rules *r, str
 	for (size_t i = 0; i < f->n; i++) {
 		const struct worker *w = &f->workers[i];
 		long todo;
+		plan->incompatible += w->node != NULL && w->state == WORKER_OK && !verdict_is_compatible(w->verdict);
 		if (!concerned(w, r))
 			continue;
+		size_t before = plan->n;
 		todo = plan_worker(f, w, r, plan->workers_acted < r->max_workers, plan, &cap, err);
 		if (todo < 0)
 			return -1;
 		if (todo > 0)
 			plan->workers_acted++;
-		else
+		else if (plan->n > before)
 			plan->workers_refused++;
+		else
+			plan->consuming_none++; /* a cancel with no queue of its own left to cancel */
 	}
 	return 0;
 }
@@ -133,6 +139,8 @@ const char *step_decision_words(enum step_decision d)
 		return "the policy cannot order its version";
 	case STEP_QUEUES_UNKNOWN:
 		return "its reply held no readable queue list";
+	case STEP_SHARED_NAME:
+		return "several workers answer to this node name, and a command to it would reach them all";
 	}
 	return "?";
 }

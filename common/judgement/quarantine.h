@@ -17,14 +17,15 @@ enum step_decision {
 	STEP_MAX_WORKERS,    /* refused: the most workers one run may act on were acted on */
 	STEP_UNORDERABLE,    /* refused: the policy cannot order the worker's version */
 	STEP_QUEUES_UNKNOWN, /* refused: the worker's reply held no readable queue list */
+	STEP_SHARED_NAME,    /* refused: several workers answer to its node name, and a command reaches all */
 };
 
 enum step_result {
 	RESULT_PLANNED,       /* not tried: a dry run, or a refused step */
 	RESULT_TOOK_EFFECT,   /* done, and active_queues shows it: the queue is gone, or the worker */
-	RESULT_NOT_CONFIRMED, /* sent, but active_queues does not show the change (yet) */
-	RESULT_FAILED,        /* could not be sent, or the worker said no */
-	RESULT_NOT_DONE,      /* not tried: an earlier step failed or time ran out */
+	RESULT_NOT_CONFIRMED, /* sent (or perhaps sent, when the run was cut), but not seen done */
+	RESULT_FAILED,        /* the worker said no, or no worker received it */
+	RESULT_NOT_DONE,      /* not tried: the broker was lost, or time ran out */
 };
 
 struct quarantine_step {
@@ -50,6 +51,8 @@ struct quarantine_plan {
 	size_t n;
 	long long workers_acted;   /* workers with a step to do */
 	long long workers_refused; /* incompatible workers with no step to do */
+	long long incompatible;    /* incompatible workers that answered, concerned by the rules or not */
+	long long consuming_none;  /* of those concerned, workers consuming none of the queues (already quarantined) */
 };
 
 /* Plans the steps for the incompatible workers of a judged fleet: only those that answered, by the

@@ -86,6 +86,12 @@ t_dry_run_then_execute() {
 	wait_empty gpu
 	[ "$(tasks_run_by celery-v0.12.0@current1)" = 8 ] || fail "the current worker ran $(tasks_run_by celery-v0.12.0@current1) of 8 tasks"
 	[ "$(tasks_run_by celery-v0.11.2@stale1)" = 0 ] || fail "the stale worker ran $(tasks_run_by celery-v0.11.2@stale1) tasks"
+	check -e 0.12.0 --execute # again: the stale worker consumes nothing now
+	expect_exit 0
+	expect_line1 "CELERY QUARANTINE OK - nothing to do: 1 incompatible worker answered, none consuming a queue to stop (already quarantined, or outside -Q and --worker)"
+	check -e 0.12.0 --execute --worker nosuch@x
+	expect_exit 1
+	expect_contains "not reached: --worker nosuch@x did not answer this run"
 	stop_all
 }
 
@@ -122,6 +128,24 @@ t_shutdown() {
 	stop_all
 }
 
+# Two workers under one node name: a command to the name reaches both, so neither is touched.
+t_shared_node_name() {
+	local twin
+	workers celery-v0.11.2@twin:gpu celery-v0.12.0@current6:gpu
+	env BROKER_URL="redis://$CLUSTER_HOST:$REDIS_PORT/0" PYTHONPATH="$CLUSTER_SRC/tests/celery_app" \
+		"$CLUSTER_PYTHON" -W ignore -m celery -A celery_test_app worker -n celery-v0.11.2@twin -Q legacy -P solo \
+		--without-gossip --without-mingle -l warning --logfile "$CLUSTER_DIR/twin2.log" >>"$CLUSTER_DIR/workers.out" 2>&1 &
+	twin=$!
+	cluster_wait_subscribed 3
+	check -e 0.12.0 --execute --action shutdown
+	expect_exit 1
+	expect_contains "refused: shutdown of celery-v0.11.2@twin (version 0.11.2), policy 0.12.0: several workers answer to this node name, and a command to it would reach them all"
+	kill -0 "$twin" 2>/dev/null || fail "the second worker named celery-v0.11.2@twin was stopped"
+	kill -TERM "$twin"
+	wait "$twin" 2>/dev/null
+	stop_all
+}
+
 t_state_gate_and_max_workers() {
 	workers celery-v0.11.2@a:gpu celery-v0.11.2@b:gpu celery-v0.11.2@c:gpu celery-v0.12.0@current4:gpu
 	check -e 0.12.0 --execute --state OK --state-type SOFT --attempt 1
@@ -137,7 +161,7 @@ t_state_gate_and_max_workers() {
 	expect_perf incompatible 3
 	check -e 0.12.0 --execute --state CRITICAL --state-type HARD --attempt 3 --max-workers 1
 	expect_exit 1
-	expect_line1 "CELERY QUARANTINE WARNING - 1 of 1 action on 1 worker took effect; 2 refused"
+	expect_line1 "CELERY QUARANTINE WARNING - 1 of 1 action on 1 worker took effect; 2 refused (2 workers left for a later run by --max-workers)"
 	expect_contains "acting on the service's HARD CRITICAL state"
 	expect_contains "executed: cancel_consumer gpu on celery-v0.11.2@a (version 0.11.2), policy 0.12.0: took effect"
 	expect_contains "refused: cancel_consumer gpu on celery-v0.11.2@b (version 0.11.2), policy 0.12.0: --max-workers reached for this run"
@@ -167,7 +191,7 @@ t_faults() {
 	expect_contains "refused to act: could not judge the workers"
 	pid=$(cat "$CLUSTER_DIR/REDIS/redis.pid")
 	kill -STOP "$pid"
-	plugin -H "$CLUSTER_HOST" -p "$REDIS_PORT" -e 0.12.0 --execute -t 1
+	plugin -H "$CLUSTER_HOST" -p "$REDIS_PORT" -e 0.12.0 --execute -t 2
 	kill -CONT "$pid"
 	expect_exit 3
 	expect_contains "refused to act: could not judge the workers: "
@@ -178,6 +202,9 @@ t_faults() {
 	check -e 0.12.0 --state CRITICAL
 	expect_exit 3
 	expect_contains "--state and --state-type go together"
+	check -e 0.12.0 --execute -t 1.5
+	expect_exit 3
+	expect_line1 "CELERY QUARANTINE UNKNOWN - --execute needs -t of at least 2 s: to judge, act, confirm and clean up"
 	check -e 0.12.0 -w 1
 	expect_exit 3
 	expect_contains "-w is an option of the checks, not of celery_quarantine_workers"
@@ -218,6 +245,8 @@ gpu, legacy = steps[("celery-v0.11.2@stale5", "gpu")], steps[("celery-v0.11.2@st
 assert gpu["outcome"] == "dry run" and gpu["result"] == "planned" and gpu["action"] == "cancel_consumer", gpu
 assert legacy["outcome"] == "refused" and legacy["refused_because"].startswith("no compatible worker"), legacy
 assert all(e["line"] for e in d["audit"]) and len(d["audit"]) == 2' || fail "JSON: $OUT"
+	check -e 0.12.0 --execute -Q gpu
+	expect_exit 0
 	if [ -n "${listener:-}" ]; then
 		sleep 0.3
 		kill "$listener"
@@ -228,6 +257,11 @@ assert all(e["line"] for e in d["audit"]) and len(d["audit"]) == 2' || fail "JSO
 			fail "syslog lacks the dry run's line: $(cat "$log")"
 		grep -q '^<28>.*celery_quarantine_workers\[[0-9]*\]: refused: cancel_consumer legacy on celery-v0.11.2@stale5' "$log" ||
 			fail "syslog lacks the refusal: $(cat "$log")"
+		# with --execute, each step is on syslog before it is sent, then its result
+		grep -n 'celery_quarantine_workers\[[0-9]*\]: \(sending\|executed\): cancel_consumer gpu on celery-v0.11.2@stale5' "$log" |
+			cut -d: -f1 | tr '\n' ' ' >"$log.order"
+		[ "$(wc -w <"$log.order")" = 2 ] && grep -q 'sending: cancel_consumer gpu' <(sed -n "$(cut -d' ' -f1 <"$log.order")p" "$log") ||
+			fail "syslog lacks the line before the step, then its result: $(cat "$log")"
 	fi
 	stop_all
 }
@@ -239,6 +273,7 @@ cluster_start_redis || exit 2
 test_case "a dry run changes nothing; --execute cancels gpu on the stale worker only, and 8 tasks run on the current one" t_dry_run_then_execute
 test_case "a queue only stale workers consume is left alone and reported, unless --allow-empty-queue" t_last_consumer
 test_case "--action shutdown stops the stale worker's process, the current one keeps running" t_shutdown
+test_case "two workers under one node name: neither is touched" t_shared_node_name
 test_case "as an event handler: nothing on OK or SOFT states; --max-workers 1 of three stale workers" t_state_gate_and_max_workers
 test_case "-e newest with no tagged worker: refuses to act (UNKNOWN)" t_unresolved_policy
 test_case "a broker gone or silent, and bad options: a defined state, nothing done" t_faults

@@ -209,6 +209,26 @@ static int parse(struct options *o, enum plugin_kind kind, struct error *err, co
 	return options_parse(o, kind, argc, argv, err);
 }
 
+/* Two replies under one node name: a command to it would reach both workers. */
+START_TEST(shared_node_names_are_left_alone)
+{
+	struct fleet f = {0};
+	struct quarantine_rules r = {QUARANTINE_SHUTDOWN, NULL, 0, NULL, 0, 1, 5};
+	struct quarantine_plan p;
+
+	add(&f, "celery-v0.11.2@twin", "gpu");
+	add(&f, "celery-v0.11.2@twin", "legacy");
+	add(&f, "celery-v0.12.0@c", "gpu");
+	p = plan_for(&f, "==0.12.0", &r);
+	ck_assert_uint_eq(p.n, 1);
+	expect_step(&p, 0, "celery-v0.11.2@twin", NULL, STEP_SHARED_NAME);
+	ck_assert_int_eq(p.workers_acted, 0);
+	ck_assert_int_eq(p.incompatible, 1);
+	quarantine_plan_free(&p);
+	fleet_free(&f);
+}
+END_TEST
+
 START_TEST(options_and_the_state_gate)
 {
 	static const struct {
@@ -291,6 +311,8 @@ START_TEST(bad_options)
 	    {PLUGIN_QUARANTINE, {"-e", "1", "-c", "0"}, "-c is an option of the checks"},
 	    {PLUGIN_QUARANTINE, {"-e", "1", "--mode", "both"}, "--mode is an option of the checks"},
 	    {PLUGIN_QUARANTINE, {"-e", "1", "-v"}, "-v is an option of the checks"},
+	    {PLUGIN_QUARANTINE, {"-e", "1", "--execute", "-t", "1.9"}, "--execute needs -t of at least 2 s"},
+	    {PLUGIN_QUARANTINE, {"-e", "1", "--max-workers", "99999999999999999999"}, "--max-workers: '9999"},
 	    {PLUGIN_QUARANTINE,
 	     {"--execute"},
 	     "-e/--expected-version (or --accept, or --expected-version-file) is required"},
@@ -348,6 +370,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, refused_workers_leave_room);
 	tcase_add_test(tc, shutdown_takes_every_queue);
 	tcase_add_test(tc, what_cannot_be_judged_is_left_alone);
+	tcase_add_test(tc, shared_node_names_are_left_alone);
 	tcase_add_test(tc, options_and_the_state_gate);
 	tcase_add_test(tc, bad_options);
 	tcase_add_test(tc, cancel_consumer_as_celery_writes_it);
