@@ -21,8 +21,17 @@ struct queue {
 	long long backlog; /* messages waiting, all priorities; -1 when not read (the check was cut short) */
 	int starved;       /* messages wait and no compatible consumer takes them */
 	enum state state;
-	int unknown;            /* named by -Q, consumed by no worker, and the broker has no binding for it */
-	const char *closest[3]; /* for an unknown queue: the known names closest to it */
+	int unknown; /* named by -Q, consumed by no worker, and the broker has no binding for it */
+	const struct hints *hints; /* for an unknown queue: where the names close to it are looked for */
+};
+
+/* The names an unknown queue is compared with, only when it is described: the queues the broker's binding
+ * sets route to (from its binding members from on) and those the workers consume. */
+struct hints {
+	struct bindings *bindings; /* bound_queue cuts each member at its queue name, once for all */
+	size_t from;
+	const char *sep;
+	const struct fleet *fleet;
 };
 
 static int by_name(const void *a, const void *b)
@@ -172,6 +181,47 @@ static void list_consumers(struct strbuf *sb, const struct fleet *f, const char 
 		strbuf_printf(sb, " and %lld more", named - max);
 }
 
+/* Keeps name in closest when it is among the three closest to queue so far. */
+static void consider(const char *queue, const char *name, const char **closest, size_t *dist)
+{
+	size_t limit = strlen(queue) / 3 > 2 ? strlen(queue) / 3 : 2, d = edit_distance(queue, name, limit);
+
+	for (size_t i = 0; i < 3 && d <= limit; i++) {
+		if (closest[i] != NULL && strcmp(closest[i], name) == 0)
+			return;
+		if (closest[i] == NULL || d < dist[i]) {
+			for (size_t j = 2; j > i; j--) {
+				closest[j] = closest[j - 1];
+				dist[j] = dist[j - 1];
+			}
+			closest[i] = name;
+			dist[i] = d;
+			return;
+		}
+	}
+}
+
+/* Appends "; closest: A, B, C": the known names closest to an unknown queue's. */
+static void describe_closest(struct strbuf *sb, const struct queue *q)
+{
+	const struct hints *h = q->hints;
+	const char *closest[3] = {NULL, NULL, NULL};
+	size_t dist[3];
+
+	for (size_t k = h->from; k < h->bindings->n; k++) {
+		const char *known = bound_queue(h->bindings, k, h->sep);
+		if (known != NULL && !internal_queue(known))
+			consider(q->name, known, closest, dist);
+	}
+	for (size_t w = 0; w < h->fleet->n; w++)
+		for (size_t j = 0; j < h->fleet->workers[w].nqueues; j++)
+			consider(q->name, h->fleet->workers[w].queues[j], closest, dist);
+	for (size_t i = 0; i < 3 && closest[i] != NULL; i++) {
+		strbuf_puts(sb, i ? ", " : "; closest: ");
+		strbuf_put_clean(sb, closest[i]);
+	}
+}
+
 /* "gpu: 3 waiting, no compatible consumer", "io: no compatible consumer, 0 waiting",
  * "celery: 1 compatible, 1 incompatible [NAME (untagged)], 0 waiting" */
 static void describe_queue(struct strbuf *sb, const struct fleet *f, const struct queue *q)
@@ -195,41 +245,17 @@ static void describe_queue(struct strbuf *sb, const struct fleet *f, const struc
 	if (q->unknown) {
 		strbuf_puts(sb, " (the broker knows no queue ");
 		strbuf_put_clean(sb, q->name);
-		for (size_t i = 0; i < 3 && q->closest[i] != NULL; i++) {
-			strbuf_puts(sb, i ? ", " : "; closest: ");
-			strbuf_put_clean(sb, q->closest[i]);
-		}
+		describe_closest(sb, q);
 		strbuf_putc(sb, ')');
-	}
-}
-
-/* Keeps name in q->closest when it is among the three closest to q's name so far. */
-static void consider(struct queue *q, const char *name, size_t *dist)
-{
-	size_t limit = strlen(q->name) / 3 > 2 ? strlen(q->name) / 3 : 2,
-	       d = edit_distance(q->name, name, limit);
-
-	for (size_t i = 0; i < 3 && d <= limit; i++) {
-		if (q->closest[i] != NULL && strcmp(q->closest[i], name) == 0)
-			return;
-		if (q->closest[i] == NULL || d < dist[i]) {
-			for (size_t j = 2; j > i; j--) {
-				q->closest[j] = q->closest[j - 1];
-				dist[j] = dist[j - 1];
-			}
-			q->closest[i] = name;
-			dist[i] = d;
-			return;
-		}
 	}
 }
 
 /* A queue named by -Q that no worker consumes may be new, or a typo: when the broker has no binding set for
  * it either, say so and name the known queues closest to it. Reads every binding set once (SCAN). */
-static void spot_unknown_queues(const struct options *o, struct probe *p, struct queue *qs, size_t n)
+static void spot_unknown_queues(const struct options *o, struct probe *p, struct queue *qs, size_t n,
+                                struct hints *h)
 {
-	const struct fleet *f = &p->fleet;
-	size_t from = p->bindings.n, dist[3];
+	size_t from = p->bindings.n;
 	struct name_map bound = NAME_MAP_INIT; /* the queues the broker's binding sets route to */
 	struct error ignored;
 	int any = 0;
@@ -246,19 +272,13 @@ static void spot_unknown_queues(const struct options *o, struct probe *p, struct
 			return; /* out of memory: no hint, the judgement stands */
 		}
 	}
+	*h = (struct hints){&p->bindings, from, p->names.sep, &p->fleet};
 	for (size_t i = 0; i < n; i++) {
 		struct queue *q = &qs[i];
 		if (q->compatible + q->incompatible > 0)
 			continue;
 		q->unknown = !name_map_get(&bound, q->name, NULL);
-		for (size_t k = from; k < p->bindings.n && q->unknown; k++) {
-			const char *known = bound_queue(&p->bindings, k, p->names.sep);
-			if (known != NULL && !internal_queue(known))
-				consider(q, known, dist);
-		}
-		for (size_t w = 0; w < f->n && q->unknown; w++)
-			for (size_t j = 0; j < f->workers[w].nqueues; j++)
-				consider(q, f->workers[w].queues[j], dist);
+		q->hints = h;
 	}
 	name_map_free(&bound);
 }
@@ -414,6 +434,7 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 	const struct fleet *f = &p->fleet;
 	const char **names;
 	struct queue *qs;
+	struct hints hints;
 	long long *backlog;
 	size_t n = 0;
 	int rc = -1;
@@ -449,7 +470,7 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 	if (!p->collection_cut)
 		r->state =
 		    state_worst(r->state, thresholds_state(&o->unresponsive, (double)fleet_unresponsive(f)));
-	spot_unknown_queues(o, p, qs, n);
+	spot_unknown_queues(o, p, qs, n, &hints);
 	write_summary(o, p, qs, n, &r->summary);
 	write_subchecks(o, f, qs, n, r);
 	if (o->verbose)

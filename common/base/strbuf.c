@@ -50,6 +50,11 @@ void strbuf_puts(struct strbuf *sb, const char *s)
 
 void strbuf_putc(struct strbuf *sb, char c)
 {
+	if (sb->len + 2 <= sb->cap && !sb->failed) { /* room for it and the NUL: the common case */
+		sb->buf[sb->len++] = c;
+		sb->buf[sb->len] = '\0';
+		return;
+	}
 	strbuf_append(sb, &c, 1);
 }
 

@@ -19,8 +19,11 @@ void perfdata_label(struct strbuf *sb, const char *label)
 	for (const char *p = label; *p; p++)
 		if (!plain_label_char((unsigned char)*p))
 			quote = 1;
-	if (quote)
-		strbuf_putc(sb, '\'');
+	if (!quote) { /* letters, digits and _.-:/ only: as it is */
+		strbuf_puts(sb, label);
+		return;
+	}
+	strbuf_putc(sb, '\'');
 	for (const char *p = label; *p; p++) {
 		unsigned char c = (unsigned char)*p;
 		if (c == '\'')
@@ -30,8 +33,7 @@ void perfdata_label(struct strbuf *sb, const char *label)
 		else
 			strbuf_putc(sb, (char)c);
 	}
-	if (quote)
-		strbuf_putc(sb, '\'');
+	strbuf_putc(sb, '\'');
 }
 
 void perfdata_number(struct strbuf *sb, double v)
