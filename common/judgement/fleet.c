@@ -206,9 +206,19 @@ int fleet_judge(struct fleet *f, struct version_policy *policy, struct error *er
 		return -1;
 	}
 	free(versions);
-	for (size_t i = 0; i < f->n; i++)
-		if (f->workers[i].node != NULL)
-			f->workers[i].verdict = version_verdict(policy, f->workers[i].name.version);
+	for (size_t i = 0, last = f->n; i < f->n; i++) {
+		struct worker *w = &f->workers[i];
+		if (w->node == NULL)
+			continue;
+		/* workers of one release, next to each other once sorted, share a verdict: parsed once */
+		if (last < f->n && (w->name.version == f->workers[last].name.version ||
+		                    (w->name.version != NULL && f->workers[last].name.version != NULL &&
+		                     strcmp(w->name.version, f->workers[last].name.version) == 0)))
+			w->verdict = f->workers[last].verdict;
+		else
+			w->verdict = version_verdict(policy, w->name.version);
+		last = i;
+	}
 	return 0;
 }
 
