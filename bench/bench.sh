@@ -86,15 +86,23 @@ echo "Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 10485
 echo "Runs: $runs of each plugin and of the floor client, 3 of celery inspect; times in ms, RSS in KiB. The queues"
 echo "hold messages and no worker consumes them: the queue plugin is CRITICAL (exit 2) there, as it should be."
 echo
-printf '| %-16s | %-30s | %8s | %8s | %8s | %8s | %10s | %7s | %7s | %10s | %4s |\n' workers command "wall" \
-	"wall max" "CPU" "CPU max" "CPU/worker" "RSS" "RSS max" "reply→exit" exit
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' ------------------ -------------------------------- ---------- \
-	---------- ---------- ---------- ------------ --------- --------- ------------ ------
-printf '%s\n' "$results" | while IFS=$'\t' read -r n name wall wmax cpu cmax rss rmax count codes after; do
-	per=$(awk -v c="$cpu" -v n="${n%%,*}" 'BEGIN { printf "%.1f µs", c * 1000 / n }')
-	printf '| %-16s | %-30s | %8s | %8s | %8s | %8s | %10s | %7s | %7s | %10s | %4s |\n' "$n" "$name" "$wall" \
-		"$wmax" "$cpu" "$cmax" "$per" "$rss" "$rmax" "$after" "$codes"
-done
+printf '| %-16s | %-30s | %8s | %8s | %8s | %8s | %10s | %10s | %7s | %7s | %10s | %4s |\n' workers command "wall" \
+	"wall max" "CPU" "CPU max" "CPU/worker" "marginal" "RSS" "RSS max" "reply→exit" exit
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' ------------------ -------------------------------- ---------- \
+	---------- ---------- ---------- ------------ ------------ --------- --------- ------------ ------
+# marginal: what each simulated worker beyond the first 10 adds, (CPU(N) - CPU(10)) / (N - 10), the same
+# command's: the per-reply cost without the process's start and the conversation's fixed round trips.
+printf '%s\n' "$results" | awk -F'\t' '
+	{ row[NR] = $0; if ($1 == "10") base[$2] = $5 }
+	END {
+		for (i = 1; i <= NR; i++) {
+			split(row[i], f, "\t")
+			n = f[1] + 0
+			per = sprintf("%.1f µs", f[5] * 1000 / n)
+			marginal = (n > 10 && f[1] !~ /,/ && (f[2] in base)) ? sprintf("%.1f µs", (f[5] - base[f[2]]) * 1000 / (n - 10)) : "-"
+			printf "| %-16s | %-30s | %8s | %8s | %8s | %8s | %10s | %10s | %7s | %7s | %10s | %4s |\n", f[1], f[2], f[3], f[4], f[5], f[6], per, marginal, f[7], f[8], f[11], f[10]
+		}
+	}'
 echo
 printf '%s\n' "$results" | awk -F'\t' '
 	$2 == "check_celery_worker_versions" { plugin[$1] = $3 }
