@@ -102,7 +102,8 @@ int quarantine_plan(const struct fleet *f, const struct quarantine_rules *r, str
 	for (size_t i = 0; i < f->n; i++) {
 		const struct worker *w = &f->workers[i];
 		long todo;
-		plan->incompatible += w->node != NULL && w->state == WORKER_OK && !verdict_is_compatible(w->verdict);
+		plan->incompatible +=
+		    w->node != NULL && w->state == WORKER_OK && !verdict_is_compatible(w->verdict);
 		if (!concerned(w, r))
 			continue;
 		size_t before = plan->n;
