@@ -171,6 +171,22 @@ t_state_gate_and_max_workers() {
 	stop_all
 }
 
+# A stale worker that receives the question and cannot answer (stopped): not reached, nothing done to it.
+t_unreached_worker() {
+	local pid
+	workers celery-v0.11.2@frozen:gpu celery-v0.12.0@current7:gpu
+	pid=$(cluster_worker_pid celery-v0.11.2@frozen)
+	kill -STOP "$pid"
+	check -e 0.12.0 --execute -T 0.5
+	kill -CONT "$pid"
+	expect_exit 1
+	expect_line1 "CELERY QUARANTINE WARNING - nothing to do: every worker that answered is compatible with 0.12.0; 1 not reached"
+	expect_contains "not reached: 1 worker received the question and did not answer: stale or not, nothing is done to them this run"
+	versions -e 0.12.0 -Q gpu -v
+	expect_contains "celery-v0.11.2@frozen: version 0.11.2, incompatible; queues: gpu"
+	stop_all
+}
+
 t_unresolved_policy() {
 	workers celery@untagged1:gpu
 	check -e newest --execute
@@ -275,6 +291,7 @@ test_case "a queue only stale workers consume is left alone and reported, unless
 test_case "--action shutdown stops the stale worker's process, the current one keeps running" t_shutdown
 test_case "two workers under one node name: neither is touched" t_shared_node_name
 test_case "as an event handler: nothing on OK or SOFT states; --max-workers 1 of three stale workers" t_state_gate_and_max_workers
+test_case "a stale worker that cannot answer is reported not reached, and left as it is" t_unreached_worker
 test_case "-e newest with no tagged worker: refuses to act (UNKNOWN)" t_unresolved_policy
 test_case "a broker gone or silent, and bad options: a defined state, nothing done" t_faults
 test_case "every action and refusal on syslog (LOG_DAEMON) and in --json" t_syslog_and_json
