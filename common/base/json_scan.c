@@ -368,18 +368,6 @@ int json_cursor_next(struct json_cursor *c, struct json_span *key, struct json_s
 	return 1;
 }
 
-size_t json_count(const struct json_span *container)
-{
-	struct json_cursor c;
-	struct json_span v;
-	size_t n = 0;
-
-	json_cursor_open(&c, container);
-	while (json_cursor_next(&c, NULL, &v))
-		n++;
-	return n;
-}
-
 int json_get(const struct json_span *obj, const char *name, struct json_span *value)
 {
 	struct json_cursor c;

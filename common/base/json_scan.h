@@ -46,8 +46,6 @@ void json_cursor_open(struct json_cursor *c, const struct json_span *container);
 /* Gives the next member's key (objects only; key may be NULL for arrays) and value; 0 at the end. */
 int json_cursor_next(struct json_cursor *c, struct json_span *key, struct json_span *value);
 
-/* Members of an object or elements of an array. */
-size_t json_count(const struct json_span *container);
 /* Finds the value of the first member of obj whose key is name (Celery, writing Python dictionaries, never
  * repeats one). 1 if found. */
 int json_get(const struct json_span *obj, const char *name, struct json_span *value);

@@ -106,16 +106,11 @@ int quarantine_plan(const struct fleet *f, const struct quarantine_rules *r, str
 		    w->node != NULL && w->state == WORKER_OK && !verdict_is_compatible(w->verdict);
 		if (!concerned(w, r))
 			continue;
-		size_t before = plan->n;
 		todo = plan_worker(f, w, r, plan->workers_acted < r->max_workers, plan, &cap, err);
 		if (todo < 0)
 			return -1;
 		if (todo > 0)
 			plan->workers_acted++;
-		else if (plan->n > before)
-			plan->workers_refused++;
-		else
-			plan->consuming_none++; /* a cancel with no queue of its own left to cancel */
 	}
 	return 0;
 }

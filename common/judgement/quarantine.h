@@ -49,11 +49,8 @@ struct quarantine_rules {
 struct quarantine_plan {
 	struct quarantine_step *steps; /* workers in node-name order, each worker's queues in its order */
 	size_t n;
-	long long workers_acted;   /* workers with a step to do */
-	long long workers_refused; /* incompatible workers with no step to do */
-	long long incompatible;    /* incompatible workers that answered, concerned by the rules or not */
-	long long consuming_none;  /* of those concerned, workers consuming none of the queues (already
-	                              quarantined) */
+	long long workers_acted; /* workers with a step to do */
+	long long incompatible;  /* incompatible workers that answered, concerned by the rules or not */
 };
 
 /* Plans the steps for the incompatible workers of a judged fleet: only those that answered, by the

@@ -128,7 +128,6 @@ START_TEST(max_workers_in_name_order)
 	expect_step(&p, 2, "celery-v0.11.2@b", "gpu", STEP_MAX_WORKERS);
 	expect_step(&p, 3, "celery-v0.11.2@c", "gpu", STEP_MAX_WORKERS);
 	ck_assert_int_eq(p.workers_acted, 1);
-	ck_assert_int_eq(p.workers_refused, 2);
 	quarantine_plan_free(&p);
 	fleet_free(&f);
 }
@@ -192,7 +191,6 @@ START_TEST(what_cannot_be_judged_is_left_alone)
 	expect_step(&p, 1, "celery-v0.12.0-deadbeef@a", NULL, STEP_UNORDERABLE);
 	expect_step(&p, 2, "celery@untagged", "gpu", STEP_ACT);
 	ck_assert_int_eq(p.workers_acted, 1);
-	ck_assert_int_eq(p.workers_refused, 2);
 	quarantine_plan_free(&p);
 	fleet_free(&f);
 }
