@@ -65,8 +65,7 @@ static void tally_steps(const struct quarantine_plan *plan, struct tally *t)
 		t->failed += s->result == RESULT_FAILED;
 		t->not_done += s->result == RESULT_NOT_DONE;
 		if (t->why == NULL && s->decision == STEP_ACT &&
-		    (s->result == RESULT_FAILED || s->result == RESULT_NOT_DONE ||
-		     (s->result == RESULT_NOT_CONFIRMED && strncmp(s->detail, "may have", 8) == 0)))
+		    (s->result == RESULT_FAILED || s->result == RESULT_NOT_DONE || s->cut))
 			t->why = s->detail;
 	}
 }

@@ -64,6 +64,7 @@ static int send_step(struct probe *p, const struct options *o, struct quarantine
 	note_cleanup(h, &a.stats);
 	if (rc < 0 && !(err->kind == ERROR_TIMEOUT && a.stats.counted)) {
 		s->result = RESULT_NOT_CONFIRMED;
+		s->cut = 1;
 		snprintf(s->detail, sizeof(s->detail), "may have been sent, then: %s", err->msg);
 		return -1;
 	}

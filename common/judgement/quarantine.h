@@ -33,6 +33,7 @@ struct quarantine_step {
 	const char *queue; /* the queue cancelled, or the one that refuses a shutdown; NULL otherwise */
 	enum step_decision decision;
 	enum step_result result;
+	int cut;          /* a signal or a lost broker ended the run while this step was under way */
 	char detail[300]; /* what the worker said, or why it failed */
 };
 
