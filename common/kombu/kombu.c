@@ -172,9 +172,8 @@ int kombu_envelope_decode(const char *payload, size_t len, struct envelope *env,
 	env->content_type = NULL;
 	env->has_ticket = 0;
 	env->body_len = 0;
-	/* no NUL in any string: json-c read keys only up to one, so "body\u0000" was no body, and kombu
-	 * never writes one */
-	if (json_scan_members(payload, len, KOMBU_JSON_MAX_DEPTH, JSON_SCAN_NO_NUL, &root, &top, err) < 0)
+	/* keys are compared whole, NULs included, as Python reads them: "body\u0000" is not "body" */
+	if (json_scan_members(payload, len, KOMBU_JSON_MAX_DEPTH, 0, &root, &top, err) < 0)
 		return -1;
 	if (root.kind != JSON_OBJECT)
 		return error_set(err, ERROR_PARSE, "envelope is not a JSON object");
