@@ -11,6 +11,7 @@ struct scanner {
 	struct error *err;
 	struct json_members *top; /* the root object's members, when asked */
 	int top_depth;            /* depth inside the root */
+	int nul;                  /* refused for a \u0000 (JSON_SCAN_NO_NUL) */
 };
 
 static int fail(struct scanner *s, const char *why)
@@ -102,8 +103,10 @@ static int scan_string(struct scanner *s)
 			long v = s->end - q >= 6 ? hex4(q + 2) : -1;
 			if (v < 0)
 				return fail(s, "bad \\u escape");
-			if (v == 0 && (s->flags & JSON_SCAN_NO_NUL))
+			if (v == 0 && (s->flags & JSON_SCAN_NO_NUL)) {
+				s->nul = 1;
 				return fail(s, "NUL character in a string");
+			}
 			s->p = q + 6;
 		} else if (strchr("\"\\/bfnrt", q[1]) != NULL && q[1] != '\0') {
 			s->p = q + 2;
@@ -265,14 +268,13 @@ int json_scan(const char *text, size_t len, int max_depth, int flags, struct jso
 int json_scan_members(const char *text, size_t len, int max_depth, int flags, struct json_span *out,
                       struct json_members *m, struct error *err)
 {
-	struct scanner s = {text, text, text + len, -max_depth, flags, err, m, -max_depth + 1};
+	struct scanner s = {text, text, text + len, -max_depth, flags, err, m, -max_depth + 1, 0};
 
 	if (m != NULL)
 		m->n = 0;
-
 	skip_space(&s);
 	if (scan_value(&s, out) < 0)
-		return -1;
+		return s.nul ? JSON_SCAN_NUL : -1;
 	skip_space(&s);
 	if (s.p != s.end)
 		return fail(&s, "trailing characters");

@@ -16,12 +16,14 @@ struct json_span {
 	enum json_kind kind;
 };
 
-#define JSON_SCAN_NO_NUL 1 /* refuse a string holding \u0000 */
+#define JSON_SCAN_NO_NUL 1  /* refuse a string holding \u0000 ... */
+#define JSON_SCAN_NUL    -2 /* ... and say so with this return value */
 
 /* Checks that text[0..len) is exactly one JSON value with white space around it (RFC 8259, plus NaN,
  * Infinity and -Infinity as Python writes them), with arrays and objects nested at most max_depth deep and
  * no raw control character in a string. Fills *out with the value. Fails with ERROR_PARSE saying why and
- * where. Only scanned spans may be given to the functions below. */
+ * where: -1, or JSON_SCAN_NUL for a \u0000 that JSON_SCAN_NO_NUL refuses. Only scanned spans may be given to
+ * the functions below. */
 int json_scan(const char *text, size_t len, int max_depth, int flags, struct json_span *out,
               struct error *err);
 

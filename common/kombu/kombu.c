@@ -225,6 +225,7 @@ int kombu_decode_reply(const char *payload, size_t len, const char *ticket, stru
 	struct envelope *env = &out->env;
 	struct json_span body, key;
 	struct json_members top;
+	int rc;
 
 	out->node = NULL;
 	if (kombu_envelope_decode(payload, len, env, err) < 0)
@@ -242,10 +243,12 @@ int kombu_decode_reply(const char *payload, size_t len, const char *ticket, stru
 		snprintf(out->content_type, sizeof(out->content_type), "%s", env->content_type);
 		return 0;
 	}
-	if (memchr(env->body, '\0', env->body_len) != NULL)
+	/* a NUL, raw or escaped: json-c would have cut a name there and read another name */
+	if (memchr(env->body, '\0', env->body_len) != NULL ||
+	    (rc = json_scan_members((const char *)env->body, env->body_len, KOMBU_JSON_MAX_DEPTH,
+	                            JSON_SCAN_NO_NUL, &body, &top, err)) == JSON_SCAN_NUL)
 		return error_set(err, ERROR_PARSE, "reply body holds a NUL character");
-	if (json_scan_members((const char *)env->body, env->body_len, KOMBU_JSON_MAX_DEPTH, JSON_SCAN_NO_NUL,
-	                      &body, &top, err) < 0)
+	if (rc < 0)
 		return error_wrap(err, "reply body");
 	if (body.kind != JSON_OBJECT || top.n != 1)
 		return error_set(err, ERROR_PARSE, "reply body is not an object with one node name");

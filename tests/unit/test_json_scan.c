@@ -144,6 +144,13 @@ START_TEST(malformed_texts)
 	ck_assert(!scans("\"a\\u0000b\"", JSON_SCAN_NO_NUL));
 	ck_assert(!scans("{\"a\\u0000\": 1}", JSON_SCAN_NO_NUL));
 	ck_assert(scans("\"a\\\\u0000b\"", JSON_SCAN_NO_NUL)); /* an escaped backslash, then text */
+	{
+		struct json_span v;
+		struct error err;
+		ck_assert_int_eq(json_scan("[\"\\u0000\"]", 10, 8, JSON_SCAN_NO_NUL, &v, &err),
+		                 JSON_SCAN_NUL);
+		ck_assert_int_eq(json_scan("[\"\\u00\"]", 8, 8, JSON_SCAN_NO_NUL, &v, &err), -1);
+	}
 }
 END_TEST
 
