@@ -3,6 +3,7 @@
 #include "json_scan.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct scanner {
@@ -490,4 +491,15 @@ size_t json_string_decode(const struct json_span *s, char *out)
 	}
 	out[n] = '\0';
 	return n;
+}
+
+char *json_value_dup(const struct json_span *v)
+{
+	char *out = malloc(v->len + 1);
+
+	if (out != NULL && v->kind == JSON_STRING)
+		json_string_decode(v, out);
+	else if (out != NULL)
+		memcpy(out, v->p, v->len), out[v->len] = '\0';
+	return out;
 }

@@ -57,5 +57,8 @@ int json_string_is(const struct json_span *s, const char *text);
  * quoted form; out may be s->p itself, to decode where it lies), and NUL-terminates it; returns the decoded
  * length. A lone surrogate becomes U+FFFD. */
 size_t json_string_decode(const struct json_span *s, char *out);
+/* A value copied out, NUL-terminated: a string decoded, anything else as its JSON text; NULL when out of
+ * memory. */
+char *json_value_dup(const struct json_span *v);
 
 #endif

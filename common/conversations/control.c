@@ -24,12 +24,8 @@ static int on_event(void *ctx, const struct inspect_event *ev, struct error *err
 	a->ok = ev->result->kind == JSON_OBJECT && json_get(ev->result, "ok", &v);
 	if (!a->ok && !(ev->result->kind == JSON_OBJECT && json_get(ev->result, "error", &v)))
 		v = *ev->result;
-	if ((text = malloc(v.len + 1)) == NULL)
+	if ((text = json_value_dup(&v)) == NULL)
 		return 0; /* the answer counts; its words are lost */
-	if (v.kind == JSON_STRING)
-		json_string_decode(&v, text);
-	else
-		memcpy(text, v.p, v.len), text[v.len] = '\0';
 	strbuf_put_clean(&sb, text);
 	free(text);
 	said = strbuf_str(&sb);

@@ -60,18 +60,6 @@ static int add_note(struct fleet *f, const char *what, const char *detail)
 	return 0;
 }
 
-/* A value copied out: a string decoded, anything else as its JSON text; NULL when out of memory. */
-static char *value_dup(const struct json_span *v)
-{
-	char *out = malloc(v->len + 1);
-
-	if (out != NULL && v->kind == JSON_STRING)
-		json_string_decode(v, out);
-	else if (out != NULL)
-		memcpy(out, v->p, v->len), out[v->len] = '\0';
-	return out;
-}
-
 /* Reads the queue names out of an active_queues result: a list of objects with a "name" string. */
 static int read_queues(struct worker *w, const struct json_span *result, struct error *err)
 {
@@ -81,7 +69,7 @@ static int read_queues(struct worker *w, const struct json_span *result, struct 
 
 	if (result->kind == JSON_OBJECT && json_get(result, "error", &name)) {
 		struct strbuf sb = STRBUF_INIT;
-		char *msg = value_dup(&name);
+		char *msg = json_value_dup(&name);
 		strbuf_puts(&sb, "worker error: ");
 		strbuf_put_clean(&sb, msg != NULL ? msg : "");
 		free(msg);
@@ -107,7 +95,7 @@ static int read_queues(struct worker *w, const struct json_span *result, struct 
 				w->problem = strdup("a queue without a name");
 			continue;
 		}
-		if ((w->queues[n] = value_dup(&name)) == NULL)
+		if ((w->queues[n] = json_value_dup(&name)) == NULL)
 			return error_set(err, ERROR_NOMEM, "out of memory listing queues");
 		w->nqueues = ++n;
 	}
