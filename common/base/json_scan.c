@@ -6,20 +6,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* What a scan keeps besides its place, which each step takes and returns (NULL once it failed). */
 struct scanner {
-	const char *start, *p, *end;
+	const char *start, *end;
 	int depth, flags;
 	struct error *err;
 	struct json_members *top; /* the root object's members, when asked */
 	int top_depth;            /* depth inside the root */
 	int nul;                  /* refused for a \u0000 (JSON_SCAN_NO_NUL) */
+	struct json_ends *ends;   /* where to record container ends, or NULL */
 };
 
-static int fail(struct scanner *s, const char *why)
+/* Fails the scan at p, saying why and where; NULL. */
+static const char *fail(struct scanner *s, const char *p, const char *why)
 {
-	if (s->p >= s->end)
-		return error_set(s->err, ERROR_PARSE, "not JSON: truncated or empty");
-	return error_set(s->err, ERROR_PARSE, "not JSON: %s at byte %zu", why, (size_t)(s->p - s->start));
+	if (p >= s->end)
+		error_set(s->err, ERROR_PARSE, "not JSON: truncated or empty");
+	else
+		error_set(s->err, ERROR_PARSE, "not JSON: %s at byte %zu", why, (size_t)(p - s->start));
+	return NULL;
 }
 
 static int is_space(char c)
@@ -27,10 +32,12 @@ static int is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-static void skip_space(struct scanner *s)
+/* Inlined: it runs around every value, and most often finds no space or a single one. */
+static inline __attribute__((always_inline)) const char *skip_space(const char *p, const char *end)
 {
-	while (s->p < s->end && is_space(*s->p))
-		s->p++;
+	while (p < end && (unsigned char)*p <= ' ' && is_space(*p))
+		p++;
+	return p;
 }
 
 static int hex(char c)
@@ -55,230 +62,230 @@ static long hex4(const char *p)
 	return v;
 }
 
-/* 1 when text[0..n) holds no backslash and no control character, the common case, checked eight bytes at
- * a time: a byte below 0x20, or a zero byte of the text xor backslashes, sets its high bit in the test. */
-static int plain(const char *text, size_t n)
+/* Sixteen bytes at a time, with the compiler's vector extensions (SSE2, NEON or plain words). */
+typedef unsigned char bytes16 __attribute__((vector_size(16)));
+
+/* The place of the first nonzero byte of w, a word read from memory (one byte is nonzero). */
+static size_t first_set_byte(uint64_t w)
 {
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return (size_t)__builtin_clzll(w) / 8;
+#else
+	return (size_t)__builtin_ctzll(w) / 8;
+#endif
+}
+
+/* The length of the run at text[0..n) before a quote, a backslash or a control character (n when none). */
+static size_t plain_run(const char *text, size_t n)
+{
 	size_t i = 0;
 
-	for (; i + 8 <= n; i += 8) {
-		uint64_t x, y;
-		memcpy(&x, text + i, 8);
-		y = x ^ (ones * '\\');
-		if (((x - ones * 0x20) & ~x & highs) | ((y - ones) & ~y & highs))
-			return 0;
+	for (; i + 16 <= n; i += 16) {
+		bytes16 v, hit;
+		uint64_t half[2];
+		memcpy(&v, text + i, 16);
+		hit = (bytes16)((v == '"') | (v == '\\') | (v < 0x20));
+		memcpy(half, &hit, 16);
+		if (half[0] != 0)
+			return i + first_set_byte(half[0]);
+		if (half[1] != 0)
+			return i + 8 + first_set_byte(half[1]);
 	}
-	for (; i < n; i++)
-		if (text[i] == '\\' || (unsigned char)text[i] < 0x20)
-			return 0;
-	return 1;
+	while (i < n && text[i] != '"' && text[i] != '\\' && (unsigned char)text[i] >= 0x20)
+		i++;
+	return i;
 }
 
-static int scan_string(struct scanner *s)
+/* The string whose opening quote is at p. */
+static const char *scan_string(struct scanner *s, const char *p)
 {
-	const char *close;
-
-	s->p++; /* the opening quote */
-	close = memchr(s->p, '"', (size_t)(s->end - s->p));
-	if (close != NULL && plain(s->p, (size_t)(close - s->p))) {
-		s->p = close + 1;
-		return 0;
-	}
-	for (;;) {
-		const char *q = s->p;
-		while (q < s->end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
-			q++;
-		s->p = q;
-		if (q >= s->end)
-			return fail(s, "unterminated string");
-		if (*q == '"') {
-			s->p++;
-			return 0;
-		}
-		if (*q != '\\')
-			return fail(s, "control character in a string");
-		if (q + 1 >= s->end)
-			return fail(s, "unterminated string");
-		if (q[1] == 'u') {
-			long v = s->end - q >= 6 ? hex4(q + 2) : -1;
+	for (p++;;) {
+		p += plain_run(p, (size_t)(s->end - p));
+		if (p >= s->end)
+			return fail(s, p, "unterminated string");
+		if (*p == '"')
+			return p + 1;
+		if (*p != '\\')
+			return fail(s, p, "control character in a string");
+		if (p + 1 >= s->end)
+			return fail(s, p, "unterminated string");
+		if (p[1] == 'u') {
+			long v = s->end - p >= 6 ? hex4(p + 2) : -1;
 			if (v < 0)
-				return fail(s, "bad \\u escape");
+				return fail(s, p, "bad \\u escape");
 			if (v == 0 && (s->flags & JSON_SCAN_NO_NUL)) {
 				s->nul = 1;
-				return fail(s, "NUL character in a string");
+				return fail(s, p, "NUL character in a string");
 			}
-			s->p = q + 6;
-		} else if (strchr("\"\\/bfnrt", q[1]) != NULL && q[1] != '\0') {
-			s->p = q + 2;
+			p += 6;
+		} else if (strchr("\"\\/bfnrt", p[1]) != NULL && p[1] != '\0') {
+			p += 2;
 		} else {
-			return fail(s, "bad escape");
+			return fail(s, p, "bad escape");
 		}
 	}
 }
 
-static int digits(struct scanner *s)
+static const char *digits(struct scanner *s, const char *p)
 {
-	const char *q = s->p;
+	const char *q = p;
 
-	while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
-		s->p++;
-	return s->p > q ? 0 : fail(s, "bad number");
+	while (p < s->end && *p >= '0' && *p <= '9')
+		p++;
+	return p > q ? p : fail(s, p, "bad number");
 }
 
-static int match(struct scanner *s, const char *word)
+/* The literal word, n characters long, at p. */
+static const char *match(struct scanner *s, const char *p, const char *word, size_t n)
 {
-	size_t n = strlen(word);
-
-	if ((size_t)(s->end - s->p) < n || memcmp(s->p, word, n) != 0)
-		return fail(s, "unexpected character");
-	s->p += n;
-	return 0;
+	if ((size_t)(s->end - p) < n)
+		return fail(s, p, "unexpected character");
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != word[i])
+			return fail(s, p, "unexpected character");
+	return p + n;
 }
 
-static int scan_number(struct scanner *s)
+static const char *scan_number(struct scanner *s, const char *p)
 {
-	if (*s->p == '-')
-		s->p++;
-	if (s->p < s->end && *s->p == 'I')
-		return match(s, "Infinity");
-	if (s->p < s->end && *s->p == '0')
-		s->p++;
-	else if (digits(s) < 0)
-		return -1;
-	if (s->p < s->end && *s->p == '.') {
-		s->p++;
-		if (digits(s) < 0)
-			return -1;
+	if (*p == '-')
+		p++;
+	if (p < s->end && *p == 'I')
+		return match(s, p, "Infinity", 8);
+	if (p < s->end && *p == '0')
+		p++;
+	else if ((p = digits(s, p)) == NULL)
+		return NULL;
+	if (p < s->end && *p == '.' && (p = digits(s, p + 1)) == NULL)
+		return NULL;
+	if (p < s->end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < s->end && (*p == '+' || *p == '-'))
+			p++;
+		return digits(s, p);
 	}
-	if (s->p < s->end && (*s->p == 'e' || *s->p == 'E')) {
-		s->p++;
-		if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
-			s->p++;
-		if (digits(s) < 0)
-			return -1;
-	}
-	return 0;
+	return p;
 }
 
-static int scan_value(struct scanner *s, struct json_span *out);
+static const char *scan_value(struct scanner *s, const char *p, struct json_span *out);
 
-/* An array or object from its opening bracket; objects have string keys. */
-static int scan_container(struct scanner *s, char close)
+/* An array or object from its opening bracket at p; objects have string keys. */
+static const char *scan_container(struct scanner *s, const char *p, char close)
 {
 	struct json_span v;
+	size_t recorded = s->ends != NULL && s->ends->n < JSON_ENDS_MAX ? s->ends->n++ : JSON_ENDS_MAX;
 
 	if (++s->depth > 0)
-		return fail(s, "nested too deep");
-	s->p++;
-	skip_space(s);
-	if (s->p < s->end && *s->p == close) {
-		s->p++;
-		s->depth--;
-		return 0;
-	}
-	for (;;) {
-		struct json_span key = {s->p, 0, JSON_STRING};
+		return fail(s, p, "nested too deep");
+	if (recorded < JSON_ENDS_MAX)
+		s->ends->open[recorded] = p;
+	p = skip_space(p + 1, s->end);
+	for (int first = 1;; first = 0) {
+		struct json_span key = {p, 0, JSON_STRING, s->ends};
+		if (first && p < s->end && *p == close)
+			break;
 		if (close == '}') {
-			if (s->p >= s->end || *s->p != '"')
-				return fail(s, "expected a member name");
-			if (scan_string(s) < 0)
-				return -1;
-			key.len = (size_t)(s->p - key.p);
-			skip_space(s);
-			if (s->p >= s->end || *s->p != ':')
-				return fail(s, "expected ':'");
-			s->p++;
-			skip_space(s);
+			if (p >= s->end || *p != '"')
+				return fail(s, p, "expected a member name");
+			if ((p = scan_string(s, p)) == NULL)
+				return NULL;
+			key.len = (size_t)(p - key.p);
+			p = skip_space(p, s->end);
+			if (p >= s->end || *p != ':')
+				return fail(s, p, "expected ':'");
+			p = skip_space(p + 1, s->end);
 		}
-		if (scan_value(s, &v) < 0)
-			return -1;
+		if ((p = scan_value(s, p, &v)) == NULL)
+			return NULL;
 		if (close == '}' && s->top != NULL && s->depth == s->top_depth &&
 		    s->top->n++ < JSON_MEMBERS_MAX) {
 			s->top->key[s->top->n - 1] = key;
 			s->top->value[s->top->n - 1] = v;
 		}
-		skip_space(s);
-		if (s->p < s->end && *s->p == ',') {
-			s->p++;
-			skip_space(s);
+		p = skip_space(p, s->end);
+		if (p < s->end && *p == ',') {
+			p = skip_space(p + 1, s->end);
 			continue;
 		}
-		if (s->p < s->end && *s->p == close) {
-			s->p++;
-			s->depth--;
-			return 0;
-		}
-		return fail(s, close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
+		if (p < s->end && *p == close)
+			break;
+		return fail(s, p, close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
 	}
+	s->depth--;
+	if (recorded < JSON_ENDS_MAX)
+		s->ends->close[recorded] = p + 1;
+	return p + 1;
 }
 
-static int scan_value(struct scanner *s, struct json_span *out)
+static const char *scan_value(struct scanner *s, const char *p, struct json_span *out)
 {
-	const char *at = s->p;
-	int rc;
+	const char *at = p;
 
-	if (s->p >= s->end)
-		return fail(s, "truncated");
-	switch (*s->p) {
+	if (p >= s->end)
+		return fail(s, p, "truncated");
+	switch (*p) {
 	case '"':
 		out->kind = JSON_STRING;
-		rc = scan_string(s);
+		p = scan_string(s, p);
 		break;
 	case '{':
 		out->kind = JSON_OBJECT;
-		rc = scan_container(s, '}');
+		p = scan_container(s, p, '}');
 		break;
 	case '[':
 		out->kind = JSON_ARRAY;
-		rc = scan_container(s, ']');
+		p = scan_container(s, p, ']');
 		break;
 	case 't':
 		out->kind = JSON_TRUE;
-		rc = match(s, "true");
+		p = match(s, p, "true", 4);
 		break;
 	case 'f':
 		out->kind = JSON_FALSE;
-		rc = match(s, "false");
+		p = match(s, p, "false", 5);
 		break;
 	case 'n':
 		out->kind = JSON_NULL;
-		rc = match(s, "null");
+		p = match(s, p, "null", 4);
 		break;
 	case 'N':
 		out->kind = JSON_NUMBER;
-		rc = match(s, "NaN");
+		p = match(s, p, "NaN", 3);
 		break;
 	default:
 		out->kind = JSON_NUMBER;
-		rc = (*s->p == '-' || (*s->p >= '0' && *s->p <= '9') || *s->p == 'I')
-		         ? scan_number(s)
-		         : fail(s, "unexpected character");
+		p = *p == '-' || (*p >= '0' && *p <= '9') || *p == 'I' ? scan_number(s, p)
+		                                                       : fail(s, p, "unexpected character");
 	}
 	out->p = at;
-	out->len = (size_t)(s->p - at);
-	return rc;
+	out->len = p != NULL ? (size_t)(p - at) : 0;
+	out->ends = s->ends;
+	return p;
 }
 
 int json_scan(const char *text, size_t len, int max_depth, int flags, struct json_span *out,
               struct error *err)
 {
-	return json_scan_members(text, len, max_depth, flags, out, NULL, err);
+	return json_scan_members(text, len, max_depth, flags, out, NULL, NULL, err);
 }
 
 int json_scan_members(const char *text, size_t len, int max_depth, int flags, struct json_span *out,
-                      struct json_members *m, struct error *err)
+                      struct json_members *m, struct json_ends *ends, struct error *err)
 {
-	struct scanner s = {text, text, text + len, -max_depth, flags, err, m, -max_depth + 1, 0};
+	struct scanner s = {text, text + len, -max_depth, flags, err, m, -max_depth + 1, 0, ends};
+	const char *p;
 
 	if (m != NULL)
 		m->n = 0;
-	skip_space(&s);
-	if (scan_value(&s, out) < 0)
+	if (ends != NULL)
+		ends->n = 0;
+	if ((p = scan_value(&s, skip_space(text, s.end), out)) == NULL)
 		return s.nul ? JSON_SCAN_NUL : -1;
-	skip_space(&s);
-	if (s.p != s.end)
-		return fail(&s, "trailing characters");
+	p = skip_space(p, s.end);
+	if (p != s.end) {
+		fail(&s, p, "trailing characters");
+		return -1;
+	}
 	return 0;
 }
 
@@ -299,9 +306,28 @@ static const char *skip_string(const char *p)
 	}
 }
 
-/* The end of the scanned value starting at p. */
-static const char *skip_value(const char *p, const char *end, enum json_kind *kind)
+/* The end of the container opening at p as the scan recorded it, or NULL. */
+static const char *recorded_end(const struct json_ends *ends, const char *p)
 {
+	size_t lo = 0, hi = ends != NULL ? ends->n : 0;
+
+	while (lo < hi) { /* the containers open in order: a binary search */
+		size_t mid = lo + (hi - lo) / 2;
+		if (ends->open[mid] == p)
+			return ends->close[mid];
+		if (ends->open[mid] < p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* The end of the scanned value starting at p. */
+static const char *skip_value(const char *p, const char *end, const struct json_ends *ends,
+                              enum json_kind *kind)
+{
+	const char *known;
 	int depth = 0;
 
 	switch (*p) {
@@ -311,6 +337,8 @@ static const char *skip_value(const char *p, const char *end, enum json_kind *ki
 	case '{':
 	case '[':
 		*kind = *p == '{' ? JSON_OBJECT : JSON_ARRAY;
+		if ((known = recorded_end(ends, p)) != NULL)
+			return known;
 		for (;; p++) {
 			if (*p == '"')
 				p = skip_string(p) - 1;
@@ -340,6 +368,7 @@ void json_cursor_open(struct json_cursor *c, const struct json_span *container)
 {
 	c->p = container->p + 1;
 	c->end = container->p + container->len - 1; /* the closing bracket */
+	c->ends = container->ends;
 }
 
 int json_cursor_next(struct json_cursor *c, struct json_span *key, struct json_span *value)
@@ -352,11 +381,8 @@ int json_cursor_next(struct json_cursor *c, struct json_span *key, struct json_s
 		return 0;
 	if (*p == '"' && *c->end == '}') {
 		const char *q = skip_string(p);
-		if (key != NULL) {
-			key->p = p;
-			key->len = (size_t)(q - p);
-			key->kind = JSON_STRING;
-		}
+		if (key != NULL)
+			*key = (struct json_span){p, (size_t)(q - p), JSON_STRING, c->ends};
 		p = q;
 		while (*p != ':')
 			p++;
@@ -365,7 +391,8 @@ int json_cursor_next(struct json_cursor *c, struct json_span *key, struct json_s
 			p++;
 	}
 	value->p = p;
-	p = skip_value(p, c->end, &value->kind);
+	value->ends = c->ends;
+	p = skip_value(p, c->end, c->ends, &value->kind);
 	value->len = (size_t)(p - value->p);
 	c->p = p;
 	return 1;

@@ -14,6 +14,16 @@ struct json_span {
 	const char *p;
 	size_t len;
 	enum json_kind kind;
+	const struct json_ends *ends; /* the scan's record of where containers end, or NULL */
+};
+
+/* Where the arrays and objects of a scanned text end, as the scan records them in the order they open (the
+ * first JSON_ENDS_MAX of them), so that a reader steps over one without reading it again. */
+#define JSON_ENDS_MAX 64
+struct json_ends {
+	const char *open[JSON_ENDS_MAX];  /* the opening bracket */
+	const char *close[JSON_ENDS_MAX]; /* one past the closing bracket */
+	size_t n;
 };
 
 #define JSON_SCAN_NO_NUL 1  /* refuse a string holding \u0000 ... */
@@ -35,13 +45,15 @@ struct json_members {
 };
 
 /* As json_scan, and when the value is an object also gives its members, so that reading them takes no
- * second pass. */
+ * second pass; with ends, records where containers end, for the spans of this text to use (ends must last as
+ * long as they do). */
 int json_scan_members(const char *text, size_t len, int max_depth, int flags, struct json_span *out,
-                      struct json_members *m, struct error *err);
+                      struct json_members *m, struct json_ends *ends, struct error *err);
 
 /* Walks the members of an object or the elements of an array. */
 struct json_cursor {
 	const char *p, *end;
+	const struct json_ends *ends;
 };
 
 void json_cursor_open(struct json_cursor *c, const struct json_span *container);

@@ -173,7 +173,7 @@ int kombu_envelope_decode(const char *payload, size_t len, struct envelope *env,
 	env->has_ticket = 0;
 	env->body_len = 0;
 	/* keys are compared whole, NULs included, as Python reads them: "body\u0000" is not "body" */
-	if (json_scan_members(payload, len, KOMBU_JSON_MAX_DEPTH, 0, &root, &top, err) < 0)
+	if (json_scan_members(payload, len, KOMBU_JSON_MAX_DEPTH, 0, &root, &top, NULL, err) < 0)
 		return -1;
 	if (root.kind != JSON_OBJECT)
 		return error_set(err, ERROR_PARSE, "envelope is not a JSON object");
@@ -246,7 +246,7 @@ int kombu_decode_reply(const char *payload, size_t len, const char *ticket, stru
 	/* a NUL, raw or escaped: json-c would have cut a name there and read another name */
 	if (memchr(env->body, '\0', env->body_len) != NULL ||
 	    (rc = json_scan_members((const char *)env->body, env->body_len, KOMBU_JSON_MAX_DEPTH,
-	                            JSON_SCAN_NO_NUL, &body, &top, err)) == JSON_SCAN_NUL)
+	                            JSON_SCAN_NO_NUL, &body, &top, &out->ends, err)) == JSON_SCAN_NUL)
 		return error_set(err, ERROR_PARSE, "reply body holds a NUL character");
 	if (rc < 0)
 		return error_wrap(err, "reply body");

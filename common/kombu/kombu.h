@@ -62,6 +62,7 @@ struct control_reply {
 	enum reply_kind kind;
 	const char *node;        /* in env's body */
 	struct json_span result; /* in env's body */
+	struct json_ends ends;   /* where the body's containers end, for result */
 	struct envelope env;
 	char content_type[64]; /* for REPLY_UNREADABLE */
 };

@@ -298,9 +298,9 @@ START_TEST(members_and_elements)
 		i++;
 	}
 	ck_assert_uint_eq(i, 6);
-	json_cursor_open(&c, &(struct json_span){"[]", 2, JSON_ARRAY});
+	json_cursor_open(&c, &(struct json_span){"[]", 2, JSON_ARRAY, NULL});
 	ck_assert(!json_cursor_next(&c, NULL, &e));
-	ck_assert_uint_eq(count(&(struct json_span){"{ }", 3, JSON_OBJECT}), 0);
+	ck_assert_uint_eq(count(&(struct json_span){"{ }", 3, JSON_OBJECT, NULL}), 0);
 }
 END_TEST
 
@@ -313,10 +313,10 @@ START_TEST(members_while_scanning)
 	struct json_span v;
 	struct error err;
 
-	ck_assert_int_eq(json_scan_members("[{\"a\": 1}]", 10, 8, 0, &v, &m, &err), 0);
+	ck_assert_int_eq(json_scan_members("[{\"a\": 1}]", 10, 8, 0, &v, &m, NULL, &err), 0);
 	ck_assert_uint_eq(m.n, 0); /* an array has none */
 	ck_assert_int_eq(
-	    json_scan_members(" {\"k\" : {\"in\": 1} , \"x\\\"y\":[1,2]} ", 33, 8, 0, &v, &m, &err), 0);
+	    json_scan_members(" {\"k\" : {\"in\": 1} , \"x\\\"y\":[1,2]} ", 33, 8, 0, &v, &m, NULL, &err), 0);
 	ck_assert_uint_eq(m.n, 2);
 	ck_assert(json_string_is(&m.key[0], "k"));
 	ck_assert_int_eq(m.value[0].kind, JSON_OBJECT);
@@ -327,10 +327,67 @@ START_TEST(members_while_scanning)
 		snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s\"m%d\": %d", i ? ", " : "", i,
 		         i);
 	strcat(text, "}");
-	ck_assert_int_eq(json_scan_members(text, strlen(text), 8, 0, &v, &m, &err), 0);
+	ck_assert_int_eq(json_scan_members(text, strlen(text), 8, 0, &v, &m, NULL, &err), 0);
 	ck_assert_uint_eq(m.n, 20); /* counted beyond the ones kept */
 	ck_assert(json_string_is(&m.key[JSON_MEMBERS_MAX - 1], "m15"));
-	ck_assert_int_eq(json_scan_members("{\"a\": 1,}", 9, 8, 0, &v, &m, &err), -1);
+	ck_assert_int_eq(json_scan_members("{\"a\": 1,}", 9, 8, 0, &v, &m, NULL, &err), -1);
+}
+END_TEST
+
+/* Walks every container of v, with or without the scan's record of ends, into sb. */
+static void walk(const struct json_span *v, const char *base, int with_ends, char *sb, size_t n)
+{
+	struct json_span copy = *v, k, e;
+	struct json_cursor c;
+
+	if (!with_ends)
+		copy.ends = NULL;
+	snprintf(sb + strlen(sb), n - strlen(sb), "%c", *copy.p);
+	if (copy.kind != JSON_ARRAY && copy.kind != JSON_OBJECT)
+		return;
+	json_cursor_open(&c, &copy);
+	while (json_cursor_next(&c, copy.kind == JSON_OBJECT ? &k : NULL, &e)) {
+		snprintf(sb + strlen(sb), n - strlen(sb), "(%zu:%zu)", (size_t)(e.p - base), e.len);
+		walk(&e, base, with_ends, sb, n);
+	}
+}
+
+/* The scan records where each container ends, in the order they open; a cursor steps over a container by
+ * that record, and finds the same values as by reading it again, past the record's last entry too. */
+START_TEST(container_ends_recorded)
+{
+	const char *text = " [{\"a\": [1, {}]}, [], {\"b\": \"]}\\\"\"}] ";
+	char deep[2048] = "[", fast[8192] = "", slow[8192] = "";
+	struct json_ends ends;
+	struct json_span v;
+	struct error err;
+
+	ck_assert_int_eq(json_scan_members(text, strlen(text), 8, 0, &v, NULL, &ends, &err), 0);
+	ck_assert_uint_eq(ends.n, 6);
+	ck_assert(v.ends == &ends);
+	ck_assert_int_eq(ends.open[0] - text, 1);
+	ck_assert_int_eq(ends.close[0] - text, (long)strlen(text) - 1);
+	ck_assert_int_eq(ends.open[1] - text, 2);
+	ck_assert_int_eq(ends.close[1] - text, 16);
+	ck_assert_int_eq(ends.open[4] - text, 18);
+	ck_assert_int_eq(ends.close[4] - text, 20);
+	ck_assert_int_eq(ends.close[5] - text, 35);
+	walk(&v, text, 1, fast, sizeof(fast));
+	walk(&v, text, 0, slow, sizeof(slow));
+	ck_assert_str_eq(fast, slow);
+	ck_assert_str_eq(fast, "[(2:14){(8:7)[(9:1)1(12:2){(18:2)[(22:13){(28:6)\"");
+	for (int i = 0; i < 100; i++)
+		strcat(deep, i % 3 ? "{\"k\": [[]]}, " : "[1, [2]], ");
+	strcat(deep, "{}]");
+	fast[0] = slow[0] = '\0';
+	ck_assert_int_eq(json_scan_members(deep, strlen(deep), 8, 0, &v, NULL, &ends, &err), 0);
+	ck_assert_uint_eq(ends.n, JSON_ENDS_MAX);
+	walk(&v, deep, 1, fast, sizeof(fast));
+	walk(&v, deep, 0, slow, sizeof(slow));
+	ck_assert_str_eq(fast, slow);
+	ck_assert_int_eq(json_scan_members("[[1], [2", 8, 8, 0, &v, NULL, &ends, &err), -1);
+	ck_assert_int_eq(json_scan("[[1]]", 5, 8, 0, &v, &err), 0);
+	ck_assert(v.ends == NULL);
 }
 END_TEST
 
@@ -340,6 +397,7 @@ Suite *unit_suite(void)
 	TCase *tc = tcase_create("json_scan");
 
 	tcase_add_test(tc, valid_texts);
+	tcase_add_test(tc, container_ends_recorded);
 	tcase_add_test(tc, malformed_texts);
 	tcase_add_test(tc, every_byte_at_every_place);
 	tcase_add_test(tc, strings_decode_as_json_c);
