@@ -384,6 +384,78 @@ int broker_read(struct broker *b, const struct deadline *dl, redisReply **reply,
 	}
 }
 
+/* A streamed read under way: what the reader's task privdata points to. */
+struct streaming {
+	struct broker_stream *st;
+	redisReplyObjectFunctions *plain; /* the reader's own functions */
+	struct error *err;
+	int failed;
+};
+
+/* What the reader keeps for an element handed over: never freed, never stored in its array. */
+static char handed_over;
+
+static int depth_of(const redisReadTask *task)
+{
+	int depth = 0;
+
+	for (; task->parent != NULL; task = task->parent)
+		depth++;
+	return depth;
+}
+
+static void *stream_string(const redisReadTask *task, char *str, size_t len)
+{
+	struct streaming *sg = task->privdata;
+
+	if (depth_of(task) != sg->st->depth || task->idx < sg->st->first)
+		return sg->plain->createString(task, str, len);
+	if (!sg->failed && sg->st->fn(sg->st->ctx, str, len, sg->err) < 0)
+		sg->failed = 1;
+	else if (!sg->failed)
+		sg->st->handed++;
+	return &handed_over;
+}
+
+static void stream_free(void *obj)
+{
+	if (obj != &handed_over)
+		freeReplyObject(obj);
+}
+
+int broker_read_streamed(struct broker *b, const struct deadline *dl, struct broker_stream *st,
+                         redisReply **reply, struct error *err)
+{
+	struct error failure = {ERROR_NONE, ""};
+	struct streaming sg = {st, NULL, &failure, 0};
+	redisReplyObjectFunctions fns;
+	int rc;
+
+	*reply = NULL;
+	if (b->reader == NULL)
+		return error_set(err, ERROR_BROKER, "not connected to the broker");
+	sg.plain = b->reader->fn;
+	fns = *sg.plain;
+	fns.createString = stream_string;
+	fns.freeObject = stream_free;
+	st->handed = 0;
+	b->reader->fn = &fns;
+	b->reader->privdata = &sg;
+	rc = broker_read(b, dl, reply, err);
+	if (b->reader != NULL) { /* a failed read may have closed the connection */
+		b->reader->fn = sg.plain;
+		b->reader->privdata = NULL;
+	}
+	if (rc == 0 && sg.failed) {
+		freeReplyObject(*reply);
+		*reply = NULL;
+		if (err != NULL)
+			*err = failure;
+		return -1;
+	}
+	return rc;
+}
+
 int broker_read_push(struct broker *b, const struct deadline *dl, redisReply **reply, struct error *err)
 {
 	b->pending++; /* a push is a reply nobody asked for: keep the count of those asked for */

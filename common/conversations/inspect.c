@@ -148,21 +148,21 @@ struct collector {
 
 /* Decodes one popped message and hands it to fn. Only a well-formed reply carrying our ticket counts as
  * an answer; an empty string is the place of an oversized element the broker layer skipped. */
-static int dispatch(void *arg, const redisReply *msg, struct error *err)
+static int dispatch(void *arg, const char *msg, size_t len, struct error *err)
 {
 	struct collector *c = arg;
 	struct control_reply *reply = &c->reply;
 	struct inspect_event ev = {INSPECT_IGNORED, NULL, NULL, NULL};
 	struct error why = {ERROR_NONE, ""};
 
-	if (msg->type == REDIS_REPLY_STRING && msg->len == 0)
+	if (msg != NULL && len == 0)
 		return 0;
 	c->st->ignored++;
-	if (msg->type != REDIS_REPLY_STRING) {
+	if (msg == NULL) {
 		ev.detail = "a reply list element that is not a string";
 		return c->fn(c->ctx, &ev, err);
 	}
-	if (kombu_decode_reply(msg->str, msg->len, c->cv->ticket, reply, &why) < 0) {
+	if (kombu_decode_reply(msg, len, c->cv->ticket, reply, &why) < 0) {
 		if (why.kind == ERROR_NOMEM)
 			return error_set(err, ERROR_NOMEM, "%s", why.msg);
 		ev.detail = why.msg;

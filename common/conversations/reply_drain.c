@@ -7,13 +7,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Hands each element of an array reply to fn; returns their count or -1. */
+/* Hands one element to fn: a string as its bytes, anything else as NULL. */
+static int hand(const redisReply *e, drain_fn fn, void *ctx, struct error *err)
+{
+	return e->type == REDIS_REPLY_STRING ? fn(ctx, e->str, e->len, err) : fn(ctx, NULL, 0, err);
+}
+
+/* Hands the elements of an array reply that were kept (not streamed) to fn; returns their count or -1. */
 static int each_element(const redisReply *a, drain_fn fn, void *ctx, struct error *err)
 {
+	int kept = 0;
+
 	for (size_t i = 0; i < a->elements; i++)
-		if (fn(ctx, a->element[i], err) < 0)
+		if (a->element[i] != NULL && (kept++, hand(a->element[i], fn, ctx, err) < 0))
 			return -1;
-	return (int)a->elements;
+	return kept;
 }
 
 /* A blocking pop: BLMPOP (7.0) or BRPOP with the seconds left until `until`; the broker has until `latest`
@@ -28,6 +36,9 @@ static int blocking_pop(struct broker *b, char *const *keys, int nkeys, long lon
 	size_t *lens = calloc((size_t)nkeys + 6, sizeof(*lens));
 	char timeout[32], numkeys[16], count[24];
 	struct deadline guard;
+	/* the popped messages are decoded as they are read: BLMPOP's in the array after the key, BRPOP's
+	 * after the key */
+	struct broker_stream st = {fn, ctx, v7 ? 2 : 1, v7 ? 0 : 1, 0};
 	redisReply *r = NULL;
 	int argc = 0, rc = -1;
 
@@ -64,7 +75,7 @@ static int blocking_pop(struct broker *b, char *const *keys, int nkeys, long lon
 	guard = whole ? deadline_min(*until, *latest) : *latest;
 	if (broker_append(b, argc, argv, lens, err) < 0)
 		goto out;
-	rc = broker_read(b, &guard, &r, err);
+	rc = broker_read_streamed(b, &guard, &st, &r, err);
 	if (rc == 0 && broker_reply_error(r, err) < 0)
 		rc = -1;
 	if (rc < 0) {
@@ -80,11 +91,12 @@ static int blocking_pop(struct broker *b, char *const *keys, int nkeys, long lon
 	rc = -1;
 	if (r->type == REDIS_REPLY_NIL)
 		rc = 0;
-	else if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 && v7 &&
-	         r->element[1]->type == REDIS_REPLY_ARRAY)
-		rc = each_element(r->element[1], fn, ctx, err);
-	else if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 && !v7)
-		rc = fn(ctx, r->element[1], err) < 0 ? -1 : 1;
+	else if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 && v7 && r->element[1] != NULL &&
+	         r->element[1]->type == REDIS_REPLY_ARRAY) {
+		int kept = each_element(r->element[1], fn, ctx, err);
+		rc = kept < 0 ? -1 : kept + (int)st.handed;
+	} else if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 && !v7)
+		rc = r->element[1] == NULL ? 1 : hand(r->element[1], fn, ctx, err) < 0 ? -1 : 1;
 	else
 		error_set(err, ERROR_BROKER, "%s answered with an unexpected reply", argv[0]);
 out:
@@ -135,7 +147,7 @@ static int nonblocking_pop(struct broker *b, char *const *keys, int nkeys, long 
 		else if (rc == 0 && r[i]->type == REDIS_REPLY_ARRAY)
 			got = each_element(r[i], fn, ctx, err);
 		else if (rc == 0 && r[i]->type != REDIS_REPLY_NIL)
-			got = fn(ctx, r[i], err) < 0 ? -1 : 1;
+			got = hand(r[i], fn, ctx, err) < 0 ? -1 : 1;
 		if (got < 0)
 			rc = -1;
 		else

@@ -9,8 +9,9 @@
 
 #define DRAIN_BATCH_MAX 256 /* messages popped in one round trip at most */
 
-/* Called for every message popped (a string, or another reply type from a broken broker). */
-typedef int (*drain_fn)(void *ctx, const redisReply *msg, struct error *err);
+/* Called for every message popped, as it is read: its bytes, or NULL for an element that is not a string
+ * (from a broken broker). The bytes last for the call only. */
+typedef int (*drain_fn)(void *ctx, const char *msg, size_t len, struct error *err);
 
 /* Pops up to want messages (the first list holding any, base list first), waiting until `until` for the
  * first one; 0 < want. The broker has until `latest` to answer: a busy broker may answer a blocking pop
