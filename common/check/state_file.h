@@ -19,11 +19,18 @@ struct seen_entry {
 	double at; /* epoch seconds */
 };
 
+/* Which file was read: a check writes a new file and renames it over the old, so another check's write
+ * shows as another inode, size or modification time (all 0: no file). */
+struct state_version {
+	unsigned long long dev, ino, size, sec, nsec;
+};
+
 struct seen_file {
 	struct seen_entry *v;
 	size_t n, cap;
-	int sorted;     /* v is sorted by node, each node once */
-	char path[512]; /* "" when there is no state file */
+	int sorted;                /* v is sorted by node, each node once */
+	char path[512];            /* "" when there is no state file */
+	struct state_version read; /* the file state_load read */
 };
 
 /* The default path for a broker and namespace ("where" as broker_addr_describe writes it). */
@@ -35,7 +42,8 @@ void state_load(struct seen_file *s, const char *path);
 int state_record(struct seen_file *s, const char *node, double at, struct error *err);
 /* When node was last seen, or 0 (a binary search; sorts first when records came since). */
 double state_last_seen(struct seen_file *s, const char *node);
-/* Merges with what other checks wrote meanwhile and replaces the file, creating its directory, which must
+/* Merges with what other checks wrote meanwhile (the file is read again only when it changed) and replaces
+ * the file, creating its directory, which must
  * be this user's and writable by nobody else. The lock is waited for until the deadline at most. A file
  * that cannot be written fails with ERROR_USAGE saying why (the check goes on; -v says it). */
 int state_save(struct seen_file *s, const struct deadline *dl, struct error *err);

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test_state_file: the lines written are those "%s\t%.3f\n" writes, newest first, and read back to the
+ * millisecond; damaged, stale and future lines are dropped on reading. */
+#include "unit.h"
+
+#include "state_file.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static char dir[64], path[128];
+
+static void setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/test_state_file.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/check_celery/x.state", dir);
+}
+
+static void teardown(void)
+{
+	char cmd[160];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static char *slurp(const char *p)
+{
+	static char buf[4096];
+	FILE *f = fopen(p, "r");
+	size_t n;
+
+	ck_assert_ptr_nonnull(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+START_TEST(lines_as_printf_writes_them)
+{
+	double now = (double)time(NULL) - 3600;
+	const double offsets[] = {0, 0.25, 0.999, 0.0001, 0.0996, 12.5, 1800.042};
+	const size_t n = sizeof(offsets) / sizeof(offsets[0]);
+	char expected[4096] = "", node[32];
+	struct seen_file s;
+	struct deadline dl = deadline_in(5);
+	struct error err;
+
+	state_load(&s, path);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(node, sizeof(node), "celery-v0.%zu@h", i);
+		ck_assert_int_eq(state_record(&s, node, now + offsets[i], &err), 0);
+	}
+	ck_assert_int_eq(state_save(&s, &dl, &err), 0);
+	state_free(&s);
+	{
+		const size_t order[] = {6, 5, 2, 1, 4, 3, 0};
+		for (size_t k = 0; k < n; k++)
+			snprintf(expected + strlen(expected), sizeof(expected) - strlen(expected),
+			         "celery-v0.%zu@h\t%.3f\n", order[k], now + offsets[order[k]]);
+	}
+	ck_assert_str_eq(slurp(path), expected);
+	state_load(&s, path);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(node, sizeof(node), "celery-v0.%zu@h", i);
+		ck_assert_double_eq_tol(state_last_seen(&s, node), now + offsets[i], 0.0006);
+	}
+	ck_assert_double_eq(state_last_seen(&s, "celery@elsewhere"), 0);
+	state_free(&s);
+}
+END_TEST
+
+START_TEST(damaged_stale_and_future_lines_dropped)
+{
+	double now = (double)time(NULL);
+	FILE *f;
+	struct seen_file s;
+	struct deadline dl = deadline_in(5);
+	struct error err;
+
+	state_load(&s, path);
+	ck_assert_int_eq(state_record(&s, "celery@kept", now - 60, &err), 0);
+	ck_assert_int_eq(state_save(&s, &dl, &err), 0); /* makes the directory */
+	state_free(&s);
+	f = fopen(path, "a");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "celery@stale\t%.3f\n", now - STATE_MAX_AGE - 60);
+	fprintf(f, "celery@future\t%.3f\n", now + 2 * 86400);
+	fprintf(f, "celery@words\tyesterday\n");
+	fprintf(f, "celery@negative\t-5.000\n");
+	fprintf(f, "\t%.3f\n", now);
+	fprintf(f, "celery@cut\t%.1f", now);
+	fclose(f);
+	state_load(&s, path);
+	ck_assert_double_eq_tol(state_last_seen(&s, "celery@kept"), now - 60, 0.0006);
+	ck_assert_double_eq(state_last_seen(&s, "celery@stale"), 0);
+	ck_assert_double_eq(state_last_seen(&s, "celery@future"), 0);
+	ck_assert_double_eq(state_last_seen(&s, "celery@words"), 0);
+	ck_assert_double_eq(state_last_seen(&s, "celery@negative"), 0);
+	ck_assert_double_eq(state_last_seen(&s, "celery@cut"), 0);
+	ck_assert_uint_eq(s.n, 1);
+	state_free(&s);
+}
+END_TEST
+
+/* Two checks load the file, each sees a worker and saves: the second merges what the first wrote after it
+ * loaded; a check that finds the file as it read it writes its own entries once. */
+START_TEST(writes_since_loading_merged)
+{
+	double now = (double)time(NULL);
+	struct seen_file one, two;
+	struct deadline dl = deadline_in(5);
+	struct error err;
+
+	state_load(&one, path);
+	ck_assert_int_eq(state_record(&one, "celery@first", now - 10, &err), 0);
+	ck_assert_int_eq(state_save(&one, &dl, &err), 0);
+	state_free(&one);
+	state_load(&one, path);
+	state_load(&two, path);
+	ck_assert_int_eq(state_record(&one, "celery@one", now - 5, &err), 0);
+	ck_assert_int_eq(state_record(&two, "celery@two", now - 4, &err), 0);
+	ck_assert_int_eq(state_record(&two, "celery@first", now - 3, &err), 0);
+	ck_assert_int_eq(state_save(&one, &dl, &err), 0);
+	ck_assert_int_eq(state_save(&two, &dl, &err), 0);
+	state_free(&one);
+	state_free(&two);
+	state_load(&one, path);
+	ck_assert_uint_eq(one.n, 3);
+	ck_assert_double_eq_tol(state_last_seen(&one, "celery@one"), now - 5, 0.0006);
+	ck_assert_double_eq_tol(state_last_seen(&one, "celery@two"), now - 4, 0.0006);
+	ck_assert_double_eq_tol(state_last_seen(&one, "celery@first"), now - 3, 0.0006);
+	ck_assert_int_eq(state_save(&one, &dl, &err), 0);
+	state_free(&one);
+	state_load(&one, path);
+	ck_assert_uint_eq(one.n, 3);
+	state_free(&one);
+}
+END_TEST
+
+Suite *unit_suite(void)
+{
+	Suite *s = suite_create("state_file");
+	TCase *tc = tcase_create("state_file");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, lines_as_printf_writes_them);
+	tcase_add_test(tc, damaged_stale_and_future_lines_dropped);
+	tcase_add_test(tc, writes_since_loading_merged);
+	suite_add_tcase(s, tc);
+	return s;
+}
