@@ -60,12 +60,21 @@ static int add_note(struct fleet *f, const char *what, const char *detail)
 	return 0;
 }
 
-/* Reads the queue names out of an active_queues result: a list of objects with a "name" string. */
+/* The name of queue q of an active_queues result, or 0 when it has none. */
+static int queue_name(const struct json_span *q, struct json_span *name)
+{
+	return q->kind == JSON_OBJECT && json_get(q, "name", name) && name->kind == JSON_STRING &&
+	       name->len > 2;
+}
+
+/* Reads the queue names out of an active_queues result: a list of objects with a "name" string. The names
+ * and the array pointing to them are one block (w->queues), counted first. */
 static int read_queues(struct worker *w, const struct json_span *result, struct error *err)
 {
 	struct json_cursor c;
 	struct json_span q, name;
-	size_t n = 0, cap = 0;
+	size_t n = 0, bytes = 0;
+	char *text;
 
 	if (result->kind == JSON_OBJECT && json_get(result, "error", &name)) {
 		struct strbuf sb = STRBUF_INIT;
@@ -82,23 +91,22 @@ static int read_queues(struct worker *w, const struct json_span *result, struct 
 	}
 	w->queues_known = 1;
 	json_cursor_open(&c, result);
-	while (json_cursor_next(&c, NULL, &q)) {
-		if (n == cap) {
-			char **grown = realloc(w->queues, (cap = cap ? 2 * cap : 4) * sizeof(char *));
-			if (grown == NULL)
-				return error_set(err, ERROR_NOMEM, "out of memory listing queues");
-			w->queues = grown;
+	while (json_cursor_next(&c, NULL, &q))
+		if (queue_name(&q, &name))
+			n++, bytes += name.len; /* a decoded name is shorter than its quoted form */
+		else if (w->problem == NULL)
+			w->problem = strdup("a queue without a name");
+	if (n == 0)
+		return 0;
+	if ((w->queues = malloc(n * sizeof(char *) + bytes)) == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory listing queues");
+	text = (char *)(w->queues + n);
+	json_cursor_open(&c, result);
+	while (json_cursor_next(&c, NULL, &q))
+		if (queue_name(&q, &name)) {
+			w->queues[w->nqueues++] = text;
+			text += json_string_decode(&name, text) + 1;
 		}
-		if (q.kind != JSON_OBJECT || !json_get(&q, "name", &name) || name.kind != JSON_STRING ||
-		    name.len < 3) {
-			if (w->problem == NULL)
-				w->problem = strdup("a queue without a name");
-			continue;
-		}
-		if ((w->queues[n] = json_value_dup(&name)) == NULL)
-			return error_set(err, ERROR_NOMEM, "out of memory listing queues");
-		w->nqueues = ++n;
-	}
 	return 0;
 }
 
@@ -214,9 +222,7 @@ void fleet_free(struct fleet *f)
 {
 	for (size_t i = 0; i < f->n; i++) {
 		struct worker *w = &f->workers[i];
-		for (size_t j = 0; j < w->nqueues; j++)
-			free(w->queues[j]);
-		free(w->queues);
+		free(w->queues); /* the names with it */
 		free(w->node);
 		free(w->problem);
 		worker_name_free(&w->name);

@@ -21,7 +21,7 @@ enum worker_state {
 struct worker {
 	char *node;              /* node name as the worker gave it; NULL for an unreadable reply */
 	struct worker_name name; /* parsed node name */
-	char **queues;           /* queue names it consumes */
+	char **queues;           /* queue names it consumes, in one allocation with them */
 	size_t nqueues;
 	int queues_known; /* 0 when its reply held no readable queue list */
 	enum verdict verdict;
