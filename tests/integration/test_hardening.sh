@@ -103,6 +103,23 @@ t_a_queue_listed_twice_counts_once() {
 	expect_keyspace_clean "$REDIS_PORT"
 }
 
+# A broken broker pops what no list holds: each is ignored and said to be, the batch's other messages are
+# still read one by one as they arrive, and the check neither crashes nor counts them as workers.
+t_odd_elements_in_a_pop() {
+	local port
+	port=$(cluster_free_port)
+	start_helper fake "$FAKE/fake_redis.py" "$port" oddpop "$ASSERT_TMP/log" || return
+	plugin -p "$port" -e 0.12.0 -T 0.5 -v
+	stop_helper fake
+	expect_exit 2
+	expect_perf workers 0
+	expect_perf unresponsive 2
+	[ "$(grep -c 'ignored a message: a reply list element that is not a string' <<<"$OUT")" = 3 ] ||
+		fail "not 3 elements that are not strings: $OUT"
+	expect_contains "ignored a message: not JSON"
+	grep -q "BLMPOP" "$ASSERT_TMP/log" || fail "no BLMPOP was sent"
+}
+
 t_broker_error_replies() {
 	local port
 	port=$(cluster_free_port)
@@ -330,6 +347,7 @@ test_case "a reply in another serializer is counted and reported" t_unreadable_s
 test_case "control characters and '|' in names cannot break the output" t_control_characters_cannot_break_output
 test_case "duplicated node names count once" t_duplicate_node_names_count_once
 test_case "a queue a worker lists twice counts it once" t_a_queue_listed_twice_counts_once
+test_case "odd elements in a pop are ignored one by one" t_odd_elements_in_a_pop
 test_case "LOADING, garbage, OOM and READONLY brokers" t_broker_error_replies
 test_case "broker killed mid-collection" t_broker_killed_mid_collection
 test_case "broker restarted between PUBLISH and collection" t_broker_restarted_during_collection

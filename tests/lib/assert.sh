@@ -75,6 +75,7 @@ expect_one_line() {
 
 # test_case NAME FUNCTION: runs one test and records the result.
 test_case() {
+	[ -z "${ONLY_TEST:-}" ] || [[ "$1" == *"$ONLY_TEST"* ]] || return 0 # ONLY_TEST=WORDS runs just those
 	TEST_OK=1
 	OUT= ERR= RC=
 	"$2"

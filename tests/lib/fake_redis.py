@@ -13,6 +13,8 @@ Usage: python3 fake_redis.py PORT MODE [ARG...]; prints "ready" once listening, 
                       spaces, to LOG;
                       LLEN is "hang" (never answered) or "stopread" (the server stops reading when the first
                       LLEN arrives, so a long pipeline cannot be written); default: answered with 0
+  oddpop LOG          as scripted, but PUBLISH reaches 2 and the first BLMPOP pops what no list can hold: an
+                      integer, a nil, a nested array, then an empty string and one that is not JSON
 """
 import socket
 import sys
@@ -66,6 +68,21 @@ def scripted_answer(args, llen):
     return None
 
 
+ODD_POP = (b"*5\r\n:7\r\n$-1\r\n*1\r\n" + bulk(b"x") + bulk(b"") + bulk(b"not json"))
+popped_odd = threading.Event()
+
+
+def oddpop_answer(args):
+    """What the oddpop broker answers: the scripted broker's answers, but for PUBLISH and the first pop."""
+    name = args[0].upper()
+    if name == b"PUBLISH":
+        return b":2\r\n"
+    if name == b"BLMPOP" and not popped_odd.is_set():
+        popped_odd.set()
+        return b"*2\r\n" + bulk(args[3]) + ODD_POP
+    return scripted_answer(args, "answer")
+
+
 def serve(conn, mode, args):
     """Answers like a real server: once per command, however the commands were split into reads."""
     buf = b""
@@ -85,6 +102,12 @@ def serve(conn, mode, args):
                     conn.sendall(b"*2\r\n" + bulk(args[0].encode()) + bulk(args[1].encode()))
                 elif mode == "garbage":
                     conn.sendall(b"\x00\xffHTTP/1.1 200 OK\r\n\r\n")
+                elif mode == "oddpop":
+                    with open(args[0], "ab") as log:
+                        log.write(b" ".join(command) + b"\n")
+                    answer = oddpop_answer(command)
+                    if answer is not None:
+                        conn.sendall(answer)
                 elif mode == "scripted":
                     llen = args[1] if len(args) > 1 else "answer"
                     with open(args[0], "ab") as log:
