@@ -25,9 +25,9 @@ static struct name_map_slot *find(const struct name_map *m, const char *name)
 	return &m->slots[i];
 }
 
-static int grow(struct name_map *m)
+/* Moves the names to a table of cap slots (a power of two, larger than the table's). */
+static int grow_to(struct name_map *m, size_t cap)
 {
-	size_t cap = m->cap ? m->cap * 2 : 64;
 	struct name_map old = *m;
 
 	if (cap < m->cap || (m->slots = calloc(cap, sizeof(m->slots[0]))) == NULL) {
@@ -40,6 +40,20 @@ static int grow(struct name_map *m)
 			*find(m, old.slots[i].name) = old.slots[i];
 	free(old.slots);
 	return 0;
+}
+
+static int grow(struct name_map *m)
+{
+	return grow_to(m, m->cap ? m->cap * 2 : 64);
+}
+
+int name_map_reserve(struct name_map *m, size_t n)
+{
+	size_t cap = m->cap ? m->cap : 64;
+
+	while (cap < 2 * n && cap * 2 > cap)
+		cap *= 2;
+	return cap > m->cap ? grow_to(m, cap) : 0;
 }
 
 int name_map_put(struct name_map *m, const char *name, size_t value, size_t *value_out)

@@ -1,52 +1,67 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* backlog: pipelined LLEN over every queue's lists (broker protocol, section 4). */
+/* backlog: pipelined LLEN over every queue's lists (broker protocol, section 4), in chunks. */
 #include "backlog.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* Lists read in one pipeline: enough that a round trip is a small part of the server's work, few enough
+ * that the commands, their keys and their replies take a few hundred KiB, however many queues are named. */
+#define BACKLOG_CHUNK 4096
+
+/* The buffers of one chunk, used again for the next. */
+struct chunk {
+	struct broker_cmd cmds[BACKLOG_CHUNK];
+	long long lengths[BACKLOG_CHUNK];
+	char *keys[BACKLOG_CHUNK];
+	size_t lens[2 * BACKLOG_CHUNK];
+	const char *argv[2 * BACKLOG_CHUNK];
+};
+
+/* Reads lists [from, from + k) of the n * steps (queue-major) into c->lengths. */
+static int read_chunk(struct broker *b, const struct kombu_names *names, char *const *queues, size_t from,
+                      size_t k, const struct deadline *dl, struct chunk *c, struct error *err)
+{
+	size_t steps = (size_t)names->nsteps, made = 0;
+	int rc = -1;
+
+	for (; made < k; made++) {
+		size_t list = from + made;
+		if ((c->keys[made] = kombu_queue_key(names, queues[list / steps], (int)(list % steps))) ==
+		    NULL) {
+			error_set(err, ERROR_NOMEM, "out of memory naming queue lists");
+			goto out;
+		}
+		c->argv[2 * made] = "LLEN";
+		c->lens[2 * made] = 4;
+		c->argv[2 * made + 1] = c->keys[made];
+		c->lens[2 * made + 1] = strlen(c->keys[made]);
+		c->cmds[made] = (struct broker_cmd){2, &c->argv[2 * made], &c->lens[2 * made],
+		                                    "cannot read queue lengths", &c->lengths[made]};
+	}
+	rc = broker_pipeline(b, dl, c->cmds, k, err);
+out:
+	for (size_t i = 0; i < made; i++)
+		free(c->keys[i]);
+	return rc;
+}
+
 int backlog_read(struct broker *b, const struct kombu_names *names, char *const *queues, size_t n,
                  const struct deadline *dl, long long *counts, struct error *err)
 {
 	size_t steps = (size_t)names->nsteps, lists = n * steps;
-	struct broker_cmd *cmds = calloc(lists ? lists : 1, sizeof(*cmds));
-	long long *lengths = calloc(lists ? lists : 1, sizeof(*lengths));
-	char **keys = calloc(lists ? lists : 1, sizeof(*keys));
-	size_t *lens = calloc(lists ? lists * 2 : 1, sizeof(*lens));
-	const char **argv = calloc(lists ? lists * 2 : 1, sizeof(*argv));
-	int rc = -1;
+	struct chunk *c = malloc(sizeof(*c));
+	int rc = 0;
 
-	if (cmds == NULL || lengths == NULL || keys == NULL || lens == NULL || argv == NULL) {
-		error_set(err, ERROR_NOMEM, "out of memory naming queue lists");
-		goto out;
+	if (c == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory naming queue lists");
+	memset(counts, 0, n * sizeof(*counts));
+	for (size_t from = 0; from < lists && rc == 0; from += BACKLOG_CHUNK) {
+		size_t k = lists - from < BACKLOG_CHUNK ? lists - from : BACKLOG_CHUNK;
+		if ((rc = read_chunk(b, names, queues, from, k, dl, c, err)) == 0)
+			for (size_t i = 0; i < k; i++)
+				counts[(from + i) / steps] += c->lengths[i];
 	}
-	for (size_t i = 0; i < lists; i++) {
-		if ((keys[i] = kombu_queue_key(names, queues[i / steps], (int)(i % steps))) == NULL) {
-			error_set(err, ERROR_NOMEM, "out of memory naming queue lists");
-			goto out;
-		}
-		argv[2 * i] = "LLEN";
-		lens[2 * i] = 4;
-		argv[2 * i + 1] = keys[i];
-		lens[2 * i + 1] = strlen(keys[i]);
-		cmds[i] = (struct broker_cmd){2, &argv[2 * i], &lens[2 * i], "cannot read queue lengths",
-		                              &lengths[i]};
-	}
-	if (broker_pipeline(b, dl, cmds, lists, err) < 0)
-		goto out;
-	for (size_t i = 0; i < n; i++) {
-		counts[i] = 0;
-		for (size_t step = 0; step < steps; step++)
-			counts[i] += lengths[i * steps + step];
-	}
-	rc = 0;
-out:
-	for (size_t i = 0; keys != NULL && i < lists; i++)
-		free(keys[i]);
-	free(cmds);
-	free(lengths);
-	free(keys);
-	free(lens);
-	free(argv);
+	free(c);
 	return rc;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* backlog: how many messages wait in queues: LLEN of each queue's list for every priority step,
- * for all queues in one pipelined round trip. Reads only. */
+/* backlog: how many messages wait in queues: LLEN of each queue's list for every priority step, pipelined
+ * in chunks of a few thousand lists (one round trip for most checks). Reads only. */
 #ifndef CELERY_BACKLOG_H
 #define CELERY_BACKLOG_H
 

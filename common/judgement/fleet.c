@@ -7,10 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The room made at first for the workers the broadcast reached, known by the first reply: within reason,
+ * the count being the broker's word. */
+#define FLEET_ROOM_MAX 100000
+
 static struct worker *fleet_add(struct fleet *f, struct error *err)
 {
 	if (f->n == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 16;
+		if (f->cap == 0 && f->stats.expected > 16 && f->stats.expected <= FLEET_ROOM_MAX) {
+			cap = (size_t)f->stats.expected;
+			if (name_map_reserve(&f->by_node, cap) < 0)
+				return error_set(err, ERROR_NOMEM, "out of memory listing workers"), NULL;
+		}
 		struct worker *w = realloc(f->workers, cap * sizeof(*w));
 		if (w == NULL)
 			return error_set(err, ERROR_NOMEM, "out of memory listing workers"), NULL;

@@ -46,6 +46,26 @@ t_backlog_counts_every_priority() {
 	[ "$before" = "$after" ] || fail "the plugin changed the queue's messages"
 }
 
+# 1,500 queues are 6,000 lists, read in pipelines of 4,096: the lists on both sides of the seam count for
+# their own queue.
+t_backlog_across_pipeline_chunks() {
+	local names
+	names=$(seq -s , -f 'many-%05g' 0 1499)
+	cluster_redis rpush many-01023 a b >/dev/null
+	cluster_redis rpush $'many-01023\x06\x169' c >/dev/null
+	cluster_redis rpush $'many-01024\x06\x163' d >/dev/null
+	cluster_redis rpush many-01499 e >/dev/null
+	check -e 0.12.0 -Q "$names"
+	cluster_redis del many-01023 $'many-01023\x06\x169' $'many-01024\x06\x163' many-01499 >/dev/null
+	expect_exit 2
+	expect_perf_item "many-01023_backlog=3;;;0"
+	expect_perf_item "many-01024_backlog=1;;;0"
+	expect_perf_item "many-01499_backlog=1;;;0"
+	expect_perf_item "many-01022_backlog=0;;;0"
+	expect_perf_item "many-01025_backlog=0;;;0"
+	expect_perf_item "many-00000_backlog=0;;;0"
+}
+
 t_starved_queue_first_whatever_thresholds() {
 	check -e 0.12.0 -Q gpu,reports -C 0: -W 0:
 	expect_exit 2
@@ -140,6 +160,7 @@ KEY_PREFIX=pfx: cluster_send_tasks reports 0 3 5 9 9 || exit 2
 test_case "a current and an untagged worker on gpu: WARNING naming the untagged" t_stale_worker_shares_gpu
 test_case "without -Q every consumed queue is judged" t_every_consumed_queue_by_default
 test_case "backlog over all priorities, messages untouched" t_backlog_counts_every_priority
+test_case "backlog of 1,500 queues, across pipeline chunks" t_backlog_across_pipeline_chunks
 test_case "messages and no compatible consumer: CRITICAL first, whatever the thresholds" t_starved_queue_first_whatever_thresholds
 test_case "--prefix with a global_keyprefix app: the same numbers" t_prefix
 test_case "-Q with a queue that does not exist" t_unknown_queue
