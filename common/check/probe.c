@@ -150,6 +150,7 @@ int probe_start(struct probe *p, struct options *o, const char *service, struct 
 		return -1;
 	if (o->mode == MODE_HEARTBEAT && watch_start(p, o, cancel_fd, &limit, err) < 0)
 		return -1;
+	watch_load_state(p, o); /* before the broadcast: nothing between the last reply and the verdict */
 	if (broker_open(&p->broker, &o->addr, cancel_fd, &p->hard, err) < 0)
 		return -1;
 	if (o->mode != MODE_HEARTBEAT && collect(p, o, &limit, err) < 0)

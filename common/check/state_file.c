@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* state_file: "NODE<TAB>EPOCH" lines, kept sorted by node so a lookup is a binary search; a lock file taken
- * with flock(2), polled so the deadline holds; the new contents written to a temporary file and renamed
- * over the old. Nothing is followed through a symbolic link, nothing but a regular file is read, and a
- * directory that others may write to is refused. */
+/* state_file: "NODE<TAB>EPOCH" lines in node order, kept so in memory for lookups by binary search; a lock
+ * file taken with flock(2), polled so the deadline holds; the new contents written to a temporary file and
+ * renamed over the old. Nothing is followed through a symbolic link, nothing but a regular file is read, and
+ * a directory that others may write to is refused. */
 #include "state_file.h"
 
 #include <errno.h>
@@ -36,13 +36,50 @@ static int by_node(const void *a, const void *b)
 	return strcmp(((const struct seen_entry *)a)->node, ((const struct seen_entry *)b)->node);
 }
 
-/* Sorts the entries by node and keeps, of each node, its latest time. */
+/* The length of the run in node order at the start of v[0..n). */
+static size_t sorted_run(const struct seen_entry *v, size_t n)
+{
+	size_t i = 1;
+
+	if (n == 0)
+		return 0;
+	while (i < n && strcmp(v[i - 1].node, v[i].node) <= 0)
+		i++;
+	return i;
+}
+
+/* Merges the runs in node order v[0..head) and v[head..n) into a new array. */
+static void merge_runs(struct seen_file *s, size_t head)
+{
+	struct seen_entry *merged = malloc(s->n * sizeof(*merged));
+	size_t a = 0, b = head, o = 0;
+
+	if (merged == NULL) { /* sorting in place needs nothing more */
+		qsort(s->v, s->n, sizeof(s->v[0]), by_node);
+		return;
+	}
+	while (a < head && b < s->n)
+		merged[o++] = by_node(&s->v[a], &s->v[b]) <= 0 ? s->v[a++] : s->v[b++];
+	while (a < head)
+		merged[o++] = s->v[a++];
+	while (b < s->n)
+		merged[o++] = s->v[b++];
+	free(s->v);
+	s->v = merged;
+	s->cap = s->n;
+}
+
+/* Sorts the entries by node and keeps, of each node, its latest time. They mostly come as runs in order
+ * (the file as written, this check's workers in node order): a run in order is merged, not sorted again. */
 static void tidy(struct seen_file *s)
 {
-	size_t kept = 0;
+	size_t head = sorted_run(s->v, s->n), kept = 0;
 
-	if (s->n > 1)
-		qsort(s->v, s->n, sizeof(s->v[0]), by_node);
+	if (head < s->n) {
+		if (sorted_run(s->v + head, s->n - head) < s->n - head)
+			qsort(s->v + head, s->n - head, sizeof(s->v[0]), by_node);
+		merge_runs(s, head);
+	}
 	for (size_t i = 0; i < s->n; i++) {
 		if (kept > 0 && strcmp(s->v[kept - 1].node, s->v[i].node) == 0) {
 			s->v[kept - 1].at = s->v[i].at > s->v[kept - 1].at ? s->v[i].at : s->v[kept - 1].at;
@@ -212,7 +249,20 @@ static void put_line(FILE *f, const char *node, double at)
 	fputs(tail + k, f);
 }
 
-/* Writes the newest STATE_MAX_ENTRIES entries to a temporary file renamed over path. */
+/* Keeps the newest STATE_MAX_ENTRIES of the tidy entries, still in node order. */
+static void keep_newest(struct seen_file *s)
+{
+	if (s->n <= STATE_MAX_ENTRIES)
+		return;
+	qsort(s->v, s->n, sizeof(s->v[0]), by_time);
+	for (size_t i = STATE_MAX_ENTRIES; i < s->n; i++)
+		free(s->v[i].node);
+	s->n = STATE_MAX_ENTRIES;
+	qsort(s->v, s->n, sizeof(s->v[0]), by_node);
+}
+
+/* Writes the newest STATE_MAX_ENTRIES of the tidy entries, in node order (so that reading them back needs
+ * no sort), to a temporary file renamed over path. */
 static int replace(struct seen_file *s, struct error *err)
 {
 	char tmp[sizeof(s->path) + 8];
@@ -228,10 +278,8 @@ static int replace(struct seen_file *s, struct error *err)
 		return error_set(err, ERROR_USAGE, "state file %.200s: %s", s->path, strerror(errno));
 	}
 	setvbuf(f, NULL, _IOFBF, STATE_BUFFER);
-	if (s->n > 1)
-		qsort(s->v, s->n, sizeof(s->v[0]), by_time);
-	s->sorted = 0;
-	for (size_t i = 0; i < s->n && i < STATE_MAX_ENTRIES; i++)
+	keep_newest(s);
+	for (size_t i = 0; i < s->n; i++)
 		if (strpbrk(s->v[i].node, "\t\n") == NULL)
 			put_line(f, s->v[i].node, s->v[i].at);
 	fchmod(fd, 0644);

@@ -60,10 +60,22 @@ static int listen_out(struct probe *p, struct error *err)
 	return 0;
 }
 
+void watch_load_state(struct probe *p, const struct options *o)
+{
+	char path[512], where[400];
+
+	if (o->state_file != NULL) {
+		snprintf(path, sizeof(path), "%s", o->state_file);
+	} else { /* named after the address given, the same whichever sentinel answers */
+		broker_addr_describe(&o->addr, where, sizeof(where));
+		state_file_default(where, p->names.ns, p->names.prefix, path, sizeof(path));
+	}
+	state_load(&p->seen, path);
+}
+
 int watch_finish(struct probe *p, struct options *o, const struct deadline *limit, struct error *err)
 {
 	struct presence_input in;
-	char path[512], where[400];
 	struct error ignored;
 	int bound_known = 0;
 
@@ -73,13 +85,6 @@ int watch_finish(struct probe *p, struct options *o, const struct deadline *limi
 	if (p->cut.kind == ERROR_NONE && (o->mode != MODE_BROADCAST || fleet_unresponsive(&p->fleet) > 0))
 		bound_known =
 		    bindings_workers(&p->broker, &p->names, &p->hard, &p->bound, &p->nbound, &ignored) == 0;
-	if (o->state_file != NULL) {
-		snprintf(path, sizeof(path), "%s", o->state_file);
-	} else { /* named after the address given, the same whichever sentinel answers */
-		broker_addr_describe(&o->addr, where, sizeof(where));
-		state_file_default(where, p->names.ns, p->names.prefix, path, sizeof(path));
-	}
-	state_load(&p->seen, path);
 	in = (struct presence_input){p->listening ? &p->heard : NULL,
 	                             p->bound,
 	                             p->nbound,

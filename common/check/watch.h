@@ -10,6 +10,8 @@
  * from now (or the limit). */
 int watch_start(struct probe *p, const struct options *o, int cancel_fd, const struct deadline *limit,
                 struct error *err);
+/* Reads the state file (when each worker was last seen), before the broadcast. */
+void watch_load_state(struct probe *p, const struct options *o);
 /* Listens out the window, reads who is bound here when it matters, places every worker (presence) and
  * judges them all, and records who was seen in the state file (a state file that cannot be written is
  * said in -v, never a failure). */

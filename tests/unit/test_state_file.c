@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* test_state_file: the lines written are those "%s\t%.3f\n" writes, newest first, and read back to the
- * millisecond; damaged, stale and future lines are dropped on reading. */
+/* test_state_file: the lines written are those "%s\t%.3f\n" writes, in node order, and read back to the
+ * millisecond; the newest are kept past the cap; damaged, stale and future lines are dropped on reading;
+ * what another check wrote meanwhile is merged. */
 #include "unit.h"
 
 #include "state_file.h"
@@ -41,6 +42,25 @@ static char *slurp(const char *p)
 	return buf;
 }
 
+/* The whole file, malloc'ed. */
+static char *slurp_all(const char *p)
+{
+	FILE *f = fopen(p, "r");
+	char *buf;
+	long n;
+
+	ck_assert_ptr_nonnull(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
 START_TEST(lines_as_printf_writes_them)
 {
 	double now = (double)time(NULL) - 3600;
@@ -59,7 +79,7 @@ START_TEST(lines_as_printf_writes_them)
 	ck_assert_int_eq(state_save(&s, &dl, &err), 0);
 	state_free(&s);
 	{
-		const size_t order[] = {6, 5, 2, 1, 4, 3, 0};
+		const size_t order[] = {0, 1, 2, 3, 4, 5, 6};
 		for (size_t k = 0; k < n; k++)
 			snprintf(expected + strlen(expected), sizeof(expected) - strlen(expected),
 			         "celery-v0.%zu@h\t%.3f\n", order[k], now + offsets[order[k]]);
@@ -143,6 +163,40 @@ START_TEST(writes_since_loading_merged)
 }
 END_TEST
 
+/* Past STATE_MAX_ENTRIES, the oldest go; what is kept is still written in node order. Nodes come in
+ * reverse order, as an old file written newest first would have them. */
+START_TEST(newest_kept_past_the_cap)
+{
+	double now = (double)time(NULL);
+	struct seen_file s;
+	struct deadline dl = deadline_in(5);
+	struct error err;
+	char node[32], *text;
+	size_t lines = 0;
+
+	state_load(&s, path);
+	for (size_t i = STATE_MAX_ENTRIES + 10; i-- > 0;) {
+		snprintf(node, sizeof(node), "celery@h%06zu", i);
+		ck_assert_int_eq(state_record(&s, node, now - 100 + (double)i / 1000, &err), 0);
+	}
+	ck_assert_int_eq(state_save(&s, &dl, &err), 0);
+	state_free(&s);
+	text = slurp_all(path);
+	for (char *p = text; (p = strchr(p, '\n')) != NULL; p++)
+		lines++;
+	ck_assert_uint_eq(lines, STATE_MAX_ENTRIES);
+	ck_assert_int_eq(strncmp(text, "celery@h000010\t", 15), 0); /* the ten oldest went */
+	state_load(&s, path);
+	ck_assert_uint_eq(s.n, STATE_MAX_ENTRIES);
+	for (size_t i = 1; i < s.n; i++)
+		ck_assert_int_lt(strcmp(s.v[i - 1].node, s.v[i].node), 0);
+	ck_assert_double_eq(state_last_seen(&s, "celery@h000009"), 0);
+	ck_assert_double_eq_tol(state_last_seen(&s, "celery@h020009"), now - 100 + 20.009, 0.0006);
+	state_free(&s);
+	free(text);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
 	Suite *s = suite_create("state_file");
@@ -152,6 +206,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, lines_as_printf_writes_them);
 	tcase_add_test(tc, damaged_stale_and_future_lines_dropped);
 	tcase_add_test(tc, writes_since_loading_merged);
+	tcase_add_test(tc, newest_kept_past_the_cap);
 	suite_add_tcase(s, tc);
 	return s;
 }
