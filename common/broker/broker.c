@@ -10,6 +10,9 @@
 #include <string.h>
 
 #define RECV_CHUNK 65536
+/* What the reader is given at a time: its buffer then stays about that small (an element popped is handed
+ * over as soon as it is whole), however much one read brings. */
+#define FEED_PIECE 16384
 
 /* Rewrites a transport error as "<before> WHERE<after>: why", keeping its kind. */
 static int name_broker(const char *where, const char *before, const char *after, struct error *err)
@@ -150,10 +153,12 @@ static int open_at(struct broker *b, const struct transport_target *to, int want
                    const struct deadline *dl, struct error *err)
 {
 	b->skip = b->reply_bytes = 0; /* nothing of an earlier attempt's reply carries over */
+	b->in_pos = b->in_len = 0;
 	b->pending = 0;
 	if (transport_connect(&b->t, to, &b->addr->tls, b->cancel_fd, dl, err) < 0)
 		return name_broker(b->where, "cannot connect to", "", err);
-	if ((b->reader = redisReaderCreate()) == NULL) {
+	if ((b->in == NULL && (b->in = malloc(RECV_CHUNK)) == NULL) ||
+	    (b->reader = redisReaderCreate()) == NULL) {
 		broker_close(b);
 		return error_set(err, ERROR_NOMEM, "out of memory connecting to the broker");
 	}
@@ -268,6 +273,9 @@ void broker_close(struct broker *b)
 	if (b->reader != NULL)
 		redisReaderFree(b->reader);
 	strbuf_free(&b->out);
+	free(b->in);
+	b->in = NULL;
+	b->in_pos = b->in_len = 0;
 	b->reader = NULL;
 	b->pending = 0;
 }
@@ -336,9 +344,24 @@ static int skip_element(struct broker *b)
 	return 0;
 }
 
+/* Hands the reader the next piece of what was received, less what an oversized element still skips. */
+static int feed_piece(struct broker *b, struct error *err)
+{
+	size_t have = b->in_len - b->in_pos, skipped = b->skip < have ? b->skip : have, piece;
+
+	b->skip -= skipped;
+	b->in_pos += skipped;
+	have -= skipped;
+	piece = have < FEED_PIECE ? have : FEED_PIECE;
+	b->reply_bytes += piece;
+	if (piece > 0 && redisReaderFeed(b->reader, b->in + b->in_pos, piece) != REDIS_OK)
+		return error_set(err, ERROR_NOMEM, "out of memory reading a reply");
+	b->in_pos += piece;
+	return 0;
+}
+
 int broker_read(struct broker *b, const struct deadline *dl, redisReply **reply, struct error *err)
 {
-	char chunk[RECV_CHUNK];
 	void *r = NULL;
 
 	*reply = NULL;
@@ -348,7 +371,6 @@ int broker_read(struct broker *b, const struct deadline *dl, redisReply **reply,
 		return -1;
 	for (;;) {
 		ssize_t n;
-		size_t skipped;
 
 		if (redisReaderGetReply(b->reader, &r) != REDIS_OK) {
 			error_set(err, ERROR_BROKER, "protocol error from the broker");
@@ -373,14 +395,15 @@ int broker_read(struct broker *b, const struct deadline *dl, redisReply **reply,
 			          BROKER_MAX_BATCH >> 20);
 			return io_failed(b, NULL);
 		}
-		if ((n = transport_recv(&b->t, b->cancel_fd, chunk, sizeof(chunk), dl, err)) < 0)
+		if (b->in_pos < b->in_len) {
+			if (feed_piece(b, err) < 0)
+				return -1;
+			continue;
+		}
+		if ((n = transport_recv(&b->t, b->cancel_fd, b->in, RECV_CHUNK, dl, err)) < 0)
 			return io_failed(b, err);
-		skipped = b->skip < (size_t)n ? b->skip : (size_t)n;
-		b->skip -= skipped;
-		b->reply_bytes += (size_t)n - skipped;
-		if ((size_t)n > skipped &&
-		    redisReaderFeed(b->reader, chunk + skipped, (size_t)n - skipped) != REDIS_OK)
-			return error_set(err, ERROR_NOMEM, "out of memory reading a reply");
+		b->in_pos = 0;
+		b->in_len = (size_t)n;
 	}
 }
 

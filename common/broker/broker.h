@@ -30,6 +30,8 @@ struct broker {
 	struct transport t;             /* the connection; t.fd is -1 when closed */
 	redisReader *reader;            /* parses the replies */
 	struct strbuf out;              /* commands formatted but not yet sent */
+	char *in;                       /* received, handed to the reader a piece at a time */
+	size_t in_pos, in_len;          /* in[in_pos..in_len) is not handed over yet */
 	size_t reply_bytes;             /* bytes received toward the reply being read */
 	size_t skip;                    /* bytes of an oversized element still to discard */
 	long long dropped;              /* oversized elements skipped since the connection opened */
