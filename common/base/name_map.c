@@ -1,18 +1,29 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* name_map: open addressing with linear probing over FNV-1a hashes, kept at most half full. */
+/* name_map: open addressing with linear probing over word-at-a-time hashes, kept at most half full. */
 #include "name_map.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* Eight bytes a step, each step a multiply, then murmur3's finalizer so that every bit of every byte moves
+ * the low bits that pick the slot. */
 static uint64_t hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
+	size_t n = strlen(s);
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
 
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h ^ (h >> 32); /* the low bits, which pick the slot, then depend on every bit of every byte */
+	for (; n >= 8; n -= 8, s += 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 29;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 33);
 }
 
 /* The slot holding name, or the empty slot where it would go. */
