@@ -76,7 +76,7 @@ static size_t first_set_byte(uint64_t w)
 }
 
 /* The length of the run at text[0..n) before a quote, a backslash or a control character (n when none). */
-static size_t plain_run(const char *text, size_t n)
+static inline __attribute__((always_inline)) size_t plain_run(const char *text, size_t n)
 {
 	size_t i = 0;
 
@@ -96,8 +96,8 @@ static size_t plain_run(const char *text, size_t n)
 	return i;
 }
 
-/* The string whose opening quote is at p. */
-static const char *scan_string(struct scanner *s, const char *p)
+/* The string whose opening quote is at p. Inlined: a reply's body is mostly short strings. */
+static inline __attribute__((always_inline)) const char *scan_string(struct scanner *s, const char *p)
 {
 	for (p++;;) {
 		p += plain_run(p, (size_t)(s->end - p));
@@ -136,7 +136,8 @@ static const char *digits(struct scanner *s, const char *p)
 }
 
 /* The literal word, n characters long, at p. */
-static const char *match(struct scanner *s, const char *p, const char *word, size_t n)
+static inline __attribute__((always_inline)) const char *match(struct scanner *s, const char *p,
+                                                               const char *word, size_t n)
 {
 	if ((size_t)(s->end - p) < n)
 		return fail(s, p, "unexpected character");
