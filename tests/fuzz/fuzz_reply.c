@@ -33,8 +33,33 @@ static void walk(const struct json_span *v)
 		__builtin_trap(); /* a container with something in it has a member */
 }
 
+/* Walks a (read again) and b (stepped over by the scan's record of container ends) in step: the same
+ * values at the same places. */
+static void same(const struct json_span *a, const struct json_span *b)
+{
+	struct json_cursor ca, cb;
+	struct json_span ka, kb, ea, eb;
+	int more;
+
+	if (a->p != b->p || a->len != b->len || a->kind != b->kind)
+		__builtin_trap();
+	if (a->kind != JSON_ARRAY && a->kind != JSON_OBJECT)
+		return;
+	json_cursor_open(&ca, a);
+	json_cursor_open(&cb, b);
+	while ((more = json_cursor_next(&ca, &ka, &ea)) == json_cursor_next(&cb, &kb, &eb) && more) {
+		if (a->kind == JSON_OBJECT && (ka.p != kb.p || ka.len != kb.len))
+			__builtin_trap();
+		same(&ea, &eb);
+	}
+	if (more)
+		__builtin_trap();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct json_ends ends;
+	struct json_span recorded;
 	struct control_reply r = CONTROL_REPLY_INIT;
 	struct envelope env = ENVELOPE_INIT;
 	struct error err;
@@ -43,8 +68,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct version_policy policy = {0};
 	struct json_span doc;
 
-	if (json_scan((const char *)data, size, KOMBU_JSON_MAX_DEPTH, 0, &doc, &err) == 0)
+	if (json_scan((const char *)data, size, KOMBU_JSON_MAX_DEPTH, 0, &doc, &err) == 0) {
 		walk(&doc);
+		if (json_scan_members((const char *)data, size, KOMBU_JSON_MAX_DEPTH, 0, &recorded, NULL,
+		                      &ends, &err) != 0)
+			__builtin_trap();
+		same(&doc, &recorded);
+	}
 	kombu_envelope_decode((const char *)data, size, &env, &err);
 	kombu_envelope_free(&env);
 	if (kombu_decode_worker_event((const char *)data, size, &ev, &err) == 1 && ev.hostname[0] == '\0')
