@@ -22,10 +22,10 @@ struct name_map {
 		NULL, 0, 0                                                                                   \
 	}
 
-/* Maps name to value unless it is mapped already: 1 when added, 0 when it was there (*value_out, if not
- * NULL, then holds its value), -1 when out of memory. */
 /* Makes room for n names at once, so that no growing comes while they are put. -1 when out of memory. */
 int name_map_reserve(struct name_map *m, size_t n);
+/* Maps name to value unless it is mapped already: 1 when added, 0 when it was there (*value_out, if not
+ * NULL, then holds its value), -1 when out of memory. */
 int name_map_put(struct name_map *m, const char *name, size_t value, size_t *value_out);
 /* 1 and *value (if not NULL) when name is mapped, 0 when not. */
 int name_map_get(const struct name_map *m, const char *name, size_t *value);

@@ -418,20 +418,34 @@ struct streaming {
 /* What the reader keeps for an element handed over: never freed, never stored in its array. */
 static char handed_over;
 
-static int depth_of(const redisReadTask *task)
+/* 1 when task is the second element of a reply [string, ...] of two. */
+static int second_of_pair(const redisReadTask *task)
 {
-	int depth = 0;
+	const redisReadTask *root = task->parent;
+	const redisReply *pair;
 
-	for (; task->parent != NULL; task = task->parent)
-		depth++;
-	return depth;
+	if (root == NULL || root->parent != NULL || root->elements != 2 || task->idx != 1)
+		return 0;
+	pair = root->obj;
+	return pair != NULL && pair->element[0] != NULL && pair->element[0]->type == REDIS_REPLY_STRING;
+}
+
+/* 1 when the bulk string task is one that st hands over. */
+static int handed(const redisReadTask *task, const struct broker_stream *st)
+{
+	if (task->type != REDIS_REPLY_STRING)
+		return 0;
+	if (st->inside)
+		return task->parent != NULL && task->parent->type == REDIS_REPLY_ARRAY &&
+		       second_of_pair(task->parent);
+	return second_of_pair(task);
 }
 
 static void *stream_string(const redisReadTask *task, char *str, size_t len)
 {
 	struct streaming *sg = task->privdata;
 
-	if (depth_of(task) != sg->st->depth || task->idx < sg->st->first)
+	if (!handed(task, sg->st))
 		return sg->plain->createString(task, str, len);
 	if (!sg->failed && sg->st->fn(sg->st->ctx, str, len, sg->err) < 0)
 		sg->failed = 1;
@@ -452,12 +466,16 @@ int broker_read_streamed(struct broker *b, const struct deadline *dl, struct bro
 	struct error failure = {ERROR_NONE, ""};
 	struct streaming sg = {st, NULL, &failure, 0};
 	redisReplyObjectFunctions fns;
+	void *privdata;
 	int rc;
 
 	*reply = NULL;
 	if (b->reader == NULL)
 		return error_set(err, ERROR_BROKER, "not connected to the broker");
+	if (b->reader->ridx != -1) /* a reply half read would keep tasks made before this call */
+		return error_set(err, ERROR_BROKER, "the connection is out of step");
 	sg.plain = b->reader->fn;
+	privdata = b->reader->privdata;
 	fns = *sg.plain;
 	fns.createString = stream_string;
 	fns.freeObject = stream_free;
@@ -467,9 +485,9 @@ int broker_read_streamed(struct broker *b, const struct deadline *dl, struct bro
 	rc = broker_read(b, dl, reply, err);
 	if (b->reader != NULL) { /* a failed read may have closed the connection */
 		b->reader->fn = sg.plain;
-		b->reader->privdata = NULL;
+		b->reader->privdata = privdata;
 	}
-	if (rc == 0 && sg.failed) {
+	if (sg.failed) { /* fn's failure came first */
 		freeReplyObject(*reply);
 		*reply = NULL;
 		if (err != NULL)

@@ -65,18 +65,20 @@ int broker_append(struct broker *b, int argc, const char **argv, const size_t *l
 /* Sends what is queued and reads the next reply. An error reply is returned as a reply, not an error.
  * A lost connection is ERROR_CONNECT; a reply over the size caps is ERROR_OVERSIZE. */
 int broker_read(struct broker *b, const struct deadline *dl, redisReply **reply, struct error *err);
-/* What broker_read_streamed hands over: the string elements `depth` deep in a reply (1: its elements, 2:
- * the elements of an array in it), from index `first` of their array on. */
+/* What broker_read_streamed hands over, from a reply that is an array of two, a string first (a blocking
+ * pop's [key, popped]): its second element when that is a string (inside 0: BRPOP's one message), or the
+ * strings in its second element when that is an array (inside 1: BLMPOP's messages). Bulk strings only:
+ * a status, an error or any other type stays in the reply. */
 struct broker_stream {
 	int (*fn)(void *ctx, const char *s, size_t len, struct error *err);
 	void *ctx;
-	int depth, first;
+	int inside;
 	long long handed; /* set by the call: how many fn took */
 };
-/* Reads the next reply as broker_read does, handing each string element that st names to st->fn as soon as
- * it is parsed, and not keeping it: its place in the reply is NULL. Memory stays that of one element,
- * however many the reply holds. Once fn fails, the rest of the reply is read but not handed over, and the
- * call fails with fn's error. */
+/* Reads the next reply as broker_read does, handing each string that st names to st->fn as soon as it is
+ * parsed, and not keeping it: its place in the reply is NULL. So a pop of many messages takes the memory of
+ * one. Once fn fails, the rest of the reply is read but not handed over, and the call fails with fn's
+ * error. The connection must be in step (no reply half read). */
 int broker_read_streamed(struct broker *b, const struct deadline *dl, struct broker_stream *st,
                          redisReply **reply, struct error *err);
 /* Reads the next message a subscription pushes (nothing was asked for it), as broker_read reads a reply:

@@ -157,8 +157,8 @@ static FILE *open_state(const char *path, struct state_version *v)
 }
 
 /* Adds the entries of the file at path; a missing file adds nothing, a line too long or damaged is skipped.
- */
-static void merge_file(struct seen_file *s, const char *path)
+ * With hold, the file is kept open (s->held). */
+static void merge_file(struct seen_file *s, const char *path, int hold)
 {
 	FILE *f = open_state(path, &s->read);
 	char line[600];
@@ -182,7 +182,17 @@ static void merge_file(struct seen_file *s, const char *path)
 		    at > now + 86400 || state_record(s, line, at, &ignored) < 0)
 			continue;
 	}
+	if (hold && (s->held = fcntl(fileno(f), F_DUPFD_CLOEXEC, 0)) >= 0)
+		s->holding = 1;
 	fclose(f);
+}
+
+/* Closes the file state_load read. */
+static void let_go(struct seen_file *s)
+{
+	if (s->holding)
+		close(s->held);
+	s->holding = 0;
 }
 
 void state_load(struct seen_file *s, const char *path)
@@ -190,7 +200,7 @@ void state_load(struct seen_file *s, const char *path)
 	memset(s, 0, sizeof(*s));
 	snprintf(s->path, sizeof(s->path), "%s", path);
 	if (*path != '\0')
-		merge_file(s, path);
+		merge_file(s, path, 1);
 	tidy(s);
 }
 
@@ -229,8 +239,8 @@ static int by_time(const void *a, const void *b)
 	return (x < y) - (x > y); /* newest first */
 }
 
-/* Writes one "NODE<TAB>SECONDS.MMM" line, as "%s\t%.3f\n" would, without printf's cost for each of
- * thousands of lines; at is a time the file may hold (positive, within a day of now). */
+/* Writes one "NODE<TAB>SECONDS.MMM" line, the time rounded to the millisecond, without printf's cost for
+ * each of thousands of lines; at is a time the file may hold (positive, within a day of now). */
 static void put_line(FILE *f, const char *node, double at)
 {
 	unsigned long long ms = (unsigned long long)(at * 1000.0 + 0.5);
@@ -267,7 +277,7 @@ static int replace(struct seen_file *s, struct error *err)
 {
 	char tmp[sizeof(s->path) + 8];
 	FILE *f;
-	int fd;
+	int fd, failed;
 
 	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", s->path);
 	if ((fd = mkstemp(tmp)) < 0)
@@ -283,7 +293,8 @@ static int replace(struct seen_file *s, struct error *err)
 		if (strpbrk(s->v[i].node, "\t\n") == NULL)
 			put_line(f, s->v[i].node, s->v[i].at);
 	fchmod(fd, 0644);
-	if (fclose(f) != 0 || rename(tmp, s->path) != 0) {
+	failed = ferror(f); /* a write that failed (a full disk): keep the old file */
+	if (fclose(f) != 0 || failed || rename(tmp, s->path) != 0) {
 		unlink(tmp);
 		return error_set(err, ERROR_USAGE, "state file %.200s: %s", s->path, strerror(errno));
 	}
@@ -311,9 +322,10 @@ int state_save(struct seen_file *s, const struct deadline *dl, struct error *err
 		}
 		usleep(5000);
 	}
-	now = version_now(s->path);
-	if (memcmp(&s->read, &now, sizeof(now)) != 0)
-		merge_file(s, s->path); /* what other checks wrote since it was read */
+	now = version_now(s->path); /* the file read is still open: another file cannot have its inode */
+	if (memcmp(&s->read, &now, sizeof(now)) != 0 || !s->holding)
+		merge_file(s, s->path, 0); /* what other checks wrote since it was read */
+	let_go(s);
 	tidy(s);
 	rc = replace(s, err);
 	close(fd); /* releases the lock */
@@ -322,6 +334,7 @@ int state_save(struct seen_file *s, const struct deadline *dl, struct error *err
 
 void state_free(struct seen_file *s)
 {
+	let_go(s);
 	for (size_t i = 0; i < s->n; i++)
 		free(s->v[i].node);
 	free(s->v);

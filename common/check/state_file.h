@@ -31,6 +31,8 @@ struct seen_file {
 	int sorted;                /* v is sorted by node, each node once */
 	char path[512];            /* "" when there is no state file */
 	struct state_version read; /* the file state_load read */
+	int holding, held;         /* held: that file, open until state_save, so that its inode number cannot
+	                              go to another check's file meanwhile */
 };
 
 /* The default path for a broker and namespace ("where" as broker_addr_describe writes it). */

@@ -38,9 +38,9 @@ static int blocking_pop(struct broker *b, char *const *keys, int nkeys, long lon
 	struct deadline guard;
 	/* the popped messages are decoded as they are read: BLMPOP's in the array after the key, BRPOP's
 	 * after the key */
-	struct broker_stream st = {fn, ctx, v7 ? 2 : 1, v7 ? 0 : 1, 0};
+	struct broker_stream st = {fn, ctx, v7, 0};
 	redisReply *r = NULL;
-	int argc = 0, rc = -1;
+	int argc = 0, rc = -1, keyed;
 
 	if (argv == NULL || lens == NULL) {
 		error_set(err, ERROR_NOMEM, "out of memory popping replies");
@@ -89,13 +89,14 @@ static int blocking_pop(struct broker *b, char *const *keys, int nkeys, long lon
 		goto out;
 	}
 	rc = -1;
+	keyed = r->type == REDIS_REPLY_ARRAY && r->elements == 2 && r->element[0] != NULL &&
+	        r->element[0]->type == REDIS_REPLY_STRING; /* [key, popped] */
 	if (r->type == REDIS_REPLY_NIL)
 		rc = 0;
-	else if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 && v7 && r->element[1] != NULL &&
-	         r->element[1]->type == REDIS_REPLY_ARRAY) {
+	else if (keyed && v7 && r->element[1] != NULL && r->element[1]->type == REDIS_REPLY_ARRAY) {
 		int kept = each_element(r->element[1], fn, ctx, err);
 		rc = kept < 0 ? -1 : kept + (int)st.handed;
-	} else if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 && !v7)
+	} else if (keyed && !v7)
 		rc = r->element[1] == NULL ? 1 : hand(r->element[1], fn, ctx, err) < 0 ? -1 : 1;
 	else
 		error_set(err, ERROR_BROKER, "%s answered with an unexpected reply", argv[0]);

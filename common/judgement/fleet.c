@@ -9,7 +9,7 @@
 
 /* The room made at first for the workers the broadcast reached, known by the first reply: within reason,
  * the count being the broker's word. */
-#define FLEET_ROOM_MAX 100000
+#define FLEET_ROOM_MAX 20000
 
 static struct worker *fleet_add(struct fleet *f, struct error *err)
 {

@@ -114,10 +114,17 @@ t_odd_elements_in_a_pop() {
 	expect_exit 2
 	expect_perf workers 0
 	expect_perf unresponsive 2
-	[ "$(grep -c 'ignored a message: a reply list element that is not a string' <<<"$OUT")" = 3 ] ||
-		fail "not 3 elements that are not strings: $OUT"
+	[ "$(grep -c 'ignored a message: a reply list element that is not a string' <<<"$OUT")" = 5 ] ||
+		fail "not 5 elements that are not strings: $OUT"
 	expect_contains "ignored a message: not JSON"
 	grep -q "BLMPOP" "$ASSERT_TMP/log" || fail "no BLMPOP was sent"
+	# a pop not shaped [key, [messages]] is refused whole: none of its strings is read as a message
+	start_helper fake "$FAKE/fake_redis.py" "$port" oddpop "$ASSERT_TMP/log" keyarray || return
+	plugin -p "$port" -e 0.12.0 -T 0.5 -v
+	stop_helper fake
+	expect_exit 3
+	expect_contains "BLMPOP answered with an unexpected reply"
+	expect_not_contains "ignored a message"
 }
 
 t_broker_error_replies() {

@@ -13,8 +13,9 @@ Usage: python3 fake_redis.py PORT MODE [ARG...]; prints "ready" once listening, 
                       spaces, to LOG;
                       LLEN is "hang" (never answered) or "stopread" (the server stops reading when the first
                       LLEN arrives, so a long pipeline cannot be written); default: answered with 0
-  oddpop LOG          as scripted, but PUBLISH reaches 2 and the first BLMPOP pops what no list can hold: an
-                      integer, a nil, a nested array, then an empty string and one that is not JSON
+  oddpop LOG [SHAPE]  as scripted, but PUBLISH reaches 2 and the first BLMPOP pops what no list can hold: an
+                      integer, a nil, a nested array, a status, an error, then an empty string and one that
+                      is not JSON; with SHAPE "keyarray", a pop whose key is an array: [[text], [text]]
 """
 import socket
 import sys
@@ -68,17 +69,20 @@ def scripted_answer(args, llen):
     return None
 
 
-ODD_POP = (b"*5\r\n:7\r\n$-1\r\n*1\r\n" + bulk(b"x") + bulk(b"") + bulk(b"not json"))
+ODD_POP = (b"*7\r\n:7\r\n$-1\r\n*1\r\n" + bulk(b"x") + b"+OK\r\n-ERR no\r\n" + bulk(b"")
+           + bulk(b"not json"))
 popped_odd = threading.Event()
 
 
-def oddpop_answer(args):
+def oddpop_answer(args, shape):
     """What the oddpop broker answers: the scripted broker's answers, but for PUBLISH and the first pop."""
     name = args[0].upper()
     if name == b"PUBLISH":
         return b":2\r\n"
     if name == b"BLMPOP" and not popped_odd.is_set():
         popped_odd.set()
+        if shape == "keyarray":
+            return b"*2\r\n*1\r\n" + bulk(b"not json") + b"*1\r\n" + bulk(b"not json")
         return b"*2\r\n" + bulk(args[3]) + ODD_POP
     return scripted_answer(args, "answer")
 
@@ -105,7 +109,7 @@ def serve(conn, mode, args):
                 elif mode == "oddpop":
                     with open(args[0], "ab") as log:
                         log.write(b" ".join(command) + b"\n")
-                    answer = oddpop_answer(command)
+                    answer = oddpop_answer(command, args[1] if len(args) > 1 else "")
                     if answer is not None:
                         conn.sendall(answer)
                 elif mode == "scripted":

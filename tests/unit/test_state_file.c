@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* test_state_file: the lines written are those "%s\t%.3f\n" writes, in node order, and read back to the
+/* test_state_file: the lines written are those "%s\t%.3f\n" writes (for times not halfway between two
+ * milliseconds), in node order, and read back to the
  * millisecond; the newest are kept past the cap; damaged, stale and future lines are dropped on reading;
  * what another check wrote meanwhile is merged. */
 #include "unit.h"
@@ -8,7 +9,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -61,7 +64,7 @@ static char *slurp_all(const char *p)
 	return buf;
 }
 
-START_TEST(lines_as_printf_writes_them)
+START_TEST(lines_to_the_millisecond)
 {
 	double now = (double)time(NULL) - 3600;
 	const double offsets[] = {0, 0.25, 0.999, 0.0001, 0.0996, 12.5, 1800.042};
@@ -197,16 +200,56 @@ START_TEST(newest_kept_past_the_cap)
 }
 END_TEST
 
+/* Three checks, the first slow: the other two write in turn, each file as long as the one the first read
+ * (the same workers, other times) and the last stamped with its time (a filesystem with coarse times). The
+ * first still merges what they wrote: it holds the file it read open, so that no later file can have its
+ * inode number. */
+START_TEST(a_lookalike_file_is_still_merged)
+{
+	double now = (double)time(NULL);
+	struct seen_file a, b, c;
+	struct deadline dl = deadline_in(5);
+	struct error err;
+	struct stat first;
+	struct timespec times[2];
+
+	state_load(&a, path);
+	ck_assert_int_eq(state_record(&a, "celery@a", now - 10, &err), 0);
+	ck_assert_int_eq(state_record(&a, "celery@b", now - 10, &err), 0);
+	ck_assert_int_eq(state_save(&a, &dl, &err), 0);
+	state_free(&a);
+	state_load(&a, path);
+	ck_assert_int_eq(stat(path, &first), 0);
+	for (int i = 0; i < 2; i++) {
+		state_load(&b, path);
+		ck_assert_int_eq(state_record(&b, "celery@b", now - 8 + i, &err), 0);
+		ck_assert_int_eq(state_save(&b, &dl, &err), 0);
+		state_free(&b);
+	}
+	times[0] = first.st_atim;
+	times[1] = first.st_mtim;
+	ck_assert_int_eq(utimensat(AT_FDCWD, path, times, 0), 0);
+	ck_assert_int_eq(state_record(&a, "celery@a", now - 5, &err), 0);
+	ck_assert_int_eq(state_save(&a, &dl, &err), 0);
+	state_free(&a);
+	state_load(&c, path);
+	ck_assert_double_eq_tol(state_last_seen(&c, "celery@b"), now - 7, 0.0006);
+	ck_assert_double_eq_tol(state_last_seen(&c, "celery@a"), now - 5, 0.0006);
+	state_free(&c);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
 	Suite *s = suite_create("state_file");
 	TCase *tc = tcase_create("state_file");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, lines_as_printf_writes_them);
+	tcase_add_test(tc, lines_to_the_millisecond);
 	tcase_add_test(tc, damaged_stale_and_future_lines_dropped);
 	tcase_add_test(tc, writes_since_loading_merged);
 	tcase_add_test(tc, newest_kept_past_the_cap);
+	tcase_add_test(tc, a_lookalike_file_is_still_merged);
 	suite_add_tcase(s, tc);
 	return s;
 }
