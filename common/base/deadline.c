@@ -2,7 +2,6 @@
 /* deadline: monotonic clock arithmetic. */
 #include "deadline.h"
 
-#include <math.h>
 #include <time.h>
 
 double clock_now(void)
@@ -38,10 +37,17 @@ double deadline_left(const struct deadline *d)
 	return left > 0 ? left : 0;
 }
 
+long long round_up(double x)
+{
+	long long whole = (long long)x;
+
+	return (double)whole < x ? whole + 1 : whole;
+}
+
 int deadline_left_ms(const struct deadline *d)
 {
-	double ms = ceil(deadline_left(d) * 1000.0);
-	return ms > 2147483647.0 ? 2147483647 : (int)ms;
+	double ms = deadline_left(d) * 1000.0;
+	return ms > 2147483647.0 ? 2147483647 : (int)round_up(ms);
 }
 
 int deadline_passed(const struct deadline *d)

@@ -8,7 +8,6 @@
 #include "uuid.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +52,7 @@ static int conversation_init(struct conversation *cv, const struct inspect_query
 	char uuid[UUID_STR_LEN];
 	/* After this, by the broker's clock, the check has surely ended: the backstop alarm ends it 0.5 s
 	 * after the hard deadline, and TIME's whole seconds may lag the truth by one. */
-	long long expiry = q->seen->server_time + (long long)ceil(q->hard.at - q->seen->sampled_at) + 2;
+	long long expiry = q->seen->server_time + round_up(q->hard.at - q->seen->sampled_at) + 2;
 
 	memset(cv, 0, sizeof(*cv));
 	if (uuid_v4(uuid, err) < 0 || uuid_v4(cv->ticket, err) < 0 || uuid_v4(cv->tag, err) < 0)

@@ -2,7 +2,6 @@
 /* reply_drain: batched pops by server version (docs: README, "Redis versions"). */
 #include "reply_drain.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +50,7 @@ static int blocking_pop(struct broker *b, char *const *keys, int nkeys, long lon
 		goto out;
 	}
 	if (whole)
-		snprintf(timeout, sizeof(timeout), "%.0f", fmax(1.0, ceil(left)));
+		snprintf(timeout, sizeof(timeout), "%lld", round_up(left) > 1 ? round_up(left) : 1);
 	else
 		snprintf(timeout, sizeof(timeout), "%.3f", left);
 	snprintf(numkeys, sizeof(numkeys), "%d", nkeys);

@@ -43,10 +43,10 @@ void perfdata_number(struct strbuf *sb, double v)
 
 	if (!isfinite(v))
 		v = 0;
-	if (v == floor(v) && fabs(v) < 1e15) { /* an integer: its digits, without printf's cost */
+	if (v > -1e15 && v < 1e15 && v == (double)(long long)v) { /* an integer: its digits, not printf's */
 		char digits[24];
 		size_t i = sizeof(digits);
-		unsigned long long u = (unsigned long long)fabs(v);
+		unsigned long long u = (unsigned long long)(v < 0 ? -v : v);
 		digits[--i] = '\0';
 		do
 			digits[--i] = (char)('0' + u % 10);
