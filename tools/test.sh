@@ -9,8 +9,12 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
+start=$SECONDS
 tools/install-deps.sh || exit 1
+echo "time: install-deps: $((SECONDS - start)) s"
+start=$SECONDS
 tools/build.sh all || exit 1
+echo "time: build: $((SECONDS - start)) s"
 
 passed=0
 failed=0
@@ -24,7 +28,7 @@ count() {
 
 # unit DIR: the Check programs of one build; counts every check in every program.
 unit() {
-	local dir=$1 log checks failures errors
+	local dir=$1 log checks failures errors start=$SECONDS
 	make -C "$dir" -s -j"$(nproc)" check >"$logs/unit.out" 2>&1
 	for log in "$dir"/tests/unit/test_*.log; do
 		read -r checks failures errors < <(sed -n 's/^[0-9]*%: Checks: \([0-9]*\), Failures: \([0-9]*\), Errors: \([0-9]*\)$/\1 \2 \3/p' "$log")
@@ -37,14 +41,16 @@ unit() {
 		count $((checks - failures - errors)) $((failures + errors))
 		grep -E ':[FE]:' "$log" | sed 's/^/FAIL: /'
 	done
-	echo "unit tests ($dir): done"
+	echo "unit tests ($dir): done in $((SECONDS - start)) s"
 }
 
-# integration NAME SCRIPT PLUGIN_DIR: one integration script; prints its lines, counts its closing line.
+# integration NAME SCRIPT PLUGIN_DIR: one integration script; prints its lines and its time, counts its
+# closing line.
 integration() {
-	local out="$logs/$1.out" last p f
+	local out="$logs/$1.out" last start=$SECONDS
 	echo "== $1"
 	bash "$2" "$3" 2>&1 | tee "$out"
+	echo "time: $1: $((SECONDS - start)) s"
 	last=$(tail -n 1 "$out")
 	if [[ "$last" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
 		count "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"
@@ -56,10 +62,10 @@ integration() {
 
 # single NAME CMD...: a one-test step.
 single() {
-	local name=$1
+	local name=$1 start=$SECONDS
 	shift
 	if "$@" >"$logs/single.out" 2>&1; then
-		echo "PASS: $name"
+		echo "PASS: $name ($((SECONDS - start)) s)"
 		count 1 0
 	else
 		echo "FAIL: $name"
@@ -87,7 +93,9 @@ for script in tests/integration/test_*.sh; do
 		TIME_FACTOR=4 integration "$name (valgrind)" "$script" "$root/build/plugins"
 done
 echo "== fuzzing (${FUZZ_SECONDS:-15} s a target)"
+start=$SECONDS
 tools/fuzz.sh | tee "$logs/fuzz.out"
+echo "time: fuzzing: $((SECONDS - start)) s"
 count "$(grep -c '^PASS' "$logs/fuzz.out")" "$(grep -c '^FAIL' "$logs/fuzz.out")"
 # without_openssl: a build without OpenSSL compiles and refuses TLS as UNKNOWN, naming why.
 without_openssl() {
@@ -112,5 +120,6 @@ single "common/ layers" tools/check-layers.sh
 single "make distcheck" make -C build -s distcheck
 
 rm -rf "$logs"
+echo "time: all: $SECONDS s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -56,7 +56,8 @@
 	X(ERR_peek_error)                                                                                    \
 	X(ERR_peek_last_error)                                                                               \
 	X(ERR_reason_error_string)                                                                           \
-	X(ERR_clear_error)
+	X(ERR_clear_error)                                                                                    \
+	X(OpenSSL_version_num)
 
 #define DECLARE_POINTER(f) __typeof__(f) *f;
 static struct {
@@ -64,21 +65,37 @@ static struct {
 	OPENSSL_FUNCTIONS(DECLARE_POINTER)
 } ossl;
 
+/* The library this build was compiled against, by the soname its headers give (libssl.so.3 for OpenSSL 3,
+ * libssl.so.1.1 for 1.1.1), never an unversioned libssl.so, which may be another ABI. */
+#define TLS_STRINGIFY(x) #x
+#define TLS_SONAME(v)    "libssl.so." TLS_STRINGIFY(v)
+#if defined(OPENSSL_SHLIB_VERSION)
+#define LIBSSL_SONAME TLS_SONAME(OPENSSL_SHLIB_VERSION)
+#elif defined(SHLIB_VERSION_NUMBER)
+#define LIBSSL_SONAME "libssl.so." SHLIB_VERSION_NUMBER
+#else
+#error "OpenSSL's headers name no shared library version"
+#endif
+
+/* The ABI a soname stands for, from an OpenSSL version number: the major version from 3 on (0xMNN00PP0),
+ * major and minor before (1.1.1 is 0xMNNFFPPS). */
+#define OPENSSL_ABI(v) ((unsigned long)(v) >> 28 >= 3 ? (unsigned long)(v) >> 28 : (unsigned long)(v) >> 20)
+
 /* Loads libssl (and with it libcrypto) and looks every function up; ERROR_USAGE when it cannot. */
 static int load_openssl(struct error *err)
 {
-	static const char *const names[] = {"libssl.so.3", "libssl.so"};
-
-	for (size_t i = 0; ossl.handle == NULL && i < sizeof(names) / sizeof(names[0]); i++)
-		ossl.handle = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-	if (ossl.handle == NULL)
-		return error_set(err, ERROR_USAGE, "TLS: cannot load OpenSSL's libssl.so.3: %.150s",
+	if (ossl.handle == NULL && (ossl.handle = dlopen(LIBSSL_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL)
+		return error_set(err, ERROR_USAGE, "TLS: cannot load OpenSSL's %s: %.150s", LIBSSL_SONAME,
 		                 dlerror());
 #define LOOK_UP(f)                                                                                           \
 	if (ossl.f == NULL && (*(void **)&ossl.f = dlsym(ossl.handle, #f)) == NULL)                          \
 		return error_set(err, ERROR_USAGE, "TLS: OpenSSL lacks %s", #f);
 	OPENSSL_FUNCTIONS(LOOK_UP)
 #undef LOOK_UP
+	if (OPENSSL_ABI(ossl.OpenSSL_version_num()) != OPENSSL_ABI(OPENSSL_VERSION_NUMBER))
+		return error_set(err, ERROR_USAGE,
+		                 "TLS: %s is OpenSSL %#lx, this build was compiled against %#lx", LIBSSL_SONAME,
+		                 ossl.OpenSSL_version_num(), (unsigned long)OPENSSL_VERSION_NUMBER);
 	return 0;
 }
 
@@ -114,6 +131,7 @@ static int load_openssl(struct error *err)
 #define ERR_peek_last_error                    ossl.ERR_peek_last_error
 #define ERR_reason_error_string                ossl.ERR_reason_error_string
 #define ERR_clear_error                        ossl.ERR_clear_error
+#define OpenSSL_version_num                    ossl.OpenSSL_version_num
 
 struct tls_session {
 	SSL_CTX *ctx; /* made for this session, or NULL when the options' is used */

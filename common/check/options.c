@@ -409,6 +409,8 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 	int c, help = 0, version = 0, index;
 
 	set_defaults(o);
+	if (kind == PLUGIN_QUARANTINE)
+		o->timeout_state = STATE_CRITICAL; /* the handler's exit 2: it could not act */
 	memset(&a, 0, sizeof(a));
 	if (options_check_names(argc, argv, long_options, short_options, err) < 0)
 		return -1;
@@ -637,7 +639,7 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 		o->format = REPORT_JSON;
 	if (kind == PLUGIN_QUARANTINE) {
 		o->state_file = ""; /* the checks' record of who was seen is theirs */
-		return quarantine_options_check(&o->quarantine, o->timeout, err) < 0 ? -1 : OPTIONS_RUN;
+		return quarantine_options_check(&o->quarantine, o->timeout, o->policy.newest, err) < 0 ? -1 : OPTIONS_RUN;
 	}
 	return OPTIONS_RUN;
 }

@@ -191,6 +191,7 @@ static const char help_quarantine[] =
     "    workers consuming one of them\n"
     " --execute\n"
     "    Act. Without it, a dry run: print what would be done, and change nothing.\n"
+    "    Refused with -e newest: one worker tagged by mistake would make the fleet stale.\n"
     " --action=cancel-consumer|shutdown\n"
     "    cancel-consumer (default): Celery's cancel_consumer for each queue a stale worker consumes,\n"
     "    sent to that worker alone; it stops taking tasks from the queue and stays up to be looked at.\n"
@@ -207,7 +208,11 @@ static const char help_quarantine[] =
     " --act-on=STATE[,STATE...]\n"
     "    The states that call for action (default: warning,critical)\n"
     " --act-on-soft\n"
-    "    Act on SOFT states too\n" INSPECT_HELP LIMIT_HELP " --json\n"
+    "    Act on SOFT states too\n" INSPECT_HELP
+    " -t, --timeout=SECONDS[:STATE]\n"
+    "    Hard limit for the whole run, then STATE: ok, warning, critical or unknown\n"
+    "    (default: 10:critical, the exit status 2 of a run that could not act)\n"
+    " --json\n"
     "    Print the audit as a JSON document instead of text; the exit status is the same\n" INFO_HELP;
 
 static const char usage_quarantine[] =

@@ -27,8 +27,11 @@ void quarantine_options_default(struct quarantine_options *q);
 int quarantine_option(struct quarantine_options *q, const char *name, const char *arg, struct error *err);
 #define QUARANTINE_LEAST_TIMEOUT 2.0 /* -t with --execute: judging, one step, confirming, cleaning up */
 
-/* Checks the options together: --state and --state-type come as a pair, and -t leaves --execute room. */
-int quarantine_options_check(const struct quarantine_options *q, double timeout, struct error *err);
+/* Checks the options together: --state and --state-type come as a pair, -t leaves --execute room, and
+ * --execute never acts on -e newest (newest: the policy is -e newest), whose expected version one
+ * mis-tagged worker would set. */
+int quarantine_options_check(const struct quarantine_options *q, double timeout, int newest,
+                             struct error *err);
 /* 1 when the service's state (if given) calls for action. */
 int quarantine_triggered(const struct quarantine_options *q);
 

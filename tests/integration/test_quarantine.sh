@@ -189,12 +189,32 @@ t_unreached_worker() {
 
 t_unresolved_policy() {
 	workers celery@untagged1:gpu
-	check -e newest --execute
+	check -e newest
 	expect_exit 3
 	expect_line1 "CELERY QUARANTINE UNKNOWN - -e newest: no tagged worker answered, so no version is expected"
 	expect_contains "refused to act: -e newest: no tagged worker answered"
 	versions -e 0.12.0 --allow-untagged -Q gpu -v
 	expect_contains "celery@untagged1: untagged, compatible; queues: gpu"
+	stop_all
+}
+
+# One laptop tagged by mistake with a higher version must never turn the handler against the fleet: with
+# --execute, -e newest is refused before anything is asked, and both correct workers keep consuming gpu.
+t_rogue_tag() {
+	workers celery-v0.12.0@a:gpu celery-v0.12.0@b:gpu celery-v99.0.0@laptop:gpu
+	check -e newest --execute
+	expect_exit 3
+	expect_line1 "CELERY QUARANTINE UNKNOWN - --execute refuses -e newest: one worker tagged by mistake with a higher version would make the whole fleet stale; name the version (-e, --accept or --expected-version-file)"
+	versions -e 0.12.0 -Q gpu
+	expect_exit 1
+	expect_perf compatible 2
+	expect_perf incompatible 1
+	check -e 0.12.0 --execute -Q gpu
+	expect_exit 0
+	expect_contains "executed: cancel_consumer gpu on celery-v99.0.0@laptop (version 99.0.0), policy 0.12.0: took effect"
+	versions -e 0.12.0 -Q gpu
+	expect_exit 0
+	expect_perf compatible 2
 	stop_all
 }
 
@@ -209,7 +229,7 @@ t_faults() {
 	kill -STOP "$pid"
 	plugin -H "$CLUSTER_HOST" -p "$REDIS_PORT" -e 0.12.0 --execute -t 2
 	kill -CONT "$pid"
-	expect_exit 3
+	expect_exit 2 # could not act, as --help says
 	expect_contains "refused to act: could not judge the workers: "
 	expect_keyspace_clean "$REDIS_PORT"
 	check -e 0.12.0 --max-workers 0
@@ -293,6 +313,7 @@ test_case "two workers under one node name: neither is touched" t_shared_node_na
 test_case "as an event handler: nothing on OK or SOFT states; --max-workers 1 of three stale workers" t_state_gate_and_max_workers
 test_case "a stale worker that cannot answer is reported not reached, and left as it is" t_unreached_worker
 test_case "-e newest with no tagged worker: refuses to act (UNKNOWN)" t_unresolved_policy
+test_case "a worker tagged by mistake with a higher version: -e newest --execute refused, the fleet untouched" t_rogue_tag
 test_case "a broker gone or silent, and bad options: a defined state, nothing done" t_faults
 test_case "every action and refusal on syslog (LOG_DAEMON) and in --json" t_syslog_and_json
 
