@@ -18,8 +18,10 @@ struct queue {
 	const char *name;       /* borrowed from the options or a worker */
 	long long compatible;   /* consumers running the expected version */
 	long long incompatible; /* consumers that are not */
-	long long backlog; /* messages waiting, all priorities; -1 when not read (the check was cut short) */
-	int starved;       /* messages wait and no compatible consumer takes them */
+	long long backlog; /* messages waiting, all priorities; -1 when not read (the check was cut short, or
+	                      the broker refused to count a key of it) */
+	const char *unreadable; /* why the broker refused to count it (a key of another type), or NULL */
+	int starved;            /* messages wait and no compatible consumer takes them */
 	enum state state;
 	int unknown; /* named by -Q, consumed by no worker, and the broker has no binding for it */
 	const struct hints *hints; /* for an unknown queue: where the names close to it are looked for */
@@ -156,6 +158,8 @@ static void judge_queue(const struct options *o, long long unheard, struct queue
 	q->starved = q->backlog > 0 && q->compatible == 0;
 	if (q->starved)
 		q->state = STATE_CRITICAL;
+	if (q->unreadable != NULL) /* UNKNOWN for itself; a WARNING or CRITICAL found without it stands */
+		q->state = state_worst(q->state, STATE_UNKNOWN);
 }
 
 /* Appends the consumers of q that are (or are not) compatible, comma-separated: at most max, then
@@ -238,9 +242,12 @@ static void describe_queue(struct strbuf *sb, const struct fleet *f, const struc
 		list_consumers(sb, f, q->name, 0, REPORT_MAX_NAMED);
 		strbuf_putc(sb, ']');
 	}
-	if (q->backlog < 0)
+	if (q->unreadable != NULL) {
+		strbuf_puts(sb, ", cannot count its messages: ");
+		strbuf_put_clean(sb, q->unreadable);
+	} else if (q->backlog < 0) {
 		strbuf_puts(sb, ", backlog not read");
-	else if (!q->starved)
+	} else if (!q->starved)
 		strbuf_printf(sb, ", %lld waiting", q->backlog);
 	if (q->unknown) {
 		strbuf_puts(sb, " (the broker knows no queue ");
@@ -301,13 +308,13 @@ static void write_summary(const struct options *o, const struct probe *p, const 
 	else if (n == 0)
 		strbuf_puts(
 		    sb, "no queue to judge: the broker knows none, no worker answered and no -Q was given");
-	/* Starved queues first, then the other unhealthy ones, worst first. */
-	for (int pass = 0; pass < 3; pass++) {
+	/* Starved queues first, then the other unhealthy ones, worst first; those that could not be judged
+	 * (UNKNOWN) after the CRITICAL ones. */
+	static const enum state order[] = {STATE_CRITICAL, STATE_CRITICAL, STATE_UNKNOWN, STATE_WARNING};
+	for (int pass = 0; pass < 4; pass++) {
 		for (size_t i = 0; i < n; i++) {
 			const struct queue *q = &qs[i];
-			int wanted = pass == 0 ? q->starved
-			                       : !q->starved &&
-			                             q->state == (pass == 1 ? STATE_CRITICAL : STATE_WARNING);
+			int wanted = pass == 0 ? q->starved : !q->starved && q->state == order[pass];
 			if (!wanted)
 				continue;
 			unhealthy++;
@@ -349,7 +356,11 @@ static void write_details(const struct options *o, const struct fleet *f, const 
 		const struct queue *q = &qs[i];
 		strbuf_put_clean(sb, q->name);
 		strbuf_printf(sb, ": %s; ", state_name(q->state));
-		if (q->backlog < 0)
+		if (q->unreadable != NULL) {
+			strbuf_puts(sb, "cannot count its messages: ");
+			strbuf_put_clean(sb, q->unreadable);
+			strbuf_puts(sb, "; incompatible: ");
+		} else if (q->backlog < 0)
 			strbuf_puts(sb, "backlog not read; incompatible: ");
 		else
 			strbuf_printf(sb, "%lld waiting; incompatible: ", q->backlog);
@@ -421,6 +432,8 @@ static void write_json(const struct options *o, const struct probe *p, const str
 		json_object_object_add(jq, "backlog",
 		                       qs[i].backlog < 0 ? NULL : json_object_new_int64(qs[i].backlog));
 		json_object_object_add(jq, "starved", json_object_new_boolean(qs[i].starved));
+		if (qs[i].unreadable != NULL)
+			json_object_object_add(jq, "backlog_error", json_object_new_string(qs[i].unreadable));
 		json_object_object_add(health, qs[i].name, jq);
 	}
 	json_object_object_add(doc, "queue_health", health);
@@ -436,20 +449,22 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 	struct queue *qs;
 	struct hints hints;
 	long long *backlog;
+	char **why;
 	size_t n = 0;
 	int rc = -1;
 
 	names = queue_names(o, p, &n);
 	qs = calloc(n ? n : 1, sizeof(*qs));
 	backlog = calloc(n ? n : 1, sizeof(*backlog));
-	if (names == NULL || qs == NULL || backlog == NULL) {
+	why = calloc(n ? n : 1, sizeof(*why));
+	if (names == NULL || qs == NULL || backlog == NULL || why == NULL) {
 		error_set(err, ERROR_NOMEM, "out of memory judging queues");
 		goto out;
 	}
 	/* After a cut (a signal, the time limit) the broker is not asked again; a cut while the backlogs are
 	 * read is one too. Either way the backlogs are not known, and the summary says why first. */
 	if (n > 0 && p->cut.kind == ERROR_NONE &&
-	    backlog_read(&p->broker, &p->names, (char *const *)names, n, &p->hard, backlog, err) < 0) {
+	    backlog_read(&p->broker, &p->names, (char *const *)names, n, &p->hard, backlog, why, err) < 0) {
 		if (err == NULL || (err->kind != ERROR_TIMEOUT && err->kind != ERROR_CANCELLED))
 			goto out;
 		p->cut = *err;
@@ -460,6 +475,7 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 	for (size_t i = 0; i < n; i++) {
 		qs[i].name = names[i];
 		qs[i].backlog = backlog[i];
+		qs[i].unreadable = why[i];
 	}
 	if (count_consumers(f, qs, n, err) < 0)
 		goto out;
@@ -479,6 +495,9 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 		write_json(o, p, qs, n, doc);
 	rc = 0;
 out:
+	for (size_t i = 0; why != NULL && i < n; i++)
+		free(why[i]);
+	free(why);
 	free(names);
 	free(qs);
 	free(backlog);

@@ -56,7 +56,7 @@
 	X(ERR_peek_error)                                                                                    \
 	X(ERR_peek_last_error)                                                                               \
 	X(ERR_reason_error_string)                                                                           \
-	X(ERR_clear_error)                                                                                    \
+	X(ERR_clear_error)                                                                                   \
 	X(OpenSSL_version_num)
 
 #define DECLARE_POINTER(f) __typeof__(f) *f;
@@ -93,9 +93,9 @@ static int load_openssl(struct error *err)
 	OPENSSL_FUNCTIONS(LOOK_UP)
 #undef LOOK_UP
 	if (OPENSSL_ABI(ossl.OpenSSL_version_num()) != OPENSSL_ABI(OPENSSL_VERSION_NUMBER))
-		return error_set(err, ERROR_USAGE,
-		                 "TLS: %s is OpenSSL %#lx, this build was compiled against %#lx", LIBSSL_SONAME,
-		                 ossl.OpenSSL_version_num(), (unsigned long)OPENSSL_VERSION_NUMBER);
+		return error_set(
+		    err, ERROR_USAGE, "TLS: %s is OpenSSL %#lx, this build was compiled against %#lx",
+		    LIBSSL_SONAME, ossl.OpenSSL_version_num(), (unsigned long)OPENSSL_VERSION_NUMBER);
 	return 0;
 }
 

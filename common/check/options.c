@@ -639,7 +639,9 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 		o->format = REPORT_JSON;
 	if (kind == PLUGIN_QUARANTINE) {
 		o->state_file = ""; /* the checks' record of who was seen is theirs */
-		return quarantine_options_check(&o->quarantine, o->timeout, o->policy.newest, err) < 0 ? -1 : OPTIONS_RUN;
+		return quarantine_options_check(&o->quarantine, o->timeout, o->policy.newest, err) < 0
+		           ? -1
+		           : OPTIONS_RUN;
 	}
 	return OPTIONS_RUN;
 }

@@ -208,8 +208,7 @@ static const char help_quarantine[] =
     " --act-on=STATE[,STATE...]\n"
     "    The states that call for action (default: warning,critical)\n"
     " --act-on-soft\n"
-    "    Act on SOFT states too\n" INSPECT_HELP
-    " -t, --timeout=SECONDS[:STATE]\n"
+    "    Act on SOFT states too\n" INSPECT_HELP " -t, --timeout=SECONDS[:STATE]\n"
     "    Hard limit for the whole run, then STATE: ok, warning, critical or unknown\n"
     "    (default: 10:critical, the exit status 2 of a run that could not act)\n"
     " --json\n"

@@ -83,7 +83,8 @@ int quarantine_option(struct quarantine_options *q, const char *name, const char
 	return 0;
 }
 
-int quarantine_options_check(const struct quarantine_options *q, double timeout, int newest, struct error *err)
+int quarantine_options_check(const struct quarantine_options *q, double timeout, int newest,
+                             struct error *err)
 {
 	if (q->state_given != (q->hard >= 0))
 		return error_set(err, ERROR_USAGE,
@@ -93,10 +94,11 @@ int quarantine_options_check(const struct quarantine_options *q, double timeout,
 		                 "--execute needs -t of at least %g s: to judge, act, confirm and clean up",
 		                 QUARANTINE_LEAST_TIMEOUT);
 	if (q->execute && newest)
-		return error_set(err, ERROR_USAGE,
-		                 "--execute refuses -e newest: one worker tagged by mistake with a higher version "
-		                 "would make the whole fleet stale; name the version (-e, --accept or "
-		                 "--expected-version-file)");
+		return error_set(
+		    err, ERROR_USAGE,
+		    "--execute refuses -e newest: one worker tagged by mistake with a higher version "
+		    "would make the whole fleet stale; name the version (-e, --accept or "
+		    "--expected-version-file)");
 	return 0;
 }
 

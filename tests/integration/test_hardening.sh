@@ -300,6 +300,28 @@ t_three_hundred_fake_workers() {
 	expect_keyspace_clean "$FLEET_PORT"
 }
 
+# The reference document's own scenario: messages wait in gpu and only stale workers consume it. The queue is
+# starved (CRITICAL, named first, starved: true) however far the thresholds are relaxed. Simulated workers, so
+# that the messages stay where they are.
+t_starved_by_incompatible_consumers() {
+	cluster_start_redis STARVE || { fail "no redis"; return; }
+	start_helper stale "$FAKE/fake_peer.py" "$STARVE_PORT" fleet 2 || return
+	redis-cli -h "$CLUSTER_HOST" -p "$STARVE_PORT" rpush gpu waiting >/dev/null
+	run ${PLUGIN_WRAPPER:-} "$QUEUE_PLUGIN" -p "$STARVE_PORT" -e 0.13.0 -Q gpu,celery -C 0: -W 0: -w 10 -T 3
+	expect_no_stderr
+	expect_exit 2
+	expect_line1 "CELERY QUEUES CRITICAL - gpu: 1 waiting, no compatible consumer, 2 incompatible [fake-0000-v0.12.0@fleet (version 0.12.0), fake-0001-v0.12.0@fleet (version 0.12.0)]"
+	run ${PLUGIN_WRAPPER:-} "$QUEUE_PLUGIN" -p "$STARVE_PORT" -e 0.13.0 -Q gpu -C 0: -W 0: -w 10 -T 3 --json
+	stop_helper stale
+	expect_exit 2
+	printf '%s' "$OUT" | "$CLUSTER_PYTHON" -c '
+import json, sys
+q = json.load(sys.stdin)["queue_health"]["gpu"]
+assert q["starved"] is True and q["state"] == "CRITICAL" and q["backlog"] == 1, q' || fail "JSON: $OUT"
+	redis-cli -h "$CLUSTER_HOST" -p "$STARVE_PORT" del gpu >/dev/null
+	expect_keyspace_clean "$STARVE_PORT"
+}
+
 # The ACL rule of the README, for both plugins.
 MONITOR_ACL=(on '>mon-pw' resetkeys resetchannels -@all +info +time +select +scan +smembers +srandmember +sadd
 	+srem +publish +blmpop +brpop +rpop +del +llen '~_kombu.binding.reply.celery.pidbox'
@@ -363,6 +385,7 @@ test_case "SIGINT mid-collection removes our keys" t_sigint_cleans_up
 test_case "-t mid-collection removes our keys" t_time_limit_cleans_up
 test_case "20 checks at once see the same counts" t_twenty_checks_at_once
 test_case "300 fake workers" t_three_hundred_fake_workers
+test_case "messages and only incompatible consumers: starved, whatever the thresholds" t_starved_by_incompatible_consumers
 test_case "least-privilege ACL user; a missing permission is UNKNOWN" t_least_privilege
 
 cluster_stop

@@ -72,6 +72,27 @@ t_starved_queue_first_whatever_thresholds() {
 	expect_line1 "CELERY QUEUES CRITICAL - reports: 3 waiting, no compatible consumer; gpu: 1 compatible, 1 incompatible [celery@46b9a1cf718a (untagged)], 0 waiting"
 }
 
+# A key that is not a list (kombu's unacked hash, a user's string) cannot hide a starved queue: the starved one
+# stays CRITICAL and the odd one is UNKNOWN for itself, in the broker's words.
+t_key_of_another_type() {
+	cluster_redis hset odd field value >/dev/null
+	check -e 0.12.0 -Q reports,odd -C 0: -v
+	expect_exit 2
+	expect_line1 "CELERY QUEUES CRITICAL - reports: 3 waiting, no compatible consumer; odd: no compatible consumer, cannot count its messages: the broker answered: WRONGTYPE Operation against a key holding the wrong kind of value (the broker knows no queue odd)"
+	expect_contains "odd: UNKNOWN; cannot count its messages: the broker answered: WRONGTYPE"
+	expect_perf_item "reports_backlog=3;;;0"
+	expect_perf_item "odd_compatible=0;;0:;0"
+	expect_not_contains "odd_backlog"
+	check -e 0.12.0 -Q odd -C 0: --json
+	expect_exit 3
+	printf '%s' "$OUT" | "$CLUSTER_PYTHON" -c '
+import json, sys
+q = json.load(sys.stdin)["queue_health"]["odd"]
+assert q["state"] == "UNKNOWN" and q["backlog"] is None and q["backlog_error"].startswith("the broker answered: WRONGTYPE"), q' ||
+		fail "JSON: $OUT"
+	cluster_redis del odd >/dev/null
+}
+
 t_prefix() {
 	local before after
 	before=$(cluster_dump_queue pfx:reports)
@@ -162,6 +183,7 @@ test_case "without -Q every consumed queue is judged" t_every_consumed_queue_by_
 test_case "backlog over all priorities, messages untouched" t_backlog_counts_every_priority
 test_case "backlog of 1,500 queues, across pipeline chunks" t_backlog_across_pipeline_chunks
 test_case "messages and no compatible consumer: CRITICAL first, whatever the thresholds" t_starved_queue_first_whatever_thresholds
+test_case "a key that is not a list: UNKNOWN for that queue alone, the starved one still CRITICAL" t_key_of_another_type
 test_case "--prefix with a global_keyprefix app: the same numbers" t_prefix
 test_case "-Q with a queue that does not exist" t_unknown_queue
 test_case "backlog thresholds and perfdata label quoting" t_backlog_thresholds_and_quoting
