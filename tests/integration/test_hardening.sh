@@ -259,6 +259,26 @@ t_time_limit_cleans_up() {
 	[ "$(all_keys "$REDIS_PORT")" = "$before" ] || fail "the keyspace changed"
 }
 
+# The hard backstop behind -t (an alarm that writes and exits) ends with -t's STATE too: the plugin is stopped
+# with SIGSTOP past its limit, so that no deadline of its own can end it first.
+t_backstop_ends_with_the_timeout_state() {
+	local pid out="$ASSERT_TMP/backstop.out" rc
+	start_helper silent "$FAKE/fake_peer.py" "$REDIS_PORT" silent || return
+	${PLUGIN_WRAPPER:-} "$PLUGIN" -H "$CLUSTER_HOST" -p "$REDIS_PORT" -e 0.12.0 -T 5 -t 1:critical >"$out" 2>&1 &
+	pid=$!
+	sleep 0.3
+	kill -STOP "$pid"
+	sleep 2
+	kill -CONT "$pid"
+	wait "$pid"
+	rc=$?
+	stop_helper silent
+	[ "$rc" = 2 ] || fail "exit $rc, expected 2 (-t 1:critical): $(cat "$out")"
+	grep -q '^CELERY WORKERS CRITICAL - plugin timed out after 1 s$' "$out" || fail "output: $(cat "$out")"
+	cluster_redis srem _kombu.binding.reply.celery.pidbox $(cluster_redis smembers _kombu.binding.reply.celery.pidbox | grep '^check_celery\.') >/dev/null 2>&1
+	cluster_redis --scan --pattern 'check_celery.*' | while read -r k; do cluster_redis del "$k" >/dev/null; done
+}
+
 t_twenty_checks_at_once() {
 	local i pids=() first=
 	for i in $(seq 20); do
@@ -383,6 +403,7 @@ test_case "broker restarted between PUBLISH and collection" t_broker_restarted_d
 test_case "SIGTERM mid-collection removes our keys" t_sigterm_cleans_up
 test_case "SIGINT mid-collection removes our keys" t_sigint_cleans_up
 test_case "-t mid-collection removes our keys" t_time_limit_cleans_up
+test_case "the backstop behind -t ends with -t's state" t_backstop_ends_with_the_timeout_state
 test_case "20 checks at once see the same counts" t_twenty_checks_at_once
 test_case "300 fake workers" t_three_hundred_fake_workers
 test_case "messages and only incompatible consumers: starved, whatever the thresholds" t_starved_by_incompatible_consumers

@@ -150,6 +150,10 @@ START_TEST(malformed_texts)
 		ck_assert_int_eq(json_scan("[\"\\u0000\"]", 10, 8, JSON_SCAN_NO_NUL, &v, &err),
 		                 JSON_SCAN_NUL);
 		ck_assert_int_eq(json_scan("[\"\\u00\"]", 8, 8, JSON_SCAN_NO_NUL, &v, &err), -1);
+		/* a backslash followed by a raw NUL byte is no escape, with or without the NUL refusal */
+		ck_assert_int_eq(json_scan("\"a\\\0b\"", 6, 8, 0, &v, &err), -1);
+		ck_assert_int_eq(json_scan("\"a\\\0b\"", 6, 8, JSON_SCAN_NO_NUL, &v, &err), -1);
+		ck_assert_int_eq(json_scan("{\"k\\\0\": 1}", 10, 8, JSON_SCAN_NO_NUL, &v, &err), -1);
 	}
 }
 END_TEST

@@ -41,6 +41,9 @@ static const char *const app_order[] = {
     "0.12.0+build7", "0.12.0.post1", "0.12.1",      "0.13.0rc1", "0.13.0",     "1!0.1",
 };
 
+/* versions of different lengths: a missing release part is 0, so 0.12 < 0.12.1 */
+static const char *const length_order[] = {"0.12", "0.12.0.1", "0.12.1", "0.12.1.1", "0.13", "1"};
+
 static const char *const local_order[] = {"1.0",   "1.0+abc", "1.0+abc.5", "1.0+abd",
                                           "1.0+1", "1.0+2",   "1.0+10"};
 
@@ -66,7 +69,8 @@ START_TEST(ordering)
 	int pairs = check_order(pep440_order, sizeof(pep440_order) / sizeof(pep440_order[0])) +
 	            check_order(semver_order, sizeof(semver_order) / sizeof(semver_order[0])) +
 	            check_order(app_order, sizeof(app_order) / sizeof(app_order[0])) +
-	            check_order(local_order, sizeof(local_order) / sizeof(local_order[0]));
+	            check_order(local_order, sizeof(local_order) / sizeof(local_order[0])) +
+	            check_order(length_order, sizeof(length_order) / sizeof(length_order[0]));
 
 	ck_assert_int_ge(pairs, 60);
 }
@@ -184,6 +188,10 @@ static const struct clause_case clause_cases[] = {
     {"<0.13", "0.13.0.dev1", VERDICT_MISMATCH},
     {"<0.13rc2", "0.13rc1", VERDICT_COMPATIBLE},
     {">=0.12.0,<0.13", "0.12.1", VERDICT_COMPATIBLE},
+    {">=0.12.1", "0.12", VERDICT_MISMATCH},
+    {">=0.12.1", "0.12.0.9", VERDICT_MISMATCH},
+    {">=0.12.1", "0.12.1.0", VERDICT_COMPATIBLE},
+    {">0.12", "0.12.0", VERDICT_MISMATCH},
     {">=0.12.0,<0.13", "0.13.0", VERDICT_MISMATCH},
     {">=0.12.0, <0.13", "0.12.0", VERDICT_COMPATIBLE},
     {"~=0.12.0", "0.12.5", VERDICT_COMPATIBLE},
