@@ -23,6 +23,13 @@ t_both_modes_find_the_hidden_worker() {
 	check -e 0.12.0 -Q hiddenq -m both --listen 2.5
 	expect_exit 2 # its only consumer runs 0.11.0
 	expect_contains "1 hidden (heartbeats, but remote control cannot reach them): celery-v0.11.0@hidden (version 0.11.0)"
+	# one service per worker: the hidden worker and the others beat too, but only the one asked is judged
+	check -e 0.12.0 -m both --listen 2.5 --worker celery-v0.12.0@hostA
+	expect_exit 0
+	expect_perf hidden 0
+	expect_perf workers 1
+	expect_not_contains "hidden)"
+	expect_not_contains "@busy"
 }
 
 t_heartbeat_mode_hears_and_writes_nothing() {
