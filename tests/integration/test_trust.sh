@@ -100,6 +100,14 @@ t_namespace_needing_json_escapes() {
 	expect_exit 0
 	expect_contains "celery-v0.12.0@quoted: version 0.12.0, compatible"
 	expect_keyspace_clean "$REDIS_PORT"
+	# Without -Q, the second app's control queues (its pidbox binding set and queues, NODE.ctl"q.pidbox)
+	# are never judged as task queues, nor are the first app's.
+	[ -n "$(cluster_redis smembers '_kombu.binding.ctl"q.pidbox')" ] || fail "the second app bound no pidbox queue"
+	run ${PLUGIN_WRAPPER:-} "$QUEUE_PLUGIN" -H "$CLUSTER_HOST" -p "$REDIS_PORT" -e 0.12.0 -v
+	expect_no_stderr
+	expect_not_contains "pidbox"
+	expect_not_contains 'ctl"q'
+	expect_contains "celery: "
 }
 
 # A hung worker and an untagged one, -T longer than -t: the untagged worker is reported, not hidden.
