@@ -18,11 +18,11 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#define CHANNEL  "/0.celery.pidbox"
-#define BINDINGS "_kombu.binding.reply.celery.pidbox"
-#define SEP      "\x06\x16"
+#define CHANNEL "/0.celery.pidbox"
+#define SEP     "\x06\x16"
 
-/* kombu routes a reply through the binding set: pushed only while the check's member is there. */
+/* kombu routes a reply through the binding set of the exchange reply_to names: pushed only while the
+ * check's member is there. */
 #define ROUTE                                                                                                \
 	"if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return redis.call('LPUSH', KEYS[2], "        \
 	"ARGV[2]) end return 0"
@@ -160,9 +160,10 @@ static int selftest(const char *vector)
 	return same ? 0 : 1;
 }
 
-/* What a broadcast asks: its ticket and reply routing key (reply_to), NULL when it is not readable. */
+/* What a broadcast asks: its ticket and reply_to (the binding set of its exchange, its routing key), NULL
+ * when it is not readable. */
 struct question {
-	char *ticket, *key;
+	char *ticket, *key, *bindings;
 	json_object *destination; /* null, or the node names it is for */
 	json_object *root;
 };
@@ -190,6 +191,9 @@ static int read_question(const char *payload, struct question *q)
 	if (!json_object_object_get_ex(reply_to, "routing_key", &x))
 		return free(q->ticket), json_object_put(q->root), -1;
 	q->key = strdup(json_object_get_string(x));
+	if (!json_object_object_get_ex(reply_to, "exchange", &x) ||
+	    asprintf(&q->bindings, "_kombu.binding.%s", json_object_get_string(x)) < 0)
+		return free(q->ticket), free(q->key), json_object_put(q->root), -1;
 	json_object_object_get_ex(q->root, "destination", &q->destination);
 	return 0;
 }
@@ -292,6 +296,7 @@ int main(int argc, char **argv)
 				    memcmp(last, r->element[3]->str, last_len) != 0) { /* a new question */
 					free(q.ticket);
 					free(q.key);
+					free(q.bindings);
 					json_object_put(q.root);
 					free(last);
 					last_len = r->element[3]->len;
@@ -312,7 +317,7 @@ int main(int argc, char **argv)
 				if (asprintf(&queue, "%s.reply.celery.pidbox", q.key) < 0 ||
 				    asprintf(&member, "%s" SEP SEP "%s", q.key, queue) < 0)
 					die("out of memory");
-				redisAppendCommand(route, "EVALSHA %s 2 %s %s %s %s", sha, BINDINGS, queue,
+				redisAppendCommand(route, "EVALSHA %s 2 %s %s %s %s", sha, q.bindings, queue,
 				                   member, reply);
 				pending++;
 				free(reply);

@@ -59,7 +59,7 @@ static long long backlogs(redisContext *c, const char *path)
 int main(int argc, char **argv)
 {
 	char oid[UUID_STR_LEN], ticket[UUID_STR_LEN], tag[UUID_STR_LEN], *queue, *member, *envelope;
-	struct control_request rq = {"active_queues", "celery", ticket, oid, tag, 0, NULL, 0, NULL, 0};
+	struct control_request rq = {"active_queues", "celery", ticket, oid, tag, 0, NULL, 0, NULL, 0, NULL};
 	struct error err = {ERROR_NONE, ""};
 	struct timeval tv;
 	redisContext *c;

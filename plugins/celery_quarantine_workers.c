@@ -257,6 +257,12 @@ static int run(struct options *o, struct audit *a, json_object *doc)
 		         "the workers' answers were cut short (%s): nothing is done on half a picture",
 		         p.cut.msg);
 		rc = refuse(a, error_state(&p.cut, o->timeout_state), why, doc);
+	} else if (p.sep_unknown) {
+		rc = refuse(a, STATE_CRITICAL,
+		            "kombu's key separator is unknown (the broker holds no binding of the workers: "
+		            "flushed?), and a command written with a wrong one breaks the workers: give "
+		            "--transport-option sep=SEP",
+		            doc);
 	} else if (unresolved(o) != NULL) {
 		rc = refuse(a, STATE_UNKNOWN, unresolved(o), doc);
 	} else {

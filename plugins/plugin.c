@@ -200,10 +200,11 @@ static int answered(const struct fleet *f, const char *node)
  * hidden). The broadcast's findings stand; the check is at least UNKNOWN. */
 static void report_listening(const struct options *o, const struct probe *p, struct report *r)
 {
-	const char *why = p->listen_error[0] ? p->listen_error
-	                  : o->mode == MODE_HEARTBEAT && !p->bound_known && p->cut.kind == ERROR_NONE
-	                      ? "the workers' bindings could not be read, so hidden workers cannot be told"
-	                      : NULL;
+	const char *why =
+	    p->listen_error[0] ? p->listen_error
+	    : o->mode == MODE_HEARTBEAT && !p->bound_known && p->cut.kind == ERROR_NONE && !p->sep_unknown
+	        ? "the workers' bindings could not be read, so hidden workers cannot be told"
+	        : NULL;
 
 	if (why == NULL)
 		return;
@@ -258,9 +259,33 @@ static void describe_server(const struct broker *b, int tls, struct strbuf *sb)
 	strbuf_puts(sb, tls ? ", over TLS\n" : "\n");
 }
 
+/* No broadcast was sent: kombu's separator is unknown. The workers were heard instead; that is WARNING
+ * (the broker lost kombu's bindings), and UNKNOWN where queues were asked about, whose consumers only the
+ * broadcast names. */
+static void report_unbroadcast(const struct options *o, const struct probe *p, int queues_judged,
+                               struct report *r)
+{
+	const char *queues = "who consumes which queue cannot be told without the broadcast";
+
+	strbuf_printf(
+	    &r->summary,
+	    "; no broadcast: kombu's key separator is unknown (the broker holds no binding of the "
+	    "workers: flushed?), so the %lld workers that receive remote control were heard by their "
+	    "heartbeats; --transport-option sep=SEP broadcasts",
+	    p->subscribed);
+	report_subcheck(r, STATE_WARNING, "the broker holds no binding of the workers");
+	r->state = state_worst(r->state, STATE_WARNING);
+	if (o->nqueues > 0 || queues_judged) {
+		strbuf_puts(&r->summary, "; ");
+		strbuf_puts(&r->summary, queues);
+		report_subcheck(r, STATE_UNKNOWN, queues);
+		r->state = state_worst(r->state, STATE_UNKNOWN);
+	}
+}
+
 /* What the probe saw besides the judgement: a collection cut short (its state joins the judged one, and
  * the summary says so first) and keys of ours that could not be removed (at least WARNING). */
-static void report_probe(const struct options *o, const struct probe *p, struct report *r)
+static void report_probe(const struct options *o, const struct probe *p, int queues_judged, struct report *r)
 {
 	const struct inspect_stats *st = &p->fleet.stats;
 	long long unorderable = 0;
@@ -286,6 +311,8 @@ static void report_probe(const struct options *o, const struct probe *p, struct 
 		r->state = state_worst(r->state, STATE_UNKNOWN);
 		report_subcheck(r, STATE_UNKNOWN, "worker versions that cannot be ordered by the policy");
 	}
+	if (p->sep_unknown && p->subscribed > 0)
+		report_unbroadcast(o, p, queues_judged, r);
 	if (st->cleanup_failed) {
 		strbuf_puts(&r->summary, "; could not remove this check's reply queue from the broker: ");
 		strbuf_put_clean(&r->summary, st->cleanup_error);
@@ -343,7 +370,7 @@ int plugin_main(const struct plugin *pl, int argc, char **argv)
 			report_silent(&o, &p, &r);
 			report_hidden(&o, &p, &r);
 			report_listening(&o, &p, &r);
-			report_probe(&o, &p, &r);
+			report_probe(&o, &p, pl->kind == PLUGIN_QUEUE_HEALTH, &r);
 		}
 		probe_finish(&p);
 		rc = emit(&o, &r, doc);

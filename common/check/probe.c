@@ -4,6 +4,7 @@
 
 #include "binding.h"
 #include "cancel.h"
+#include "cast.h"
 #include "sweep.h"
 #include "watch.h"
 
@@ -23,9 +24,6 @@ static double cleanup_reserve(double timeout)
 /* How long after its timeout a blocking pop may end: Redis's 100 ms clock, and a little more. */
 #define POP_LATENESS 0.15
 
-/* The separator to write our binding member with. The workers of our namespace read the reply binding
- * set and hold members in the pidbox binding set: learn it from those; when both are empty, from every
- * binding set of the database. A separator the user gave must split the members workers read. */
 /* 0 when our reply binding member, written with the chosen separator, splits back into our own routing key,
  * an empty pattern and our queue, as a worker will split it. */
 static int own_member_splits(const struct kombu_names *names)
@@ -43,6 +41,12 @@ static int own_member_splits(const struct kombu_names *names)
 	return ok ? 0 : -1;
 }
 
+/* The separator to write our binding member with: one member a worker cannot split into three fields
+ * breaks its remote control and its task consumption for good (Celery resets its pidbox consumer, and
+ * kombu's event loop then never subscribes again). Given, it must split the workers' members; else learned
+ * from the members kombu clients of our namespace wrote (samples of Celery's reply and pidbox binding
+ * sets), else what an earlier check learned (the state file). Without any, p->sep_unknown: nothing is
+ * written, and the workers are heard instead (watch). */
 static int choose_sep(struct probe *p, struct error *err)
 {
 	const struct bindings *bs = &p->bindings;
@@ -75,6 +79,12 @@ static int choose_sep(struct probe *p, struct error *err)
 		}
 	} else if ((rc = binding_learn_sep(members, lens, n, learned, err)) == 1) {
 		memcpy(p->names.sep, learned, sizeof(learned));
+		state_note_sep(&p->seen, learned);
+	} else if (rc == 0 && p->seen.sep[0] != '\0') {
+		snprintf(p->names.sep, sizeof(p->names.sep), "%s", p->seen.sep);
+		p->sep_remembered = 1;
+	} else if (rc == 0) {
+		p->sep_unknown = 1;
 	}
 	if (rc >= 0 && own_member_splits(&p->names) < 0)
 		rc = error_set(
@@ -86,6 +96,30 @@ out:
 	return rc < 0 ? -1 : 0;
 }
 
+/* How long the workers are listened to when the broadcast cannot be sent: -m heartbeat's window. */
+#define HEAR_WINDOW 4.5
+
+/* Without a separator no broadcast can be sent without risk. A ping cast (no reply_to: nothing is looked
+ * up or written) counts the workers subscribed to remote control; none, and the check reports a broadcast
+ * that reached nobody, as it would have. Else their heartbeats are listened to, as -m heartbeat does, until
+ * that many are heard or its window (what -t leaves of it) ends, and the verdict is theirs. */
+static int hear_instead(struct probe *p, struct options *o, const struct deadline *limit, struct error *err)
+{
+	if (cast_ping(&p->broker, &p->names, &p->hard, &p->subscribed, err) < 0)
+		return -1;
+	if (p->subscribed == 0) {
+		struct error ignored;
+		p->fleet.stats.counted = 1;
+		nearby_look(&p->broker, &p->names, limit, &p->nearby, &ignored); /* hints only */
+		return 0;
+	}
+	o->mode = MODE_HEARTBEAT;
+	if (o->listen < HEAR_WINDOW)
+		o->listen = HEAR_WINDOW;
+	p->hear_enough = (size_t)p->subscribed;
+	return watch_start(p, o, p->broker.cancel_fd, limit, err);
+}
+
 /* The broadcast: bindings, separator, subscription (mode both) and collection; the fleet judged. */
 static int collect(struct probe *p, struct options *o, const struct deadline *limit, struct error *err)
 {
@@ -94,11 +128,12 @@ static int collect(struct probe *p, struct options *o, const struct deadline *li
 
 	if (bindings_sample(&p->broker, &p->names, &p->hard, &p->bindings, err) < 0)
 		return -1;
-	if ((o->discover || (!p->names.sep_given && p->bindings.n == 0)) &&
-	    bindings_discover(&p->broker, &p->names, &p->hard, &p->bindings, err) < 0)
+	if (o->discover && bindings_discover(&p->broker, &p->names, &p->hard, &p->bindings, err) < 0)
 		return -1;
 	if (choose_sep(p, err) < 0)
 		return -1;
+	if (p->sep_unknown) /* nothing may be written: the workers are heard instead */
+		return hear_instead(p, o, limit, err);
 	if (o->mode == MODE_BOTH && watch_start(p, o, p->broker.cancel_fd, limit, err) < 0)
 		return -1;
 	q.method = "active_queues";

@@ -23,6 +23,12 @@ struct probe {
 	double waited;            /* how long replies were waited for at most: -T, or less to fit -t */
 	struct nearby nearby;     /* when the broadcast reached nobody: what the broker shows nearby */
 	int collection_cut;       /* the cut stopped the wait for replies (not a later read) */
+	int sep_unknown;          /* kombu's separator was neither given, nor learned, nor remembered: no
+	                             broadcast was sent (it would break workers of another separator), the
+	                             workers' heartbeats were listened to instead */
+	int sep_remembered;       /* the separator is the one the state file remembered */
+	long long subscribed;     /* with sep_unknown: the workers a ping cast reached */
+	size_t hear_enough;       /* listening ends once this many workers are heard (0: the window) */
 	struct error cut;         /* a time limit or a signal that cut the collection short (kind ERROR_NONE
 	                             when none did): what was collected is judged, and this is said with it */
 	struct listener listener; /* modes heartbeat and both: the subscription */

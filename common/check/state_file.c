@@ -5,6 +5,7 @@
  * a directory that others may write to is refused. */
 #include "state_file.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -158,6 +159,35 @@ static FILE *open_state(const char *path, struct state_version *v)
 	return f;
 }
 
+/* Reads a line "<TAB>sep<TAB>HEX\n" into s->sep when s has none yet; other lines that start with a tab are
+ * records of later releases, skipped. */
+static void read_record(struct seen_file *s, const char *line)
+{
+	char sep[STATE_SEP_MAX + 1];
+	size_t k = 0;
+	const char *p;
+
+	if (strncmp(line, "\tsep\t", 5) != 0 || s->sep[0] != '\0')
+		return;
+	for (p = line + 5;
+	     isxdigit((unsigned char)p[0]) && isxdigit((unsigned char)p[1]) && k < STATE_SEP_MAX; p += 2) {
+		unsigned v;
+		if (sscanf(p, "%2x", &v) != 1 || v == 0)
+			return;
+		sep[k++] = (char)v;
+	}
+	if (k == 0 || strcmp(p, "\n") != 0)
+		return;
+	sep[k] = '\0';
+	memcpy(s->sep, sep, k + 1);
+}
+
+void state_note_sep(struct seen_file *s, const char *sep)
+{
+	if (strlen(sep) <= STATE_SEP_MAX)
+		snprintf(s->sep, sizeof(s->sep), "%s", sep);
+}
+
 /* Adds the entries of the file at path; a missing file adds nothing, a line too long or damaged is skipped.
  * With hold, the file is kept open (s->held). */
 static void merge_file(struct seen_file *s, const char *path, int hold)
@@ -176,6 +206,8 @@ static void merge_file(struct seen_file *s, const char *path, int hold)
 		struct error ignored;
 
 		whole = strchr(line, '\n') != NULL;
+		if (was_whole && whole && tab == line)
+			read_record(s, line);
 		if (!was_whole || !whole || tab == NULL || tab == line)
 			continue; /* the rest of a long line, or a line without its end */
 		*tab = '\0';
@@ -291,6 +323,12 @@ static int replace(struct seen_file *s, struct error *err)
 	}
 	setvbuf(f, io_buffer, _IOFBF, sizeof(io_buffer));
 	keep_newest(s);
+	if (s->sep[0] != '\0') {
+		fputs("\tsep\t", f);
+		for (const char *p = s->sep; *p; p++)
+			fprintf(f, "%02x", (unsigned char)*p);
+		fputc('\n', f);
+	}
 	for (size_t i = 0; i < s->n; i++)
 		if (strpbrk(s->v[i].node, "\t\n") == NULL)
 			put_line(f, s->v[i].node, s->v[i].at);

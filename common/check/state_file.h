@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #define STATE_MAX_ENTRIES 20000        /* the most recently seen are kept */
+#define STATE_SEP_MAX     16           /* bytes of a remembered separator */
 #define STATE_MAX_AGE     (14 * 86400) /* entries older than this are dropped */
 
 struct seen_entry {
@@ -33,6 +34,9 @@ struct seen_file {
 	struct state_version read; /* the file state_load read */
 	int holding, held;         /* held: that file, open until state_save, so that its inode number cannot
 	                              go to another check's file meanwhile */
+	char sep[STATE_SEP_MAX + 1]; /* kombu's separator as a check last learned it from the workers' binding
+	                                members ("" none): a line "<TAB>sep<TAB>HEX", which releases before it
+	                                skip as they skip every line that starts with a tab */
 };
 
 /* The default path for a broker and namespace ("where" as broker_addr_describe writes it). */
@@ -42,6 +46,9 @@ void state_file_default(const char *where, const char *ns, const char *prefix, c
 void state_load(struct seen_file *s, const char *path);
 /* Notes that node was seen at the epoch second at. ERROR_NOMEM only. */
 int state_record(struct seen_file *s, const char *node, double at, struct error *err);
+/* Remembers the separator learned from the workers' binding members (at most STATE_SEP_MAX bytes, no NUL),
+ * to be written with the entries. */
+void state_note_sep(struct seen_file *s, const char *sep);
 /* When node was last seen, or 0 (a binary search; sorts first when records came since). */
 double state_last_seen(struct seen_file *s, const char *node);
 /* Merges with what other checks wrote meanwhile (the file is read again only when it changed) and replaces

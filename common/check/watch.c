@@ -45,7 +45,8 @@ static int listen_out(struct probe *p, struct error *err)
 {
 	struct error e = {ERROR_NONE, ""};
 
-	if (p->listening && listener_collect(&p->listener, &p->listen_until, &p->heard, &e) < 0) {
+	if (p->listening &&
+	    listener_collect(&p->listener, &p->listen_until, p->hear_enough, &p->heard, &e) < 0) {
 		if (e.kind == ERROR_NOMEM) {
 			if (err != NULL)
 				*err = e;
@@ -82,7 +83,8 @@ int watch_finish(struct probe *p, struct options *o, const struct deadline *limi
 	if (listen_out(p, err) < 0)
 		return -1;
 	/* who is bound here matters when someone is silent, or when listening */
-	if (p->cut.kind == ERROR_NONE && (o->mode != MODE_BROADCAST || fleet_unresponsive(&p->fleet) > 0))
+	if (p->cut.kind == ERROR_NONE && !p->sep_unknown &&
+	    (o->mode != MODE_BROADCAST || fleet_unresponsive(&p->fleet) > 0))
 		bound_known =
 		    bindings_workers(&p->broker, &p->names, &p->hard, &p->bound, &p->nbound, &ignored) == 0;
 	in = (struct presence_input){p->listening ? &p->heard : NULL,
@@ -101,6 +103,8 @@ int watch_finish(struct probe *p, struct options *o, const struct deadline *limi
 	if (o->mode == MODE_HEARTBEAT) { /* those heard are those there */
 		p->fleet.stats.received = p->fleet.stats.expected = p->fleet.stats.answered =
 		    (long long)p->fleet.n;
+		if (p->subscribed > p->fleet.stats.received) /* reached by the cast, not heard */
+			p->fleet.stats.received = p->fleet.stats.expected = p->subscribed;
 		p->fleet.stats.counted = 1;
 		fleet_sort(&p->fleet);
 	}

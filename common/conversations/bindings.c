@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PIDBOX_SAMPLE "64" /* members sampled from the pidbox binding set */
-#define BINDING_KEY   "_kombu.binding."
+#define SAMPLE      "64" /* members sampled from Celery's reply and pidbox binding sets */
+#define BINDING_KEY "_kombu.binding."
 
 static int add_member(struct bindings *bs, const char *exchange, const char *m, size_t len, struct error *err)
 {
@@ -56,30 +56,36 @@ static int add_reply(struct bindings *bs, const char *exchange, const redisReply
 int bindings_sample(struct broker *b, const struct kombu_names *names, const struct deadline *dl,
                     struct bindings *bs, struct error *err)
 {
+	char *own_key = kombu_own_reply_binding_key(names), *own_exchange = kombu_own_reply_exchange(names);
 	char *reply_key = kombu_reply_binding_key(names), *pidbox_key = kombu_pidbox_binding_key(names);
 	char reply_exchange[300], pidbox_exchange[300];
-	const char *time[1] = {"TIME"}, *smembers[2] = {"SMEMBERS", reply_key},
-	           *sample[3] = {"SRANDMEMBER", pidbox_key, PIDBOX_SAMPLE};
-	size_t time_len[1] = {4}, smembers_len[2] = {8, 0}, sample_len[3] = {11, 0, strlen(PIDBOX_SAMPLE)};
-	struct broker_cmd cmds[3] = {{1, time, time_len, "cannot read the broker's clock", NULL},
-	                             {2, smembers, smembers_len, "cannot read the reply bindings", NULL},
-	                             {3, sample, sample_len, "cannot read the worker bindings", NULL}};
-	redisReply *r[3];
+	const char *time[1] = {"TIME"}, *smembers[2] = {"SMEMBERS", own_key},
+	           *reply_sample[3] = {"SRANDMEMBER", reply_key, SAMPLE},
+	           *sample[3] = {"SRANDMEMBER", pidbox_key, SAMPLE};
+	size_t time_len[1] = {4}, smembers_len[2] = {8, 0}, reply_sample_len[3] = {11, 0, strlen(SAMPLE)},
+	       sample_len[3] = {11, 0, strlen(SAMPLE)};
+	struct broker_cmd cmds[4] = {
+	    {1, time, time_len, "cannot read the broker's clock", NULL},
+	    {2, smembers, smembers_len, "cannot read this suite's reply bindings", NULL},
+	    {3, reply_sample, reply_sample_len, "cannot read the reply bindings", NULL},
+	    {3, sample, sample_len, "cannot read the worker bindings", NULL}};
+	redisReply *r[4];
 	int rc = -1;
 
 	memset(bs, 0, sizeof(*bs));
-	if (reply_key == NULL || pidbox_key == NULL) {
+	if (own_key == NULL || own_exchange == NULL || reply_key == NULL || pidbox_key == NULL) {
 		error_set(err, ERROR_NOMEM, "out of memory naming keys");
 		goto out;
 	}
-	smembers_len[1] = strlen(reply_key);
+	smembers_len[1] = strlen(own_key);
+	reply_sample_len[1] = strlen(reply_key);
 	sample_len[1] = strlen(pidbox_key);
 	snprintf(reply_exchange, sizeof(reply_exchange), "reply.%s.pidbox", names->ns);
 	snprintf(pidbox_exchange, sizeof(pidbox_exchange), "%s.pidbox", names->ns);
-	if (broker_pipeline_replies(b, dl, cmds, 3, r, err) < 0)
+	if (broker_pipeline_replies(b, dl, cmds, 4, r, err) < 0)
 		goto out;
 	rc = 0;
-	for (int i = 0; i < 3 && rc == 0; i++)
+	for (int i = 0; i < 4 && rc == 0; i++)
 		if (broker_reply_error(r[i], err) < 0)
 			rc = error_wrap(err, cmds[i].context);
 	if (rc == 0 && (r[0]->type != REDIS_REPLY_ARRAY || r[0]->elements != 2 ||
@@ -91,14 +97,18 @@ int bindings_sample(struct broker *b, const struct kombu_names *names, const str
 		rc = error_set(err, ERROR_BROKER, "TIME answered with an implausible clock");
 	bs->sampled_at = clock_now();
 	if (rc == 0)
-		rc = add_reply(bs, reply_exchange, r[1], err);
-	bs->reply_n = bs->n;
+		rc = add_reply(bs, own_exchange, r[1], err);
+	bs->own_n = bs->n;
 	if (rc == 0)
-		rc = add_reply(bs, pidbox_exchange, r[2], err);
+		rc = add_reply(bs, reply_exchange, r[2], err);
+	if (rc == 0)
+		rc = add_reply(bs, pidbox_exchange, r[3], err);
 	bs->sample_n = bs->n;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		freeReplyObject(r[i]);
 out:
+	free(own_key);
+	free(own_exchange);
 	free(reply_key);
 	free(pidbox_key);
 	return rc;

@@ -15,14 +15,16 @@ struct bindings {
 	size_t *lens;          /* their lengths */
 	char **exchanges;      /* the exchange of the set each member came from */
 	size_t n, cap;         /* members held, room allocated */
-	size_t reply_n;        /* the first reply_n members are those of the reply binding set */
+	size_t own_n;          /* the first own_n members are those of this suite's reply binding set */
 	size_t sample_n;       /* the first sample_n those of bindings_sample; discovery adds the rest */
 	long long server_time; /* the broker's clock (TIME), seconds since the epoch */
 	double sampled_at;     /* our monotonic clock (clock_now) when TIME was answered */
 };
 
-/* One round trip: TIME, every member of the reply binding set (for the sweep of our stale members) and a
- * random sample of the pidbox binding set (workers subscribed to remote control). */
+/* One round trip: TIME, every member of this suite's reply binding set (for the sweep of our stale members;
+ * it holds nothing else), and a random sample of Celery's reply binding set and of its pidbox binding set
+ * (workers subscribed to remote control), to learn kombu's separator from. A bounded read, however many
+ * members other clients left in Celery's sets. */
 int bindings_sample(struct broker *b, const struct kombu_names *names, const struct deadline *dl,
                     struct bindings *bs, struct error *err);
 /* Adds the members of every other binding set of the database, found with SCAN MATCH. */

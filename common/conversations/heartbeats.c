@@ -99,9 +99,10 @@ static void take(struct heard *h, const redisReply *r)
 		memcpy(w->sw_ver, ev.sw_ver, sizeof(w->sw_ver));
 }
 
-int listener_collect(struct listener *l, const struct deadline *until, struct heard *h, struct error *err)
+int listener_collect(struct listener *l, const struct deadline *until, size_t enough, struct heard *h,
+                     struct error *err)
 {
-	for (;;) {
+	while (enough == 0 || h->n < enough) {
 		redisReply *r;
 		struct error e = {ERROR_NONE, ""};
 
@@ -115,6 +116,7 @@ int listener_collect(struct listener *l, const struct deadline *until, struct he
 		take(h, r);
 		freeReplyObject(r);
 	}
+	return 0;
 }
 
 void listener_stop(struct listener *l)

@@ -40,9 +40,11 @@ struct listener {
  * that every event published after this returns is heard. */
 int listener_start(struct listener *l, const struct broker_addr *addr, const struct kombu_names *names,
                    int cancel_fd, const struct deadline *dl, struct error *err);
-/* Reads every event until the deadline (those the broker buffered meanwhile first) into h. ERROR_CANCELLED,
- * or a lost connection; the deadline itself is no error. */
-int listener_collect(struct listener *l, const struct deadline *until, struct heard *h, struct error *err);
+/* Reads every event until the deadline (those the broker buffered meanwhile first) into h, or until enough
+ * workers (0: no such end) have been heard. ERROR_CANCELLED, or a lost connection; the deadline itself is
+ * no error. */
+int listener_collect(struct listener *l, const struct deadline *until, size_t enough, struct heard *h,
+                     struct error *err);
 void listener_stop(struct listener *l);
 
 /* The worker of that node name, or NULL. */

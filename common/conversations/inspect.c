@@ -25,7 +25,8 @@ struct conversation {
 	char *channel;        /* PUBLISH target */
 	char *old_channel;    /* a second one behind Sentinel (kombu_pidbox_channel_unformatted) */
 	char *pidbox_set;     /* with old_channel: the workers' pidbox binding set, to count */
-	char *binding_key;    /* set routing replies to our list */
+	char *reply_exchange; /* the exchange our reply_to names */
+	char *binding_key;    /* its binding set, routing replies to our list */
 	char *binding_member; /* our member of that set */
 	char *reply_queue;    /* unprefixed reply queue name */
 	char *reply_keys[KOMBU_MAX_STEPS]; /* the reply lists, prefixed */
@@ -39,6 +40,7 @@ static void conversation_free(struct conversation *cv)
 	free(cv->channel);
 	free(cv->old_channel);
 	free(cv->pidbox_set);
+	free(cv->reply_exchange);
 	free(cv->binding_key);
 	free(cv->binding_member);
 	free(cv->reply_queue);
@@ -61,15 +63,16 @@ static int conversation_init(struct conversation *cv, const struct inspect_query
 	cv->channel = kombu_pidbox_channel(q->names);
 	cv->old_channel = kombu_pidbox_channel_unformatted(q->names);
 	cv->pidbox_set = cv->old_channel ? kombu_pidbox_binding_key(q->names) : NULL;
-	cv->binding_key = kombu_reply_binding_key(q->names);
+	cv->reply_exchange = kombu_own_reply_exchange(q->names);
+	cv->binding_key = kombu_own_reply_binding_key(q->names);
 	cv->binding_member = kombu_reply_binding_member(q->names, cv->oid);
 	cv->reply_queue = kombu_reply_queue(q->names, cv->oid);
 	kombu_reply_names(q->names, &reply_names);
 	cv->nkeys = reply_names.nsteps;
 	if (cv->channel == NULL ||
 	    (q->names->sentinel && q->names->fanout_prefix && cv->old_channel == NULL) ||
-	    cv->binding_key == NULL || cv->binding_member == NULL || cv->reply_queue == NULL ||
-	    kombu_queue_keys(&reply_names, cv->reply_queue, cv->reply_keys) < 0)
+	    cv->reply_exchange == NULL || cv->binding_key == NULL || cv->binding_member == NULL ||
+	    cv->reply_queue == NULL || kombu_queue_keys(&reply_names, cv->reply_queue, cv->reply_keys) < 0)
 		return error_set(err, ERROR_NOMEM, "out of memory naming keys");
 	return 0;
 }
@@ -82,11 +85,11 @@ static int conversation_init(struct conversation *cv, const struct inspect_query
 static int announce(struct broker *b, const struct inspect_query *q, struct conversation *cv,
                     struct inspect_stats *st, struct error *err)
 {
-	struct control_request rq = {q->method,      q->names->ns,
-	                             cv->ticket,     cv->oid,
-	                             cv->tag,        clock_wall() + deadline_left(&q->collect),
-	                             q->destination, q->ndestination,
-	                             q->arguments,   q->narguments};
+	struct control_request rq = {
+	    q->method,      q->names->ns,      cv->ticket,
+	    cv->oid,        cv->tag,           clock_wall() + deadline_left(&q->collect),
+	    q->destination, q->ndestination,   q->arguments,
+	    q->narguments,  cv->reply_exchange};
 	const char *sadd[3] = {"SADD", cv->binding_key, cv->binding_member};
 	size_t sadd_len[3] = {4, strlen(cv->binding_key), strlen(cv->binding_member)};
 	const char *pub[3] = {"PUBLISH", cv->channel, NULL};

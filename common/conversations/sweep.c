@@ -64,7 +64,7 @@ int sweep_plan(struct sweep *s, const struct kombu_names *names, const struct bi
                const char *binding_key, struct error *err)
 {
 	memset(s, 0, sizeof(*s));
-	for (size_t i = 0; i < seen->reply_n && s->n < SWEEP_MAX; i++) {
+	for (size_t i = 0; i < seen->own_n && s->n < SWEEP_MAX; i++) {
 		struct kombu_names written; /* the member's own separator names its lists */
 		char queue[SWEEP_OID_MAX + 300];
 		const char **srem = s->argv[s->n], **del = srem + 3;

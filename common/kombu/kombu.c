@@ -65,13 +65,20 @@ char *kombu_encode_control(const struct control_request *rq, struct error *err)
 		json_quote(&body, "", rq->destination[i], "");
 	}
 	strbuf_puts(&body, rq->ndestination ? "]" : "null");
-	strbuf_puts(&body, ", \"pattern\": null, \"matcher\": null, \"ticket\": ");
-	json_quote(&body, "", rq->ticket, "");
-	strbuf_puts(&body, ", \"reply_to\": {\"exchange\": ");
-	json_quote(&body, "reply.", rq->ns, ".pidbox");
-	strbuf_puts(&body, ", \"routing_key\": ");
-	json_quote(&body, "", rq->reply_key, "");
-	strbuf_puts(&body, "}}");
+	strbuf_puts(&body, ", \"pattern\": null, \"matcher\": null");
+	if (rq->ticket != NULL) { /* a cast (no ticket) has no reply_to: no worker replies */
+		strbuf_puts(&body, ", \"ticket\": ");
+		json_quote(&body, "", rq->ticket, "");
+		strbuf_puts(&body, ", \"reply_to\": {\"exchange\": ");
+		if (rq->reply_exchange != NULL)
+			json_quote(&body, "", rq->reply_exchange, "");
+		else
+			json_quote(&body, "reply.", rq->ns, ".pidbox");
+		strbuf_puts(&body, ", \"routing_key\": ");
+		json_quote(&body, "", rq->reply_key, "");
+		strbuf_puts(&body, "}");
+	}
+	strbuf_puts(&body, "}");
 	if (!body.failed)
 		b64 = base64_encode((const unsigned char *)body.buf, body.len);
 	strbuf_free(&body);

@@ -15,7 +15,8 @@
 struct control_request {
 	const char *method;       /* "active_queues", "ping", ... */
 	const char *ns;           /* control namespace, "celery" */
-	const char *ticket;       /* UUID the replies must carry */
+	const char *ticket;       /* UUID the replies must carry; NULL for a cast, which names no reply_to (as
+	                             kombu's _broadcast with reply=False): no worker replies to it */
 	const char *reply_key;    /* UUID: the reply routing key (oid) */
 	const char *delivery_tag; /* UUID */
 	double expires;           /* epoch seconds after which workers drop the command */
@@ -23,6 +24,8 @@ struct control_request {
 	size_t ndestination;
 	const char *const *arguments; /* the command's string arguments as name, value pairs, or NULL */
 	size_t narguments;            /* pairs */
+	const char *reply_exchange;   /* reply_to's exchange: kombu_own_reply_exchange, or Celery's
+	                                 reply.NS.pidbox when NULL */
 };
 
 /* Encodes the envelope exactly as kombu 5.2 does; returns malloc'ed JSON or NULL (err filled). */

@@ -96,6 +96,16 @@ char *kombu_reply_binding_key(const struct kombu_names *n)
 	return format("%s_kombu.binding.reply.%s.pidbox", n->prefix, n->ns);
 }
 
+char *kombu_own_reply_exchange(const struct kombu_names *n)
+{
+	return format("check_celery.reply.%s.pidbox", n->ns);
+}
+
+char *kombu_own_reply_binding_key(const struct kombu_names *n)
+{
+	return format("%s_kombu.binding.check_celery.reply.%s.pidbox", n->prefix, n->ns);
+}
+
 char *kombu_pidbox_binding_key(const struct kombu_names *n)
 {
 	return format("%s_kombu.binding.%s.pidbox", n->prefix, n->ns);

@@ -38,8 +38,15 @@ char *kombu_pidbox_channel_unformatted(const struct kombu_names *n);
  * 5.4). The prefix is escaped against glob characters. Fills out (free each) and returns how many (1 or
  * 2), or -1 out of memory. */
 int kombu_event_patterns(const struct kombu_names *n, char *out[2]);
-/* P_kombu.binding.reply.NS.pidbox: the set that routes replies to reply queues. */
+/* P_kombu.binding.reply.NS.pidbox: the set that routes replies to Celery's own clients' reply queues
+ * (celery inspect, Flower). */
 char *kombu_reply_binding_key(const struct kombu_names *n);
+/* check_celery.reply.NS.pidbox: the exchange this suite's broadcasts name in reply_to. A worker looks its
+ * binding set up when it replies, so ours holds our members alone: the workers read only those, never the
+ * members other clients left in Celery's set, and read none after a check has ended. */
+char *kombu_own_reply_exchange(const struct kombu_names *n);
+/* P_kombu.binding.check_celery.reply.NS.pidbox: that exchange's binding set. */
+char *kombu_own_reply_binding_key(const struct kombu_names *n);
 /* P_kombu.binding.NS.pidbox: the set holding one member per worker subscribed to remote control. */
 char *kombu_pidbox_binding_key(const struct kombu_names *n);
 /* <oid>.reply.NS.pidbox: a reply queue's name (unprefixed, as it appears in binding members). */

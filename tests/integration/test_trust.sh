@@ -322,6 +322,43 @@ run_queue_plugin_and_term() {
 	awk "BEGIN { exit !($(date +%s.%N) - $term < 1 * ${TIME_FACTOR:-1}) }" || fail "the signal was not heeded at once"
 }
 
+# FLUSHDB (a restore, an eviction, an operator) under workers with sep=':' and ten priority steps: kombu's
+# bindings are gone and the workers do not write them again. A member written with the default separator
+# would break their remote control for good; so checks without --transport-option write nothing, hear the
+# workers instead, and Celery's own inspect ping still finds both afterwards. The state file then
+# remembers the separator, so a check after the next flush broadcasts.
+t_flushed_broker_with_sep_colon() {
+	local out i state="$ASSERT_TMP/flush.state"
+	plugin -p "$SEP_PORT" -e 0.12.0 --state-file "$state" # learns ':' from the workers' bindings
+	expect_exit 1
+	grep -q $'^\tsep\t3a$' "$state" || fail "the state file does not remember ':': $(cat -A "$state")"
+	redis-cli -p "$SEP_PORT" flushdb >/dev/null
+	for i in 1 2 3; do
+		plugin -p "$SEP_PORT" -e 0.12.0 -v
+		expect_keyspace_clean "$SEP_PORT"
+	done
+	expect_exit 1
+	expect_contains "1 of 2 workers compatible with 0.12.0; incompatible: celery@sepstale (untagged)"
+	expect_contains "no broadcast: kombu's key separator is unknown (the broker holds no binding of the workers: flushed?), so the 2 workers that receive remote control were heard by their heartbeats"
+	[ -z "$(redis-cli -p "$SEP_PORT" --scan)" ] || fail "the checks wrote into the flushed broker: $(redis-cli -p "$SEP_PORT" --scan)"
+	run ${PLUGIN_WRAPPER:-} "$QUEUE_PLUGIN" -p "$SEP_PORT" -e 0.12.0 -Q gpu
+	expect_no_stderr
+	expect_exit 1 # the lost bindings (WARNING) outrank the consumers that cannot be counted (UNKNOWN)
+	expect_contains "who consumes which queue cannot be told without the broadcast"
+	run ${PLUGIN_WRAPPER:-} "$(dirname "$PLUGIN")/celery_quarantine_workers" -p "$SEP_PORT" -e 0.12.0 --execute
+	expect_no_stderr
+	expect_exit 2
+	expect_contains "kombu's key separator is unknown"
+	# the separator an earlier check learned: a broadcast, and both answer
+	plugin -p "$SEP_PORT" -e 0.12.0 --state-file "$state" -v
+	expect_exit 1
+	expect_not_contains "no broadcast"
+	expect_perf workers 2
+	expect_keyspace_clean "$SEP_PORT"
+	out=$(celery_on "$SEP_PORT" TRANSPORT_OPTIONS="$PRIORITY_OPTIONS" -- inspect ping -t 2)
+	case "$out" in *"2 nodes online"*) ;; *) fail "after the checks: celery inspect ping said: $out" ;; esac
+}
+
 assert_init
 cluster_init
 cluster_start_redis REDIS || exit 2
@@ -363,6 +400,7 @@ test_case "2,000 simulated workers behind 1 ms each way: all counted" t_two_thou
 test_case "SIGTERM during connect is UNKNOWN; a connect that runs out -t takes -t's state" t_sigterm_during_connect_and_connect_timeout
 test_case "after SIGTERM the cleanup still reaches the broker" t_cleanup_after_sigterm_reaches_the_broker
 test_case "SIGTERM while reading queue lengths is heeded at once" t_sigterm_during_the_backlog_read
+test_case "FLUSHDB under sep=: workers: checks never break them, and say what they could not learn" t_flushed_broker_with_sep_colon
 
 cluster_stop
 assert_summary

@@ -191,7 +191,8 @@ def answer(r, answers, mode, arg, message, patterns, prefix):
     command = json.loads(base64.b64decode(json.loads(message["data"])["body"]))
     ticket, key = command["ticket"], command["reply_to"]["routing_key"]
     queue = key + ".reply.celery.pidbox"
-    route = [prefix + "_kombu.binding.reply.celery.pidbox", prefix + queue, key + SEP + SEP + queue]
+    # as kombu routes a reply: through the binding set of the exchange reply_to names
+    route = [prefix + "_kombu.binding." + command["reply_to"]["exchange"], prefix + queue, key + SEP + SEP + queue]
     index = patterns.index(message["pattern"].decode())
     if mode == "silent":
         return

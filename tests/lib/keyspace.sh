@@ -7,7 +7,7 @@ expect_keyspace_clean() {
 	local port=$1 db=${2:-0} keys members
 	keys=$(redis-cli -h "${CLUSTER_HOST:-127.0.0.1}" -p "$port" -n "$db" --scan --pattern '*.reply.*pidbox*')
 	[ -z "$keys" ] || fail "reply lists left behind: $keys"
-	members=$(redis-cli -h "${CLUSTER_HOST:-127.0.0.1}" -p "$port" -n "$db" --scan --pattern '*_kombu.binding.reply.*' |
+	members=$(redis-cli -h "${CLUSTER_HOST:-127.0.0.1}" -p "$port" -n "$db" --scan --pattern '*_kombu.binding.*reply*' |
 		while read -r key; do redis-cli -h "${CLUSTER_HOST:-127.0.0.1}" -p "$port" -n "$db" smembers "$key"; done)
 	[ -z "$members" ] || fail "reply bindings left behind: $members"
 }

@@ -119,7 +119,7 @@ END_TEST
 START_TEST(broadcast_with_a_destination)
 {
 	char *const nodes[] = {"celery-v0.12.0@hostA", "odd\"name@h"};
-	struct control_request rq = {"active_queues", "celery", "t", "r", "d", 1.5, nodes, 2, NULL, 0};
+	struct control_request rq = {"active_queues", "celery", "t", "r", "d", 1.5, nodes, 2, NULL, 0, NULL};
 	struct envelope env = ENVELOPE_INIT;
 	struct error err;
 	char *out = kombu_encode_control(&rq, &err);

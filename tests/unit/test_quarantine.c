@@ -339,7 +339,8 @@ START_TEST(cancel_consumer_as_celery_writes_it)
 {
 	char *const nodes[] = {"celery-v0.11.2@h"};
 	const char *args[] = {"queue", "gpu \"x\""};
-	struct control_request rq = {"cancel_consumer", "celery", "t", "r", "d", 1.5, nodes, 1, args, 1};
+	struct control_request rq = {
+	    "cancel_consumer", "celery", "t", "r", "d", 1.5, nodes, 1, args, 1, NULL};
 	struct envelope env = ENVELOPE_INIT;
 	struct error err;
 	char *out = kombu_encode_control(&rq, &err);
