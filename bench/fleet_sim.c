@@ -266,10 +266,15 @@ int main(int argc, char **argv)
 		if (asprintf(&nodes[i], "sim-%04d-v0.12.0@fleet", i) < 0)
 			die("out of memory");
 		redisAppendCommand(subs[i], "PSUBSCRIBE %s", CHANNEL);
+		/* each binds its pidbox queue as a worker does when it starts */
+		redisAppendCommand(route, "SADD _kombu.binding.celery.pidbox " SEP SEP "%s.celery.pidbox", nodes[i]);
 	}
 	for (int i = 0; i < n; i++) {
 		if (redisGetReply(subs[i], (void **)&r) != REDIS_OK)
 			die("PSUBSCRIBE failed");
+		freeReplyObject(r);
+		if (redisGetReply(route, (void **)&r) != REDIS_OK)
+			die("SADD failed");
 		freeReplyObject(r);
 		fds[i] = (struct pollfd){subs[i]->fd, POLLIN, 0};
 	}

@@ -16,6 +16,11 @@
 /* How long the cleanup waits for replies already on their way when not everyone answered. A worker looks
  * the binding up, then pushes its reply: one that looked before our SREM pushes within this time. */
 #define INSPECT_LINGER 0.05
+/* A worker stalled between its look-up and its push could still re-create the reply list later, and
+ * nothing would remove it: so when replies may be on their way, the list is left holding one marker with
+ * this expiry (milliseconds), and a late reply lands in a list that goes away by itself. */
+#define INSPECT_TOMB_MS "60000"
+#define INSPECT_TOMB    "check_celery: this reply list expires; a reply pushed late lands here"
 
 /* Every name one broadcast uses. */
 struct conversation {
@@ -258,7 +263,8 @@ static void linger(const struct inspect_query *q)
 
 /* Removes what the check put in the broker, also after a timeout, an error or a signal: SREM our binding
  * member first (a worker looks it up before replying), then DEL our lists; when replies may be on their
- * way, lingers in between, else both go in one round trip. A pending stop request does not stop it. */
+ * way, lingers in between and leaves the reply list as an expiring marker (INSPECT_TOMB_MS), else both go
+ * in one round trip. A pending stop request does not stop it. */
 static void cleanup(struct broker *b, const struct inspect_query *q, const struct conversation *cv,
                     struct inspect_stats *st)
 {
@@ -266,8 +272,14 @@ static void cleanup(struct broker *b, const struct inspect_query *q, const struc
 	size_t srem_len[3] = {4, strlen(cv->binding_key), strlen(cv->binding_member)};
 	const char *del[KOMBU_MAX_STEPS + 1] = {"DEL"};
 	size_t del_len[KOMBU_MAX_STEPS + 1] = {3};
-	struct broker_cmd cmds[2] = {{3, srem, srem_len, "SREM", NULL},
-	                             {cv->nkeys + 1, del, del_len, "DEL", NULL}};
+	const char *tomb[3] = {"RPUSH", cv->reply_keys[0], INSPECT_TOMB},
+	           *expire[3] = {"PEXPIRE", cv->reply_keys[0], INSPECT_TOMB_MS};
+	size_t tomb_len[3] = {5, strlen(cv->reply_keys[0]), strlen(INSPECT_TOMB)},
+	       expire_len[3] = {7, strlen(cv->reply_keys[0]), strlen(INSPECT_TOMB_MS)};
+	struct broker_cmd cmds[4] = {{3, srem, srem_len, "SREM", NULL},
+	                             {cv->nkeys + 1, del, del_len, "DEL", NULL},
+	                             {3, tomb, tomb_len, "RPUSH", NULL},
+	                             {3, expire, expire_len, "PEXPIRE", NULL}};
 	struct error err = {ERROR_NONE, ""};
 	int cancel_fd = b->cancel_fd, failed;
 
@@ -285,7 +297,7 @@ static void cleanup(struct broker *b, const struct inspect_query *q, const struc
 		if (!failed)
 			linger(q);
 		if (!failed)
-			failed = broker_pipeline(b, &q->hard, cmds + 1, 1, &err) < 0;
+			failed = broker_pipeline(b, &q->hard, cmds + 1, 3, &err) < 0;
 	}
 	b->cancel_fd = cancel_fd;
 	if (failed) {

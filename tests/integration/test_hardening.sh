@@ -275,7 +275,8 @@ t_backstop_ends_with_the_timeout_state() {
 	stop_helper silent
 	[ "$rc" = 2 ] || fail "exit $rc, expected 2 (-t 1:critical): $(cat "$out")"
 	grep -q '^CELERY WORKERS CRITICAL - plugin timed out after 1 s$' "$out" || fail "output: $(cat "$out")"
-	cluster_redis srem _kombu.binding.reply.celery.pidbox $(cluster_redis smembers _kombu.binding.reply.celery.pidbox | grep '^check_celery\.') >/dev/null 2>&1
+	# the backstop ended it before its cleanup: the next check's sweep would remove these once expired
+	cluster_redis del _kombu.binding.check_celery.reply.celery.pidbox >/dev/null
 	cluster_redis --scan --pattern 'check_celery.*' | while read -r k; do cluster_redis del "$k" >/dev/null; done
 }
 
@@ -297,7 +298,7 @@ t_twenty_checks_at_once() {
 	expect_keyspace_clean "$REDIS_PORT"
 	# the state file they all wrote at once: whole lines, each worker once, these three among them
 	local state lines
-	state=$(cat "$MP_STATE_PATH"/check_celery/127.0.0.1_"$REDIS_PORT"_0_celery_.state)
+	state=$(grep -v $'^\tsep\t0616$' "$MP_STATE_PATH"/check_celery/127.0.0.1_"$REDIS_PORT"_0_celery_.state)
 	lines=$(printf '%s\n' "$state" | wc -l)
 	[ "$(printf '%s\n' "$state" | grep -cE $'^[^\t]+\t[0-9]+\\.[0-9]{3}$')" = "$lines" ] ||
 		fail "state file has broken lines: $state"
@@ -344,7 +345,7 @@ assert q["starved"] is True and q["state"] == "CRITICAL" and q["backlog"] == 1, 
 
 # The ACL rule of the README, for both plugins.
 MONITOR_ACL=(on '>mon-pw' resetkeys resetchannels -@all +info +time +select +scan +smembers +srandmember +sadd
-	+srem +publish +blmpop +brpop +rpop +del +llen '~_kombu.binding.reply.celery.pidbox'
+	+srem +publish +blmpop +brpop +rpop +del +rpush +pexpire +llen '~_kombu.binding.check_celery.reply.celery.pidbox'
 	'~check_celery.*.reply.celery.pidbox*' '%R~*' '&/0.celery.pidbox')
 
 t_least_privilege() {
@@ -370,7 +371,7 @@ t_least_privilege() {
 	expect_exit 3
 	expect_one_line
 	expect_contains "CELERY WORKERS UNKNOWN - cannot broadcast: the broker refused: NOPERM"
-	cluster_redis ACL SETUSER celery-monitor +publish '%R~nothing*' resetkeys '~_kombu.binding.reply.celery.pidbox' \
+	cluster_redis ACL SETUSER celery-monitor +publish '%R~nothing*' resetkeys '~_kombu.binding.check_celery.reply.celery.pidbox' \
 		'~check_celery.*.reply.celery.pidbox*' '%R~_kombu.binding.*' >/dev/null
 	run ${PLUGIN_WRAPPER:-} "$QUEUE_PLUGIN" -p "$REDIS_PORT" --username celery-monitor \
 		--password-file "$ASSERT_TMP/mon.pw" -e 0.12.0 -Q gpu
@@ -385,8 +386,15 @@ t_least_privilege() {
 assert_init
 cluster_init
 cluster_start_redis REDIS || exit 2
-cluster_start_redis OOM --maxmemory 1 --maxmemory-policy noeviction || exit 2
-cluster_start_redis REPLICA --replicaof 127.0.0.1 "$(cluster_free_port)" || exit 2
+# A full broker and a replica, each holding a worker's pidbox binding (the separator is learned, and the
+# check goes on to write): the one written before the memory limit, the other before it became a replica.
+cluster_start_redis OOM --maxmemory-policy noeviction || exit 2
+cluster_start_redis REPLICA || exit 2
+for port in "$OOM_PORT" "$REPLICA_PORT"; do
+	redis-cli -p "$port" sadd _kombu.binding.celery.pidbox $'\x06\x16\x06\x16gone@host.celery.pidbox' >/dev/null
+done
+redis-cli -p "$OOM_PORT" config set maxmemory 1 >/dev/null
+redis-cli -p "$REPLICA_PORT" replicaof 127.0.0.1 "$(cluster_free_port)" >/dev/null
 cluster_start_demo_fleet || exit 2
 
 test_case "the fake peer's replies match the captured ones" t_fake_replies_match_capture

@@ -232,6 +232,22 @@ t_reply_already_on_its_way() {
 	expect_keyspace_clean "$PEER_PORT"
 }
 
+# A worker stalled between its look-up and its push (0.5 s, long after the cleanup's DEL): its reply lands
+# in the expiring marker the cleanup left, never in a list that would stay for good.
+t_reply_pushed_long_after_the_check() {
+	local lists
+	start_helper peer "$FAKE/fake_peer.py" "$PEER_PORT" stalled || return
+	plugin -p "$PEER_PORT" -e 0.12.0 -T 0.3 -C 0:
+	sleep 0.8
+	stop_helper peer
+	expect_exit 1
+	lists=$(redis-cli -p "$PEER_PORT" --scan --pattern 'check_celery.*')
+	[ "$(printf '%s\n' "$lists" | grep -c .)" = 1 ] || fail "expected one reply list, the marker: $lists"
+	[ "$(redis-cli -p "$PEER_PORT" llen "$lists")" = 2 ] || fail "the late reply did not land in the marker"
+	expect_keyspace_clean "$PEER_PORT"
+	redis-cli -p "$PEER_PORT" del "$lists" >/dev/null
+}
+
 t_two_thousand_workers_behind_a_slow_network() {
 	local proxy
 	proxy=$(cluster_free_port)
@@ -396,6 +412,7 @@ test_case "a NUL in a node name and invalid UTF-8 in names" t_names_with_nul_and
 test_case "an extra message in a reply sub-list is deleted" t_extra_message_in_a_reply_sub_list
 test_case "a 64 MiB message in the middle of a batch is skipped, its neighbours count" t_huge_message_inside_a_batch
 test_case "a reply already on its way when the check ends is removed" t_reply_already_on_its_way
+test_case "a reply pushed long after the check lands in a list that expires" t_reply_pushed_long_after_the_check
 test_case "2,000 simulated workers behind 1 ms each way: all counted" t_two_thousand_workers_behind_a_slow_network
 test_case "SIGTERM during connect is UNKNOWN; a connect that runs out -t takes -t's state" t_sigterm_during_connect_and_connect_timeout
 test_case "after SIGTERM the cleanup still reaches the broker" t_cleanup_after_sigterm_reaches_the_broker

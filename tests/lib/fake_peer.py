@@ -19,6 +19,7 @@ Usage: python3 fake_peer.py PORT MODE [ARG]; prints "ready" once subscribed, run
   late          one worker that looks the reply binding up at once, as kombu does, and pushes its reply
                 the moment the binding is gone, without looking again: a reply already on its way when
                 the check ends, pushed between its SREM and its DEL
+  stalled       as late, but the push comes 0.5 s after the binding is gone: long after the check's DEL
   selftest      (no PORT needed: use 0) check the reply builder against the vector and exit
 """
 import base64
@@ -31,6 +32,7 @@ import time
 
 VECTORS = os.path.join(os.path.dirname(__file__), "..", "vectors", "celery-5.2.6")
 SEP = "\x06\x16"
+LEFTOVER = "6f1c3c5e-8a1b-3d5e-9f11-2b7c4d9e0a13"
 
 
 def captured(name):
@@ -160,7 +162,7 @@ def main():
     arg = sys.argv[3] if len(sys.argv) > 3 else ""
     prefix = os.environ.get("KEY_PREFIX", "")
     count = int(arg) if mode == "fleet" else 2 if mode == "hugebatch" else 1
-    if mode not in ("fleet", "silent", "hostile", "sublist", "late", "hugebatch"):
+    if mode not in ("fleet", "silent", "hostile", "sublist", "late", "stalled", "hugebatch"):
         sys.exit("unknown mode " + mode)
     r = redis.Redis(host="127.0.0.1", port=port)
     pubsub = r.pubsub()
@@ -173,6 +175,9 @@ def main():
     pubsub.psubscribe(*patterns)
     for _ in patterns:
         pubsub.get_message(timeout=5)
+    # What a killed `celery inspect` leaves in Celery's reply binding set for ever (kombu#294): a member in
+    # kombu's default separator, from which the checks learn it.
+    r.sadd(prefix + "_kombu.binding.reply.celery.pidbox", LEFTOVER + SEP + SEP + LEFTOVER + ".reply.celery.pidbox")
     print("ready", flush=True)
     while True:
         # Every broadcast reaches each pattern: take all that are in, and answer them in one pipeline.
@@ -212,11 +217,13 @@ def answer(r, answers, mode, arg, message, patterns, prefix):
             second = build_reply(ticket, key, "second-v0.12.0@peer", "t2")
             r.eval(ROUTE_MANY, 2, route[0], route[1], route[2], first, huge, second)
         return
-    if mode == "late":
+    if mode in ("late", "stalled"):
         if r.sismember(route[0], route[2]):
             end = time.time() + 10
             while r.sismember(route[0], route[2]) and time.time() < end:
                 time.sleep(0.001)
+            if mode == "stalled":
+                time.sleep(0.5)
             r.lpush(route[1], build_reply(ticket, key, "late-v0.12.0@peer", "t"))
         return
     messages, then_valid = hostile_messages(arg, ticket, key)

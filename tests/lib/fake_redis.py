@@ -53,6 +53,8 @@ def scripted_answer(args, llen):
         return bulk(b"# Server\r\nredis_version:7.0.0\r\n")
     if name == b"TIME":
         return b"*2\r\n" + bulk(b"%d" % time.time()) + bulk(b"0")
+    if name == b"SRANDMEMBER" and args[1].endswith(b"_kombu.binding.celery.pidbox"):
+        return b"*1\r\n" + bulk(b"\x06\x16\x06\x16scripted@peer.celery.pidbox")  # a worker bound here
     if name in (b"SMEMBERS", b"SRANDMEMBER"):
         return b"*0\r\n"
     if name == b"SCAN":
