@@ -267,7 +267,8 @@ int main(int argc, char **argv)
 			die("out of memory");
 		redisAppendCommand(subs[i], "PSUBSCRIBE %s", CHANNEL);
 		/* each binds its pidbox queue as a worker does when it starts */
-		redisAppendCommand(route, "SADD _kombu.binding.celery.pidbox " SEP SEP "%s.celery.pidbox", nodes[i]);
+		redisAppendCommand(route, "SADD _kombu.binding.celery.pidbox " SEP SEP "%s.celery.pidbox",
+		                   nodes[i]);
 	}
 	for (int i = 0; i < n; i++) {
 		if (redisGetReply(subs[i], (void **)&r) != REDIS_OK)

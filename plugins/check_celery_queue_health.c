@@ -258,19 +258,18 @@ static void describe_queue(struct strbuf *sb, const struct fleet *f, const struc
 }
 
 /* A queue named by -Q that no worker consumes may be new, or a typo: when the broker has no binding set for
- * it either, say so and name the known queues closest to it. Reads every binding set once (SCAN). */
+ * it either (among those the probe read: the known ones and a slice of the keyspace), say so and name the
+ * known queues closest to it. */
 static void spot_unknown_queues(const struct options *o, struct probe *p, struct queue *qs, size_t n,
                                 struct hints *h)
 {
-	size_t from = p->bindings.n;
+	size_t from = p->bindings.sample_n;
 	struct name_map bound = NAME_MAP_INIT; /* the queues the broker's binding sets route to */
-	struct error ignored;
 	int any = 0;
 
 	for (size_t i = 0; i < n; i++)
 		any |= qs[i].compatible + qs[i].incompatible == 0;
-	if (!any || o->nqueues == 0 || p->cut.kind != ERROR_NONE ||
-	    bindings_discover(&p->broker, &p->names, &p->hard, &p->bindings, &ignored) < 0)
+	if (!any || o->nqueues == 0 || p->cut.kind != ERROR_NONE || !p->discovered)
 		return;
 	for (size_t i = from; i < p->bindings.n; i++) { /* each member's copy now ends at its queue */
 		const char *known = bound_queue(&p->bindings, i, p->names.sep);

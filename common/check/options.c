@@ -623,6 +623,7 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 	o->names.db = o->addr.db;
 	o->names.sentinel = o->addr.sentinel.n > 0;
 	o->discover = kind == PLUGIN_QUEUE_HEALTH && o->nqueues == 0;
+	o->hint = kind == PLUGIN_QUEUE_HEALTH && o->nqueues > 0;
 	if (check_listen(o, err) < 0)
 		return -1;
 	if (o->mode == MODE_HEARTBEAT && (o->nqueues > 0 || o->nworkers > 0) &&

@@ -43,7 +43,8 @@ struct options {
 	struct thresholds incompatible; /* -w / -c */
 	struct thresholds compatible;   /* -W / -C */
 	struct thresholds backlog;      /* --backlog-warning / --backlog-critical */
-	int discover;   /* queue health without -Q: read every binding set to find the queues */
+	int discover;   /* queue health without -Q: read the binding sets to find the queues */
+	int hint;       /* queue health with -Q: read them when a -Q queue has no consumer, for hints */
 	char **exclude; /* --exclude-queue globs (queue health) */
 	size_t nexclude;
 	char **workers; /* --worker: ask only these node names, in the order given */

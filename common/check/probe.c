@@ -96,6 +96,55 @@ out:
 	return rc < 0 ? -1 : 0;
 }
 
+/* Keys of the keyspace SCAN looks at per check for binding sets: about 5 ms of a Redis 7.0's time, however
+ * many keys the database holds (a million result keys: 0.5 s for the whole walk). */
+#define DISCOVERY_BUDGET 10000
+
+/* The binding sets of the database beyond the samples, into p->bindings: those earlier checks found (the
+ * state file), read again, and those in the next slice of the keyspace, whose walk the state file carries
+ * on from check to check; without a state file, the whole keyspace at once. The state file then remembers
+ * where the walk stopped and every set that holds members. */
+static int discover(struct probe *p, struct error *err)
+{
+	unsigned long long cursor = p->seen.cursor;
+	int remember = p->seen.path[0] != '\0';
+	const struct bindings *bs = &p->bindings;
+	char **found;
+	size_t n = 0;
+	int rc;
+
+	p->discovered = 1;
+	if (remember && bindings_read_known(&p->broker, &p->names, p->seen.exchanges, p->seen.nexchanges,
+	                                    &p->hard, &p->bindings, err) < 0)
+		return -1;
+	if (bindings_discover(&p->broker, &p->names, &cursor, remember ? DISCOVERY_BUDGET : 0, &p->hard,
+	                      &p->bindings, err) < 0)
+		return -1;
+	if (!remember)
+		return 0;
+	if ((found = calloc(bs->n - bs->sample_n + 1, sizeof(*found))) == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory");
+	for (size_t i = bs->sample_n; i < bs->n; i++)
+		if (n == 0 || strcmp(found[n - 1], bs->exchanges[i]) != 0) /* a set's members come together */
+			found[n++] = bs->exchanges[i];
+	rc = state_note_bindings(&p->seen, cursor, found, n, err);
+	free(found);
+	return rc;
+}
+
+/* 1 when a -Q queue has no consumer among the workers that answered. */
+static int unconsumed(const struct options *o, const struct fleet *f)
+{
+	for (size_t i = 0; i < o->nqueues; i++) {
+		size_t w = 0;
+		while (w < f->n && !worker_consumes(&f->workers[w], o->queues[i]))
+			w++;
+		if (w == f->n)
+			return 1;
+	}
+	return 0;
+}
+
 /* How long the workers are listened to when the broadcast cannot be sent: -m heartbeat's window. */
 #define HEAR_WINDOW 4.5
 
@@ -128,7 +177,7 @@ static int collect(struct probe *p, struct options *o, const struct deadline *li
 
 	if (bindings_sample(&p->broker, &p->names, &p->hard, &p->bindings, err) < 0)
 		return -1;
-	if (o->discover && bindings_discover(&p->broker, &p->names, &p->hard, &p->bindings, err) < 0)
+	if (o->discover && discover(p, err) < 0)
 		return -1;
 	if (choose_sep(p, err) < 0)
 		return -1;
@@ -192,6 +241,10 @@ int probe_start(struct probe *p, struct options *o, const char *service, struct 
 		return -1;
 	if (p->collection_cut) /* no time left to listen or look around: judge what came */
 		return fleet_judge(&p->fleet, &o->policy, err);
+	if (o->hint && !p->discovered && p->cut.kind == ERROR_NONE && unconsumed(o, &p->fleet)) {
+		struct error ignored; /* hints only: a -Q queue nobody consumes may be a typo */
+		discover(p, &ignored);
+	}
 	return watch_finish(p, o, &limit, err);
 }
 

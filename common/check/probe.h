@@ -28,6 +28,7 @@ struct probe {
 	                             workers' heartbeats were listened to instead */
 	int sep_remembered;       /* the separator is the one the state file remembered */
 	long long subscribed;     /* with sep_unknown: the workers a ping cast reached */
+	int discovered;           /* the binding sets beyond the samples were read (probe_discover) */
 	size_t hear_enough;       /* listening ends once this many workers are heard (0: the window) */
 	struct error cut;         /* a time limit or a signal that cut the collection short (kind ERROR_NONE
 	                             when none did): what was collected is judged, and this is said with it */

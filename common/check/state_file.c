@@ -159,27 +159,82 @@ static FILE *open_state(const char *path, struct state_version *v)
 	return f;
 }
 
-/* Reads a line "<TAB>sep<TAB>HEX\n" into s->sep when s has none yet; other lines that start with a tab are
- * records of later releases, skipped. */
-static void read_record(struct seen_file *s, const char *line)
+/* Decodes the hex digits at p up to the line's end into out (at most max bytes, no NUL); its length, or 0
+ * for anything else. */
+static size_t unhex(const char *p, char *out, size_t max)
 {
-	char sep[STATE_SEP_MAX + 1];
 	size_t k = 0;
-	const char *p;
 
-	if (strncmp(line, "\tsep\t", 5) != 0 || s->sep[0] != '\0')
-		return;
-	for (p = line + 5;
-	     isxdigit((unsigned char)p[0]) && isxdigit((unsigned char)p[1]) && k < STATE_SEP_MAX; p += 2) {
+	for (; isxdigit((unsigned char)p[0]) && isxdigit((unsigned char)p[1]) && k < max; p += 2) {
 		unsigned v;
 		if (sscanf(p, "%2x", &v) != 1 || v == 0)
-			return;
-		sep[k++] = (char)v;
+			return 0;
+		out[k++] = (char)v;
 	}
-	if (k == 0 || strcmp(p, "\n") != 0)
-		return;
-	sep[k] = '\0';
-	memcpy(s->sep, sep, k + 1);
+	if (strcmp(p, "\n") != 0)
+		return 0;
+	out[k] = '\0';
+	return k;
+}
+
+static int has_exchange(const struct seen_file *s, const char *exchange)
+{
+	for (size_t i = 0; i < s->nexchanges; i++)
+		if (strcmp(s->exchanges[i], exchange) == 0)
+			return 1;
+	return 0;
+}
+
+static int add_exchange(struct seen_file *s, const char *exchange)
+{
+	char **grown = realloc(s->exchanges, (s->nexchanges + 1) * sizeof(char *));
+
+	if (grown == NULL)
+		return -1;
+	s->exchanges = grown;
+	if ((s->exchanges[s->nexchanges] = strdup(exchange)) == NULL)
+		return -1;
+	s->nexchanges++;
+	return 0;
+}
+
+/* Reads the records that start with a tab (which releases before them skip): "sep" and "cursor" when s
+ * has none yet, "binding" added to those known (another check's finds join ours). Other kinds are skipped. */
+static void read_record(struct seen_file *s, const char *line)
+{
+	char text[STATE_EXCHANGE_MAX + 1];
+	char *end;
+
+	if (strncmp(line, "\tsep\t", 5) == 0 && s->sep[0] == '\0' && unhex(line + 5, text, STATE_SEP_MAX) > 0)
+		memcpy(s->sep, text, strlen(text) + 1);
+	else if (strncmp(line, "\tcursor\t", 8) == 0 && s->cursor == 0 &&
+	         strspn(line + 8, "0123456789") > 0 && strspn(line + 8, "0123456789") <= 20)
+		s->cursor = strtoull(line + 8, &end, 10) * (strcmp(end, "\n") == 0);
+	else if (strncmp(line, "\tbinding\t", 9) == 0 && s->nexchanges < STATE_MAX_EXCHANGES &&
+	         unhex(line + 9, text, STATE_EXCHANGE_MAX) > 0 && !has_exchange(s, text))
+		add_exchange(s, text);
+}
+
+int state_note_bindings(struct seen_file *s, unsigned long long cursor, char *const *exchanges, size_t n,
+                        struct error *err)
+{
+	for (size_t i = 0; i < s->nexchanges; i++)
+		free(s->exchanges[i]);
+	s->nexchanges = 0;
+	s->cursor = cursor;
+	for (size_t i = 0; i < n && s->nexchanges < STATE_MAX_EXCHANGES; i++)
+		if (strlen(exchanges[i]) <= STATE_EXCHANGE_MAX && !has_exchange(s, exchanges[i]) &&
+		    add_exchange(s, exchanges[i]) < 0)
+			return error_set(err, ERROR_NOMEM, "out of memory");
+	return 0;
+}
+
+static void put_hex(FILE *f, const char *kind, const char *text)
+{
+	fprintf(f, "\t%s\t", kind);
+	for (const char *p = text; *p; p++)
+		fprintf(f, "%02x", (unsigned char)*p);
+	fputc('\n', f);
 }
 
 void state_note_sep(struct seen_file *s, const char *sep)
@@ -323,12 +378,12 @@ static int replace(struct seen_file *s, struct error *err)
 	}
 	setvbuf(f, io_buffer, _IOFBF, sizeof(io_buffer));
 	keep_newest(s);
-	if (s->sep[0] != '\0') {
-		fputs("\tsep\t", f);
-		for (const char *p = s->sep; *p; p++)
-			fprintf(f, "%02x", (unsigned char)*p);
-		fputc('\n', f);
-	}
+	if (s->sep[0] != '\0')
+		put_hex(f, "sep", s->sep);
+	if (s->cursor != 0)
+		fprintf(f, "\tcursor\t%llu\n", s->cursor);
+	for (size_t i = 0; i < s->nexchanges; i++)
+		put_hex(f, "binding", s->exchanges[i]);
 	for (size_t i = 0; i < s->n; i++)
 		if (strpbrk(s->v[i].node, "\t\n") == NULL)
 			put_line(f, s->v[i].node, s->v[i].at);
@@ -378,5 +433,8 @@ void state_free(struct seen_file *s)
 	for (size_t i = 0; i < s->n; i++)
 		free(s->v[i].node);
 	free(s->v);
+	for (size_t i = 0; i < s->nexchanges; i++)
+		free(s->exchanges[i]);
+	free(s->exchanges);
 	memset(s, 0, sizeof(*s));
 }

@@ -11,9 +11,11 @@
 
 #include <stddef.h>
 
-#define STATE_MAX_ENTRIES 20000        /* the most recently seen are kept */
-#define STATE_SEP_MAX     16           /* bytes of a remembered separator */
-#define STATE_MAX_AGE     (14 * 86400) /* entries older than this are dropped */
+#define STATE_MAX_ENTRIES   20000        /* the most recently seen are kept */
+#define STATE_SEP_MAX       16           /* bytes of a remembered separator */
+#define STATE_MAX_EXCHANGES 10000        /* exchanges whose binding sets are remembered */
+#define STATE_EXCHANGE_MAX  250          /* bytes of a remembered exchange name (a line is read in 600) */
+#define STATE_MAX_AGE       (14 * 86400) /* entries older than this are dropped */
 
 struct seen_entry {
 	char *node;
@@ -37,6 +39,11 @@ struct seen_file {
 	char sep[STATE_SEP_MAX + 1]; /* kombu's separator as a check last learned it from the workers' binding
 	                                members ("" none): a line "<TAB>sep<TAB>HEX", which releases before it
 	                                skip as they skip every line that starts with a tab */
+	unsigned long long cursor;   /* where the walk of the keyspace for binding sets goes on ("<TAB>cursor
+	                                <TAB>N"; 0: from the start) */
+	char **exchanges; /* the exchanges whose binding sets the walk found ("<TAB>binding<TAB>HEX"
+	                     each), read again by every check */
+	size_t nexchanges;
 };
 
 /* The default path for a broker and namespace ("where" as broker_addr_describe writes it). */
@@ -49,6 +56,10 @@ int state_record(struct seen_file *s, const char *node, double at, struct error 
 /* Remembers the separator learned from the workers' binding members (at most STATE_SEP_MAX bytes, no NUL),
  * to be written with the entries. */
 void state_note_sep(struct seen_file *s, const char *sep);
+/* Remembers where the walk of the keyspace stopped and the exchanges whose binding sets are known (copied;
+ * those of the file are replaced). ERROR_NOMEM only. */
+int state_note_bindings(struct seen_file *s, unsigned long long cursor, char *const *exchanges, size_t n,
+                        struct error *err);
 /* When node was last seen, or 0 (a binary search; sorts first when records came since). */
 double state_last_seen(struct seen_file *s, const char *node);
 /* Merges with what other checks wrote meanwhile (the file is read again only when it changed) and replaces

@@ -128,59 +128,54 @@ static char *scan_pattern(const char *prefix)
 	return strbuf_detach(&sb);
 }
 
-/* 1 for the reply and pidbox binding sets, which bindings_sample reads. */
+/* 1 for the reply and pidbox binding sets and this suite's own, which bindings_sample reads. */
 static int sampled_by_bindings_sample(const struct kombu_names *names, const char *exchange)
 {
 	size_t ns = strlen(names->ns);
 
+	if (strncmp(exchange, "check_celery.", 13) == 0)
+		exchange += 13;
 	if (strncmp(exchange, "reply.", 6) == 0)
 		exchange += 6;
 	return strncmp(exchange, names->ns, ns) == 0 && strcmp(exchange + ns, ".pidbox") == 0;
 }
 
-/* SMEMBERS of every key of one SCAN page in one round trip, except the two sets bindings_sample read. */
-static int read_page(struct broker *b, const struct kombu_names *names, const struct deadline *dl,
-                     const redisReply *keys, struct bindings *bs, struct error *err)
+/* SMEMBERS of n binding set keys (each P_kombu.binding.EXCHANGE) in one round trip. A key of another type
+ * (WRONGTYPE: not kombu's) is skipped; a refusal ends the read. */
+static int read_sets(struct broker *b, const struct kombu_names *names, const struct deadline *dl,
+                     const char *const *keys, const size_t *key_lens, size_t n, struct bindings *bs,
+                     struct error *err)
 {
-	size_t n = keys->elements, plen = strlen(names->prefix) + strlen(BINDING_KEY), m = 0;
+	size_t plen = strlen(names->prefix) + strlen(BINDING_KEY);
 	struct broker_cmd *cmds = calloc(n ? n : 1, sizeof(*cmds));
 	const char **argv = calloc(2 * (n ? n : 1), sizeof(*argv));
-	size_t *lens = calloc(2 * (n ? n : 1), sizeof(*lens)), *which = calloc(n ? n : 1, sizeof(*which));
+	size_t *lens = calloc(2 * (n ? n : 1), sizeof(*lens));
 	redisReply **r = calloc(n ? n : 1, sizeof(*r));
 	int rc = -1;
 
-	if (cmds == NULL || argv == NULL || lens == NULL || which == NULL || r == NULL) {
+	if (cmds == NULL || argv == NULL || lens == NULL || r == NULL) {
 		error_set(err, ERROR_NOMEM, "out of memory reading bindings");
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const redisReply *k = keys->element[i];
-		const char *exchange;
-		if (k->type != REDIS_REPLY_STRING || k->len < plen || memchr(k->str, '\0', k->len) != NULL)
-			continue;
-		exchange = k->str + plen;
-		if (sampled_by_bindings_sample(names, exchange))
-			continue;
-		argv[2 * m] = "SMEMBERS";
-		lens[2 * m] = 8;
-		argv[2 * m + 1] = k->str;
-		lens[2 * m + 1] = k->len;
-		cmds[m] =
-		    (struct broker_cmd){2, &argv[2 * m], &lens[2 * m], "cannot read a binding set", NULL};
-		which[m++] = i;
+		argv[2 * i] = "SMEMBERS";
+		lens[2 * i] = 8;
+		argv[2 * i + 1] = keys[i];
+		lens[2 * i + 1] = key_lens[i];
+		cmds[i] =
+		    (struct broker_cmd){2, &argv[2 * i], &lens[2 * i], "cannot read a binding set", NULL};
 	}
-	if (broker_pipeline_replies(b, dl, cmds, m, r, err) < 0)
+	if (broker_pipeline_replies(b, dl, cmds, n, r, err) < 0)
 		goto out;
 	rc = 0;
-	for (size_t i = 0; i < m; i++) {
-		/* WRONGTYPE: a key of that name that is not kombu's; skip it. Refusals end the read. */
+	for (size_t i = 0; i < n; i++) {
 		struct error why;
 		if (rc == 0 && broker_reply_error(r[i], &why) < 0 && why.kind != ERROR_BROKER) {
 			if (err != NULL)
 				*err = why;
 			rc = error_wrap(err, cmds[i].context);
 		} else if (rc == 0) {
-			rc = add_reply(bs, keys->element[which[i]]->str + plen, r[i], err);
+			rc = add_reply(bs, keys[i] + plen, r[i], err);
 		}
 		freeReplyObject(r[i]);
 	}
@@ -188,8 +183,35 @@ out:
 	free(cmds);
 	free(argv);
 	free(lens);
-	free(which);
 	free(r);
+	return rc;
+}
+
+/* The binding sets of one SCAN page, but the two bindings_sample read and those already read. */
+static int read_page(struct broker *b, const struct kombu_names *names, const struct deadline *dl,
+                     const redisReply *keys, struct bindings *bs, struct error *err)
+{
+	size_t n = keys->elements, plen = strlen(names->prefix) + strlen(BINDING_KEY), m = 0;
+	const char **found = calloc(n ? n : 1, sizeof(*found));
+	size_t *lens = calloc(n ? n : 1, sizeof(*lens));
+	int rc = -1;
+
+	if (found == NULL || lens == NULL) {
+		error_set(err, ERROR_NOMEM, "out of memory reading bindings");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const redisReply *k = keys->element[i];
+		if (k->type != REDIS_REPLY_STRING || k->len < plen || memchr(k->str, '\0', k->len) != NULL ||
+		    sampled_by_bindings_sample(names, k->str + plen) || bindings_has_set(bs, k->str + plen))
+			continue;
+		found[m] = k->str;
+		lens[m++] = k->len;
+	}
+	rc = read_sets(b, names, dl, found, lens, m, bs, err);
+out:
+	free(found);
+	free(lens);
 	return rc;
 }
 
@@ -207,8 +229,8 @@ static int on_page(void *ctx, const redisReply *keys, struct error *err)
 	return read_page(pr->b, pr->names, pr->dl, keys, pr->bs, err);
 }
 
-int bindings_discover(struct broker *b, const struct kombu_names *names, const struct deadline *dl,
-                      struct bindings *bs, struct error *err)
+int bindings_discover(struct broker *b, const struct kombu_names *names, unsigned long long *cursor,
+                      long budget, const struct deadline *dl, struct bindings *bs, struct error *err)
 {
 	char *pattern = scan_pattern(names->prefix);
 	struct page_reader pr = {b, names, dl, bs};
@@ -216,11 +238,52 @@ int bindings_discover(struct broker *b, const struct kombu_names *names, const s
 
 	if (pattern == NULL)
 		return error_set(err, ERROR_NOMEM, "out of memory naming keys");
-	rc = broker_scan(b, pattern, dl, on_page, &pr, err);
+	rc = broker_scan(b, pattern, cursor, budget, dl, on_page, &pr, err);
 	if (rc < 0)
 		error_wrap(err, "cannot list the binding sets (SCAN)");
 	free(pattern);
 	return rc;
+}
+
+int bindings_read_known(struct broker *b, const struct kombu_names *names, char *const *exchanges, size_t n,
+                        const struct deadline *dl, struct bindings *bs, struct error *err)
+{
+	char **keys = calloc(n ? n : 1, sizeof(*keys));
+	size_t *lens = calloc(n ? n : 1, sizeof(*lens)), m = 0;
+	int rc = -1;
+
+	if (keys == NULL || lens == NULL) {
+		error_set(err, ERROR_NOMEM, "out of memory reading bindings");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (sampled_by_bindings_sample(names, exchanges[i]) || bindings_has_set(bs, exchanges[i]))
+			continue;
+		if (asprintf(&keys[m], "%s" BINDING_KEY "%s", names->prefix, exchanges[i]) < 0) {
+			keys[m] = NULL;
+			error_set(err, ERROR_NOMEM, "out of memory reading bindings");
+			goto out;
+		}
+		lens[m] = strlen(keys[m]);
+		m++;
+	}
+	rc = read_sets(b, names, dl, (const char *const *)keys, lens, m, bs, err);
+	if (rc < 0)
+		error_wrap(err, "cannot read the binding sets known from earlier checks");
+out:
+	for (size_t i = 0; keys != NULL && i < m; i++)
+		free(keys[i]);
+	free(keys);
+	free(lens);
+	return rc;
+}
+
+int bindings_has_set(const struct bindings *bs, const char *exchange)
+{
+	for (size_t i = bs->sample_n; i < bs->n; i++)
+		if (strcmp(bs->exchanges[i], exchange) == 0)
+			return 1;
+	return 0;
 }
 
 void bindings_free(struct bindings *bs)

@@ -27,9 +27,17 @@ struct bindings {
  * members other clients left in Celery's sets. */
 int bindings_sample(struct broker *b, const struct kombu_names *names, const struct deadline *dl,
                     struct bindings *bs, struct error *err);
-/* Adds the members of every other binding set of the database, found with SCAN MATCH. */
-int bindings_discover(struct broker *b, const struct kombu_names *names, const struct deadline *dl,
-                      struct bindings *bs, struct error *err);
+/* Adds the members of the other binding sets found with SCAN MATCH from *cursor: all of them (budget 0),
+ * or those in a slice of about budget keys of the keyspace, leaving *cursor where it stopped (0: at the
+ * end). Sets already read are not read again. */
+int bindings_discover(struct broker *b, const struct kombu_names *names, unsigned long long *cursor,
+                      long budget, const struct deadline *dl, struct bindings *bs, struct error *err);
+/* Adds the members of the binding sets of these exchanges (found by earlier checks), in one round trip;
+ * sets that are gone add nothing. */
+int bindings_read_known(struct broker *b, const struct kombu_names *names, char *const *exchanges, size_t n,
+                        const struct deadline *dl, struct bindings *bs, struct error *err);
+/* 1 when members of the set of this exchange were added beyond the sample. */
+int bindings_has_set(const struct bindings *bs, const char *exchange);
 /* The node names of every worker bound to remote control here: the members NODE.NS.pidbox of the pidbox
  * binding set (SMEMBERS; a worker adds its member when it starts and removes it when it stops cleanly, so a
  * killed worker's stays). The separator is learned from the members unless it was given; members it does

@@ -66,10 +66,11 @@ int nearby_look(struct broker *b, const struct kombu_names *names, const struct 
 	const char *info[2] = {"INFO", "keyspace"};
 	size_t info_len[2] = {4, 8};
 	struct page_reader pr = {out, names};
+	unsigned long long cursor = 0;
 	redisReply *r;
 
 	memset(out, 0, sizeof(*out));
-	if (broker_scan(b, "*_kombu.binding.*.pidbox", dl, on_page, &pr, err) < 0)
+	if (broker_scan(b, "*_kombu.binding.*.pidbox", &cursor, NEARBY_BUDGET, dl, on_page, &pr, err) < 0)
 		return error_wrap(err, "looking for workers elsewhere (SCAN)");
 	/* SCAN's order is the hash table's: sort, so that the same broker always reads the same */
 	for (size_t i = 1; i < out->n; i++)

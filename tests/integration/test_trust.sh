@@ -235,13 +235,14 @@ t_reply_already_on_its_way() {
 # A worker stalled between its look-up and its push (0.5 s, long after the cleanup's DEL): its reply lands
 # in the expiring marker the cleanup left, never in a list that would stay for good.
 t_reply_pushed_long_after_the_check() {
-	local lists
+	local lists before
+	before=$(redis-cli -p "$PEER_PORT" --scan --pattern 'check_celery.*') # earlier tests' markers
 	start_helper peer "$FAKE/fake_peer.py" "$PEER_PORT" stalled || return
 	plugin -p "$PEER_PORT" -e 0.12.0 -T 0.3 -C 0:
 	sleep 0.8
 	stop_helper peer
 	expect_exit 1
-	lists=$(redis-cli -p "$PEER_PORT" --scan --pattern 'check_celery.*')
+	lists=$(redis-cli -p "$PEER_PORT" --scan --pattern 'check_celery.*' | grep -vxF "${before:-none}")
 	[ "$(printf '%s\n' "$lists" | grep -c .)" = 1 ] || fail "expected one reply list, the marker: $lists"
 	[ "$(redis-cli -p "$PEER_PORT" llen "$lists")" = 2 ] || fail "the late reply did not land in the marker"
 	expect_keyspace_clean "$PEER_PORT"
@@ -298,7 +299,7 @@ t_cleanup_after_sigterm_reaches_the_broker() {
 	stop_helper fake
 	expect_exit 3
 	expect_contains "CELERY WORKERS UNKNOWN - stopped by Terminated: while collecting replies: interrupted by a signal"
-	sed -n '/^PUBLISH/,$p' "$ASSERT_TMP/log" | grep -q '^SREM _kombu.binding.reply.celery.pidbox check_celery\.' ||
+	sed -n '/^PUBLISH/,$p' "$ASSERT_TMP/log" | grep -q '^SREM _kombu.binding.check_celery.reply.celery.pidbox check_celery\.' ||
 		fail "no SREM of our binding after the signal: $(cut -c1-80 "$ASSERT_TMP/log")"
 	sed -n '/^SREM/,$p' "$ASSERT_TMP/log" | grep -q '^DEL check_celery\..*\.reply\.celery\.pidbox' ||
 		fail "no DEL of our reply lists after the SREM: $(cut -c1-80 "$ASSERT_TMP/log")"
@@ -344,20 +345,20 @@ run_queue_plugin_and_term() {
 # workers instead, and Celery's own inspect ping still finds both afterwards. The state file then
 # remembers the separator, so a check after the next flush broadcasts.
 t_flushed_broker_with_sep_colon() {
-	local out i state="$ASSERT_TMP/flush.state"
+	local out i state="$ASSERT_TMP/flush.state" fresh="$ASSERT_TMP/fresh.state"
 	plugin -p "$SEP_PORT" -e 0.12.0 --state-file "$state" # learns ':' from the workers' bindings
 	expect_exit 1
 	grep -q $'^\tsep\t3a$' "$state" || fail "the state file does not remember ':': $(cat -A "$state")"
 	redis-cli -p "$SEP_PORT" flushdb >/dev/null
-	for i in 1 2 3; do
-		plugin -p "$SEP_PORT" -e 0.12.0 -v
+	for i in 1 2 3; do # a state file that remembers nothing, as on a new monitoring host
+		plugin -p "$SEP_PORT" -e 0.12.0 -v --state-file "$fresh"
 		expect_keyspace_clean "$SEP_PORT"
 	done
 	expect_exit 1
 	expect_contains "1 of 2 workers compatible with 0.12.0; incompatible: celery@sepstale (untagged)"
 	expect_contains "no broadcast: kombu's key separator is unknown (the broker holds no binding of the workers: flushed?), so the 2 workers that receive remote control were heard by their heartbeats"
 	[ -z "$(redis-cli -p "$SEP_PORT" --scan)" ] || fail "the checks wrote into the flushed broker: $(redis-cli -p "$SEP_PORT" --scan)"
-	run ${PLUGIN_WRAPPER:-} "$QUEUE_PLUGIN" -p "$SEP_PORT" -e 0.12.0 -Q gpu
+	run ${PLUGIN_WRAPPER:-} "$QUEUE_PLUGIN" -p "$SEP_PORT" -e 0.12.0 -Q gpu --state-file "$fresh"
 	expect_no_stderr
 	expect_exit 1 # the lost bindings (WARNING) outrank the consumers that cannot be counted (UNKNOWN)
 	expect_contains "who consumes which queue cannot be told without the broadcast"

@@ -59,7 +59,7 @@ def scripted_answer(args, llen):
         return b"*0\r\n"
     if name == b"SCAN":
         return b"*2\r\n" + bulk(b"0") + b"*0\r\n"
-    if name in (b"SADD", b"SREM", b"DEL", b"PUBLISH"):
+    if name in (b"SADD", b"SREM", b"DEL", b"PUBLISH", b"RPUSH", b"PEXPIRE"):
         return b":1\r\n"
     if name in (b"RPOP", b"LMPOP"):
         return b"$-1\r\n"
