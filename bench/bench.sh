@@ -17,7 +17,7 @@ tools/build.sh plain
 . tests/lib/cluster.sh
 cluster_init
 export MP_STATE_PATH="$CLUSTER_DIR/state" # the plugins keep their state as in production, but here
-cluster_start_redis REDIS
+cluster_start_redis REDIS --enable-debug-command yes
 cluster_start_demo_fleet
 cluster_start_redis SIM --maxclients 10000
 vector=tests/vectors/celery-5.2.6/reply-active_queues-tagged.json
@@ -60,6 +60,32 @@ rows() {
 measure() { "$CLUSTER_PYTHON" bench/measure.py "$@"; }
 
 results=$(rows 3 "$REDIS_PORT")
+
+# cost CHECKS NAME COMMAND...: on the demo's broker, holding a million result keys as a shared result backend
+# does, the median wall time of CHECKS runs and the broker's CPU per check (INFO commandstats usec, every
+# command, averaged over the runs). Each run keeps its state as in production (the keyspace walk's cursor).
+cost() {
+	local checks=$1 name=$2 walls=() usec start
+	shift 2
+	cluster_redis config resetstat >/dev/null
+	for _ in $(seq "$checks"); do
+		start=$(date +%s%N)
+		"$@" >/dev/null || true
+		walls+=($((($(date +%s%N) - start) / 1000)))
+	done
+	usec=$(cluster_redis info commandstats | sed -n 's/^cmdstat_\([a-z|]*\):calls=[0-9]*,usec=\([0-9]*\),.*/\1 \2/p' |
+		awk '$1 != "info" && $1 != "config" { s += $2 } END { print s }')
+	printf '| %-44s | %9.1f | %9.2f |\n' "$name" \
+		"$(printf '%s\n' "${walls[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] / 1000 }')" \
+		"$(awk "BEGIN { print $usec / $checks / 1000 }")"
+}
+cluster_redis debug populate 1000000 celery-task-meta- 100 >/dev/null
+costs=$(
+	for q in "" "-Q gpu,celery"; do
+		cost 10 "check_celery_worker_versions $q" build/plugins/check_celery_worker_versions -p "$REDIS_PORT" -e 0.12.0 $q
+		cost 10 "check_celery_queue_health $q" build/plugins/check_celery_queue_health -p "$REDIS_PORT" -e 0.12.0 $q
+	done
+)
 for n in 10 100 1000 2000 5000; do
 	start_sim "$n"
 	results+=$'\n'$(rows "$n" "$SIM_PORT" --sim-log "$simlog")
@@ -107,6 +133,13 @@ printf '%s\n' "$results" | awk -F'\t' '
 			printf "| %-16s | %-30s | %8s | %8s | %8s | %8s | %10s | %10s | %7s | %7s | %10s | %4s |\n", f[1], f[2], f[3], f[4], f[5], f[6], per, marginal, f[7], f[8], f[11], f[10]
 		}
 	}'
+echo
+echo "A broker that is also the result backend: 1,000,000 celery-task-meta-* keys beside the demo's 3 workers;"
+echo "10 checks each, median wall time and the broker's CPU per check (INFO commandstats, all commands)."
+echo
+printf '| %-44s | %9s | %9s |\n' command "wall (ms)" "broker ms"
+printf '|%s|%s|%s|\n' ---------------------------------------------- ----------- -----------
+printf '%s\n' "$costs"
 echo
 printf '%s\n' "$results" | awk -F'\t' '
 	$2 == "check_celery_worker_versions" { plugin[$1] = $3 }

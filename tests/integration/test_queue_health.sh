@@ -93,6 +93,40 @@ assert q["state"] == "UNKNOWN" and q["backlog"] is None and q["backlog_error"].s
 	cluster_redis del odd >/dev/null
 }
 
+# A broker that also holds 30,000 result keys: the check walks a slice of 10,000 keys a run (the state file
+# carries the cursor on), so its SCANs cost the broker a bounded amount; a binding set is found within the
+# runs one walk takes (3 slices, and one more for where the walk starts), and once found it is read on every
+# run.
+t_bounded_discovery() {
+	local state="$ASSERT_TMP/walk.state" scans
+	cluster_redis debug populate 30000 celery-task-meta- 10 >/dev/null
+	cluster_redis config resetstat >/dev/null
+	plugin -p "$REDIS_PORT" -e 0.12.0 --state-file "$state"
+	scans=$(cluster_redis info commandstats | sed -n 's/^cmdstat_scan:calls=\([0-9]*\),.*/\1/p')
+	[ "${scans:-0}" -le 10 ] || fail "$scans SCAN calls in one run: more than a slice of 10,000 keys"
+	runs_to_find "reports: 3 waiting, no compatible consumer" "$state"
+	cluster_redis sadd _kombu.binding.lateq $'lateq\x06\x16\x06\x16lateq' >/dev/null
+	cluster_redis rpush lateq m >/dev/null
+	runs_to_find "lateq: 1 waiting, no compatible consumer" "$state"
+	for _ in 1 2; do # once found, read on every run
+		plugin -p "$REDIS_PORT" -e 0.12.0 --state-file "$state"
+		expect_contains "reports: 3 waiting, no compatible consumer"
+		expect_contains "lateq: 1 waiting, no compatible consumer"
+	done
+	cluster_redis del lateq _kombu.binding.lateq >/dev/null
+	cluster_redis --scan --count 10000 --pattern 'celery-task-meta-*' |
+		xargs -n 5000 redis-cli -h "$CLUSTER_HOST" -p "$REDIS_PORT" del >/dev/null
+}
+
+# runs_to_find TEXT STATE: the queue plugin, run without -Q, says TEXT within 4 runs.
+runs_to_find() {
+	for _ in 1 2 3 4; do
+		plugin -p "$REDIS_PORT" -e 0.12.0 --state-file "$2"
+		case "$OUT" in *"$1"*) return 0 ;; esac
+	done
+	fail "not found within 4 runs: $1"
+}
+
 t_prefix() {
 	local before after
 	before=$(cluster_dump_queue pfx:reports)
@@ -170,7 +204,7 @@ t_current_worker_stopped() {
 
 assert_init
 cluster_init
-cluster_start_redis REDIS || exit 2
+cluster_start_redis REDIS --enable-debug-command yes || exit 2
 cluster_start_demo_fleet || exit 2
 cluster_start_worker celery-v0.12.0@prefixed gpu KEY_PREFIX=pfx:
 cluster_wait_subscribed 4 || exit 2
@@ -184,6 +218,7 @@ test_case "backlog over all priorities, messages untouched" t_backlog_counts_eve
 test_case "backlog of 1,500 queues, across pipeline chunks" t_backlog_across_pipeline_chunks
 test_case "messages and no compatible consumer: CRITICAL first, whatever the thresholds" t_starved_queue_first_whatever_thresholds
 test_case "a key that is not a list: UNKNOWN for that queue alone, the starved one still CRITICAL" t_key_of_another_type
+test_case "30,000 other keys: a slice of the keyspace a run, known queues every run, a new one found" t_bounded_discovery
 test_case "--prefix with a global_keyprefix app: the same numbers" t_prefix
 test_case "-Q with a queue that does not exist" t_unknown_queue
 test_case "backlog thresholds and perfdata label quoting" t_backlog_thresholds_and_quoting
