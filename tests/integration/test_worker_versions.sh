@@ -17,6 +17,31 @@ t_three_workers() {
 	expect_one_line
 }
 
+# 200,000 members that killed `celery inspect` runs and crashed producers left in Celery's reply binding set
+# (UUID-shaped, as kombu names them): the check samples that set and routes its replies through its own, so
+# the three workers are counted and the answers come at once, as without them.
+t_foreign_reply_bindings() {
+	cluster_redis eval "for i = 1, 200000 do
+		local id = string.format('%08x-4b1e-4c2a-9d3f-%012x', i, i * 7919)
+		redis.call('SADD', KEYS[1], id .. ARGV[1] .. ARGV[1] .. id .. '.reply.celery.pidbox')
+	end" 1 _kombu.binding.reply.celery.pidbox $'\x06\x16' >/dev/null
+	plugin -p "$REDIS_PORT" -e 0.12.0 -T 5 # once, so that Redis has finished rehashing the new set
+	cluster_redis config resetstat >/dev/null
+	plugin -p "$REDIS_PORT" -e 0.12.0 -T 5
+	expect_exit 1
+	expect_perf workers 3
+	expect_perf unresponsive 0
+	expect_faster_than 1
+	# the sets read cost the broker well under a millisecond: a sample of Celery's, all of the suite's own
+	local usec
+	usec=$(cluster_redis info commandstats | tr -d '\r' |
+		sed -n 's/^cmdstat_\(smembers\|srandmember\):calls=[0-9]*,usec=\([0-9]*\),.*/\2/p' | awk '{ s += $1 } END { print s + 0 }')
+	[ "$usec" -lt 1000 ] || fail "reading the binding sets cost the broker $usec µs"
+	[ "$(cluster_redis scard _kombu.binding.reply.celery.pidbox)" = 200000 ] || fail "the foreign members were touched"
+	expect_keyspace_clean "$REDIS_PORT"
+	cluster_redis del _kombu.binding.reply.celery.pidbox >/dev/null
+}
+
 t_verbose_lists_every_worker() {
 	check -e 0.12.0 -v
 	expect_exit 1
@@ -299,6 +324,7 @@ cluster_start_demo_fleet || exit 2
 
 test_case "three workers: state, summary, perfdata" t_three_workers
 test_case "-v lists every worker with verdict and queues" t_verbose_lists_every_worker
+test_case "200,000 foreign members in Celery's reply binding set: the three workers, at once" t_foreign_reply_bindings
 test_case "-e equal to the old version" t_expected_old_version
 test_case "-Q counts only workers on those queues" t_queue_filter
 test_case "--allow-untagged" t_allow_untagged
