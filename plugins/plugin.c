@@ -180,6 +180,12 @@ static void describe_watch(const struct options *o, const struct probe *p, struc
 		strbuf_printf(sb,
 		              "%lld workers bound to remote control here were not heard (busy, or gone)\n",
 		              p->presence.bound_unheard);
+	for (size_t i = 0; i < p->nsep_in_name; i++) {
+		strbuf_put_clean(sb, p->sep_in_name[i]);
+		strbuf_puts(sb,
+		            ": its node name holds kombu's separator, so its pidbox binding has more than "
+		            "three fields (harmless on Redis); judged as the others\n");
+	}
 	if (p->state_error[0] != '\0') {
 		strbuf_puts(sb, "state not kept: ");
 		strbuf_put_clean(sb, p->state_error);

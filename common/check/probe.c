@@ -47,6 +47,20 @@ static int own_member_splits(const struct kombu_names *names)
  * from the members kombu clients of our namespace wrote (samples of Celery's reply and pidbox binding
  * sets), else what an earlier check learned (the state file). Without any, p->sep_unknown: nothing is
  * written, and the workers are heard instead (watch). */
+/* Notes the node of a pidbox member whose name holds the separator (it reads only as SEP SEP QUEUE). */
+static void note_sep_in_name(struct probe *p, const char *member, size_t len)
+{
+	struct binding_fields f;
+	size_t tail = strlen(p->names.ns) + 8; /* "." NS ".pidbox" */
+
+	if (p->nsep_in_name >= PROBE_MAX_NAMED || binding_split_bound(member, len, p->names.sep, &f) != 1 ||
+	    f.queue_len <= tail || memcmp(f.queue + f.queue_len - 7, ".pidbox", 7) != 0 ||
+	    memchr(f.queue, '\0', f.queue_len) != NULL)
+		return;
+	p->sep_in_name[p->nsep_in_name] = strndup(f.queue, f.queue_len - tail);
+	p->nsep_in_name += p->sep_in_name[p->nsep_in_name] != NULL;
+}
+
 static int choose_sep(struct probe *p, struct error *err)
 {
 	const struct bindings *bs = &p->bindings;
@@ -71,7 +85,7 @@ static int choose_sep(struct probe *p, struct error *err)
 	if (p->names.sep_given) {
 		for (size_t i = 0; i < n && bs->sample_n > 0 && rc == 0; i++) {
 			struct binding_fields f;
-			if (binding_split(members[i], lens[i], p->names.sep, &f) < 0)
+			if (binding_split_bound(members[i], lens[i], p->names.sep, &f) < 0)
 				rc = error_set(
 				    err, ERROR_USAGE,
 				    "the workers' binding members do not split with the --transport-option "
@@ -90,6 +104,8 @@ static int choose_sep(struct probe *p, struct error *err)
 		rc = error_set(
 		    err, ERROR_USAGE,
 		    "--transport-option sep: the separator occurs in this check's own reply queue name");
+	for (size_t i = 0; rc >= 0 && !p->sep_unknown && i < n; i++)
+		note_sep_in_name(p, members[i], lens[i]);
 out:
 	free(members);
 	free(lens);
@@ -259,6 +275,8 @@ void probe_finish(struct probe *p)
 	bindings_free(&p->bindings);
 	nearby_free(&p->nearby);
 	fleet_free(&p->fleet);
+	for (size_t i = 0; i < p->nsep_in_name; i++)
+		free(p->sep_in_name[i]);
 }
 
 long long probe_unheard(const struct probe *p)

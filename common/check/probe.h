@@ -13,6 +13,8 @@
 #include "presence.h"
 #include "state_file.h"
 
+#define PROBE_MAX_NAMED 5 /* nodes named for a binding they hold */
+
 struct probe {
 	struct broker broker;     /* still open after probe_start, for further reads (backlog) */
 	struct kombu_names names; /* the options' names, with the separator learned from the broker */
@@ -29,6 +31,10 @@ struct probe {
 	int sep_remembered;       /* the separator is the one the state file remembered */
 	long long subscribed;     /* with sep_unknown: the workers a ping cast reached */
 	int discovered;           /* the binding sets beyond the samples were read (probe_discover) */
+	char *sep_in_name[PROBE_MAX_NAMED]; /* workers whose node name holds kombu's separator (their
+	                                       pidbox binding has more than three fields): judged as the
+	                                       others, named in -v */
+	size_t nsep_in_name;
 	size_t hear_enough;       /* listening ends once this many workers are heard (0: the window) */
 	struct error cut;         /* a time limit or a signal that cut the collection short (kind ERROR_NONE
 	                             when none did): what was collected is judged, and this is said with it */

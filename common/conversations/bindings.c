@@ -362,7 +362,7 @@ int bindings_workers(struct broker *b, const struct kombu_names *names, const st
 	for (size_t i = 0; rc == 0 && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
 		struct binding_fields bf;
 		const redisReply *m = r->element[i];
-		if (m->type != REDIS_REPLY_STRING || binding_split(m->str, m->len, sep, &bf) < 0 ||
+		if (m->type != REDIS_REPLY_STRING || binding_split_bound(m->str, m->len, sep, &bf) < 0 ||
 		    ((*nodes)[*n] = member_node(&bf, names->ns)) == NULL)
 			continue;
 		(*n)++;

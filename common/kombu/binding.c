@@ -34,6 +34,19 @@ int binding_split(const char *member, size_t len, const char *sep, struct bindin
 	return 0;
 }
 
+int binding_split_bound(const char *member, size_t len, const char *sep, struct binding_fields *out)
+{
+	size_t seplen = strlen(sep);
+
+	if (binding_split(member, len, sep, out) == 0)
+		return 0;
+	if (seplen == 0 || len <= 2 * seplen || memcmp(member, sep, seplen) != 0 ||
+	    memcmp(member + seplen, sep, seplen) != 0)
+		return -1;
+	*out = (struct binding_fields){member, 0, member + seplen, 0, member + 2 * seplen, len - 2 * seplen};
+	return 1;
+}
+
 struct candidates {
 	char sep[MAX_CANDIDATES][KOMBU_SEP_MAX + 1];
 	size_t n;
@@ -70,7 +83,7 @@ static int splits_all(char *const *members, const size_t *lens, size_t n, const 
 	struct binding_fields f;
 
 	for (size_t i = 0; i < n; i++)
-		if (binding_split(members[i], lens[i], sep, &f) < 0)
+		if (binding_split_bound(members[i], lens[i], sep, &f) < 0)
 			return 0;
 	return 1;
 }

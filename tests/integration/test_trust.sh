@@ -52,6 +52,25 @@ t_sep_colon_and_ten_priority_steps() {
 	expect_keyspace_clean "$SEP_PORT"
 }
 
+# A worker whose node name holds the separator (w:1 under sep ':') binds its pidbox queue with four fields
+# ("::celery-v0.12.0@w:1.celery.pidbox", harmless on Redis): the separator is still learned, the others
+# judged, and that one named.
+t_a_node_name_holding_the_separator() {
+	local member='::celery-v0.12.0@w:1.celery.pidbox'
+	redis-cli -p "$SEP_PORT" sadd _kombu.binding.celery.pidbox "$member" >/dev/null
+	plugin -p "$SEP_PORT" -e 0.12.0 -v --state-file "$ASSERT_TMP/colon.state"
+	expect_exit 1
+	expect_line1 "CELERY WORKERS WARNING - 1 of 2 workers compatible with 0.12.0; incompatible: celery@sepstale (untagged)"
+	expect_contains "celery-v0.12.0@w:1: its node name holds kombu's separator"
+	run ${PLUGIN_WRAPPER:-} "$QUEUE_PLUGIN" -p "$SEP_PORT" -e 0.12.0 -Q gpu --transport-option sep=: \
+		--transport-option "$STEPS"
+	expect_no_stderr
+	expect_exit 1
+	expect_perf gpu_compatible 1
+	redis-cli -p "$SEP_PORT" srem _kombu.binding.celery.pidbox "$member" >/dev/null
+	expect_keyspace_clean "$SEP_PORT"
+}
+
 t_a_separator_that_would_harm_is_refused() {
 	plugin -p "$SEP_PORT" -e 0.12.0 --transport-option 'sep=\x06\x16'
 	expect_exit 3
@@ -401,6 +420,7 @@ cluster_start_helper_silent || exit 2
 REDIS_PORT=$SEP_PORT TRANSPORT_OPTIONS=$PRIORITY_OPTIONS cluster_send_tasks waiting 0 3 5 9 || exit 2
 
 test_case "sep=: and ten priority steps: counts, backlog, and workers still answer after 20 checks" t_sep_colon_and_ten_priority_steps
+test_case "a node name holding the separator: the others judged, that one named" t_a_node_name_holding_the_separator
 test_case "a separator that would harm a worker is refused" t_a_separator_that_would_harm_is_refused
 test_case "fanout_prefix and fanout_patterns off" t_fanout_options_off
 test_case "a worker on database 1 is found; database 1 is left clean" t_worker_on_database_1

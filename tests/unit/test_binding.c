@@ -80,6 +80,30 @@ START_TEST(the_separator_is_learned)
 }
 END_TEST
 
+/* A worker's pidbox binding whose node name holds the separator (w:1 under ':') reads as SEP SEP QUEUE: the
+ * separator is still learned, and the member is told from one that splits in three. */
+START_TEST(a_node_name_holding_the_separator)
+{
+	const char *colon[] = {"celery::celery", "::celery-v0.12.0@w:1.celery.pidbox", "::w@h.celery.pidbox"};
+	const char *only[] = {"::a:b:c@h.celery.pidbox"};
+	char sep[KOMBU_SEP_MAX + 1];
+	struct binding_fields f;
+
+	ck_assert_int_eq(learn(colon, 3, sep), 1);
+	ck_assert_str_eq(sep, ":");
+	ck_assert_int_eq(learn(only, 1, sep), 1);
+	ck_assert_str_eq(sep, ":");
+	ck_assert_int_eq(binding_split_bound(colon[1], strlen(colon[1]), ":", &f), 1);
+	ck_assert_uint_eq(f.routing_key_len, 0);
+	ck_assert_uint_eq(f.pattern_len, 0);
+	ck_assert_uint_eq(f.queue_len, strlen("celery-v0.12.0@w:1.celery.pidbox"));
+	ck_assert_int_eq(memcmp(f.queue, "celery-v0.12.0@w:1.celery.pidbox", f.queue_len), 0);
+	ck_assert_int_eq(binding_split_bound(colon[2], strlen(colon[2]), ":", &f), 0);
+	ck_assert_int_eq(binding_split_bound("a:b:c:d", 7, ":", &f), -1); /* a routing key: not that shape */
+	ck_assert_int_eq(binding_split("::w:1@h.celery.pidbox", 21, ":", &f), -1);
+}
+END_TEST
+
 START_TEST(transport_options_parse)
 {
 	struct kombu_names n;
@@ -157,6 +181,7 @@ Suite *unit_suite(void)
 
 	tcase_add_test(tc, members_split_as_kombu_splits_them);
 	tcase_add_test(tc, the_separator_is_learned);
+	tcase_add_test(tc, a_node_name_holding_the_separator);
 	tcase_add_test(tc, transport_options_parse);
 	tcase_add_test(tc, bad_transport_options_name_the_key);
 	suite_add_tcase(s, tc);

@@ -140,6 +140,50 @@ START_TEST(broadcast_with_a_destination)
 }
 END_TEST
 
+/* Our broadcasts name our own reply exchange; a cast (no ticket) names no reply_to and no ticket, as kombu's
+ * broadcast with reply=False writes it, so that no worker replies or looks a binding up. */
+START_TEST(own_reply_exchange_and_a_cast)
+{
+	struct control_request own = {"active_queues",
+	                              "celery",
+	                              "t",
+	                              "r",
+	                              "d",
+	                              1.5,
+	                              NULL,
+	                              0,
+	                              NULL,
+	                              0,
+	                              "check_celery.reply.celery.pidbox"};
+	struct control_request cast = {"ping", "celery", NULL, NULL, "d", 1.5, NULL, 0, NULL, 0, NULL};
+	struct envelope env = ENVELOPE_INIT;
+	struct error err;
+	char *out = kombu_encode_control(&own, &err);
+	json_object *body, *x;
+
+	ck_assert_ptr_nonnull(out);
+	ck_assert_int_eq(kombu_envelope_decode(out, strlen(out), &env, &err), 0);
+	ck_assert_ptr_nonnull(strstr((const char *)env.body,
+	                             "\"ticket\": \"t\", \"reply_to\": {\"exchange\": "
+	                             "\"check_celery.reply.celery.pidbox\", "
+	                             "\"routing_key\": \"r\"}}"));
+	free(out);
+	out = kombu_encode_control(&cast, &err);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_int_eq(kombu_envelope_decode(out, strlen(out), &env, &err), 0);
+	ck_assert_str_eq((const char *)env.body,
+	                 "{\"method\": \"ping\", \"arguments\": {}, \"destination\": null, "
+	                 "\"pattern\": null, \"matcher\": null}");
+	body = json_tokener_parse((const char *)env.body);
+	ck_assert_ptr_nonnull(body);
+	ck_assert(!json_object_object_get_ex(body, "reply_to", &x));
+	ck_assert(!json_object_object_get_ex(body, "ticket", &x));
+	json_object_put(body);
+	kombu_envelope_free(&env);
+	free(out);
+}
+END_TEST
+
 /* Every captured worker event decodes to its body's fields, and its channel matches the pattern we
  * subscribe to. */
 START_TEST(events_decode_and_match_the_pattern)
@@ -441,6 +485,12 @@ START_TEST(names_follow_the_transport_options)
 	s = kombu_reply_binding_key(&p);
 	ck_assert_str_eq(s, "pfx:_kombu.binding.reply.ctl.pidbox");
 	free(s);
+	s = kombu_own_reply_binding_key(&p);
+	ck_assert_str_eq(s, "pfx:_kombu.binding.check_celery.reply.ctl.pidbox");
+	free(s);
+	s = kombu_own_reply_exchange(&p);
+	ck_assert_str_eq(s, "check_celery.reply.ctl.pidbox");
+	free(s);
 	s = kombu_pidbox_binding_key(&p);
 	ck_assert_str_eq(s, "pfx:_kombu.binding.ctl.pidbox");
 	free(s);
@@ -654,6 +704,7 @@ Suite *unit_suite(void)
 
 	tcase_add_test(tc, broadcasts_encode_byte_for_byte);
 	tcase_add_test(tc, broadcast_with_a_destination);
+	tcase_add_test(tc, own_reply_exchange_and_a_cast);
 	tcase_add_test(tc, events_decode_and_match_the_pattern);
 	tcase_add_test(tc, odd_events);
 	tcase_add_test(tc, long_and_escaped_event_names);

@@ -131,6 +131,56 @@ START_TEST(damaged_stale_and_future_lines_dropped)
 }
 END_TEST
 
+/* The records that start with a tab: the separator and the keyspace walk are written and read back; lines a
+ * hostile or broken writer left (bad hex, an escaped NUL, a cursor past 64 bits, an unknown kind, a name
+ * too long) are skipped, and the node entries beside them still read. */
+START_TEST(records_written_read_and_damaged_ones_skipped)
+{
+	double now = (double)time(NULL);
+	char *const exchanges[] = {"celery", "gpu\x06q", "reports"};
+	struct seen_file s;
+	struct deadline dl = deadline_in(5);
+	struct error err;
+	FILE *f;
+	char longname[521];
+
+	state_load(&s, path);
+	ck_assert_str_eq(s.sep, "");
+	state_note_sep(&s, ":");
+	ck_assert_int_eq(state_note_bindings(&s, 12345, exchanges, 3, &err), 0);
+	ck_assert_int_eq(state_record(&s, "celery@kept", now - 60, &err), 0);
+	ck_assert_int_eq(state_save(&s, &dl, &err), 0);
+	state_free(&s);
+	ck_assert_ptr_nonnull(strstr(slurp(path), "\tsep\t3a\n\tcursor\t12345\n\tbinding\t63656c657279\n"
+	                                          "\tbinding\t6770750671\n"));
+	state_load(&s, path);
+	ck_assert_str_eq(s.sep, ":");
+	ck_assert_uint_eq(s.cursor, 12345);
+	ck_assert_uint_eq(s.nexchanges, 3);
+	ck_assert_str_eq(s.exchanges[1], "gpu\x06q");
+	state_free(&s);
+
+	memset(longname, 'a', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "\tsep\t3\n\tsep\tzz\n\tsep\t00\n\tsep\t\n");          /* odd, not hex, NUL, empty */
+	fprintf(f, "\tcursor\t99999999999999999999999\n\tcursor\t12x\n"); /* past 64 bits, not a number */
+	fprintf(f, "\tbinding\t6100\n\tbinding\t%.*s\n", 520, longname);  /* NUL, longer than a name */
+	fprintf(f, "\tfuture\tkind\n\t\t\n");
+	fprintf(f, "celery@kept\t%.3f\n", now - 60);
+	fprintf(f, "\tsep\t2c\n"); /* a good one, after the bad ones */
+	fclose(f);
+	state_load(&s, path);
+	ck_assert_str_eq(s.sep, ",");
+	ck_assert_uint_eq(s.cursor, 0);
+	ck_assert_uint_eq(s.nexchanges, 0);
+	ck_assert_uint_eq(s.n, 1);
+	ck_assert_double_eq_tol(state_last_seen(&s, "celery@kept"), now - 60, 0.0006);
+	state_free(&s);
+}
+END_TEST
+
 /* Two checks load the file, each sees a worker and saves: the second merges what the first wrote after it
  * loaded; a check that finds the file as it read it writes its own entries once. */
 START_TEST(writes_since_loading_merged)
@@ -247,6 +297,7 @@ Suite *unit_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, lines_to_the_millisecond);
 	tcase_add_test(tc, damaged_stale_and_future_lines_dropped);
+	tcase_add_test(tc, records_written_read_and_damaged_ones_skipped);
 	tcase_add_test(tc, writes_since_loading_merged);
 	tcase_add_test(tc, newest_kept_past_the_cap);
 	tcase_add_test(tc, a_lookalike_file_is_still_merged);
