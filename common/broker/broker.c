@@ -410,6 +410,7 @@ int broker_read(struct broker *b, const struct deadline *dl, redisReply **reply,
 /* A streamed read under way: what the reader's task privdata points to. */
 struct streaming {
 	struct broker_stream *st;
+	size_t *reply_bytes; /* the broker's count toward the batch cap: an element handed over is not held */
 	redisReplyObjectFunctions *plain; /* the reader's own functions */
 	struct error *err;
 	int failed;
@@ -435,7 +436,10 @@ static int handed(const redisReadTask *task, const struct broker_stream *st)
 {
 	if (task->type != REDIS_REPLY_STRING)
 		return 0;
-	if (st->inside)
+	if (st->shape == BROKER_STREAM_FLAT)
+		return task->parent != NULL && task->parent->parent == NULL &&
+		       task->parent->type == REDIS_REPLY_ARRAY;
+	if (st->shape == BROKER_STREAM_KEYED)
 		return task->parent != NULL && task->parent->type == REDIS_REPLY_ARRAY &&
 		       second_of_pair(task->parent);
 	return second_of_pair(task);
@@ -451,6 +455,9 @@ static void *stream_string(const redisReadTask *task, char *str, size_t len)
 		sg->failed = 1;
 	else if (!sg->failed)
 		sg->st->handed++;
+	/* handed over and gone: the batch cap bounds what is held, so a batch of replies that Redis has
+	 * already taken out of the list is never cut, and never lost, for its size alone */
+	*sg->reply_bytes = *sg->reply_bytes > len ? *sg->reply_bytes - len : 0;
 	return &handed_over;
 }
 
@@ -464,7 +471,7 @@ int broker_read_streamed(struct broker *b, const struct deadline *dl, struct bro
                          redisReply **reply, struct error *err)
 {
 	struct error failure = {ERROR_NONE, ""};
-	struct streaming sg = {st, NULL, &failure, 0};
+	struct streaming sg = {st, &b->reply_bytes, NULL, &failure, 0};
 	redisReplyObjectFunctions fns;
 	void *privdata;
 	int rc;

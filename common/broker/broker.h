@@ -20,7 +20,8 @@
  * `dropped` counts it), so memory stays bounded. An active_queues reply of a worker consuming 1,000 queues
  * is about 1 MiB. */
 #define BROKER_MAX_REPLY (4 * 1024 * 1024)
-/* A whole reply (a batch of elements) larger than this is refused and the connection dropped. */
+/* A whole reply (a batch of elements) larger than this is refused and the connection dropped; in a streamed
+ * read, the elements handed over as they are read do not count: only what is held does. */
 #define BROKER_MAX_BATCH (16 * 1024 * 1024)
 
 /* Server versions as major * 10000 + minor * 100 + patch. */
@@ -69,10 +70,17 @@ int broker_read(struct broker *b, const struct deadline *dl, redisReply **reply,
  * pop's [key, popped]): its second element when that is a string (inside 0: BRPOP's one message), or the
  * strings in its second element when that is an array (inside 1: BLMPOP's messages). Bulk strings only:
  * a status, an error or any other type stays in the reply. */
+/* The shapes of reply whose strings broker_read_streamed hands over. */
+enum broker_stream_shape {
+	BROKER_STREAM_PAIR,  /* [key, string]: BRPOP's string */
+	BROKER_STREAM_KEYED, /* [key, [string...]]: BLMPOP's strings */
+	BROKER_STREAM_FLAT,  /* [string...]: the strings of RPOP KEY COUNT */
+};
+
 struct broker_stream {
 	int (*fn)(void *ctx, const char *s, size_t len, struct error *err);
 	void *ctx;
-	int inside;
+	enum broker_stream_shape shape;
 	long long handed; /* set by the call: how many fn took */
 };
 /* Reads the next reply as broker_read does, handing each string that st names to st->fn as soon as it is

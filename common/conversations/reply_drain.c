@@ -37,7 +37,7 @@ static int blocking_pop(struct broker *b, char *const *keys, int nkeys, long lon
 	struct deadline guard;
 	/* the popped messages are decoded as they are read: BLMPOP's in the array after the key, BRPOP's
 	 * after the key */
-	struct broker_stream st = {fn, ctx, v7, 0};
+	struct broker_stream st = {fn, ctx, v7 ? BROKER_STREAM_KEYED : BROKER_STREAM_PAIR, 0};
 	redisReply *r = NULL;
 	int argc = 0, rc = -1, keyed;
 
@@ -107,6 +107,28 @@ out:
 	return rc;
 }
 
+/* Sends the RPOP KEY COUNT commands and reads their replies, each string handed to fn as it is read (a
+ * batch larger than the cap is never cut for its size: Redis has taken it out of the list already). The
+ * kept elements (not strings) stay in r for the caller; *popped counts those handed over. */
+static int read_counted(struct broker *b, const struct broker_cmd *cmds, size_t n, const struct deadline *dl,
+                        drain_fn fn, void *ctx, redisReply **r, int *popped, struct error *err)
+{
+	struct broker_stream st = {fn, ctx, BROKER_STREAM_FLAT, 0};
+
+	for (size_t i = 0; i < n; i++)
+		if (broker_append(b, cmds[i].argc, cmds[i].argv, cmds[i].lens, err) < 0)
+			return error_wrap(err, cmds[i].context);
+	for (size_t i = 0; i < n; i++) {
+		if (broker_read_streamed(b, dl, &st, &r[i], err) < 0) {
+			for (size_t j = 0; j < i; j++)
+				freeReplyObject(r[j]);
+			return error_wrap(err, cmds[i].context);
+		}
+		*popped += (int)st.handed;
+	}
+	return 0;
+}
+
 /* Pops what is already waiting, without blocking: RPOP KEY COUNT for each list (6.2), or up to want
  * pipelined RPOPs of the base list (earlier servers). Returns the count popped. */
 static int nonblocking_pop(struct broker *b, char *const *keys, int nkeys, long long want,
@@ -137,7 +159,8 @@ static int nonblocking_pop(struct broker *b, char *const *keys, int nkeys, long 
 		cmds[i] = (struct broker_cmd){counted ? 3 : 2, &argv[3 * i], &lens[3 * i],
 		                              "while collecting replies", NULL};
 	}
-	if (broker_pipeline_replies(b, latest, cmds, n, r, err) < 0)
+	if (counted ? read_counted(b, cmds, n, latest, fn, ctx, r, &popped, err) < 0
+	            : broker_pipeline_replies(b, latest, cmds, n, r, err) < 0)
 		goto out;
 	rc = 0;
 	for (size_t i = 0; i < n; i++) {

@@ -343,6 +343,21 @@ assert q["starved"] is True and q["state"] == "CRITICAL" and q["backlog"] == 1, 
 	expect_keyspace_clean "$STARVE_PORT"
 }
 
+# 30 workers consuming 1,000 queues each answer at once: 23 MB of replies land in the reply list together,
+# more than the 16 MiB cap on one batch. The pop hands each reply over as it is read, so the cap counts only
+# what is held: every reply the pop took out of Redis is counted, none is lost and no worker looks
+# unresponsive.
+t_big_replies_landing_together() {
+	cluster_start_redis BIG || { fail "no redis"; return; }
+	start_helper big "$FAKE/fake_peer.py" "$BIG_PORT" bigfleet 30 || return
+	plugin -p "$BIG_PORT" -e 0.12.0 -T 10 -t 30
+	stop_helper big
+	expect_exit 0
+	expect_perf workers 30
+	expect_perf unresponsive 0
+	expect_keyspace_clean "$BIG_PORT"
+}
+
 # The ACL rule of the README, for both plugins.
 MONITOR_ACL=(on '>mon-pw' resetkeys resetchannels -@all +info +time +select +scan +smembers +srandmember +sadd
 	+srem +publish +blmpop +brpop +rpop +del +rpush +pexpire +llen '~_kombu.binding.check_celery.reply.celery.pidbox'
@@ -415,6 +430,7 @@ test_case "the backstop behind -t ends with -t's state" t_backstop_ends_with_the
 test_case "20 checks at once see the same counts" t_twenty_checks_at_once
 test_case "300 fake workers" t_three_hundred_fake_workers
 test_case "messages and only incompatible consumers: starved, whatever the thresholds" t_starved_by_incompatible_consumers
+test_case "30 replies of 790 KB landing at once: all counted, none lost" t_big_replies_landing_together
 test_case "least-privilege ACL user; a missing permission is UNKNOWN" t_least_privilege
 
 cluster_stop

@@ -20,6 +20,8 @@ Usage: python3 fake_peer.py PORT MODE [ARG]; prints "ready" once subscribed, run
                 the moment the binding is gone, without looking again: a reply already on its way when
                 the check ends, pushed between its SREM and its DEL
   stalled       as late, but the push comes 0.5 s after the binding is gone: long after the check's DEL
+  bigfleet N    N workers big-NNNN-v0.12.0@fleet consuming 1,000 queues each (replies of about 700 KB),
+                answering in one pipeline: more than the 16 MiB batch cap lands in the reply list at once
   selftest      (no PORT needed: use 0) check the reply builder against the vector and exit
 """
 import base64
@@ -33,6 +35,7 @@ import time
 VECTORS = os.path.join(os.path.dirname(__file__), "..", "vectors", "celery-5.2.6")
 SEP = "\x06\x16"
 LEFTOVER = "6f1c3c5e-8a1b-3d5e-9f11-2b7c4d9e0a13"
+BIG_QUEUES = ["queue-with-a-long-name-%04d" % i for i in range(1000)]
 
 
 def captured(name):
@@ -161,8 +164,8 @@ def main():
     port, mode = int(sys.argv[1]), sys.argv[2]
     arg = sys.argv[3] if len(sys.argv) > 3 else ""
     prefix = os.environ.get("KEY_PREFIX", "")
-    count = int(arg) if mode == "fleet" else 2 if mode == "hugebatch" else 1
-    if mode not in ("fleet", "silent", "hostile", "sublist", "late", "stalled", "hugebatch"):
+    count = int(arg) if mode in ("fleet", "bigfleet") else 2 if mode == "hugebatch" else 1
+    if mode not in ("fleet", "bigfleet", "silent", "hostile", "sublist", "late", "stalled", "hugebatch"):
         sys.exit("unknown mode " + mode)
     r = redis.Redis(host="127.0.0.1", port=port)
     pubsub = r.pubsub()
@@ -185,10 +188,13 @@ def main():
         while batch[-1] is not None and len(batch) < count:
             batch.append(pubsub.get_message(timeout=0))
         answers = r.pipeline(transaction=False)
+        together = []
         for message in batch:
             if message is not None and message["type"] == "pmessage":
-                answer(r, answers, mode, arg, message, patterns, prefix)
+                together += answer(r, answers, mode, arg, message, patterns, prefix) or []
         answers.execute()
+        if together:  # bigfleet: every reply in one LPUSH, as if they had all landed before the pop
+            r.eval(ROUTE_MANY, 2, together[0][0], together[0][1], together[0][2], *[t[3] for t in together])
 
 
 def answer(r, answers, mode, arg, message, patterns, prefix):
@@ -205,6 +211,9 @@ def answer(r, answers, mode, arg, message, patterns, prefix):
         reply = build_reply(ticket, key, "fake-%04d-v0.12.0@fleet" % index, "t%d" % index)
         answers.eval(ROUTE_REPLY, 2, route[0], route[1], route[2], reply)
         return
+    if mode == "bigfleet":
+        reply = build_reply(ticket, key, "big-%04d-v0.12.0@fleet" % index, "t%d" % index, queues=BIG_QUEUES)
+        return [route + [reply]]
     if mode == "sublist":
         extra = build_reply("stray", key, "stray-v0.12.0@peer", "s")
         reply = build_reply(ticket, key, "sublist-v0.12.0@peer", "t")
