@@ -65,7 +65,9 @@ static int send_step(struct probe *p, const struct options *o, struct quarantine
 	if (rc < 0 && !(err->kind == ERROR_TIMEOUT && a.stats.counted)) {
 		s->result = RESULT_NOT_CONFIRMED;
 		s->cut = 1;
-		snprintf(s->detail, sizeof(s->detail), "may have been sent, then: %s", err->msg);
+		snprintf(s->detail, sizeof(s->detail),
+		         "may have been sent (then it takes effect whenever the worker reads it), then: %s",
+		         err->msg);
 		return -1;
 	}
 	if (a.stats.counted && a.stats.received == 0) {
@@ -79,7 +81,8 @@ static int send_step(struct probe *p, const struct options *o, struct quarantine
 		snprintf(s->detail, sizeof(s->detail), "%s%s", a.answered ? "the worker said: " : "",
 		         a.answered ? a.text
 		         : shutdown ? "sent (a worker shutting down does not answer)"
-		                    : "sent, no answer");
+		                    : "sent, no answer: Celery runs a control command whenever the worker "
+		                      "reads it, however late, so it may still take effect");
 	}
 	return 0;
 }
