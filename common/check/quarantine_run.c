@@ -66,7 +66,7 @@ static int send_step(struct probe *p, const struct options *o, struct quarantine
 		s->result = RESULT_NOT_CONFIRMED;
 		s->cut = 1;
 		snprintf(s->detail, sizeof(s->detail),
-		         "may have been sent (then it takes effect whenever the worker reads it), then: %s",
+		         "may have been sent (then it takes effect whenever the worker reads it), then: %.150s",
 		         err->msg);
 		return -1;
 	}
