@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # test.sh: installs what is missing, builds plain and with sanitizers, and runs every test: the unit tests
-# in both builds; the integration tests (real redis-server, real Celery workers) with the plain plugins,
-# the ASan+UBSan plugins and the plain plugins under valgrind; the libFuzzer targets for a bounded time;
-# the man pages, the Icinga 2 commands and the packages (make install, .deb, .rpm); the format check and
-# make distcheck. Ends with the line "N passed, N failed".
+# in both builds; the integration tests (real redis-server, real Celery workers) with the plain plugins and
+# the ASan+UBSan plugins, and those marked "# valgrind pass" with the plain plugins under valgrind; the
+# libFuzzer targets for a bounded time; the man pages, the Icinga 2 commands and the packages (make
+# install, .deb, .rpm); the format check and make distcheck. Prints each step's time, and ends with the
+# line "N passed, N failed".
+#
+# Two lanes run side by side on a 2-core machine, each with its own ports and folders: first the plain
+# integration pass beside the fuzzers and the packaging (which use the other core), then the ASan+UBSan
+# pass beside the valgrind pass. The timing assertions of the lanes that share the machine with another
+# test pass allow for it (TIME_FACTOR).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -16,14 +22,11 @@ start=$SECONDS
 tools/build.sh all || exit 1
 echo "time: build: $((SECONDS - start)) s"
 
-passed=0
-failed=0
 logs=$(mktemp -d /tmp/celery-tests.XXXXXX)
 
-# count PASSED FAILED: adds a suite's counts to the totals.
-count() {
-	passed=$((passed + $1))
-	failed=$((failed + $2))
+# counted PASSED FAILED: a step's counts, summed at the end from every lane's output.
+counted() {
+	echo "counted: $1 $2"
 }
 
 # unit DIR: the Check programs of one build; counts every check in every program.
@@ -35,13 +38,13 @@ unit() {
 		if [ -z "${checks:-}" ]; then
 			echo "FAIL: $log gave no Check summary (crash or sanitizer report):"
 			tail -n 20 "$log"
-			count 0 1
+			counted 0 1
 			continue
 		fi
-		count $((checks - failures - errors)) $((failures + errors))
+		counted $((checks - failures - errors)) $((failures + errors))
 		grep -E ':[FE]:' "$log" | sed 's/^/FAIL: /'
 	done
-	echo "unit tests ($dir): done in $((SECONDS - start)) s"
+	echo "time: unit tests ($dir): $((SECONDS - start)) s"
 }
 
 # integration NAME SCRIPT PLUGIN_DIR: one integration script; prints its lines and its time, counts its
@@ -49,29 +52,52 @@ unit() {
 integration() {
 	local out="$logs/$1.out" last start=$SECONDS
 	echo "== $1"
-	bash "$2" "$3" 2>&1 | tee "$out"
+	bash "$2" "$3" >"$out" 2>&1
+	cat "$out"
 	echo "time: $1: $((SECONDS - start)) s"
 	last=$(tail -n 1 "$out")
 	if [[ "$last" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-		count "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"
+		counted "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"
 	else
 		echo "FAIL: $1 did not finish"
-		count 0 1
+		counted 0 1
 	fi
 }
 
 # single NAME CMD...: a one-test step.
 single() {
-	local name=$1 start=$SECONDS
+	local name=$1 start=$SECONDS out
 	shift
-	if "$@" >"$logs/single.out" 2>&1; then
+	out=$(mktemp "$logs/single.XXXXXX")
+	if "$@" >"$out" 2>&1; then
 		echo "PASS: $name ($((SECONDS - start)) s)"
-		count 1 0
+		counted 1 0
 	else
 		echo "FAIL: $name"
-		tail -n 30 "$logs/single.out"
-		count 0 1
+		tail -n 30 "$out"
+		counted 0 1
 	fi
+}
+
+# pass KIND: every integration script in one build: plain, asan (but "# plain build only" scripts) or
+# valgrind (only "# valgrind pass" scripts).
+pass() {
+	local script name
+	for script in tests/integration/test_*.sh; do
+		name=$(basename "$script" .sh)
+		case $1 in
+		plain) integration "$name (plain)" "$script" "$root/build/plugins" ;;
+		asan)
+			grep -q '^# plain build only' "$script" ||
+				integration "$name (ASan+UBSan)" "$script" "$root/build-asan/plugins"
+			;;
+		valgrind)
+			grep -q '^# valgrind pass' "$script" &&
+				PLUGIN_WRAPPER="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect" \
+					TIME_FACTOR=4 integration "$name (valgrind)" "$script" "$root/build/plugins"
+			;;
+		esac
+	done
 }
 
 # format_check: every C file of the source tree follows .clang-format. It finds the files itself, without
@@ -80,23 +106,6 @@ format_check() {
 	find common plugins tests bench -name '*.[ch]' -print0 | xargs -0 clang-format --dry-run -Werror
 }
 
-unit build
-unit build-asan
-# Distinct exit codes, so a sanitizer report can never pass for a plugin state.
-export ASAN_OPTIONS=detect_leaks=1:exitcode=86 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=87
-for script in tests/integration/test_*.sh; do
-	name=$(basename "$script" .sh)
-	integration "$name (plain)" "$script" "$root/build/plugins"
-	grep -q '^# plain build only' "$script" && continue
-	integration "$name (ASan+UBSan)" "$script" "$root/build-asan/plugins"
-	PLUGIN_WRAPPER="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect" \
-		TIME_FACTOR=4 integration "$name (valgrind)" "$script" "$root/build/plugins"
-done
-echo "== fuzzing (${FUZZ_SECONDS:-15} s a target)"
-start=$SECONDS
-tools/fuzz.sh | tee "$logs/fuzz.out"
-echo "time: fuzzing: $((SECONDS - start)) s"
-count "$(grep -c '^PASS' "$logs/fuzz.out")" "$(grep -c '^FAIL' "$logs/fuzz.out")"
 # without_openssl: a build without OpenSSL compiles and refuses TLS as UNKNOWN, naming why.
 without_openssl() {
 	local out
@@ -108,17 +117,53 @@ without_openssl() {
 	[ $? -eq 3 ] && [[ "$out" == *"this build has no TLS"* ]] || { echo "$out"; return 1; }
 }
 
-echo "== packaging"
-single "the man pages say what --help says" tests/packaging/man_matches_help.sh build
-single "the Icinga 2 CheckCommands pass every option, README.md names every variable" \
-	tests/packaging/icinga_conf_matches_help.sh build
-single "the Nagios 4 commands and services pass nagios4 -v" tests/packaging/nagios_config_validates.sh
-integration "test_packages" tests/packaging/test_packages.sh "$root/build"
-single "clang-format" format_check
-single "a build without OpenSSL refuses TLS" without_openssl
-single "common/ layers" tools/check-layers.sh
-single "make distcheck" make -C build -s distcheck
+# fuzz_and_package: the fuzzers, then the man pages, the Icinga 2 and Nagios files and the packages.
+fuzz_and_package() {
+	local start=$SECONDS
+	echo "== fuzzing (${FUZZ_SECONDS:-10} s a target)"
+	tools/fuzz.sh >"$logs/fuzz.out" 2>&1
+	cat "$logs/fuzz.out"
+	counted "$(grep -c '^PASS' "$logs/fuzz.out")" "$(grep -c '^FAIL' "$logs/fuzz.out")"
+	echo "time: fuzzing: $((SECONDS - start)) s"
+	echo "== packaging"
+	single "the man pages say what --help says" tests/packaging/man_matches_help.sh build
+	single "the Icinga 2 CheckCommands pass every option, README.md names every variable" \
+		tests/packaging/icinga_conf_matches_help.sh build
+	single "the Nagios 4 commands and services pass nagios4 -v" tests/packaging/nagios_config_validates.sh
+	integration "test_packages" tests/packaging/test_packages.sh "$root/build"
+	single "a build without OpenSSL refuses TLS" without_openssl
+	single "make distcheck" make -C build -s distcheck
+}
 
+# lanes NAME1 CMD1 NAME2 CMD2: runs two lanes side by side, then prints each one's output whole.
+lanes() {
+	local start=$SECONDS
+	$2 >"$logs/$1.lane" 2>&1 &
+	local first=$!
+	$4 >"$logs/$3.lane" 2>&1
+	wait "$first"
+	cat "$logs/$1.lane" "$logs/$3.lane" | tee -a "$logs/all.out"
+	echo "time: lanes $1 and $3: $((SECONDS - start)) s"
+}
+
+plain_pass() { TIME_FACTOR=1.5 pass plain; }
+asan_pass() { TIME_FACTOR=2 pass asan; }
+valgrind_pass() { pass valgrind; }
+
+{
+	unit build
+	unit build-asan
+} | tee "$logs/all.out"
+# Distinct exit codes, so a sanitizer report can never pass for a plugin state.
+export ASAN_OPTIONS=detect_leaks=1:exitcode=86 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=87
+lanes plain plain_pass packaging fuzz_and_package
+lanes asan asan_pass valgrind valgrind_pass
+{
+	single "clang-format" format_check
+	single "common/ layers" tools/check-layers.sh
+} | tee -a "$logs/all.out"
+
+read -r passed failed < <(awk '/^counted: / { p += $2; f += $3 } END { print p + 0, f + 0 }' "$logs/all.out")
 rm -rf "$logs"
 echo "time: all: $SECONDS s"
 echo "$passed passed, $failed failed"

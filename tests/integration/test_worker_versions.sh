@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # test_worker_versions.sh: check_celery_worker_versions against a real redis-server and real Celery
 # workers. Usage: test_worker_versions.sh PLUGIN_DIR
+# valgrind pass
 . "$(dirname "$0")/../lib/plugin_test.sh" check_celery_worker_versions "${1:-}"
 
 t_three_workers() {
