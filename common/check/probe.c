@@ -64,24 +64,27 @@ static void note_sep_in_name(struct probe *p, const char *member, size_t len)
 static int choose_sep(struct probe *p, struct error *err)
 {
 	const struct bindings *bs = &p->bindings;
-	size_t from = bs->sample_n ? bs->sample_n : bs->n, n = 0;
-	char **members = calloc(from ? from : 1, sizeof(char *)), learned[KOMBU_SEP_MAX + 1];
-	size_t *lens = calloc(from ? from : 1, sizeof(size_t));
+	size_t n = 0;
+	char **members = calloc(bs->n ? bs->n : 1, sizeof(char *)), learned[KOMBU_SEP_MAX + 1];
+	size_t *lens = calloc(bs->n ? bs->n : 1, sizeof(size_t));
 	int rc = 0;
 
 	if (members == NULL || lens == NULL) {
 		rc = error_set(err, ERROR_NOMEM, "out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < from; i++) {
-		/* our own members, even one left in another separator, say nothing of the workers' */
-		size_t rk;
-		long long expiry;
-		if (sweep_parse_member(p->names.ns, bs->members[i], bs->lens[i], &rk, learned, &expiry))
-			continue;
-		members[n] = bs->members[i];
-		lens[n++] = bs->lens[i];
-	}
+	/* the samples of Celery's sets; when they hold nothing of the workers', the sets discovery read */
+	for (int pass = 0; pass < 2 && n == 0; pass++)
+		for (size_t i = pass ? bs->sample_n : bs->own_n; i < (pass ? bs->n : bs->sample_n); i++) {
+			/* our own members, even one left in another separator, say nothing of the workers' */
+			size_t rk;
+			long long expiry;
+			if (sweep_parse_member(p->names.ns, bs->members[i], bs->lens[i], &rk, learned,
+			                       &expiry))
+				continue;
+			members[n] = bs->members[i];
+			lens[n++] = bs->lens[i];
+		}
 	if (p->names.sep_given) {
 		for (size_t i = 0; i < n && bs->sample_n > 0 && rc == 0; i++) {
 			struct binding_fields f;
