@@ -73,8 +73,9 @@ static const char *bound_queue(struct bindings *bs, size_t i, const char *sep)
 	return queue;
 }
 
-/* The queues to judge: -Q; else every queue the broker's binding sets name and every queue an answering
- * worker consumes, but Celery's own and the excluded ones; sorted and unique. */
+/* The queues to judge: -Q; else every queue the broker's binding sets name, every queue an answering worker
+ * consumes or consumed within the state file's memory, but Celery's own and the excluded ones; sorted and
+ * unique. */
 static const char **queue_names(const struct options *o, struct probe *p, size_t *n)
 {
 	const struct fleet *f = &p->fleet;
@@ -82,7 +83,7 @@ static const char **queue_names(const struct options *o, struct probe *p, size_t
 	const char **names;
 
 	if (o->nqueues == 0) {
-		total = p->bindings.n;
+		total = p->bindings.n + p->seen.nqueues;
 		for (size_t i = 0; i < f->n; i++)
 			total += f->workers[i].nqueues;
 	}
@@ -97,6 +98,8 @@ static const char **queue_names(const struct options *o, struct probe *p, size_t
 	for (size_t i = 0; i < f->n; i++)
 		for (size_t j = 0; j < f->workers[i].nqueues; j++)
 			names[k++] = f->workers[i].queues[j];
+	for (size_t i = 0; i < p->seen.nqueues; i++) /* consumed in the last days: judged though none does now */
+		names[k++] = p->seen.queues[i].node;
 	for (size_t i = p->bindings.sample_n; i < p->bindings.n; i++)
 		if ((names[k] = bound_queue(&p->bindings, i, p->names.sep)) != NULL)
 			k++;
@@ -148,7 +151,9 @@ out:
 static void judge_queue(const struct options *o, long long unheard, struct queue *q)
 {
 	if (o->mode == MODE_HEARTBEAT) { /* heartbeats carry no queue list: the backlog alone */
-		q->state = q->backlog >= 0 ? thresholds_state(&o->backlog, (double)q->backlog) : STATE_OK;
+		q->state = q->backlog >= 0         ? thresholds_state(&o->backlog, (double)q->backlog)
+		           : q->unreadable != NULL ? STATE_UNKNOWN
+		                                   : STATE_OK;
 		return;
 	}
 	q->state = state_worst(thresholds_state(&o->compatible, (double)(q->compatible + unheard)),

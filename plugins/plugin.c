@@ -224,6 +224,8 @@ static void report_listening(const struct options *o, const struct probe *p, str
  * decides the state). */
 static void report_named(const struct options *o, const struct probe *p, struct report *r)
 {
+	/* heard instead of asked (no broadcast): one not heard may only beat slowly, or not at all */
+	enum state named_state = p->sep_unknown ? STATE_UNKNOWN : STATE_CRITICAL;
 	long long missing = 0, shown = 0;
 	struct strbuf text = STRBUF_INIT;
 
@@ -238,7 +240,7 @@ static void report_named(const struct options *o, const struct probe *p, struct 
 		strbuf_puts(&text, "named worker ");
 		strbuf_put_clean(&text, o->workers[i]);
 		strbuf_puts(&text, " did not answer");
-		report_subcheck(r, p->collection_cut ? STATE_OK : STATE_CRITICAL, strbuf_str(&text));
+		report_subcheck(r, p->collection_cut ? STATE_OK : named_state, strbuf_str(&text));
 		strbuf_free(&text);
 		missing++;
 	}
@@ -246,7 +248,7 @@ static void report_named(const struct options *o, const struct probe *p, struct 
 		strbuf_printf(&r->summary, "%s%lld more",
 		              shown ? " and " : "; did not answer: ", missing - shown);
 	if (missing > 0 && !p->collection_cut)
-		r->state = state_worst(r->state, STATE_CRITICAL);
+		r->state = state_worst(r->state, named_state);
 }
 
 /* "broker: WHERE, server 7.0.15[, over TLS]" for -v; a version INFO did not give is not made up. */
@@ -273,13 +275,13 @@ static void report_unbroadcast(const struct options *o, const struct probe *p, i
 {
 	const char *queues = "who consumes which queue cannot be told without the broadcast";
 
-	strbuf_printf(
-	    &r->summary,
-	    "; no broadcast: kombu's key separator is unknown (the broker holds no binding of the "
-	    "workers: flushed?), so the %lld workers that receive remote control were heard by their "
-	    "heartbeats; --transport-option sep=SEP broadcasts",
-	    p->subscribed);
-	report_subcheck(r, STATE_WARNING, "the broker holds no binding of the workers");
+	strbuf_puts(&r->summary, "; no broadcast: kombu's key separator is unknown (");
+	strbuf_puts(&r->summary, p->sep_why);
+	strbuf_printf(&r->summary,
+	              "), so the workers were listened to instead: %zu heard of the %lld that receive remote "
+	              "control; --transport-option sep=SEP broadcasts",
+	              p->heard.n, p->subscribed);
+	report_subcheck(r, STATE_WARNING, p->sep_why);
 	r->state = state_worst(r->state, STATE_WARNING);
 	if (o->nqueues > 0 || queues_judged) {
 		strbuf_puts(&r->summary, "; ");
@@ -329,7 +331,8 @@ static void report_probe(const struct options *o, const struct probe *p, int que
 		describe_watch(o, p, &r->details);
 	if (o->verbose)
 		describe_server(&p->broker, o->addr.tls.enabled, &r->details);
-	if (o->verbose && o->mode != MODE_HEARTBEAT && p->waited + 0.001 < o->inspect_timeout)
+	if (o->verbose && o->mode != MODE_HEARTBEAT && !p->sep_unknown &&
+	    p->waited + 0.001 < o->inspect_timeout)
 		strbuf_printf(&r->details, "-T %g s was shortened to %.3f s to leave room within -t %g s\n",
 		              o->inspect_timeout, p->waited, o->timeout);
 }

@@ -44,9 +44,9 @@ static int own_member_splits(const struct kombu_names *names)
 /* The separator to write our binding member with: one member a worker cannot split into three fields
  * breaks its remote control and its task consumption for good (Celery resets its pidbox consumer, and
  * kombu's event loop then never subscribes again). Given, it must split the workers' members; else learned
- * from the members kombu clients of our namespace wrote (samples of Celery's reply and pidbox binding
- * sets), else what an earlier check learned (the state file). Without any, p->sep_unknown: nothing is
- * written, and the workers are heard instead (watch). */
+ * from every member of our namespace's pidbox binding set (one per worker, and every killed worker's: a
+ * sample could hold only stale ones). When there are none, or they disagree, p->sep_unknown: nothing is
+ * written, and the workers are heard instead. */
 /* Notes the node of a pidbox member whose name holds the separator (it reads only as SEP SEP QUEUE). */
 static void note_sep_in_name(struct probe *p, const char *member, size_t len)
 {
@@ -65,26 +65,24 @@ static int choose_sep(struct probe *p, struct error *err)
 {
 	const struct bindings *bs = &p->bindings;
 	size_t n = 0;
-	char **members = calloc(bs->n ? bs->n : 1, sizeof(char *)), learned[KOMBU_SEP_MAX + 1];
-	size_t *lens = calloc(bs->n ? bs->n : 1, sizeof(size_t));
+	char **members = calloc(bs->sample_n ? bs->sample_n : 1, sizeof(char *)), learned[KOMBU_SEP_MAX + 1];
+	size_t *lens = calloc(bs->sample_n ? bs->sample_n : 1, sizeof(size_t));
 	int rc = 0;
 
 	if (members == NULL || lens == NULL) {
 		rc = error_set(err, ERROR_NOMEM, "out of memory");
 		goto out;
 	}
-	/* the samples of Celery's sets; when they hold nothing of the workers', the sets discovery read */
-	for (int pass = 0; pass < 2 && n == 0; pass++)
-		for (size_t i = pass ? bs->sample_n : bs->own_n; i < (pass ? bs->n : bs->sample_n); i++) {
-			/* our own members, even one left in another separator, say nothing of the workers' */
-			size_t rk;
-			long long expiry;
-			if (sweep_parse_member(p->names.ns, bs->members[i], bs->lens[i], &rk, learned,
-			                       &expiry))
-				continue;
-			members[n] = bs->members[i];
-			lens[n++] = bs->lens[i];
-		}
+	/* only our namespace's pidbox set: other apps of the database may use another separator */
+	for (size_t i = bs->own_n; i < bs->sample_n; i++) {
+		/* our own members, even one left in another separator, say nothing of the workers' */
+		size_t rk;
+		long long expiry;
+		if (sweep_parse_member(p->names.ns, bs->members[i], bs->lens[i], &rk, learned, &expiry))
+			continue;
+		members[n] = bs->members[i];
+		lens[n++] = bs->lens[i];
+	}
 	if (p->names.sep_given) {
 		for (size_t i = 0; i < n && bs->sample_n > 0 && rc == 0; i++) {
 			struct binding_fields f;
@@ -94,14 +92,14 @@ static int choose_sep(struct probe *p, struct error *err)
 				    "the workers' binding members do not split with the --transport-option "
 				    "sep given");
 		}
-	} else if ((rc = binding_learn_sep(members, lens, n, learned, err)) == 1) {
+	} else if ((rc = binding_learn_sep(members, lens, n, learned, NULL)) == 1) {
 		memcpy(p->names.sep, learned, sizeof(learned));
-		state_note_sep(&p->seen, learned);
-	} else if (rc == 0 && p->seen.sep[0] != '\0') {
-		snprintf(p->names.sep, sizeof(p->names.sep), "%s", p->seen.sep);
-		p->sep_remembered = 1;
-	} else if (rc == 0) {
+	} else { /* which separator the live workers split with cannot be known: nothing is written */
 		p->sep_unknown = 1;
+		p->sep_why =
+		    rc == 0 ? "the broker holds no binding of the workers: flushed?"
+		            : "the workers' bindings disagree on it: killed workers of another separator?";
+		rc = 0;
 	}
 	if (rc >= 0 && own_member_splits(&p->names) < 0)
 		rc = error_set(
@@ -115,14 +113,14 @@ out:
 	return rc < 0 ? -1 : 0;
 }
 
-/* Keys of the keyspace SCAN looks at per check for binding sets: about 5 ms of a Redis 7.0's time, however
- * many keys the database holds (a million result keys: 0.5 s for the whole walk). */
-#define DISCOVERY_BUDGET 10000
+/* Keys of the keyspace SCAN looks at per check for binding sets: about 3.5 ms of a Redis 7.0's time and
+ * 6 ms of a 5.0's, however many keys the database holds (a million result keys: 0.5 s for the whole walk). */
+#define DISCOVERY_BUDGET 7000
 
 /* The binding sets of the database beyond the samples, into p->bindings: those earlier checks found (the
  * state file), read again, and those in the next slice of the keyspace, whose walk the state file carries
- * on from check to check; without a state file, the whole keyspace at once. The state file then remembers
- * where the walk stopped and every set that holds members. */
+ * on from check to check; without a state file, or until one walk has reached the end, the whole keyspace
+ * at once. The state file then remembers where the walk stopped and every set that holds members. */
 static int discover(struct probe *p, struct error *err)
 {
 	unsigned long long cursor = p->seen.cursor;
@@ -136,8 +134,11 @@ static int discover(struct probe *p, struct error *err)
 	if (remember && bindings_read_known(&p->broker, &p->names, p->seen.exchanges, p->seen.nexchanges,
 	                                    &p->hard, &p->bindings, err) < 0)
 		return -1;
-	if (bindings_discover(&p->broker, &p->names, &cursor, remember ? DISCOVERY_BUDGET : 0, &p->hard,
-	                      &p->bindings, err) < 0)
+	/* until one walk has reached the end, the whole keyspace: a queue beyond the first slice is judged
+	 * from the first check on */
+	if (bindings_discover(&p->broker, &p->names, &cursor,
+	                      remember && p->seen.walked ? DISCOVERY_BUDGET : 0, &p->hard, &p->bindings,
+	                      err) < 0)
 		return -1;
 	if (!remember)
 		return 0;
@@ -146,7 +147,7 @@ static int discover(struct probe *p, struct error *err)
 	for (size_t i = bs->sample_n; i < bs->n; i++)
 		if (n == 0 || strcmp(found[n - 1], bs->exchanges[i]) != 0) /* a set's members come together */
 			found[n++] = bs->exchanges[i];
-	rc = state_note_bindings(&p->seen, cursor, found, n, err);
+	rc = state_note_bindings(&p->seen, cursor, p->seen.walked || cursor == 0, found, n, err);
 	free(found);
 	return rc;
 }
@@ -166,6 +167,7 @@ static int unconsumed(const struct options *o, const struct fleet *f)
 
 /* How long the workers are listened to when the broadcast cannot be sent: -m heartbeat's window. */
 #define HEAR_WINDOW 4.5
+#define HEAR_LEAST  2.5 /* less would not hear every worker beating every 2 s */
 
 /* Without a separator no broadcast can be sent without risk. A ping cast (no reply_to: nothing is looked
  * up or written) counts the workers subscribed to remote control; none, and the check reports a broadcast
@@ -173,14 +175,22 @@ static int unconsumed(const struct options *o, const struct fleet *f)
  * that many are heard or its window (what -t leaves of it) ends, and the verdict is theirs. */
 static int hear_instead(struct probe *p, struct options *o, const struct deadline *limit, struct error *err)
 {
+	struct error ignored;
+
+	inspect_sweep(&p->broker, &p->names, &p->bindings, &p->hard, &ignored); /* our leftovers, none read */
 	if (cast_ping(&p->broker, &p->names, &p->hard, &p->subscribed, err) < 0)
 		return -1;
 	if (p->subscribed == 0) {
-		struct error ignored;
 		p->fleet.stats.counted = 1;
 		nearby_look(&p->broker, &p->names, limit, &p->nearby, &ignored); /* hints only */
 		return 0;
 	}
+	if (deadline_left(limit) < HEAR_LEAST)
+		return error_set(
+		    err, ERROR_USAGE,
+		    "kombu's key separator is unknown (%s), so the workers would be listened to, "
+		    "and -t leaves less than %g s for that: give --transport-option sep=SEP",
+		    p->sep_why, HEAR_LEAST);
 	o->mode = MODE_HEARTBEAT;
 	if (o->listen < HEAR_WINDOW)
 		o->listen = HEAR_WINDOW;

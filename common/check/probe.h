@@ -28,7 +28,7 @@ struct probe {
 	int sep_unknown;          /* kombu's separator was neither given, nor learned, nor remembered: no
 	                             broadcast was sent (it would break workers of another separator), the
 	                             workers' heartbeats were listened to instead */
-	int sep_remembered;       /* the separator is the one the state file remembered */
+	const char *sep_why;      /* with sep_unknown: why */
 	long long subscribed;     /* with sep_unknown: the workers a ping cast reached */
 	int discovered;           /* the binding sets beyond the samples were read (probe_discover) */
 	char *sep_in_name[PROBE_MAX_NAMED]; /* workers whose node name holds kombu's separator (their

@@ -65,9 +65,10 @@ static int send_step(struct probe *p, const struct options *o, struct quarantine
 	if (rc < 0 && !(err->kind == ERROR_TIMEOUT && a.stats.counted)) {
 		s->result = RESULT_NOT_CONFIRMED;
 		s->cut = 1;
-		snprintf(s->detail, sizeof(s->detail),
-		         "may have been sent (then it takes effect whenever the worker reads it), then: %.150s",
-		         err->msg);
+		snprintf(
+		    s->detail, sizeof(s->detail),
+		    "may have been sent (then it takes effect whenever the worker reads it), then: %.150s",
+		    err->msg);
 		return -1;
 	}
 	if (a.stats.counted && a.stats.received == 0) {

@@ -140,9 +140,30 @@ static struct state_version version_now(const char *path)
 	return lstat(path, &st) == 0 ? version_of(&st) : (struct state_version){0, 0, 0, 0, 0};
 }
 
+/* 1 when the file and its directory are this user's and nobody else may write to them: only then are its
+ * records (the keyspace walk: which binding sets are read) taken. */
+static int trusted(const char *path, const struct stat *st)
+{
+	char dir[600];
+	char *slash;
+	struct stat d;
+
+	if (st->st_uid != geteuid() || (st->st_mode & 022) != 0)
+		return 0;
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash != NULL)
+		*slash = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	return stat(dir, &d) == 0 && d.st_uid == geteuid() && (d.st_mode & 022) == 0;
+}
+
 /* Opens path to read without following a link or blocking on anything but a regular file, and says which
- * file it is. */
-static FILE *open_state(const char *path, struct state_version *v)
+ * file it is and whether its records may be trusted. */
+static FILE *open_state(const char *path, struct state_version *v, int *trust)
 {
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
@@ -156,6 +177,7 @@ static FILE *open_state(const char *path, struct state_version *v)
 	}
 	setvbuf(f, io_buffer, _IOFBF, sizeof(io_buffer));
 	*v = version_of(&st);
+	*trust = trusted(path, &st);
 	return f;
 }
 
@@ -198,30 +220,79 @@ static int add_exchange(struct seen_file *s, const char *exchange)
 	return 0;
 }
 
-/* Reads the records that start with a tab (which releases before them skip): "sep" and "cursor" when s
- * has none yet, "binding" added to those known (another check's finds join ours). Other kinds are skipped. */
-static void read_record(struct seen_file *s, const char *line)
+int state_note_queue(struct seen_file *s, const char *queue, double at, struct error *err)
+{
+	struct seen_entry *grown;
+
+	if (strlen(queue) > STATE_EXCHANGE_MAX || strpbrk(queue, "\n") != NULL || *queue == '\0')
+		return 0;
+	for (size_t i = 0; i < s->nqueues; i++)
+		if (strcmp(s->queues[i].node, queue) == 0) {
+			s->queues[i].at = at > s->queues[i].at ? at : s->queues[i].at;
+			return 0;
+		}
+	if (s->nqueues >= STATE_MAX_QUEUES)
+		return 0;
+	if ((grown = realloc(s->queues, (s->nqueues + 1) * sizeof(*grown))) == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory");
+	s->queues = grown;
+	if ((s->queues[s->nqueues].node = strdup(queue)) == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory");
+	s->queues[s->nqueues++].at = at;
+	return 0;
+}
+
+/* Reads "<TAB>queue<TAB>EPOCH<TAB>HEX": a queue consumed within STATE_MAX_AGE. */
+static void read_queue(struct seen_file *s, const char *p, double now)
+{
+	char text[STATE_EXCHANGE_MAX + 1], *end;
+	double at = strtod(p, &end);
+	struct error ignored;
+
+	if (end == p || *end != '\t' || at <= 0 || at < now - STATE_MAX_AGE || at > now + 86400 ||
+	    unhex(end + 1, text, STATE_EXCHANGE_MAX) == 0)
+		return;
+	state_note_queue(s, text, at, &ignored);
+}
+
+/* Reads the records that start with a tab (which releases before them skip): the keyspace walk ("cursor",
+ * "walked", "binding") unless this check walked itself. Other kinds are skipped. */
+static void read_record(struct seen_file *s, const char *line, double now)
 {
 	char text[STATE_EXCHANGE_MAX + 1];
-	char *end;
+	size_t digits;
 
-	if (strncmp(line, "\tsep\t", 5) == 0 && s->sep[0] == '\0' && unhex(line + 5, text, STATE_SEP_MAX) > 0)
-		memcpy(s->sep, text, strlen(text) + 1);
-	else if (strncmp(line, "\tcursor\t", 8) == 0 && s->cursor == 0 &&
-	         strspn(line + 8, "0123456789") > 0 && strspn(line + 8, "0123456789") <= 20)
-		s->cursor = strtoull(line + 8, &end, 10) * (strcmp(end, "\n") == 0);
+	if (strncmp(line, "\tqueue\t", 7) == 0)
+		read_queue(s, line + 7, now);
+	if (s->walk_noted)
+		return;
+	if (strncmp(line, "\tcursor\t", 8) == 0 && (digits = strspn(line + 8, "0123456789")) > 0 &&
+	    digits <= 20 && strcmp(line + 8 + digits, "\n") == 0)
+		s->cursor = strtoull(line + 8, NULL, 10);
+	else if (strcmp(line, "\twalked\n") == 0)
+		s->walked = 1;
 	else if (strncmp(line, "\tbinding\t", 9) == 0 && s->nexchanges < STATE_MAX_EXCHANGES &&
 	         unhex(line + 9, text, STATE_EXCHANGE_MAX) > 0 && !has_exchange(s, text))
 		add_exchange(s, text);
 }
 
-int state_note_bindings(struct seen_file *s, unsigned long long cursor, char *const *exchanges, size_t n,
-                        struct error *err)
+/* Forgets the keyspace walk read, to take another check's in its place. */
+static void forget_walk(struct seen_file *s)
 {
 	for (size_t i = 0; i < s->nexchanges; i++)
 		free(s->exchanges[i]);
 	s->nexchanges = 0;
+	s->cursor = 0;
+	s->walked = 0;
+}
+
+int state_note_bindings(struct seen_file *s, unsigned long long cursor, int walked, char *const *exchanges,
+                        size_t n, struct error *err)
+{
+	forget_walk(s);
+	s->walk_noted = 1;
 	s->cursor = cursor;
+	s->walked = walked;
 	for (size_t i = 0; i < n && s->nexchanges < STATE_MAX_EXCHANGES; i++)
 		if (strlen(exchanges[i]) <= STATE_EXCHANGE_MAX && !has_exchange(s, exchanges[i]) &&
 		    add_exchange(s, exchanges[i]) < 0)
@@ -237,17 +308,12 @@ static void put_hex(FILE *f, const char *kind, const char *text)
 	fputc('\n', f);
 }
 
-void state_note_sep(struct seen_file *s, const char *sep)
-{
-	if (strlen(sep) <= STATE_SEP_MAX)
-		snprintf(s->sep, sizeof(s->sep), "%s", sep);
-}
-
 /* Adds the entries of the file at path; a missing file adds nothing, a line too long or damaged is skipped.
  * With hold, the file is kept open (s->held). */
 static void merge_file(struct seen_file *s, const char *path, int hold)
 {
-	FILE *f = open_state(path, &s->read);
+	int trust = 0;
+	FILE *f = open_state(path, &s->read, &trust);
 	char line[600];
 	double now = (double)time(NULL);
 	int whole = 1;
@@ -261,8 +327,8 @@ static void merge_file(struct seen_file *s, const char *path, int hold)
 		struct error ignored;
 
 		whole = strchr(line, '\n') != NULL;
-		if (was_whole && whole && tab == line)
-			read_record(s, line);
+		if (was_whole && whole && tab == line && trust)
+			read_record(s, line, now);
 		if (!was_whole || !whole || tab == NULL || tab == line)
 			continue; /* the rest of a long line, or a line without its end */
 		*tab = '\0';
@@ -378,12 +444,17 @@ static int replace(struct seen_file *s, struct error *err)
 	}
 	setvbuf(f, io_buffer, _IOFBF, sizeof(io_buffer));
 	keep_newest(s);
-	if (s->sep[0] != '\0')
-		put_hex(f, "sep", s->sep);
 	if (s->cursor != 0)
 		fprintf(f, "\tcursor\t%llu\n", s->cursor);
+	if (s->walked)
+		fputs("\twalked\n", f);
 	for (size_t i = 0; i < s->nexchanges; i++)
 		put_hex(f, "binding", s->exchanges[i]);
+	for (size_t i = 0; i < s->nqueues; i++) {
+		char kind[48];
+		snprintf(kind, sizeof(kind), "queue\t%.3f", s->queues[i].at);
+		put_hex(f, kind, s->queues[i].node);
+	}
 	for (size_t i = 0; i < s->n; i++)
 		if (strpbrk(s->v[i].node, "\t\n") == NULL)
 			put_line(f, s->v[i].node, s->v[i].at);
@@ -418,8 +489,11 @@ int state_save(struct seen_file *s, const struct deadline *dl, struct error *err
 		usleep(5000);
 	}
 	now = version_now(s->path); /* the file read is still open: another file cannot have its inode */
-	if (memcmp(&s->read, &now, sizeof(now)) != 0 || !s->holding)
+	if (memcmp(&s->read, &now, sizeof(now)) != 0 || !s->holding) {
+		if (!s->walk_noted) /* another check may have walked on since: its walk, not the one read */
+			forget_walk(s);
 		merge_file(s, s->path, 0); /* what other checks wrote since it was read */
+	}
 	let_go(s);
 	tidy(s);
 	rc = replace(s, err);
@@ -436,5 +510,8 @@ void state_free(struct seen_file *s)
 	for (size_t i = 0; i < s->nexchanges; i++)
 		free(s->exchanges[i]);
 	free(s->exchanges);
+	for (size_t i = 0; i < s->nqueues; i++)
+		free(s->queues[i].node);
+	free(s->queues);
 	memset(s, 0, sizeof(*s));
 }

@@ -12,8 +12,8 @@
 #include <stddef.h>
 
 #define STATE_MAX_ENTRIES   20000        /* the most recently seen are kept */
-#define STATE_SEP_MAX       16           /* bytes of a remembered separator */
 #define STATE_MAX_EXCHANGES 10000        /* exchanges whose binding sets are remembered */
+#define STATE_MAX_QUEUES    10000        /* consumed queues remembered */
 #define STATE_EXCHANGE_MAX  250          /* bytes of a remembered exchange name (a line is read in 600) */
 #define STATE_MAX_AGE       (14 * 86400) /* entries older than this are dropped */
 
@@ -36,14 +36,19 @@ struct seen_file {
 	struct state_version read; /* the file state_load read */
 	int holding, held;         /* held: that file, open until state_save, so that its inode number cannot
 	                              go to another check's file meanwhile */
-	char sep[STATE_SEP_MAX + 1]; /* kombu's separator as a check last learned it from the workers' binding
-	                                members ("" none): a line "<TAB>sep<TAB>HEX", which releases before it
-	                                skip as they skip every line that starts with a tab */
-	unsigned long long cursor;   /* where the walk of the keyspace for binding sets goes on ("<TAB>cursor
-	                                <TAB>N"; 0: from the start) */
+	/* Records, in lines that start with a tab (which releases before them skip), taken only from a file
+	 * that only this user may write: */
+	unsigned long long cursor; /* where the walk of the keyspace for binding sets goes on ("<TAB>cursor
+	                              <TAB>N"; 0: from the start) */
+	int walked;       /* a walk reached the keyspace's end ("<TAB>walked"): until one has, a check
+	                     walks all of it */
+	int walk_noted;   /* this check walked: its walk replaces the file's when saving */
 	char **exchanges; /* the exchanges whose binding sets the walk found ("<TAB>binding<TAB>HEX"
 	                     each), read again by every check */
 	size_t nexchanges;
+	struct seen_entry *queues; /* the queues answering workers consumed, and when ("<TAB>queue<TAB>EPOCH
+	                              <TAB>HEX"), judged for STATE_MAX_AGE after, consumed or not */
+	size_t nqueues;
 };
 
 /* The default path for a broker and namespace ("where" as broker_addr_describe writes it). */
@@ -53,13 +58,12 @@ void state_file_default(const char *where, const char *ns, const char *prefix, c
 void state_load(struct seen_file *s, const char *path);
 /* Notes that node was seen at the epoch second at. ERROR_NOMEM only. */
 int state_record(struct seen_file *s, const char *node, double at, struct error *err);
-/* Remembers the separator learned from the workers' binding members (at most STATE_SEP_MAX bytes, no NUL),
- * to be written with the entries. */
-void state_note_sep(struct seen_file *s, const char *sep);
-/* Remembers where the walk of the keyspace stopped and the exchanges whose binding sets are known (copied;
- * those of the file are replaced). ERROR_NOMEM only. */
-int state_note_bindings(struct seen_file *s, unsigned long long cursor, char *const *exchanges, size_t n,
-                        struct error *err);
+/* Remembers where the walk of the keyspace stopped, whether it has reached the end once, and the exchanges
+ * whose binding sets are known (copied; those of the file are replaced). ERROR_NOMEM only. */
+int state_note_bindings(struct seen_file *s, unsigned long long cursor, int walked, char *const *exchanges,
+                        size_t n, struct error *err);
+/* Notes that a worker consumed queue at the epoch second at. ERROR_NOMEM only. */
+int state_note_queue(struct seen_file *s, const char *queue, double at, struct error *err);
 /* When node was last seen, or 0 (a binary search; sorts first when records came since). */
 double state_last_seen(struct seen_file *s, const char *node);
 /* Merges with what other checks wrote meanwhile (the file is read again only when it changed) and replaces

@@ -32,6 +32,8 @@ static void record_seen(struct probe *p, const struct deadline *limit)
 		if (w->node != NULL)
 			state_record(&p->seen, w->node,
 			             w->state == WORKER_OK && !w->heard ? now : w->last_seen, &err);
+		for (size_t j = 0; j < w->nqueues && err.kind == ERROR_NONE; j++) /* what it consumes now */
+			state_note_queue(&p->seen, w->queues[j], now, &err);
 	}
 	if (err.kind == ERROR_NONE)
 		state_save(&p->seen, &by, &err);
@@ -103,8 +105,6 @@ int watch_finish(struct probe *p, struct options *o, const struct deadline *limi
 	if (o->mode == MODE_HEARTBEAT) { /* those heard are those there */
 		p->fleet.stats.received = p->fleet.stats.expected = p->fleet.stats.answered =
 		    (long long)p->fleet.n;
-		if (p->subscribed > p->fleet.stats.received) /* reached by the cast, not heard */
-			p->fleet.stats.received = p->fleet.stats.expected = p->subscribed;
 		p->fleet.stats.counted = 1;
 		fleet_sort(&p->fleet);
 	}

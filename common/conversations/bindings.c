@@ -11,12 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Members sampled from Celery's pidbox binding set (one per worker) and its reply binding set (one per
- * client, and every killed client's for ever): SRANDMEMBER costs a Redis 7.0 about 3 µs a member on a set
- * of 200,000. */
-#define SAMPLE       "64"
-#define REPLY_SAMPLE "16"
-#define BINDING_KEY  "_kombu.binding."
+#define BINDING_KEY "_kombu.binding."
 
 static int add_member(struct bindings *bs, const char *exchange, const char *m, size_t len, struct error *err)
 {
@@ -61,35 +56,29 @@ int bindings_sample(struct broker *b, const struct kombu_names *names, const str
                     struct bindings *bs, struct error *err)
 {
 	char *own_key = kombu_own_reply_binding_key(names), *own_exchange = kombu_own_reply_exchange(names);
-	char *reply_key = kombu_reply_binding_key(names), *pidbox_key = kombu_pidbox_binding_key(names);
-	char reply_exchange[300], pidbox_exchange[300];
-	const char *time[1] = {"TIME"}, *smembers[2] = {"SMEMBERS", own_key},
-	           *reply_sample[3] = {"SRANDMEMBER", reply_key, REPLY_SAMPLE},
-	           *sample[3] = {"SRANDMEMBER", pidbox_key, SAMPLE};
-	size_t time_len[1] = {4}, smembers_len[2] = {8, 0},
-	       reply_sample_len[3] = {11, 0, strlen(REPLY_SAMPLE)}, sample_len[3] = {11, 0, strlen(SAMPLE)};
-	struct broker_cmd cmds[4] = {
-	    {1, time, time_len, "cannot read the broker's clock", NULL},
-	    {2, smembers, smembers_len, "cannot read this suite's reply bindings", NULL},
-	    {3, reply_sample, reply_sample_len, "cannot read the reply bindings", NULL},
-	    {3, sample, sample_len, "cannot read the worker bindings", NULL}};
-	redisReply *r[4];
+	char *pidbox_key = kombu_pidbox_binding_key(names);
+	char pidbox_exchange[300];
+	const char *time[1] = {"TIME"}, *own[2] = {"SMEMBERS", own_key},
+	           *pidbox[2] = {"SMEMBERS", pidbox_key};
+	size_t time_len[1] = {4}, own_len[2] = {8, 0}, pidbox_len[2] = {8, 0};
+	struct broker_cmd cmds[3] = {{1, time, time_len, "cannot read the broker's clock", NULL},
+	                             {2, own, own_len, "cannot read this suite's reply bindings", NULL},
+	                             {2, pidbox, pidbox_len, "cannot read the worker bindings", NULL}};
+	redisReply *r[3];
 	int rc = -1;
 
 	memset(bs, 0, sizeof(*bs));
-	if (own_key == NULL || own_exchange == NULL || reply_key == NULL || pidbox_key == NULL) {
+	if (own_key == NULL || own_exchange == NULL || pidbox_key == NULL) {
 		error_set(err, ERROR_NOMEM, "out of memory naming keys");
 		goto out;
 	}
-	smembers_len[1] = strlen(own_key);
-	reply_sample_len[1] = strlen(reply_key);
-	sample_len[1] = strlen(pidbox_key);
-	snprintf(reply_exchange, sizeof(reply_exchange), "reply.%s.pidbox", names->ns);
+	own_len[1] = strlen(own_key);
+	pidbox_len[1] = strlen(pidbox_key);
 	snprintf(pidbox_exchange, sizeof(pidbox_exchange), "%s.pidbox", names->ns);
-	if (broker_pipeline_replies(b, dl, cmds, 4, r, err) < 0)
+	if (broker_pipeline_replies(b, dl, cmds, 3, r, err) < 0)
 		goto out;
 	rc = 0;
-	for (int i = 0; i < 4 && rc == 0; i++)
+	for (int i = 0; i < 3 && rc == 0; i++)
 		if (broker_reply_error(r[i], err) < 0)
 			rc = error_wrap(err, cmds[i].context);
 	if (rc == 0 && (r[0]->type != REDIS_REPLY_ARRAY || r[0]->elements != 2 ||
@@ -104,16 +93,13 @@ int bindings_sample(struct broker *b, const struct kombu_names *names, const str
 		rc = add_reply(bs, own_exchange, r[1], err);
 	bs->own_n = bs->n;
 	if (rc == 0)
-		rc = add_reply(bs, reply_exchange, r[2], err);
-	if (rc == 0)
-		rc = add_reply(bs, pidbox_exchange, r[3], err);
+		rc = add_reply(bs, pidbox_exchange, r[2], err);
 	bs->sample_n = bs->n;
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 3; i++)
 		freeReplyObject(r[i]);
 out:
 	free(own_key);
 	free(own_exchange);
-	free(reply_key);
 	free(pidbox_key);
 	return rc;
 }
@@ -132,16 +118,14 @@ static char *scan_pattern(const char *prefix)
 	return strbuf_detach(&sb);
 }
 
-/* 1 for the reply and pidbox binding sets and this suite's own, which bindings_sample reads. */
-static int sampled_by_bindings_sample(const struct kombu_names *names, const char *exchange)
+/* 1 for the binding sets that route to no task queue: remote control's (NS.pidbox, reply.NS.pidbox, this
+ * suite's, of any namespace, which grow with every killed client) and the event exchange's. Discovery
+ * never reads them: bindings_sample samples those it needs. */
+static int control_exchange(const char *exchange)
 {
-	size_t ns = strlen(names->ns);
+	size_t n = strlen(exchange);
 
-	if (strncmp(exchange, "check_celery.", 13) == 0)
-		exchange += 13;
-	if (strncmp(exchange, "reply.", 6) == 0)
-		exchange += 6;
-	return strncmp(exchange, names->ns, ns) == 0 && strcmp(exchange + ns, ".pidbox") == 0;
+	return (n >= 7 && strcmp(exchange + n - 7, ".pidbox") == 0) || strcmp(exchange, "celeryev") == 0;
 }
 
 /* SMEMBERS of n binding set keys (each P_kombu.binding.EXCHANGE) in one round trip. A key of another type
@@ -207,7 +191,7 @@ static int read_page(struct broker *b, const struct kombu_names *names, const st
 	for (size_t i = 0; i < n; i++) {
 		const redisReply *k = keys->element[i];
 		if (k->type != REDIS_REPLY_STRING || k->len < plen || memchr(k->str, '\0', k->len) != NULL ||
-		    sampled_by_bindings_sample(names, k->str + plen) || bindings_has_set(bs, k->str + plen))
+		    control_exchange(k->str + plen) || bindings_has_set(bs, k->str + plen))
 			continue;
 		found[m] = k->str;
 		lens[m++] = k->len;
@@ -261,7 +245,7 @@ int bindings_read_known(struct broker *b, const struct kombu_names *names, char 
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (sampled_by_bindings_sample(names, exchanges[i]) || bindings_has_set(bs, exchanges[i]))
+		if (control_exchange(exchanges[i]) || bindings_has_set(bs, exchanges[i]))
 			continue;
 		if (asprintf(&keys[m], "%s" BINDING_KEY "%s", names->prefix, exchanges[i]) < 0) {
 			keys[m] = NULL;

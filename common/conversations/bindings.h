@@ -16,15 +16,16 @@ struct bindings {
 	char **exchanges;      /* the exchange of the set each member came from */
 	size_t n, cap;         /* members held, room allocated */
 	size_t own_n;          /* the first own_n members are those of this suite's reply binding set */
-	size_t sample_n;       /* the first sample_n those of bindings_sample; discovery adds the rest */
+	size_t sample_n;       /* the first sample_n those of bindings_sample (own, then the pidbox set's);
+	                          discovery adds the rest */
 	long long server_time; /* the broker's clock (TIME), seconds since the epoch */
 	double sampled_at;     /* our monotonic clock (clock_now) when TIME was answered */
 };
 
 /* One round trip: TIME, every member of this suite's reply binding set (for the sweep of our stale members;
- * it holds nothing else), and a random sample of Celery's reply binding set and of its pidbox binding set
- * (workers subscribed to remote control), to learn kombu's separator from. A bounded read, however many
- * members other clients left in Celery's sets. */
+ * it holds nothing else), and every member of Celery's pidbox binding set (one per worker subscribed to
+ * remote control, and each killed worker's), to learn kombu's separator from. Celery's reply binding set,
+ * where every killed client leaves its member for ever, is never read. */
 int bindings_sample(struct broker *b, const struct kombu_names *names, const struct deadline *dl,
                     struct bindings *bs, struct error *err);
 /* Adds the members of the other binding sets found with SCAN MATCH from *cursor: all of them (budget 0),

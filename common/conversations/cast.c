@@ -17,28 +17,33 @@ int cast_ping(struct broker *b, const struct kombu_names *names, const struct de
 	char tag[UUID_STR_LEN];
 	struct control_request rq = {"ping", names->ns, NULL, NULL, tag, clock_wall() + CAST_EXPIRES,
 	                             NULL,   0,         NULL, 0,    NULL};
-	char *channel = NULL, *envelope = NULL;
-	const char *argv[3] = {"PUBLISH", NULL, NULL};
-	size_t lens[3] = {7, 0, 0};
-	struct broker_cmd cmd = {3, argv, lens, "cannot count the workers (PUBLISH)", received};
+	/* behind Sentinel, kombu before 5.4 listens on P/{db}.NS.pidbox: the cast goes to both channels */
+	char *channels[2] = {kombu_pidbox_channel(names), kombu_pidbox_channel_unformatted(names)}, *envelope;
+	const char *argv[2][3] = {{"PUBLISH", channels[0], NULL}, {"PUBLISH", channels[1], NULL}};
+	size_t lens[2][3] = {{7, 0, 0}, {7, 0, 0}};
+	long long counts[2] = {0, 0};
+	struct broker_cmd cmds[2] = {{3, argv[0], lens[0], "cannot count the workers (PUBLISH)", &counts[0]},
+	                             {3, argv[1], lens[1], "cannot count the workers (PUBLISH)", &counts[1]}};
 	int rc = -1;
 
 	*received = 0;
-	if (uuid_v4(tag, err) < 0)
-		return -1;
-	if ((channel = kombu_pidbox_channel(names)) == NULL) {
+	if (uuid_v4(tag, err) < 0 || (envelope = kombu_encode_control(&rq, err)) == NULL)
+		goto out;
+	if (channels[0] == NULL || (names->sentinel && names->fanout_prefix && channels[1] == NULL)) {
 		error_set(err, ERROR_NOMEM, "out of memory naming the control channel");
+		free(envelope);
 		goto out;
 	}
-	if ((envelope = kombu_encode_control(&rq, err)) == NULL)
-		goto out;
-	argv[1] = channel;
-	lens[1] = strlen(channel);
-	argv[2] = envelope;
-	lens[2] = strlen(envelope);
-	rc = broker_pipeline(b, dl, &cmd, 1, err);
-out:
-	free(channel);
+	for (int i = 0; i < 2; i++) {
+		lens[i][1] = channels[i] ? strlen(channels[i]) : 0;
+		argv[i][2] = envelope;
+		lens[i][2] = strlen(envelope);
+	}
+	rc = broker_pipeline(b, dl, cmds, channels[1] ? 2 : 1, err);
+	*received = counts[0] + counts[1];
 	free(envelope);
+out:
+	free(channels[0]);
+	free(channels[1]);
 	return rc;
 }

@@ -272,14 +272,17 @@ static void cleanup(struct broker *b, const struct inspect_query *q, const struc
 	size_t srem_len[3] = {4, strlen(cv->binding_key), strlen(cv->binding_member)};
 	const char *del[KOMBU_MAX_STEPS + 1] = {"DEL"};
 	size_t del_len[KOMBU_MAX_STEPS + 1] = {3};
-	const char *tomb[3] = {"RPUSH", cv->reply_keys[0], INSPECT_TOMB},
+	/* the marker and its expiry in one transaction: a list without an expiry never stays behind */
+	const char *multi[1] = {"MULTI"}, *exec[1] = {"EXEC"},
+	           *tomb[3] = {"RPUSH", cv->reply_keys[0], INSPECT_TOMB},
 	           *expire[3] = {"PEXPIRE", cv->reply_keys[0], INSPECT_TOMB_MS};
-	size_t tomb_len[3] = {5, strlen(cv->reply_keys[0]), strlen(INSPECT_TOMB)},
+	size_t multi_len[1] = {5}, exec_len[1] = {4},
+	       tomb_len[3] = {5, strlen(cv->reply_keys[0]), strlen(INSPECT_TOMB)},
 	       expire_len[3] = {7, strlen(cv->reply_keys[0]), strlen(INSPECT_TOMB_MS)};
-	struct broker_cmd cmds[4] = {{3, srem, srem_len, "SREM", NULL},
-	                             {cv->nkeys + 1, del, del_len, "DEL", NULL},
-	                             {3, tomb, tomb_len, "RPUSH", NULL},
-	                             {3, expire, expire_len, "PEXPIRE", NULL}};
+	struct broker_cmd cmds[6] = {
+	    {3, srem, srem_len, "SREM", NULL},        {cv->nkeys + 1, del, del_len, "DEL", NULL},
+	    {1, multi, multi_len, "MULTI", NULL},     {3, tomb, tomb_len, "RPUSH", NULL},
+	    {3, expire, expire_len, "PEXPIRE", NULL}, {1, exec, exec_len, "EXEC", NULL}};
 	struct error err = {ERROR_NONE, ""};
 	int cancel_fd = b->cancel_fd, failed;
 
@@ -297,13 +300,34 @@ static void cleanup(struct broker *b, const struct inspect_query *q, const struc
 		if (!failed)
 			linger(q);
 		if (!failed)
-			failed = broker_pipeline(b, &q->hard, cmds + 1, 3, &err) < 0;
+			failed = broker_pipeline(b, &q->hard, cmds + 1, 1, &err) < 0;
+		/* a full broker (OOM) refuses the marker: the lists are gone all the same */
+		if (!failed && broker_pipeline(b, &q->hard, cmds + 2, 4, &err) < 0)
+			failed = err.kind != ERROR_UNAVAILABLE;
 	}
 	b->cancel_fd = cancel_fd;
 	if (failed) {
 		st->cleanup_failed = 1;
 		snprintf(st->cleanup_error, sizeof(st->cleanup_error), "%s", err.msg);
 	}
+}
+
+int inspect_sweep(struct broker *b, const struct kombu_names *names, const struct bindings *seen,
+                  const struct deadline *dl, struct error *err)
+{
+	char *key = kombu_own_reply_binding_key(names);
+	struct sweep *s = malloc(sizeof(*s));
+	int rc = -1;
+
+	if (key == NULL || s == NULL) {
+		error_set(err, ERROR_NOMEM, "out of memory");
+	} else if (sweep_plan(s, names, seen, key, err) == 0) {
+		rc = s->n > 0 ? broker_pipeline(b, dl, s->cmds, 2 * s->n, err) : 0;
+		sweep_free(s);
+	}
+	free(s);
+	free(key);
+	return rc;
 }
 
 int inspect_broadcast(struct broker *b, const struct inspect_query *q, inspect_fn fn, void *ctx,

@@ -36,6 +36,11 @@ struct inspect_event {
 	const char *detail;             /* INSPECT_UNREADABLE, INSPECT_IGNORED */
 };
 
+/* Removes the expired members of this suite's reply binding set among seen's, and their lists, as a
+ * broadcast does first: for a check that sends none. */
+int inspect_sweep(struct broker *b, const struct kombu_names *names, const struct bindings *seen,
+                  const struct deadline *dl, struct error *err);
+
 /* Called for every message popped; returning -1 (with err filled) aborts the collection. */
 typedef int (*inspect_fn)(void *ctx, const struct inspect_event *ev, struct error *err);
 

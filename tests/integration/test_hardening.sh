@@ -298,7 +298,7 @@ t_twenty_checks_at_once() {
 	expect_keyspace_clean "$REDIS_PORT"
 	# the state file they all wrote at once: whole lines, each worker once, these three among them
 	local state lines
-	state=$(grep -v $'^\tsep\t0616$' "$MP_STATE_PATH"/check_celery/127.0.0.1_"$REDIS_PORT"_0_celery_.state)
+	state=$(grep -v $'^\t' "$MP_STATE_PATH"/check_celery/127.0.0.1_"$REDIS_PORT"_0_celery_.state) # records
 	lines=$(printf '%s\n' "$state" | wc -l)
 	[ "$(printf '%s\n' "$state" | grep -cE $'^[^\t]+\t[0-9]+\\.[0-9]{3}$')" = "$lines" ] ||
 		fail "state file has broken lines: $state"
@@ -360,7 +360,7 @@ t_big_replies_landing_together() {
 
 # The ACL rule of the README, for both plugins.
 MONITOR_ACL=(on '>mon-pw' resetkeys resetchannels -@all +info +time +select +scan +smembers +srandmember +sadd
-	+srem +publish +blmpop +brpop +rpop +del +rpush +pexpire +llen '~_kombu.binding.check_celery.reply.celery.pidbox'
+	+srem +publish +blmpop +brpop +rpop +del +rpush +pexpire +multi +exec +llen '~_kombu.binding.check_celery.reply.celery.pidbox'
 	'~check_celery.*.reply.celery.pidbox*' '%R~*' '&/0.celery.pidbox')
 
 t_least_privilege() {

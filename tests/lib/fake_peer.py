@@ -34,7 +34,6 @@ import time
 
 VECTORS = os.path.join(os.path.dirname(__file__), "..", "vectors", "celery-5.2.6")
 SEP = "\x06\x16"
-LEFTOVER = "6f1c3c5e-8a1b-3d5e-9f11-2b7c4d9e0a13"
 BIG_QUEUES = ["queue-with-a-long-name-%04d" % i for i in range(1000)]
 
 
@@ -66,6 +65,15 @@ def build_reply(ticket, routing_key, node, delivery_tag, queues=None, ticket_pre
     envelope["properties"]["delivery_info"]["routing_key"] = routing_key
     envelope["properties"]["delivery_tag"] = delivery_tag
     return dumps(envelope)
+
+
+def nodes(mode, count):
+    """The node names the peer answers as."""
+    if mode in ("fleet", "bigfleet"):
+        return [("fake-%04d-v0.12.0@fleet" if mode == "fleet" else "big-%04d-v0.12.0@fleet") % i for i in range(count)]
+    if mode == "hugebatch":
+        return ["first-v0.12.0@peer", "second-v0.12.0@peer"]
+    return ["%s-v0.12.0@peer" % {"stalled": "late"}.get(mode, mode)]
 
 
 def selftest():
@@ -178,9 +186,8 @@ def main():
     pubsub.psubscribe(*patterns)
     for _ in patterns:
         pubsub.get_message(timeout=5)
-    # What a killed `celery inspect` leaves in Celery's reply binding set for ever (kombu#294): a member in
-    # kombu's default separator, from which the checks learn it.
-    r.sadd(prefix + "_kombu.binding.reply.celery.pidbox", LEFTOVER + SEP + SEP + LEFTOVER + ".reply.celery.pidbox")
+    # Each binds its pidbox queue as a worker does when it starts (the checks learn kombu's separator there).
+    r.sadd(prefix + "_kombu.binding.celery.pidbox", *[SEP + SEP + node + ".celery.pidbox" for node in nodes(mode, count)])
     print("ready", flush=True)
     while True:
         # Every broadcast reaches each pattern: take all that are in, and answer them in one pipeline.

@@ -131,9 +131,9 @@ START_TEST(damaged_stale_and_future_lines_dropped)
 }
 END_TEST
 
-/* The records that start with a tab: the separator and the keyspace walk are written and read back; lines a
- * hostile or broken writer left (bad hex, an escaped NUL, a cursor past 64 bits, an unknown kind, a name
- * too long) are skipped, and the node entries beside them still read. */
+/* The records that start with a tab: the keyspace walk and the consumed queues are written and read back;
+ * lines a hostile or broken writer left (bad hex, an escaped NUL, a cursor past 64 bits, an unknown kind, a
+ * name too long, a stale queue) are skipped, and the node entries beside them still read. */
 START_TEST(records_written_read_and_damaged_ones_skipped)
 {
 	double now = (double)time(NULL);
@@ -145,39 +145,98 @@ START_TEST(records_written_read_and_damaged_ones_skipped)
 	char longname[521];
 
 	state_load(&s, path);
-	ck_assert_str_eq(s.sep, "");
-	state_note_sep(&s, ":");
-	ck_assert_int_eq(state_note_bindings(&s, 12345, exchanges, 3, &err), 0);
+	ck_assert_int_eq(state_note_bindings(&s, 12345, 1, exchanges, 3, &err), 0);
+	ck_assert_int_eq(state_note_queue(&s, "gpu", now - 30, &err), 0);
+	ck_assert_int_eq(state_note_queue(&s, "gpu", now - 90, &err), 0); /* the newest time stays */
 	ck_assert_int_eq(state_record(&s, "celery@kept", now - 60, &err), 0);
 	ck_assert_int_eq(state_save(&s, &dl, &err), 0);
 	state_free(&s);
-	ck_assert_ptr_nonnull(strstr(slurp(path), "\tsep\t3a\n\tcursor\t12345\n\tbinding\t63656c657279\n"
-	                                          "\tbinding\t6770750671\n"));
+	ck_assert_msg(strstr(slurp(path), "\tcursor\t12345\n\twalked\n\tbinding\t63656c657279\n"
+	                                  "\tbinding\t6770750671\n") != NULL,
+	              "%s", slurp(path));
 	state_load(&s, path);
-	ck_assert_str_eq(s.sep, ":");
 	ck_assert_uint_eq(s.cursor, 12345);
+	ck_assert_int_eq(s.walked, 1);
 	ck_assert_uint_eq(s.nexchanges, 3);
 	ck_assert_str_eq(s.exchanges[1], "gpu\x06q");
+	ck_assert_uint_eq(s.nqueues, 1);
+	ck_assert_str_eq(s.queues[0].node, "gpu");
+	ck_assert_double_eq_tol(s.queues[0].at, now - 30, 0.0006);
 	state_free(&s);
 
 	memset(longname, 'a', sizeof(longname) - 1);
 	longname[sizeof(longname) - 1] = '\0';
 	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
-	fprintf(f, "\tsep\t3\n\tsep\tzz\n\tsep\t00\n\tsep\t\n");          /* odd, not hex, NUL, empty */
-	fprintf(f, "\tcursor\t99999999999999999999999\n\tcursor\t12x\n"); /* past 64 bits, not a number */
-	fprintf(f, "\tbinding\t6100\n\tbinding\t%.*s\n", 520, longname);  /* NUL, longer than a name */
-	fprintf(f, "\tfuture\tkind\n\t\t\n");
+	fprintf(f, "\tcursor\t99999999999999999999999\n\tcursor\t12x\n");      /* past 64 bits, not a number */
+	fprintf(f, "\tbinding\t6100\n\tbinding\t%.*s\n", 520, longname); /* NUL, longer than a name */
+	fprintf(f, "\tbinding\t6\n\tbinding\tzz\n\tbinding\t\n");          /* odd, not hex, empty */
+	fprintf(f, "\tqueue\t%.3f\t6f6c64\n", now - STATE_MAX_AGE - 60);     /* too old */
+	fprintf(f, "\tqueue\tyesterday\t6f6c64\n\tqueue\t%.3f\n", now); /* not a time, no name */
+	fprintf(f, "\tfuture\tkind\n\t\t\n\twalked\tno\n");
 	fprintf(f, "celery@kept\t%.3f\n", now - 60);
-	fprintf(f, "\tsep\t2c\n"); /* a good one, after the bad ones */
+	fprintf(f, "\tbinding\t6b\n"); /* a good one, after the bad ones */
 	fclose(f);
 	state_load(&s, path);
-	ck_assert_str_eq(s.sep, ",");
 	ck_assert_uint_eq(s.cursor, 0);
-	ck_assert_uint_eq(s.nexchanges, 0);
+	ck_assert_int_eq(s.walked, 0);
+	ck_assert_uint_eq(s.nexchanges, 1);
+	ck_assert_str_eq(s.exchanges[0], "k");
+	ck_assert_uint_eq(s.nqueues, 0);
 	ck_assert_uint_eq(s.n, 1);
 	ck_assert_double_eq_tol(state_last_seen(&s, "celery@kept"), now - 60, 0.0006);
 	state_free(&s);
+
+	/* a file others may write: its records are not taken (the node entries still are) */
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "\tcursor\t7\n\twalked\n\tbinding\t6b\ncelery@kept\t%.3f\n", now - 60);
+	fclose(f);
+	ck_assert_int_eq(chmod(path, 0666), 0);
+	state_load(&s, path);
+	ck_assert_uint_eq(s.cursor, 0);
+	ck_assert_int_eq(s.walked, 0);
+	ck_assert_uint_eq(s.nexchanges, 0);
+	ck_assert_uint_eq(s.n, 1);
+	state_free(&s);
+}
+END_TEST
+
+/* A check that did not walk takes the walk another check saved meanwhile; one that walked keeps its own. */
+START_TEST(the_walk_of_another_check_is_kept)
+{
+	char *const mine[] = {"mine"}, *const theirs[] = {"theirs"};
+	struct seen_file a, b;
+	struct deadline dl = deadline_in(5);
+	struct error err;
+
+	state_load(&a, path);
+	ck_assert_int_eq(state_save(&a, &dl, &err), 0); /* makes the directory */
+	state_free(&a);
+	state_load(&a, path); /* a worker check: it does not walk */
+	state_load(&b, path); /* a queue check: it walks */
+	ck_assert_int_eq(state_note_bindings(&b, 200, 1, theirs, 1, &err), 0);
+	ck_assert_int_eq(state_save(&b, &dl, &err), 0);
+	ck_assert_int_eq(state_save(&a, &dl, &err), 0);
+	state_free(&a);
+	state_free(&b);
+	state_load(&a, path);
+	ck_assert_uint_eq(a.cursor, 200);
+	ck_assert_uint_eq(a.nexchanges, 1);
+	ck_assert_str_eq(a.exchanges[0], "theirs");
+	state_load(&b, path);
+	ck_assert_int_eq(state_note_bindings(&b, 300, 1, mine, 1, &err), 0);
+	state_free(&a);
+	state_load(&a, path);
+	ck_assert_int_eq(state_note_bindings(&a, 250, 1, theirs, 1, &err), 0);
+	ck_assert_int_eq(state_save(&a, &dl, &err), 0);
+	ck_assert_int_eq(state_save(&b, &dl, &err), 0); /* walked itself: its own walk wins */
+	state_free(&a);
+	state_free(&b);
+	state_load(&a, path);
+	ck_assert_uint_eq(a.cursor, 300);
+	ck_assert_str_eq(a.exchanges[0], "mine");
+	state_free(&a);
 }
 END_TEST
 
@@ -298,6 +357,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, lines_to_the_millisecond);
 	tcase_add_test(tc, damaged_stale_and_future_lines_dropped);
 	tcase_add_test(tc, records_written_read_and_damaged_ones_skipped);
+	tcase_add_test(tc, the_walk_of_another_check_is_kept);
 	tcase_add_test(tc, writes_since_loading_merged);
 	tcase_add_test(tc, newest_kept_past_the_cap);
 	tcase_add_test(tc, a_lookalike_file_is_still_merged);
