@@ -98,7 +98,8 @@ static const char **queue_names(const struct options *o, struct probe *p, size_t
 	for (size_t i = 0; i < f->n; i++)
 		for (size_t j = 0; j < f->workers[i].nqueues; j++)
 			names[k++] = f->workers[i].queues[j];
-	for (size_t i = 0; i < p->seen.nqueues; i++) /* consumed in the last days: judged though none does now */
+	for (size_t i = 0; i < p->seen.nqueues;
+	     i++) /* consumed in the last days: judged though none does now */
 		names[k++] = p->seen.queues[i].node;
 	for (size_t i = p->bindings.sample_n; i < p->bindings.n; i++)
 		if ((names[k] = bound_queue(&p->bindings, i, p->names.sep)) != NULL)

@@ -94,6 +94,8 @@ static int choose_sep(struct probe *p, struct error *err)
 		}
 	} else if ((rc = binding_learn_sep(members, lens, n, learned, NULL)) == 1) {
 		memcpy(p->names.sep, learned, sizeof(learned));
+		if (!p->names.steps_given && strcmp(learned, KOMBU_SEP) != 0)
+			kombu_names_all_steps(&p->names); /* Celery's priority setup: sep ':', steps 0 to 9 */
 	} else { /* which separator the live workers split with cannot be known: nothing is written */
 		p->sep_unknown = 1;
 		p->sep_why =

@@ -35,6 +35,13 @@ void kombu_names_default(struct kombu_names *n)
 	n->fanout_patterns = 1;
 }
 
+void kombu_names_all_steps(struct kombu_names *n)
+{
+	for (int i = 0; i < 10; i++)
+		n->steps[i] = i;
+	n->nsteps = 10;
+}
+
 char *kombu_pidbox_channel(const struct kombu_names *n)
 {
 	if (!n->fanout_prefix)

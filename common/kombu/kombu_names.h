@@ -16,6 +16,7 @@ struct kombu_names {
 	int sep_given;               /* sep was set by the user, not learned from the broker */
 	int steps[KOMBU_MAX_STEPS];  /* priority_steps, ascending; step 0 is the queue's own list */
 	int nsteps;
+	int steps_given;     /* priority_steps was set by the user */
 	int fanout_prefix;   /* fanout_prefix: fanout channels start with /DB. (default on) */
 	int fanout_patterns; /* fanout_patterns: topic routing keys in event channel names (default on) */
 	int sentinel;        /* the broker is behind Sentinel, where kombu before 5.4 left the fanout prefix
@@ -24,6 +25,10 @@ struct kombu_names {
 
 /* Celery's defaults: no prefix, namespace celery, db 0, sep \x06\x16, steps 0 3 6 9, both fanout on. */
 void kombu_names_default(struct kombu_names *n);
+/* The steps of Celery's documented priority setup for Redis, which goes with sep ':': 0 to 9. Read when a
+ * separator other than kombu's default was learned and no priority_steps given, a superset of the default
+ * steps that never counts fewer messages than wait. */
+void kombu_names_all_steps(struct kombu_names *n);
 
 /* Each returns a malloc'ed string, or NULL when out of memory. */
 

@@ -109,6 +109,7 @@ int kombu_transport_option(struct kombu_names *n, const char *kv, struct error *
 			    KOMBU_SEP_MAX);
 		n->sep_given = 1;
 	} else if (KEY_IS("priority_steps")) {
+		n->steps_given = 1;
 		if (parse_steps(v, n->steps, &n->nsteps) < 0)
 			return error_set(
 			    err, ERROR_USAGE,
