@@ -178,10 +178,16 @@ static int unconsumed(const struct options *o, const struct fleet *f)
 static int hear_instead(struct probe *p, struct options *o, const struct deadline *limit, struct error *err)
 {
 	struct error ignored;
+	long long counts[2], bound = (long long)(p->bindings.sample_n - p->bindings.own_n), here;
 
 	inspect_sweep(&p->broker, &p->names, &p->bindings, &p->hard, &ignored); /* our leftovers, none read */
-	if (cast_ping(&p->broker, &p->names, &p->hard, &p->subscribed, err) < 0)
+	if (cast_ping(&p->broker, &p->names, &p->hard, counts, err) < 0)
 		return -1;
+	/* of the shared channel's count, only as many as this database binds beyond the first's (as inspect) */
+	here = bound > counts[0] ? bound - counts[0] : 0;
+	here = counts[1] < here ? counts[1] : here;
+	p->subscribed = counts[0] + here;
+	p->fleet.stats.elsewhere = counts[1] - here;
 	if (p->subscribed == 0) {
 		p->fleet.stats.counted = 1;
 		nearby_look(&p->broker, &p->names, limit, &p->nearby, &ignored); /* hints only */

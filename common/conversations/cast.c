@@ -12,7 +12,7 @@
 #define CAST_EXPIRES 1.0
 
 int cast_ping(struct broker *b, const struct kombu_names *names, const struct deadline *dl,
-              long long *received, struct error *err)
+              long long received[2], struct error *err)
 {
 	char tag[UUID_STR_LEN];
 	struct control_request rq = {"ping", names->ns, NULL, NULL, tag, clock_wall() + CAST_EXPIRES,
@@ -21,12 +21,11 @@ int cast_ping(struct broker *b, const struct kombu_names *names, const struct de
 	char *channels[2] = {kombu_pidbox_channel(names), kombu_pidbox_channel_unformatted(names)}, *envelope;
 	const char *argv[2][3] = {{"PUBLISH", channels[0], NULL}, {"PUBLISH", channels[1], NULL}};
 	size_t lens[2][3] = {{7, 0, 0}, {7, 0, 0}};
-	long long counts[2] = {0, 0};
-	struct broker_cmd cmds[2] = {{3, argv[0], lens[0], "cannot count the workers (PUBLISH)", &counts[0]},
-	                             {3, argv[1], lens[1], "cannot count the workers (PUBLISH)", &counts[1]}};
+	struct broker_cmd cmds[2] = {{3, argv[0], lens[0], "cannot count the workers (PUBLISH)", &received[0]},
+	                             {3, argv[1], lens[1], "cannot count the workers (PUBLISH)", &received[1]}};
 	int rc = -1;
 
-	*received = 0;
+	received[0] = received[1] = 0;
 	if (uuid_v4(tag, err) < 0 || (envelope = kombu_encode_control(&rq, err)) == NULL)
 		goto out;
 	if (channels[0] == NULL || (names->sentinel && names->fanout_prefix && channels[1] == NULL)) {
@@ -40,7 +39,6 @@ int cast_ping(struct broker *b, const struct kombu_names *names, const struct de
 		lens[i][2] = strlen(envelope);
 	}
 	rc = broker_pipeline(b, dl, cmds, channels[1] ? 2 : 1, err);
-	*received = counts[0] + counts[1];
 	free(envelope);
 out:
 	free(channels[0]);

@@ -7,9 +7,10 @@
 #include "broker.h"
 #include "kombu_names.h"
 
-/* PUBLISHes Celery's ping as a cast on the control channel; *received is how many workers got it. Each
- * runs ping and replies to no one: nothing is routed, nothing is written. */
+/* PUBLISHes Celery's ping as a cast on the control channel: received[0] is how many workers got it there,
+ * received[1] how many on P/{db}.NS.pidbox behind Sentinel (kombu before 5.4; shared by every database; 0
+ * elsewhere). Each runs ping and replies to no one: nothing is routed, nothing is written. */
 int cast_ping(struct broker *b, const struct kombu_names *names, const struct deadline *dl,
-              long long *received, struct error *err);
+              long long received[2], struct error *err);
 
 #endif
