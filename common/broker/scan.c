@@ -9,12 +9,10 @@
 /* The cursor of a SCAN reply; -1 when it is not a number. */
 static int read_cursor(const redisReply *r, unsigned long long *cursor)
 {
-	char *end;
-
 	if (r->type != REDIS_REPLY_STRING || r->len == 0 || r->len > 20 ||
 	    strspn(r->str, "0123456789") != r->len)
 		return -1;
-	*cursor = strtoull(r->str, &end, 10);
+	*cursor = strtoull(r->str, NULL, 10);
 	return 0;
 }
 
