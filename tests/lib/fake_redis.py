@@ -53,12 +53,21 @@ def scripted_answer(args, llen):
         return bulk(b"# Server\r\nredis_version:7.0.0\r\n")
     if name == b"TIME":
         return b"*2\r\n" + bulk(b"%d" % time.time()) + bulk(b"0")
-    if name == b"SRANDMEMBER" and args[1].endswith(b"_kombu.binding.celery.pidbox"):
+    if name == b"SMEMBERS" and args[1].endswith(b"_kombu.binding.celery.pidbox"):
         return b"*1\r\n" + bulk(b"\x06\x16\x06\x16scripted@peer.celery.pidbox")  # a worker bound here
     if name in (b"SMEMBERS", b"SRANDMEMBER"):
         return b"*0\r\n"
     if name == b"SCAN":
         return b"*2\r\n" + bulk(b"0") + b"*0\r\n"
+    if name == b"MULTI":
+        scripted_answer.queued = 0
+        return b"+OK\r\n"
+    if name == b"EXEC":
+        n, scripted_answer.queued = scripted_answer.queued, None
+        return b"*%d\r\n" % n + b":1\r\n" * n
+    if getattr(scripted_answer, "queued", None) is not None:  # inside MULTI: queued, answered by EXEC
+        scripted_answer.queued += 1
+        return b"+QUEUED\r\n"
     if name in (b"SADD", b"SREM", b"DEL", b"PUBLISH", b"RPUSH", b"PEXPIRE"):
         return b":1\r\n"
     if name in (b"RPOP", b"LMPOP"):
