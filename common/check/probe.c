@@ -183,7 +183,7 @@ static int hear_instead(struct probe *p, struct options *o, const struct deadlin
 	inspect_sweep(&p->broker, &p->names, &p->bindings, &p->hard, &ignored); /* our leftovers, none read */
 	if (cast_ping(&p->broker, &p->names, &p->hard, counts, err) < 0)
 		return -1;
-	/* of the shared channel's count, only as many as this database binds beyond the first's (as inspect) */
+	/* of the shared channel's count, as many as this database binds beyond the first's (as inspect) */
 	here = bound > counts[0] ? bound - counts[0] : 0;
 	here = counts[1] < here ? counts[1] : here;
 	p->subscribed = counts[0] + here;

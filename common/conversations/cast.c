@@ -21,8 +21,9 @@ int cast_ping(struct broker *b, const struct kombu_names *names, const struct de
 	char *channels[2] = {kombu_pidbox_channel(names), kombu_pidbox_channel_unformatted(names)}, *envelope;
 	const char *argv[2][3] = {{"PUBLISH", channels[0], NULL}, {"PUBLISH", channels[1], NULL}};
 	size_t lens[2][3] = {{7, 0, 0}, {7, 0, 0}};
-	struct broker_cmd cmds[2] = {{3, argv[0], lens[0], "cannot count the workers (PUBLISH)", &received[0]},
-	                             {3, argv[1], lens[1], "cannot count the workers (PUBLISH)", &received[1]}};
+	struct broker_cmd cmds[2] = {
+	    {3, argv[0], lens[0], "cannot count the workers (PUBLISH)", &received[0]},
+	    {3, argv[1], lens[1], "cannot count the workers (PUBLISH)", &received[1]}};
 	int rc = -1;
 
 	received[0] = received[1] = 0;

@@ -168,11 +168,11 @@ START_TEST(records_written_read_and_damaged_ones_skipped)
 	longname[sizeof(longname) - 1] = '\0';
 	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
-	fprintf(f, "\tcursor\t99999999999999999999999\n\tcursor\t12x\n");      /* past 64 bits, not a number */
-	fprintf(f, "\tbinding\t6100\n\tbinding\t%.*s\n", 520, longname); /* NUL, longer than a name */
-	fprintf(f, "\tbinding\t6\n\tbinding\tzz\n\tbinding\t\n");          /* odd, not hex, empty */
-	fprintf(f, "\tqueue\t%.3f\t6f6c64\n", now - STATE_MAX_AGE - 60);     /* too old */
-	fprintf(f, "\tqueue\tyesterday\t6f6c64\n\tqueue\t%.3f\n", now); /* not a time, no name */
+	fprintf(f, "\tcursor\t99999999999999999999999\n\tcursor\t12x\n"); /* past 64 bits, not a number */
+	fprintf(f, "\tbinding\t6100\n\tbinding\t%.*s\n", 520, longname);  /* NUL, longer than a name */
+	fprintf(f, "\tbinding\t6\n\tbinding\tzz\n\tbinding\t\n");         /* odd, not hex, empty */
+	fprintf(f, "\tqueue\t%.3f\t6f6c64\n", now - STATE_MAX_AGE - 60);  /* too old */
+	fprintf(f, "\tqueue\tyesterday\t6f6c64\n\tqueue\t%.3f\n", now);   /* not a time, no name */
 	fprintf(f, "\tfuture\tkind\n\t\t\n\twalked\tno\n");
 	fprintf(f, "celery@kept\t%.3f\n", now - 60);
 	fprintf(f, "\tbinding\t6b\n"); /* a good one, after the bad ones */
