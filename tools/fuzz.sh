@@ -11,7 +11,7 @@ seconds=${FUZZ_SECONDS:-10}
 out=build-fuzz
 mkdir -p "$out"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_reply fuzz_broker_url fuzz_range fuzz_node_name fuzz_binding fuzz_version)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_reply fuzz_resp fuzz_broker_url fuzz_range fuzz_node_name fuzz_binding fuzz_version)
 # config.h comes from the plain build (tools/build.sh runs first); OpenSSL is loaded at run time (dlopen)
 flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE -Ibuild
 	$(printf -- "-I%s " common/*/))
@@ -47,6 +47,8 @@ seed fuzz_version $'>=0.12.0,<0.13\n0.12.1\n0.13.0rc1\n1!2.0.post1.dev3+abc.5' $
 seed fuzz_range "10" "10:" "~:10" ":10" "10:20" "@10:20" "-3.5:-1.5" "@~:" "20:10" "1e3"
 seed fuzz_binding $'celery\x06\x16\x06\x16celery\n\x06\x16\x06\x16w@h.celery.pidbox' 'celery::celery' \
 	'::w@h.celery.pidbox' 'sep=:' 'sep=\x06\x16' 'priority_steps=[0, 3, 6, 9]' 'fanout_prefix=false'
+seed fuzz_resp $'\x03+OK\r\n-ERR x\r\n:-42\r\n$-1\r\n*0\r\n' $'\x05*2\r\n$1\r\nk\r\n*3\r\n$3\r\none\r\n$-1\r\n:7\r\n' \
+	$'\x04*2\r\n$1\r\nk\r\n$300\r\n'"$(printf 'x%.0s' {1..300})"$'\r\n' $'\x09*4\r\n$8\r\npmessage\r\n$1\r\n*\r\n$2\r\nch\r\n$3\r\nmsg\r\n'
 seed fuzz_node_name "celery-v0.12.0@host" "celery@h" "worker-gpu-v1.2.3-rc1@h" "a-v1-v2@b@c" "-v1@" ""
 
 # common/ is compiled once, instrumented for the fuzzer but without its main, and linked into every target.

@@ -131,6 +131,7 @@ fuzz_and_package() {
 		tests/packaging/icinga_conf_matches_help.sh build
 	single "the Nagios 4 commands and services pass nagios4 -v" tests/packaging/nagios_config_validates.sh
 	integration "test_packages" tests/packaging/test_packages.sh "$root/build"
+	integration "test_hiredis_releases" tests/packaging/test_hiredis_releases.sh
 	single "a build without OpenSSL refuses TLS" without_openssl
 	single "make distcheck" make -C build -s distcheck
 }

@@ -1,18 +1,18 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* broker: opening a Redis session (AUTH, SELECT, INFO and, behind Sentinel, ROLE in one round trip) and
- * exchanging commands over the transport, with hiredis formatting commands and parsing replies. */
+ * exchanging commands over the transport: hiredis formats the commands, our reader (resp.c) reads the
+ * replies. */
 #include "broker.h"
 
 #include "sentinel.h"
+
+#include <hiredis/hiredis.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define RECV_CHUNK 65536
-/* What the reader is given at a time: its buffer then stays about that small (an element popped is handed
- * over as soon as it is whole), however much one read brings. */
-#define FEED_PIECE 16384
 
 /* Rewrites a transport error as "<before> WHERE<after>: why", keeping its kind. */
 static int name_broker(const char *where, const char *before, const char *after, struct error *err)
@@ -48,11 +48,11 @@ static int parse_version(const char *info)
 /* ROLE's answer: anything but "master" means the sentinel named a replica (a failover under way) or
  * another sentinel. A refused ROLE (an ACL without it) cannot be checked: writes would then fail with
  * READONLY, which says the same. */
-static int check_role(const redisReply *r, struct error *err)
+static int check_role(const struct resp *r, struct error *err)
 {
-	const redisReply *role = r->type == REDIS_REPLY_ARRAY && r->elements > 0 ? r->element[0] : NULL;
+	const struct resp *role = r->type == RESP_ARRAY && r->elements > 0 ? r->element[0] : NULL;
 
-	if (role == NULL || role->type != REDIS_REPLY_STRING || strcmp(role->str, "master") == 0)
+	if (role == NULL || role->type != RESP_STRING || strcmp(role->str, "master") == 0)
 		return 0;
 	return error_set(err, ERROR_UNAVAILABLE, "it says it is a %s, not the master",
 	                 strcmp(role->str, "slave") == 0 ? "replica" : role->str);
@@ -70,7 +70,7 @@ static int start_session(struct broker *b, int want_master, const struct deadlin
 	const char *sel[2] = {"SELECT", db}, *info[2] = {"INFO", "server"}, *role[1] = {"ROLE"};
 	size_t sel_len[2] = {6, 0}, info_len[2] = {4, 6}, role_len[1] = {4};
 	struct broker_cmd cmds[4];
-	redisReply *replies[4] = {NULL, NULL, NULL, NULL};
+	struct resp *replies[4] = {NULL, NULL, NULL, NULL};
 	size_t n = 0, auth_at = 4, info_at;
 	int rc = 0;
 
@@ -124,10 +124,10 @@ static int start_session(struct broker *b, int want_master, const struct deadlin
 		}
 		rc = error_wrap(err, cmds[i].context);
 	}
-	if (rc == 0 && replies[info_at]->type == REDIS_REPLY_STRING)
+	if (rc == 0 && replies[info_at]->type == RESP_STRING)
 		b->version = parse_version(replies[info_at]->str);
 	for (size_t i = 0; i < n; i++)
-		freeReplyObject(replies[i]);
+		resp_free(replies[i]);
 	return rc;
 }
 
@@ -152,17 +152,16 @@ static int session_hint(const struct broker_addr *a, struct error *err)
 static int open_at(struct broker *b, const struct transport_target *to, int want_master,
                    const struct deadline *dl, struct error *err)
 {
-	b->skip = b->reply_bytes = 0; /* nothing of an earlier attempt's reply carries over */
+	resp_reader_reset(&b->reader); /* nothing of an earlier attempt's reply carries over */
+	resp_reader_init(&b->reader, BROKER_MAX_REPLY, BROKER_MAX_BATCH);
 	b->in_pos = b->in_len = 0;
 	b->pending = 0;
 	if (transport_connect(&b->t, to, &b->addr->tls, b->cancel_fd, dl, err) < 0)
 		return name_broker(b->where, "cannot connect to", "", err);
-	if ((b->in == NULL && (b->in = malloc(RECV_CHUNK)) == NULL) ||
-	    (b->reader = redisReaderCreate()) == NULL) {
+	if (b->in == NULL && (b->in = malloc(RECV_CHUNK)) == NULL) {
 		broker_close(b);
 		return error_set(err, ERROR_NOMEM, "out of memory connecting to the broker");
 	}
-	b->reader->maxbuf = 0; /* we bound the buffer ourselves */
 	if (start_session(b, want_master, dl, err) < 0) {
 		broker_close(b);
 		return session_hint(b->addr, err);
@@ -270,13 +269,11 @@ opened:
 void broker_close(struct broker *b)
 {
 	transport_close(&b->t);
-	if (b->reader != NULL)
-		redisReaderFree(b->reader);
+	resp_reader_reset(&b->reader);
 	strbuf_free(&b->out);
 	free(b->in);
 	b->in = NULL;
 	b->in_pos = b->in_len = 0;
-	b->reader = NULL;
 	b->pending = 0;
 }
 
@@ -309,61 +306,8 @@ static int flush(struct broker *b, const struct deadline *dl, struct error *err)
 	return rc < 0 ? io_failed(b, err) : 0;
 }
 
-/* The type of the element the reader is in the middle of (hiredis 1.x keeps its tasks by pointer). */
-#if HIREDIS_MAJOR >= 1
-#define CURRENT_TASK_TYPE(r) ((r)->task[(r)->ridx]->type)
-#else
-#define CURRENT_TASK_TYPE(r) ((r)->rstack[(r)->ridx].type)
-#endif
-
-/* The reader stopped inside a string element larger than BROKER_MAX_REPLY: hiredis has taken its '$' (the
- * current task's type is set; the buffer may have been compacted since) and waits for "LEN\r\n" and the
- * payload at pos. Discards what is buffered, hands the reader an empty string in its
- * place and skips the rest of the payload as it arrives. 0 when done, -1 when the reader is elsewhere. */
-static int skip_element(struct broker *b)
+int broker_read(struct broker *b, const struct deadline *dl, struct resp **reply, struct error *err)
 {
-	redisReader *r = b->reader;
-	const char *head = r->buf + r->pos, *nl;
-	char *end;
-	long long len;
-	size_t have = r->len - r->pos, total;
-
-	if (r->ridx < 0 || CURRENT_TASK_TYPE(r) != REDIS_REPLY_STRING ||
-	    (nl = memchr(head, '\r', have < 24 ? have : 24)) == NULL)
-		return -1;
-	len = strtoll(head, &end, 10);
-	if (end != nl || len < 0 || (size_t)(nl + 2 - head) > have)
-		return -1;
-	total = (size_t)(nl + 2 - head) + (size_t)len + 2;
-	b->skip = total - have;
-	b->reply_bytes = b->reply_bytes > have ? b->reply_bytes - have : 0;
-	r->pos = r->len;
-	if (redisReaderFeed(r, "0\r\n\r\n", 5) != REDIS_OK)
-		return -1;
-	b->dropped++;
-	return 0;
-}
-
-/* Hands the reader the next piece of what was received, less what an oversized element still skips. */
-static int feed_piece(struct broker *b, struct error *err)
-{
-	size_t have = b->in_len - b->in_pos, skipped = b->skip < have ? b->skip : have, piece;
-
-	b->skip -= skipped;
-	b->in_pos += skipped;
-	have -= skipped;
-	piece = have < FEED_PIECE ? have : FEED_PIECE;
-	b->reply_bytes += piece;
-	if (piece > 0 && redisReaderFeed(b->reader, b->in + b->in_pos, piece) != REDIS_OK)
-		return error_set(err, ERROR_NOMEM, "out of memory reading a reply");
-	b->in_pos += piece;
-	return 0;
-}
-
-int broker_read(struct broker *b, const struct deadline *dl, redisReply **reply, struct error *err)
-{
-	void *r = NULL;
-
 	*reply = NULL;
 	if (b->t.fd < 0)
 		return error_set(err, ERROR_BROKER, "not connected to the broker");
@@ -372,32 +316,20 @@ int broker_read(struct broker *b, const struct deadline *dl, redisReply **reply,
 	for (;;) {
 		ssize_t n;
 
-		if (redisReaderGetReply(b->reader, &r) != REDIS_OK) {
-			error_set(err, ERROR_BROKER, "protocol error from the broker");
-			return io_failed(b, NULL);
-		}
-		if (r != NULL) {
-			b->pending--;
-			b->reply_bytes = b->reader->len - b->reader->pos;
-			*reply = r;
-			return 0;
-		}
-		if (b->reader->len - b->reader->pos > BROKER_MAX_REPLY) {
-			if (skip_element(b) < 0) {
-				error_set(err, ERROR_OVERSIZE, "a reply exceeded the %d MiB size cap",
-				          BROKER_MAX_REPLY >> 20);
+		if (b->in_pos < b->in_len) {
+			long used = resp_reader_feed(&b->reader, b->in + b->in_pos, b->in_len - b->in_pos,
+			                             reply, err);
+			b->dropped += b->reader.dropped;
+			b->reader.dropped = 0;
+			if (used < 0) {
+				resp_reader_reset(&b->reader);
 				return io_failed(b, NULL);
 			}
-			continue;
-		}
-		if (b->reply_bytes > BROKER_MAX_BATCH) {
-			error_set(err, ERROR_OVERSIZE, "a reply exceeded the %d MiB size cap",
-			          BROKER_MAX_BATCH >> 20);
-			return io_failed(b, NULL);
-		}
-		if (b->in_pos < b->in_len) {
-			if (feed_piece(b, err) < 0)
-				return -1;
+			b->in_pos += (size_t)used;
+			if (*reply != NULL) {
+				b->pending--;
+				return 0;
+			}
 			continue;
 		}
 		if ((n = transport_recv(&b->t, b->cancel_fd, b->in, RECV_CHUNK, dl, err)) < 0)
@@ -407,110 +339,38 @@ int broker_read(struct broker *b, const struct deadline *dl, redisReply **reply,
 	}
 }
 
-/* A streamed read under way: what the reader's task privdata points to. */
-struct streaming {
-	struct broker_stream *st;
-	size_t *reply_bytes; /* the broker's count toward the batch cap: an element handed over is not held */
-	redisReplyObjectFunctions *plain; /* the reader's own functions */
-	struct error *err;
-	int failed;
-};
-
-/* What the reader keeps for an element handed over: never freed, never stored in its array. */
-static char handed_over;
-
-/* 1 when task is the second element of a reply [string, ...] of two. */
-static int second_of_pair(const redisReadTask *task)
+int broker_read_streamed(struct broker *b, const struct deadline *dl, struct resp_stream *st,
+                         struct resp **reply, struct error *err)
 {
-	const redisReadTask *root = task->parent;
-	const redisReply *pair;
-
-	if (root == NULL || root->parent != NULL || root->elements != 2 || task->idx != 1)
-		return 0;
-	pair = root->obj;
-	return pair != NULL && pair->element[0] != NULL && pair->element[0]->type == REDIS_REPLY_STRING;
-}
-
-/* 1 when the bulk string task is one that st hands over. */
-static int handed(const redisReadTask *task, const struct broker_stream *st)
-{
-	if (task->type != REDIS_REPLY_STRING)
-		return 0;
-	if (st->shape == BROKER_STREAM_FLAT)
-		return task->parent != NULL && task->parent->parent == NULL &&
-		       task->parent->type == REDIS_REPLY_ARRAY;
-	if (st->shape == BROKER_STREAM_KEYED)
-		return task->parent != NULL && task->parent->type == REDIS_REPLY_ARRAY &&
-		       second_of_pair(task->parent);
-	return second_of_pair(task);
-}
-
-static void *stream_string(const redisReadTask *task, char *str, size_t len)
-{
-	struct streaming *sg = task->privdata;
-
-	if (!handed(task, sg->st))
-		return sg->plain->createString(task, str, len);
-	if (!sg->failed && sg->st->fn(sg->st->ctx, str, len, sg->err) < 0)
-		sg->failed = 1;
-	else if (!sg->failed)
-		sg->st->handed++;
-	/* handed over and gone: the batch cap bounds what is held, so a batch of replies that Redis has
-	 * already taken out of the list is never cut, and never lost, for its size alone */
-	*sg->reply_bytes = *sg->reply_bytes > len ? *sg->reply_bytes - len : 0;
-	return &handed_over;
-}
-
-static void stream_free(void *obj)
-{
-	if (obj != &handed_over)
-		freeReplyObject(obj);
-}
-
-int broker_read_streamed(struct broker *b, const struct deadline *dl, struct broker_stream *st,
-                         redisReply **reply, struct error *err)
-{
-	struct error failure = {ERROR_NONE, ""};
-	struct streaming sg = {st, &b->reply_bytes, NULL, &failure, 0};
-	redisReplyObjectFunctions fns;
-	void *privdata;
 	int rc;
 
 	*reply = NULL;
-	if (b->reader == NULL)
+	if (b->t.fd < 0)
 		return error_set(err, ERROR_BROKER, "not connected to the broker");
-	if (b->reader->ridx != -1) /* a reply half read would keep tasks made before this call */
+	if (!resp_reader_idle(&b->reader)) /* a reply half read is not of this shape */
 		return error_set(err, ERROR_BROKER, "the connection is out of step");
-	sg.plain = b->reader->fn;
-	privdata = b->reader->privdata;
-	fns = *sg.plain;
-	fns.createString = stream_string;
-	fns.freeObject = stream_free;
 	st->handed = 0;
-	b->reader->fn = &fns;
-	b->reader->privdata = &sg;
+	b->reader.stream = st;
+	b->reader.stream_failed = 0;
 	rc = broker_read(b, dl, reply, err);
-	if (b->reader != NULL) { /* a failed read may have closed the connection */
-		b->reader->fn = sg.plain;
-		b->reader->privdata = privdata;
-	}
-	if (sg.failed) { /* fn's failure came first */
-		freeReplyObject(*reply);
+	b->reader.stream = NULL;
+	if (rc == 0 && b->reader.stream_failed) { /* fn's failure came first */
+		resp_free(*reply);
 		*reply = NULL;
 		if (err != NULL)
-			*err = failure;
+			*err = b->reader.stream_error;
 		return -1;
 	}
 	return rc;
 }
 
-int broker_read_push(struct broker *b, const struct deadline *dl, redisReply **reply, struct error *err)
+int broker_read_push(struct broker *b, const struct deadline *dl, struct resp **reply, struct error *err)
 {
 	b->pending++; /* a push is a reply nobody asked for: keep the count of those asked for */
 	return broker_read(b, dl, reply, err);
 }
 
-int broker_reply_error(const redisReply *r, struct error *err)
+int broker_reply_error(const struct resp *r, struct error *err)
 {
 	static const struct {
 		const char *code;
@@ -523,7 +383,7 @@ int broker_reply_error(const redisReply *r, struct error *err)
 	    {"MISCONF", ERROR_UNAVAILABLE},
 	};
 
-	if (r->type != REDIS_REPLY_ERROR)
+	if (r->type != RESP_ERROR)
 		return 0;
 	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
 		size_t n = strlen(codes[i].code);
@@ -536,13 +396,13 @@ int broker_reply_error(const redisReply *r, struct error *err)
 	return error_set(err, ERROR_BROKER, "the broker answered: %.200s", r->str);
 }
 
-int broker_call(struct broker *b, const struct deadline *dl, redisReply **reply, struct error *err, int argc,
+int broker_call(struct broker *b, const struct deadline *dl, struct resp **reply, struct error *err, int argc,
                 const char **argv, const size_t *lens)
 {
 	if (broker_append(b, argc, argv, lens, err) < 0 || broker_read(b, dl, reply, err) < 0)
 		return -1;
 	if (broker_reply_error(*reply, err) < 0) {
-		freeReplyObject(*reply);
+		resp_free(*reply);
 		*reply = NULL;
 		return -1;
 	}
@@ -550,7 +410,7 @@ int broker_call(struct broker *b, const struct deadline *dl, redisReply **reply,
 }
 
 int broker_pipeline_replies(struct broker *b, const struct deadline *dl, const struct broker_cmd *cmds,
-                            size_t n, redisReply **replies, struct error *err)
+                            size_t n, struct resp **replies, struct error *err)
 {
 	for (size_t i = 0; i < n; i++)
 		if (broker_append(b, cmds[i].argc, cmds[i].argv, cmds[i].lens, err) < 0)
@@ -558,7 +418,7 @@ int broker_pipeline_replies(struct broker *b, const struct deadline *dl, const s
 	for (size_t i = 0; i < n; i++) {
 		if (broker_read(b, dl, &replies[i], err) < 0) {
 			for (size_t j = 0; j < i; j++)
-				freeReplyObject(replies[j]);
+				resp_free(replies[j]);
 			return error_wrap(err, cmds[i].context);
 		}
 	}
@@ -574,19 +434,19 @@ int broker_pipeline(struct broker *b, const struct deadline *dl, const struct br
 		if (broker_append(b, cmds[i].argc, cmds[i].argv, cmds[i].lens, err) < 0)
 			return error_wrap(err, cmds[i].context);
 	for (size_t i = 0; i < n; i++) {
-		redisReply *r;
+		struct resp *r;
 
 		if (broker_read(b, dl, &r, err) < 0)
 			return error_wrap(err, cmds[i].context);
 		if (!failed && broker_reply_error(r, err) < 0) {
 			failed = error_wrap(err, cmds[i].context) < 0;
-		} else if (cmds[i].integer != NULL && r->type == REDIS_REPLY_INTEGER) {
+		} else if (cmds[i].integer != NULL && r->type == RESP_INTEGER) {
 			*cmds[i].integer = r->integer;
 		} else if (!failed && cmds[i].integer != NULL) {
 			error_set(err, ERROR_BROKER, "the broker did not answer with a number");
 			failed = error_wrap(err, cmds[i].context) < 0;
 		}
-		freeReplyObject(r);
+		resp_free(r);
 	}
 	return failed ? -1 : 0;
 }

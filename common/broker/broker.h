@@ -1,19 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* broker: one Redis connection that the check owns: the transport (a non-blocking TCP or unix socket, TLS
- * over it when asked), found through Sentinel when asked, with hiredis used only as the RESP codec
- * (redisReader, redisFormatCommandArgv). Every connect, handshake, write and read honours an absolute
- * deadline and a cancel descriptor, so neither a silent broker nor a signal keeps a call past its
- * deadline. */
+ * over it when asked), found through Sentinel when asked; commands are written by hiredis's
+ * redisFormatCommandArgv and replies read by our own reader (resp.h). Every connect, handshake, write and
+ * read honours an absolute deadline and a cancel descriptor, so neither a silent broker nor a signal keeps a
+ * call past its deadline. */
 #ifndef CELERY_BROKER_H
 #define CELERY_BROKER_H
 
 #include "broker_url.h"
 #include "deadline.h"
 #include "error.h"
+#include "resp.h"
 #include "strbuf.h"
 #include "transport.h"
 
-#include <hiredis/hiredis.h>
 #include <stddef.h>
 
 /* A string element of a reply larger than this is skipped unread (it arrives as an empty string, and
@@ -29,12 +29,10 @@
 
 struct broker {
 	struct transport t;             /* the connection; t.fd is -1 when closed */
-	redisReader *reader;            /* parses the replies */
+	struct resp_reader reader;      /* parses the replies */
 	struct strbuf out;              /* commands formatted but not yet sent */
 	char *in;                       /* received, handed to the reader a piece at a time */
 	size_t in_pos, in_len;          /* in[in_pos..in_len) is not handed over yet */
-	size_t reply_bytes;             /* bytes received toward the reply being read */
-	size_t skip;                    /* bytes of an oversized element still to discard */
 	long long dropped;              /* oversized elements skipped since the connection opened */
 	const struct broker_addr *addr; /* where to (re)connect; borrowed */
 	int cancel_fd;                  /* readable when a signal asks us to stop, or -1 */
@@ -65,35 +63,18 @@ void broker_close(struct broker *b);
 int broker_append(struct broker *b, int argc, const char **argv, const size_t *lens, struct error *err);
 /* Sends what is queued and reads the next reply. An error reply is returned as a reply, not an error.
  * A lost connection is ERROR_CONNECT; a reply over the size caps is ERROR_OVERSIZE. */
-int broker_read(struct broker *b, const struct deadline *dl, redisReply **reply, struct error *err);
-/* What broker_read_streamed hands over, from a reply that is an array of two, a string first (a blocking
- * pop's [key, popped]): its second element when that is a string (inside 0: BRPOP's one message), or the
- * strings in its second element when that is an array (inside 1: BLMPOP's messages). Bulk strings only:
- * a status, an error or any other type stays in the reply. */
-/* The shapes of reply whose strings broker_read_streamed hands over. */
-enum broker_stream_shape {
-	BROKER_STREAM_PAIR,  /* [key, string]: BRPOP's string */
-	BROKER_STREAM_KEYED, /* [key, [string...]]: BLMPOP's strings */
-	BROKER_STREAM_FLAT,  /* [string...]: the strings of RPOP KEY COUNT */
-};
-
-struct broker_stream {
-	int (*fn)(void *ctx, const char *s, size_t len, struct error *err);
-	void *ctx;
-	enum broker_stream_shape shape;
-	long long handed; /* set by the call: how many fn took */
-};
+int broker_read(struct broker *b, const struct deadline *dl, struct resp **reply, struct error *err);
 /* Reads the next reply as broker_read does, handing each string that st names to st->fn as soon as it is
  * parsed, and not keeping it: its place in the reply is NULL. So a pop of many messages takes the memory of
  * one. Once fn fails, the rest of the reply is read but not handed over, and the call fails with fn's
  * error. The connection must be in step (no reply half read). */
-int broker_read_streamed(struct broker *b, const struct deadline *dl, struct broker_stream *st,
-                         redisReply **reply, struct error *err);
+int broker_read_streamed(struct broker *b, const struct deadline *dl, struct resp_stream *st,
+                         struct resp **reply, struct error *err);
 /* Reads the next message a subscription pushes (nothing was asked for it), as broker_read reads a reply:
  * until the deadline, which ends it with ERROR_TIMEOUT. */
-int broker_read_push(struct broker *b, const struct deadline *dl, redisReply **reply, struct error *err);
+int broker_read_push(struct broker *b, const struct deadline *dl, struct resp **reply, struct error *err);
 /* append + read, and an error reply becomes an error (see broker_reply_error). */
-int broker_call(struct broker *b, const struct deadline *dl, redisReply **reply, struct error *err, int argc,
+int broker_call(struct broker *b, const struct deadline *dl, struct resp **reply, struct error *err, int argc,
                 const char **argv, const size_t *lens);
 
 /* One command of a pipeline. */
@@ -112,11 +93,11 @@ int broker_pipeline(struct broker *b, const struct deadline *dl, const struct br
                     struct error *err);
 /* Like broker_pipeline, but hands every reply to keep (which takes ownership) instead of checking it. */
 int broker_pipeline_replies(struct broker *b, const struct deadline *dl, const struct broker_cmd *cmds,
-                            size_t n, redisReply **replies, struct error *err);
+                            size_t n, struct resp **replies, struct error *err);
 /* Turns an error reply into an error: ERROR_AUTH for NOAUTH/WRONGPASS/NOPERM, ERROR_UNAVAILABLE for
  * LOADING/OOM/MASTERDOWN/BUSY/TRYAGAIN/MISCONF and "max number of clients reached", ERROR_BROKER for the
  * rest (READONLY too: a check pointed at a replica is misconfigured, not facing an outage). Returns 0 for any
  * other reply. */
-int broker_reply_error(const redisReply *r, struct error *err);
+int broker_reply_error(const struct resp *r, struct error *err);
 
 #endif

@@ -9,7 +9,7 @@
 #define SCAN_COUNT 1000 /* keys the server looks at per SCAN call: about 0.5 ms of its time (Redis 7.0) */
 
 /* Called with each page: an array reply of key names (any element may be of another type). */
-typedef int (*scan_page_fn)(void *ctx, const redisReply *keys, struct error *err);
+typedef int (*scan_page_fn)(void *ctx, const struct resp *keys, struct error *err);
 
 /* SCAN *cursor MATCH pattern COUNT SCAN_COUNT until the cursor comes back to 0 or, with a budget, once the
  * server has looked at about budget keys (0: no budget); *cursor is left where the walk stopped (0: the

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* sentinel: one short exchange per sentinel ([AUTH] and SENTINEL GET-MASTER-ADDR-BY-NAME, pipelined) over
- * the transport, hiredis parsing the replies. */
+ * the transport, hiredis writing the commands and resp.c reading the replies. */
 #include "sentinel.h"
 
 #include "numparse.h"
 #include "strbuf.h"
+#include "resp.h"
 #include "transport.h"
 
 #include <hiredis/hiredis.h>
@@ -17,37 +18,40 @@
 #define NO_SUCH_MASTER     "no such master"
 
 /* Sends the commands and reads n replies into r. */
-static int exchange(struct transport *t, const char *cmds, size_t len, redisReply **r, int n, int cancel_fd,
+static int exchange(struct transport *t, const char *cmds, size_t len, struct resp **r, int n, int cancel_fd,
                     const struct deadline *dl, struct error *err)
 {
-	redisReader *reader = redisReaderCreate();
-	size_t got = 0;
+	struct resp_reader reader;
+	char chunk[4096];
+	size_t at = 0, got = 0;
 	int have = 0, rc = 0;
 
-	if (reader == NULL)
-		return error_set(err, ERROR_NOMEM, "out of memory");
+	resp_reader_init(&reader, SENTINEL_MAX_REPLY, SENTINEL_MAX_REPLY);
 	if (transport_send(t, cancel_fd, cmds, len, dl, err) < 0)
 		rc = -1;
 	while (rc == 0 && have < n) {
-		char chunk[4096];
-		void *reply = NULL;
+		struct resp *reply = NULL;
+		long used;
 		ssize_t k;
 
-		if (redisReaderGetReply(reader, &reply) != REDIS_OK) {
-			rc = error_set(err, ERROR_CONNECT, "not a Redis protocol answer");
-		} else if (reply != NULL) {
-			r[have++] = reply;
-		} else if (got > SENTINEL_MAX_REPLY) {
-			rc = error_set(err, ERROR_CONNECT, "an answer too long for a sentinel");
+		if (at < got) {
+			used = resp_reader_feed(&reader, chunk + at, got - at, &reply, err);
+			if (used < 0 && err != NULL && err->kind == ERROR_OVERSIZE)
+				rc = error_set(err, ERROR_CONNECT, "an answer too long for a sentinel");
+			else if (used < 0 && err != NULL && err->kind != ERROR_NOMEM)
+				rc = error_set(err, ERROR_CONNECT, "not a Redis protocol answer");
+			else if (used < 0)
+				rc = -1;
+			else if ((at += (size_t)used, reply != NULL))
+				r[have++] = reply;
 		} else if ((k = transport_recv(t, cancel_fd, chunk, sizeof(chunk), dl, err)) < 0) {
 			rc = -1;
 		} else {
-			got += (size_t)k;
-			if (redisReaderFeed(reader, chunk, (size_t)k) != REDIS_OK)
-				rc = error_set(err, ERROR_NOMEM, "out of memory");
+			at = 0;
+			got = (size_t)k;
 		}
 	}
-	redisReaderFree(reader);
+	resp_reader_reset(&reader);
 	return rc;
 }
 
@@ -76,12 +80,12 @@ static int format_question(const struct broker_addr *a, struct strbuf *out, int 
 }
 
 /* A port as a sentinel writes it: digits only, 1 to 65535. */
-static int read_port(const redisReply *r, int *port)
+static int read_port(const struct resp *r, int *port)
 {
 	long v;
 
-	if (r->type != REDIS_REPLY_STRING || r->len == 0 || r->len > 5 ||
-	    strspn(r->str, "0123456789") != r->len || parse_long(r->str, 1, 65535, &v) < 0)
+	if (r->type != RESP_STRING || r->len == 0 || r->len > 5 || strspn(r->str, "0123456789") != r->len ||
+	    parse_long(r->str, 1, 65535, &v) < 0)
 		return -1;
 	*port = (int)v;
 	return 0;
@@ -90,22 +94,21 @@ static int read_port(const redisReply *r, int *port)
 /* Reads the answer [host, port]; a short reason in err otherwise: ERROR_AUTH when the sentinel refused
  * our password (or wants one), ERROR_CONNECT for the rest. An error answering AUTH is quoted by its code
  * only, as a server without AUTH echoes its argument. */
-static int read_answer(redisReply **r, int n, struct sentinel_answer *out, struct error *err)
+static int read_answer(struct resp **r, int n, struct sentinel_answer *out, struct error *err)
 {
-	const redisReply *ask = r[n - 1];
+	const struct resp *ask = r[n - 1];
 
-	if (n == 2 && r[0]->type == REDIS_REPLY_ERROR)
+	if (n == 2 && r[0]->type == RESP_ERROR)
 		return error_set(err, ERROR_AUTH, "refused the password (%.*s)", (int)strcspn(r[0]->str, " "),
 		                 r[0]->str);
-	if (ask->type == REDIS_REPLY_ERROR && strncmp(ask->str, "NOAUTH", 6) == 0)
+	if (ask->type == RESP_ERROR && strncmp(ask->str, "NOAUTH", 6) == 0)
 		return error_set(err, ERROR_AUTH, "wants a password (NOAUTH)");
-	if (ask->type == REDIS_REPLY_ERROR)
+	if (ask->type == RESP_ERROR)
 		return error_set(err, ERROR_CONNECT, "%.80s", ask->str);
-	if (ask->type == REDIS_REPLY_NIL)
+	if (ask->type == RESP_NIL)
 		return error_set(err, ERROR_CONNECT, NO_SUCH_MASTER);
-	if (ask->type != REDIS_REPLY_ARRAY || ask->elements != 2 ||
-	    ask->element[0]->type != REDIS_REPLY_STRING || ask->element[0]->len == 0 ||
-	    ask->element[0]->len >= sizeof(out->host) ||
+	if (ask->type != RESP_ARRAY || ask->elements != 2 || ask->element[0]->type != RESP_STRING ||
+	    ask->element[0]->len == 0 || ask->element[0]->len >= sizeof(out->host) ||
 	    memchr(ask->element[0]->str, '\0', ask->element[0]->len) != NULL ||
 	    read_port(ask->element[1], &out->port) < 0)
 		return error_set(err, ERROR_CONNECT, "an answer that is not an address");
@@ -120,7 +123,7 @@ static int ask_one(const struct broker_addr *a, const struct sentinel_addr *s, i
 	struct transport_target to = {s->host, s->port, NULL};
 	struct transport t;
 	struct strbuf cmds = STRBUF_INIT;
-	redisReply *r[2] = {NULL, NULL};
+	struct resp *r[2] = {NULL, NULL};
 	int n = 0, rc;
 
 	if (format_question(a, &cmds, &n) < 0) {
@@ -138,7 +141,7 @@ static int ask_one(const struct broker_addr *a, const struct sentinel_addr *s, i
 		rc = read_answer(r, n, out, err);
 	for (int i = 0; i < n; i++)
 		if (r[i] != NULL)
-			freeReplyObject(r[i]);
+			resp_free(r[i]);
 	explicit_bzero(cmds.buf, cmds.len);
 	strbuf_free(&cmds);
 	return rc;

@@ -2,6 +2,7 @@
 /* watch: listening, presence and the state file around the broadcast. */
 #include "watch.h"
 
+#include <stdio.h>
 #include <string.h>
 
 int watch_start(struct probe *p, const struct options *o, int cancel_fd, const struct deadline *limit,

@@ -12,7 +12,7 @@
 /* The buffers of one chunk, used again for the next. */
 struct chunk {
 	struct broker_cmd cmds[BACKLOG_CHUNK];
-	redisReply *replies[BACKLOG_CHUNK];
+	struct resp *replies[BACKLOG_CHUNK];
 	char *keys[BACKLOG_CHUNK];
 	size_t lens[2 * BACKLOG_CHUNK];
 	const char *argv[2 * BACKLOG_CHUNK];
@@ -48,7 +48,7 @@ out:
 
 /* Adds one LLEN reply to its queue's count; a refusal about this key marks the queue (-1, why), any
  * other refusal fails the read. */
-static int add_length(const redisReply *r, long long *count, char **why, struct error *err)
+static int add_length(const struct resp *r, long long *count, char **why, struct error *err)
 {
 	struct error refused;
 
@@ -63,7 +63,7 @@ static int add_length(const redisReply *r, long long *count, char **why, struct 
 		*count = -1;
 		return 0;
 	}
-	if (r->type != REDIS_REPLY_INTEGER || r->integer < 0)
+	if (r->type != RESP_INTEGER || r->integer < 0)
 		return error_set(err, ERROR_BROKER, "cannot read queue lengths: LLEN answered with no count");
 	if (*count >= 0)
 		*count += r->integer;
@@ -89,7 +89,7 @@ int backlog_read(struct broker *b, const struct kombu_names *names, char *const 
 			size_t q = (from + i) / steps;
 			if (rc == 0)
 				rc = add_length(c->replies[i], &counts[q], &why[q], err);
-			freeReplyObject(c->replies[i]);
+			resp_free(c->replies[i]);
 		}
 	}
 	free(c);

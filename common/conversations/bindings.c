@@ -41,12 +41,12 @@ static int add_member(struct bindings *bs, const char *exchange, const char *m, 
 }
 
 /* Adds the members in an array reply (SMEMBERS, SRANDMEMBER); other replies add nothing. */
-static int add_reply(struct bindings *bs, const char *exchange, const redisReply *r, struct error *err)
+static int add_reply(struct bindings *bs, const char *exchange, const struct resp *r, struct error *err)
 {
-	if (r->type != REDIS_REPLY_ARRAY)
+	if (r->type != RESP_ARRAY)
 		return 0;
 	for (size_t i = 0; i < r->elements; i++)
-		if (r->element[i]->type == REDIS_REPLY_STRING &&
+		if (r->element[i]->type == RESP_STRING &&
 		    add_member(bs, exchange, r->element[i]->str, r->element[i]->len, err) < 0)
 			return -1;
 	return 0;
@@ -64,7 +64,7 @@ int bindings_sample(struct broker *b, const struct kombu_names *names, const str
 	struct broker_cmd cmds[3] = {{1, time, time_len, "cannot read the broker's clock", NULL},
 	                             {2, own, own_len, "cannot read this suite's reply bindings", NULL},
 	                             {2, pidbox, pidbox_len, "cannot read the worker bindings", NULL}};
-	redisReply *r[3];
+	struct resp *r[3];
 	int rc = -1;
 
 	memset(bs, 0, sizeof(*bs));
@@ -81,8 +81,8 @@ int bindings_sample(struct broker *b, const struct kombu_names *names, const str
 	for (int i = 0; i < 3 && rc == 0; i++)
 		if (broker_reply_error(r[i], err) < 0)
 			rc = error_wrap(err, cmds[i].context);
-	if (rc == 0 && (r[0]->type != REDIS_REPLY_ARRAY || r[0]->elements != 2 ||
-	                r[0]->element[0]->type != REDIS_REPLY_STRING))
+	if (rc == 0 &&
+	    (r[0]->type != RESP_ARRAY || r[0]->elements != 2 || r[0]->element[0]->type != RESP_STRING))
 		rc = error_set(err, ERROR_BROKER, "TIME answered with an unexpected reply");
 	if (rc == 0 && (strspn(r[0]->element[0]->str, "0123456789") != r[0]->element[0]->len ||
 	                (bs->server_time = strtoll(r[0]->element[0]->str, NULL, 10)) < 1000000000LL ||
@@ -96,7 +96,7 @@ int bindings_sample(struct broker *b, const struct kombu_names *names, const str
 		rc = add_reply(bs, pidbox_exchange, r[2], err);
 	bs->sample_n = bs->n;
 	for (int i = 0; i < 3; i++)
-		freeReplyObject(r[i]);
+		resp_free(r[i]);
 out:
 	free(own_key);
 	free(own_exchange);
@@ -138,7 +138,7 @@ static int read_sets(struct broker *b, const struct kombu_names *names, const st
 	struct broker_cmd *cmds = calloc(n ? n : 1, sizeof(*cmds));
 	const char **argv = calloc(2 * (n ? n : 1), sizeof(*argv));
 	size_t *lens = calloc(2 * (n ? n : 1), sizeof(*lens));
-	redisReply **r = calloc(n ? n : 1, sizeof(*r));
+	struct resp **r = calloc(n ? n : 1, sizeof(*r));
 	int rc = -1;
 
 	if (cmds == NULL || argv == NULL || lens == NULL || r == NULL) {
@@ -165,7 +165,7 @@ static int read_sets(struct broker *b, const struct kombu_names *names, const st
 		} else if (rc == 0) {
 			rc = add_reply(bs, keys[i] + plen, r[i], err);
 		}
-		freeReplyObject(r[i]);
+		resp_free(r[i]);
 	}
 out:
 	free(cmds);
@@ -177,7 +177,7 @@ out:
 
 /* The binding sets of one SCAN page, but the two bindings_sample read and those already read. */
 static int read_page(struct broker *b, const struct kombu_names *names, const struct deadline *dl,
-                     const redisReply *keys, struct bindings *bs, struct error *err)
+                     const struct resp *keys, struct bindings *bs, struct error *err)
 {
 	size_t n = keys->elements, plen = strlen(names->prefix) + strlen(BINDING_KEY), m = 0;
 	const char **found = calloc(n ? n : 1, sizeof(*found));
@@ -189,8 +189,8 @@ static int read_page(struct broker *b, const struct kombu_names *names, const st
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const redisReply *k = keys->element[i];
-		if (k->type != REDIS_REPLY_STRING || k->len < plen || memchr(k->str, '\0', k->len) != NULL ||
+		const struct resp *k = keys->element[i];
+		if (k->type != RESP_STRING || k->len < plen || memchr(k->str, '\0', k->len) != NULL ||
 		    control_exchange(k->str + plen) || bindings_has_set(bs, k->str + plen))
 			continue;
 		found[m] = k->str;
@@ -210,7 +210,7 @@ struct page_reader {
 	struct bindings *bs;
 };
 
-static int on_page(void *ctx, const redisReply *keys, struct error *err)
+static int on_page(void *ctx, const struct resp *keys, struct error *err)
 {
 	struct page_reader *pr = ctx;
 
@@ -300,15 +300,15 @@ static char *member_node(const struct binding_fields *bf, const char *ns)
 }
 
 /* The separator the members of an SMEMBERS reply were written with, into sep when one is learned. */
-static int learn_sep(const redisReply *r, char *sep)
+static int learn_sep(const struct resp *r, char *sep)
 {
 	char **members = calloc(r->elements ? r->elements : 1, sizeof(char *)), learned[KOMBU_SEP_MAX + 1];
 	size_t *lens = calloc(r->elements ? r->elements : 1, sizeof(size_t)), n = 0;
 	struct error ignored;
 	int rc = members == NULL || lens == NULL ? -1 : 0;
 
-	for (size_t i = 0; rc == 0 && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++)
-		if (r->element[i]->type == REDIS_REPLY_STRING) {
+	for (size_t i = 0; rc == 0 && r->type == RESP_ARRAY && i < r->elements; i++)
+		if (r->element[i]->type == RESP_STRING) {
 			members[n] = r->element[i]->str;
 			lens[n++] = r->element[i]->len;
 		}
@@ -325,7 +325,7 @@ int bindings_workers(struct broker *b, const struct kombu_names *names, const st
 	char *key = kombu_pidbox_binding_key(names);
 	const char *argv[2] = {"SMEMBERS", key};
 	size_t lens[2] = {8, key ? strlen(key) : 0};
-	redisReply *r = NULL;
+	struct resp *r = NULL;
 	char sep[KOMBU_SEP_MAX + 1];
 	int rc;
 
@@ -338,20 +338,20 @@ int bindings_workers(struct broker *b, const struct kombu_names *names, const st
 	free(key);
 	if (rc < 0)
 		return error_wrap(err, "cannot read the workers' bindings");
-	if (r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
+	if (r->type == RESP_ARRAY && r->elements > 0 &&
 	    (*nodes = calloc(r->elements, sizeof(char *))) == NULL)
 		rc = error_set(err, ERROR_NOMEM, "out of memory");
 	if (rc == 0 && !names->sep_given && learn_sep(r, sep) < 0)
 		rc = error_set(err, ERROR_USAGE, "the workers' bindings disagree on their separator");
-	for (size_t i = 0; rc == 0 && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+	for (size_t i = 0; rc == 0 && r->type == RESP_ARRAY && i < r->elements; i++) {
 		struct binding_fields bf;
-		const redisReply *m = r->element[i];
-		if (m->type != REDIS_REPLY_STRING || binding_split_bound(m->str, m->len, sep, &bf) < 0 ||
+		const struct resp *m = r->element[i];
+		if (m->type != RESP_STRING || binding_split_bound(m->str, m->len, sep, &bf) < 0 ||
 		    ((*nodes)[*n] = member_node(&bf, names->ns)) == NULL)
 			continue;
 		(*n)++;
 	}
-	freeReplyObject(r);
+	resp_free(r);
 	return rc;
 }
 

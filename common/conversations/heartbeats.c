@@ -28,7 +28,7 @@ int listener_start(struct listener *l, const struct broker_addr *addr, const str
 	if (rc == 0 && broker_append(&l->b, n + 1, argv, lens, err) < 0)
 		rc = -1;
 	for (int i = 0; rc == 0 && i < n; i++) { /* one confirmation per pattern */
-		redisReply *r;
+		struct resp *r;
 		if (i > 0)
 			l->b.pending++; /* both confirmations answer the one PSUBSCRIBE */
 		if (broker_read(&l->b, dl, &r, err) < 0) {
@@ -37,7 +37,7 @@ int listener_start(struct listener *l, const struct broker_addr *addr, const str
 		}
 		if (broker_reply_error(r, err) < 0)
 			rc = error_wrap(err, "cannot listen to heartbeats");
-		freeReplyObject(r);
+		resp_free(r);
 	}
 	free(patterns[0]);
 	free(patterns[1]);
@@ -72,14 +72,14 @@ static struct heard_worker *slot(struct heard *h, const char *node)
 }
 
 /* One pushed message: ["pmessage", pattern, channel, payload]. */
-static void take(struct heard *h, const redisReply *r)
+static void take(struct heard *h, const struct resp *r)
 {
 	struct worker_event ev;
 	struct heard_worker *w;
 	struct error ignored;
 	double now;
 
-	if (r->type != REDIS_REPLY_ARRAY || r->elements != 4 || r->element[3]->type != REDIS_REPLY_STRING ||
+	if (r->type != RESP_ARRAY || r->elements != 4 || r->element[3]->type != RESP_STRING ||
 	    kombu_decode_worker_event(r->element[3]->str, r->element[3]->len, &ev, &ignored) != 1 ||
 	    (w = slot(h, ev.hostname)) == NULL) {
 		h->ignored++;
@@ -103,7 +103,7 @@ int listener_collect(struct listener *l, const struct deadline *until, size_t en
                      struct error *err)
 {
 	while (enough == 0 || h->n < enough) {
-		redisReply *r;
+		struct resp *r;
 		struct error e = {ERROR_NONE, ""};
 
 		if (broker_read_push(&l->b, until, &r, &e) < 0) {
@@ -114,7 +114,7 @@ int listener_collect(struct listener *l, const struct deadline *until, size_t en
 			return error_wrap(err, "while listening to heartbeats");
 		}
 		take(h, r);
-		freeReplyObject(r);
+		resp_free(r);
 	}
 	return 0;
 }

@@ -49,13 +49,13 @@ struct page_reader {
 	const struct kombu_names *names;
 };
 
-static int on_page(void *ctx, const redisReply *keys, struct error *err)
+static int on_page(void *ctx, const struct resp *keys, struct error *err)
 {
 	struct page_reader *pr = ctx;
 
 	(void)err;
 	for (size_t i = 0; i < keys->elements; i++)
-		if (keys->element[i]->type == REDIS_REPLY_STRING)
+		if (keys->element[i]->type == RESP_STRING)
 			note_pidbox_set(pr->nb, pr->names, keys->element[i]->str, keys->element[i]->len);
 	return 0;
 }
@@ -67,7 +67,7 @@ int nearby_look(struct broker *b, const struct kombu_names *names, const struct 
 	size_t info_len[2] = {4, 8};
 	struct page_reader pr = {out, names};
 	unsigned long long cursor = 0;
-	redisReply *r;
+	struct resp *r;
 
 	memset(out, 0, sizeof(*out));
 	if (broker_scan(b, "*_kombu.binding.*.pidbox", &cursor, NEARBY_BUDGET, dl, on_page, &pr, err) < 0)
@@ -84,9 +84,9 @@ int nearby_look(struct broker *b, const struct kombu_names *names, const struct 
 		}
 	if (broker_call(b, dl, &r, err, 2, info, info_len) < 0)
 		return error_wrap(err, "looking for workers elsewhere (INFO)");
-	if (r->type == REDIS_REPLY_STRING)
+	if (r->type == RESP_STRING)
 		note_databases(out, names->db, r->str);
-	freeReplyObject(r);
+	resp_free(r);
 	return 0;
 }
 

@@ -7,13 +7,13 @@
 #include <string.h>
 
 /* Hands one element to fn: a string as its bytes, anything else as NULL. */
-static int hand(const redisReply *e, drain_fn fn, void *ctx, struct error *err)
+static int hand(const struct resp *e, drain_fn fn, void *ctx, struct error *err)
 {
-	return e->type == REDIS_REPLY_STRING ? fn(ctx, e->str, e->len, err) : fn(ctx, NULL, 0, err);
+	return e->type == RESP_STRING ? fn(ctx, e->str, e->len, err) : fn(ctx, NULL, 0, err);
 }
 
 /* Hands the elements of an array reply that were kept (not streamed) to fn; returns their count or -1. */
-static int each_element(const redisReply *a, drain_fn fn, void *ctx, struct error *err)
+static int each_element(const struct resp *a, drain_fn fn, void *ctx, struct error *err)
 {
 	int kept = 0;
 
@@ -37,8 +37,8 @@ static int blocking_pop(struct broker *b, char *const *keys, int nkeys, long lon
 	struct deadline guard;
 	/* the popped messages are decoded as they are read: BLMPOP's in the array after the key, BRPOP's
 	 * after the key */
-	struct broker_stream st = {fn, ctx, v7 ? BROKER_STREAM_KEYED : BROKER_STREAM_PAIR, 0};
-	redisReply *r = NULL;
+	struct resp_stream st = {fn, ctx, v7 ? RESP_STREAM_KEYED : RESP_STREAM_PAIR, 0};
+	struct resp *r = NULL;
 	int argc = 0, rc = -1, keyed;
 
 	if (argv == NULL || lens == NULL) {
@@ -88,11 +88,11 @@ static int blocking_pop(struct broker *b, char *const *keys, int nkeys, long lon
 		goto out;
 	}
 	rc = -1;
-	keyed = r->type == REDIS_REPLY_ARRAY && r->elements == 2 && r->element[0] != NULL &&
-	        r->element[0]->type == REDIS_REPLY_STRING; /* [key, popped] */
-	if (r->type == REDIS_REPLY_NIL)
+	keyed = r->type == RESP_ARRAY && r->elements == 2 && r->element[0] != NULL &&
+	        r->element[0]->type == RESP_STRING; /* [key, popped] */
+	if (r->type == RESP_NIL)
 		rc = 0;
-	else if (keyed && v7 && r->element[1] != NULL && r->element[1]->type == REDIS_REPLY_ARRAY) {
+	else if (keyed && v7 && r->element[1] != NULL && r->element[1]->type == RESP_ARRAY) {
 		int kept = each_element(r->element[1], fn, ctx, err);
 		rc = kept < 0 ? -1 : kept + (int)st.handed;
 	} else if (keyed && !v7)
@@ -101,7 +101,7 @@ static int blocking_pop(struct broker *b, char *const *keys, int nkeys, long lon
 		error_set(err, ERROR_BROKER, "%s answered with an unexpected reply", argv[0]);
 out:
 	if (r != NULL)
-		freeReplyObject(r);
+		resp_free(r);
 	free(argv);
 	free(lens);
 	return rc;
@@ -111,9 +111,9 @@ out:
  * batch larger than the cap is never cut for its size: Redis has taken it out of the list already). The
  * kept elements (not strings) stay in r for the caller; *popped counts those handed over. */
 static int read_counted(struct broker *b, const struct broker_cmd *cmds, size_t n, const struct deadline *dl,
-                        drain_fn fn, void *ctx, redisReply **r, int *popped, struct error *err)
+                        drain_fn fn, void *ctx, struct resp **r, int *popped, struct error *err)
 {
-	struct broker_stream st = {fn, ctx, BROKER_STREAM_FLAT, 0};
+	struct resp_stream st = {fn, ctx, RESP_STREAM_FLAT, 0};
 
 	for (size_t i = 0; i < n; i++)
 		if (broker_append(b, cmds[i].argc, cmds[i].argv, cmds[i].lens, err) < 0)
@@ -121,7 +121,7 @@ static int read_counted(struct broker *b, const struct broker_cmd *cmds, size_t 
 	for (size_t i = 0; i < n; i++) {
 		if (broker_read_streamed(b, dl, &st, &r[i], err) < 0) {
 			for (size_t j = 0; j < i; j++)
-				freeReplyObject(r[j]);
+				resp_free(r[j]);
 			return error_wrap(err, cmds[i].context);
 		}
 		*popped += (int)st.handed;
@@ -137,7 +137,7 @@ static int nonblocking_pop(struct broker *b, char *const *keys, int nkeys, long 
 	int counted = b->version >= BROKER_VERSION(6, 2, 0);
 	size_t n = counted ? (size_t)nkeys : (size_t)want;
 	struct broker_cmd *cmds = calloc(n, sizeof(*cmds));
-	redisReply **r = calloc(n, sizeof(*r));
+	struct resp **r = calloc(n, sizeof(*r));
 	const char **argv = calloc(3 * n, sizeof(*argv));
 	size_t *lens = calloc(3 * n, sizeof(*lens));
 	char count[24];
@@ -167,15 +167,15 @@ static int nonblocking_pop(struct broker *b, char *const *keys, int nkeys, long 
 		int got = 0;
 		if (rc == 0 && broker_reply_error(r[i], err) < 0)
 			rc = error_wrap(err, "while collecting replies");
-		else if (rc == 0 && r[i]->type == REDIS_REPLY_ARRAY)
+		else if (rc == 0 && r[i]->type == RESP_ARRAY)
 			got = each_element(r[i], fn, ctx, err);
-		else if (rc == 0 && r[i]->type != REDIS_REPLY_NIL)
+		else if (rc == 0 && r[i]->type != RESP_NIL)
 			got = hand(r[i], fn, ctx, err) < 0 ? -1 : 1;
 		if (got < 0)
 			rc = -1;
 		else
 			popped += got;
-		freeReplyObject(r[i]);
+		resp_free(r[i]);
 	}
 out:
 	free(cmds);

@@ -9,6 +9,7 @@
 #include "options.h"
 #include "quarantine.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
