@@ -7,6 +7,7 @@
 #include "binding.h"
 #include "edit_distance.h"
 #include "fleet_format.h"
+#include "name_list.h"
 #include "name_map.h"
 #include "perfdata.h"
 
@@ -173,22 +174,21 @@ static void judge_queue(const struct options *o, long long unheard, struct queue
 static void list_consumers(struct strbuf *sb, const struct fleet *f, const char *queue, int compatible,
                            long long max)
 {
-	long long named = 0;
+	struct name_list l = name_list_start(sb, "");
 
+	l.max = max;
+	l.budgeted = 0;
 	for (size_t i = 0; i < f->n; i++) {
 		const struct worker *w = &f->workers[i];
-		if (!worker_consumes(w, queue) || verdict_is_compatible(w->verdict) != compatible)
+		if (!worker_consumes(w, queue) || verdict_is_compatible(w->verdict) != compatible ||
+		    !name_list_add(&l))
 			continue;
-		if (named++ >= max)
-			continue;
-		strbuf_puts(sb, named > 1 ? ", " : "");
 		if (compatible)
 			strbuf_put_clean(sb, w->node);
 		else
 			worker_describe_incompatible(sb, w);
 	}
-	if (named > max)
-		strbuf_printf(sb, " and %lld more", named - max);
+	name_list_end(&l);
 }
 
 /* Keeps name in closest when it is among the three closest to queue so far. */
@@ -302,8 +302,12 @@ static void write_summary(const struct options *o, const struct probe *p, const 
 {
 	const struct fleet *f = &p->fleet;
 	int silence_judged = !p->collection_cut;
-	size_t named = 0, shown = 0, unhealthy = 0;
+	struct name_list l = name_list_start(sb, "");
+	size_t unhealthy = 0;
 
+	l.separator = "; ";
+	l.and_more = "; and ";
+	l.noun = " unhealthy queues";
 	if (o->mode == MODE_HEARTBEAT)
 		strbuf_puts(sb, "-m heartbeat hears no consumer lists: backlogs only; ");
 	if (n == 0 && o->nexclude > 0)
@@ -323,26 +327,22 @@ static void write_summary(const struct options *o, const struct probe *p, const 
 			if (!wanted)
 				continue;
 			unhealthy++;
-			if (named++ < REPORT_MAX_NAMED && sb->len < REPORT_NAME_BUDGET) {
-				strbuf_puts(sb, named > 1 ? "; " : "");
+			if (name_list_add(&l))
 				describe_queue(sb, f, q);
-				shown++;
-			}
 		}
 	}
-	if (named > shown)
-		strbuf_printf(sb, "; and %zu more unhealthy queues", named - shown);
+	name_list_end(&l);
 	if (unhealthy == 0 && n > 0) {
 		strbuf_printf(sb, "%zu queue%s %s: ", n, n == 1 ? "" : "s",
 		              p->cut.kind != ERROR_NONE ? "not found unhealthy before the check was cut short"
 		              : o->mode == MODE_HEARTBEAT ? "within their backlog ranges"
 		                                          : "healthy with compatible consumers");
-		for (size_t i = 0; i < n && i < REPORT_MAX_NAMED; i++) {
-			strbuf_puts(sb, i ? ", " : "");
-			strbuf_put_clean(sb, qs[i].name);
-		}
-		if (n > REPORT_MAX_NAMED)
-			strbuf_printf(sb, " and %zu more", n - REPORT_MAX_NAMED);
+		struct name_list healthy = name_list_start(sb, "");
+		healthy.budgeted = 0;
+		for (size_t i = 0; i < n; i++)
+			if (name_list_add(&healthy))
+				strbuf_put_clean(sb, qs[i].name);
+		name_list_end(&healthy);
 	}
 	if (fleet_unresponsive(f) > 0 && silence_judged)
 		strbuf_printf(sb,

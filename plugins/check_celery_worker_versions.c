@@ -3,6 +3,7 @@
 #include "plugin.h"
 
 #include "fleet_format.h"
+#include "name_list.h"
 #include "perfdata.h"
 
 #include <string.h>
@@ -36,7 +37,7 @@ static void write_summary(const struct options *o, const struct probe *p, const 
 {
 	const struct fleet *f = &p->fleet;
 	int silence_judged = !p->collection_cut;
-	long long named = 0, shown = 0;
+	struct name_list l = name_list_start(sb, "; incompatible: ");
 
 	strbuf_printf(sb, "%lld of %lld workers", t->compatible, t->workers);
 	if (o->nqueues > 0) {
@@ -54,17 +55,11 @@ static void write_summary(const struct options *o, const struct probe *p, const 
 	}
 	for (size_t i = 0; i < f->n; i++) {
 		const struct worker *w = &f->workers[i];
-		if (verdict_is_compatible(w->verdict) || !worker_consumes_any(w, o->queues, o->nqueues))
-			continue;
-		if (shown < REPORT_MAX_NAMED && sb->len < REPORT_NAME_BUDGET) {
-			strbuf_puts(sb, shown ? ", " : "; incompatible: ");
+		if (!verdict_is_compatible(w->verdict) && worker_consumes_any(w, o->queues, o->nqueues) &&
+		    name_list_add(&l))
 			worker_describe_incompatible(sb, w);
-			shown++;
-		}
-		named++;
 	}
-	if (named > shown)
-		strbuf_printf(sb, "%s%lld more", shown ? " and " : "; incompatible: ", named - shown);
+	name_list_end(&l);
 	if (t->unresponsive > 0 && silence_judged)
 		strbuf_printf(sb, "; %lld unresponsive (received the broadcast, no answer within %g s)",
 		              t->unresponsive, o->inspect_timeout);

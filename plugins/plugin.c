@@ -3,6 +3,7 @@
 #include "plugin.h"
 
 #include "fleet_format.h"
+#include "name_list.h"
 
 #include "config.h"
 #include "cancel.h"
@@ -97,7 +98,7 @@ static void report_silent(const struct options *o, const struct probe *p, struct
 {
 	const struct fleet *silent = &p->presence.silent;
 	double now = clock_wall();
-	long long shown = 0, named = 0;
+	struct name_list l = name_list_start(&r->summary, "; silent: ");
 
 	if (fleet_unresponsive(&p->fleet) == 0 || o->nworkers > 0)
 		return;
@@ -105,23 +106,20 @@ static void report_silent(const struct options *o, const struct probe *p, struct
 		const struct worker *w = &silent->workers[i];
 		if (w->state != WORKER_UNRESPONSIVE)
 			continue;
-		named++;
-		if (shown >= REPORT_MAX_NAMED || r->summary.len >= REPORT_NAME_BUDGET)
+		if (!name_list_add(&l))
 			continue;
-		strbuf_puts(&r->summary, shown++ ? ", " : "; silent: ");
 		strbuf_put_clean(&r->summary, w->node);
 		strbuf_puts(&r->summary, " (");
 		describe_age(&r->summary, w->last_seen, now);
 		strbuf_putc(&r->summary, ')');
 	}
-	if (named > shown)
-		strbuf_printf(&r->summary, "%s%lld more", shown ? " and " : "; silent: ", named - shown);
+	name_list_end(&l);
 }
 
 /* Workers that beat but cannot be asked take tasks unseen: WARNING, each named with its version. */
 static void report_hidden(const struct options *o, const struct probe *p, struct report *r)
 {
-	long long shown = 0;
+	struct name_list l = name_list_start(&r->summary, ": "); /* the count is said: no "N more" */
 	struct strbuf text = STRBUF_INIT;
 
 	if (o->mode != MODE_BROADCAST) {
@@ -136,10 +134,8 @@ static void report_hidden(const struct options *o, const struct probe *p, struct
 		const struct worker *w = &p->fleet.workers[i];
 		if (w->state != WORKER_HIDDEN)
 			continue;
-		if (shown < REPORT_MAX_NAMED && r->summary.len < REPORT_NAME_BUDGET) {
-			strbuf_puts(&r->summary, shown++ ? ", " : ": ");
+		if (name_list_add(&l))
 			worker_describe_incompatible(&r->summary, w);
-		}
 		strbuf_puts(&text, "hidden worker ");
 		worker_describe_incompatible(&text, w);
 		report_subcheck(r, STATE_WARNING, strbuf_str(&text) ? strbuf_str(&text) : "");
@@ -226,28 +222,22 @@ static void report_named(const struct options *o, const struct probe *p, struct 
 {
 	/* heard instead of asked (no broadcast): one not heard may only beat slowly, or not at all */
 	enum state named_state = p->sep_unknown ? STATE_UNKNOWN : STATE_CRITICAL;
-	long long missing = 0, shown = 0;
+	struct name_list missing = name_list_start(&r->summary, "; did not answer: ");
 	struct strbuf text = STRBUF_INIT;
 
 	for (size_t i = 0; i < o->nworkers; i++) {
 		if (answered(&p->fleet, o->workers[i]))
 			continue;
-		if (shown < REPORT_MAX_NAMED && r->summary.len < REPORT_NAME_BUDGET) {
-			strbuf_puts(&r->summary, shown ? ", " : "; did not answer: ");
+		if (name_list_add(&missing))
 			strbuf_put_clean(&r->summary, o->workers[i]);
-			shown++;
-		}
 		strbuf_puts(&text, "named worker ");
 		strbuf_put_clean(&text, o->workers[i]);
 		strbuf_puts(&text, " did not answer");
 		report_subcheck(r, p->collection_cut ? STATE_OK : named_state, strbuf_str(&text));
 		strbuf_free(&text);
-		missing++;
 	}
-	if (missing > shown)
-		strbuf_printf(&r->summary, "%s%lld more",
-		              shown ? " and " : "; did not answer: ", missing - shown);
-	if (missing > 0 && !p->collection_cut)
+	name_list_end(&missing);
+	if (missing.named > 0 && !p->collection_cut)
 		r->state = state_worst(r->state, named_state);
 }
 
