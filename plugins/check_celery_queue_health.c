@@ -15,28 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct queue {
-	const char *name;       /* borrowed from the options or a worker */
-	long long compatible;   /* consumers running the expected version */
-	long long incompatible; /* consumers that are not */
-	long long backlog; /* messages waiting, all priorities; -1 when not read (the check was cut short, or
-	                      the broker refused to count a key of it) */
-	const char *unreadable; /* why the broker refused to count it (a key of another type), or NULL */
-	int starved;            /* messages wait and no compatible consumer takes them */
-	enum state state;
-	int unknown; /* named by -Q, consumed by no worker, and the broker has no binding for it */
-	const struct hints *hints; /* for an unknown queue: where the names close to it are looked for */
-};
-
-/* The names an unknown queue is compared with, only when it is described: the queues the broker's binding
- * sets route to (from its binding members from on) and those the workers consume. */
-struct hints {
-	struct bindings *bindings; /* bound_queue cuts each member at its queue name, once for all */
-	size_t from;
-	const char *sep;
-	const struct fleet *fleet;
-};
-
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -115,60 +93,6 @@ static const char **queue_names(const struct options *o, struct probe *p, size_t
 	return names;
 }
 
-/* Counts each queue's compatible and incompatible consumers in one pass over the workers' queue lists (a
- * worker that lists a queue twice counts once). */
-static int count_consumers(const struct fleet *f, struct queue *qs, size_t n, struct error *err)
-{
-	struct name_map index = NAME_MAP_INIT;
-	size_t *counted = calloc(n ? n : 1, sizeof(*counted)); /* 1 + the last worker counted on each */
-	size_t k;
-	int rc = -1;
-
-	if (counted == NULL)
-		goto out;
-	for (size_t i = 0; i < n; i++)
-		if (name_map_put(&index, qs[i].name, i, NULL) < 0)
-			goto out;
-	for (size_t i = 0; i < f->n; i++) {
-		const struct worker *w = &f->workers[i];
-		for (size_t j = 0; j < w->nqueues; j++) {
-			if (!name_map_get(&index, w->queues[j], &k) || counted[k] == i + 1)
-				continue;
-			counted[k] = i + 1;
-			if (verdict_is_compatible(w->verdict))
-				qs[k].compatible++;
-			else
-				qs[k].incompatible++;
-		}
-	}
-	rc = 0;
-out:
-	name_map_free(&index);
-	free(counted);
-	return rc < 0 ? error_set(err, ERROR_NOMEM, "out of memory judging queues") : 0;
-}
-
-/* unheard: workers not heard from because the check was cut short; any of them may consume the queue and
- * be compatible, so too few compatible consumers is only a finding if it holds with them counted. */
-static void judge_queue(const struct options *o, long long unheard, struct queue *q)
-{
-	if (o->mode == MODE_HEARTBEAT) { /* heartbeats carry no queue list: the backlog alone */
-		q->state = q->backlog >= 0         ? thresholds_state(&o->backlog, (double)q->backlog)
-		           : q->unreadable != NULL ? STATE_UNKNOWN
-		                                   : STATE_OK;
-		return;
-	}
-	q->state = state_worst(thresholds_state(&o->compatible, (double)(q->compatible + unheard)),
-	                       thresholds_state(&o->incompatible, (double)q->incompatible));
-	if (q->backlog >= 0)
-		q->state = state_worst(q->state, thresholds_state(&o->backlog, (double)q->backlog));
-	q->starved = q->backlog > 0 && q->compatible == 0;
-	if (q->starved)
-		q->state = STATE_CRITICAL;
-	if (q->unreadable != NULL) /* UNKNOWN for itself; a WARNING or CRITICAL found without it stands */
-		q->state = state_worst(q->state, STATE_UNKNOWN);
-}
-
 /* Appends the consumers of q that are (or are not) compatible, comma-separated: at most max, then
  * "and N more". */
 static void list_consumers(struct strbuf *sb, const struct fleet *f, const char *queue, int compatible,
@@ -211,27 +135,6 @@ static void consider(const char *queue, const char *name, const char **closest, 
 	}
 }
 
-/* Appends "; closest: A, B, C": the known names closest to an unknown queue's. */
-static void describe_closest(struct strbuf *sb, const struct queue *q)
-{
-	const struct hints *h = q->hints;
-	const char *closest[3] = {NULL, NULL, NULL};
-	size_t dist[3];
-
-	for (size_t k = h->from; k < h->bindings->n; k++) {
-		const char *known = bound_queue(h->bindings, k, h->sep);
-		if (known != NULL && !internal_queue(known))
-			consider(q->name, known, closest, dist);
-	}
-	for (size_t w = 0; w < h->fleet->n; w++)
-		for (size_t j = 0; j < h->fleet->workers[w].nqueues; j++)
-			consider(q->name, h->fleet->workers[w].queues[j], closest, dist);
-	for (size_t i = 0; i < 3 && closest[i] != NULL; i++) {
-		strbuf_puts(sb, i ? ", " : "; closest: ");
-		strbuf_put_clean(sb, closest[i]);
-	}
-}
-
 /* "gpu: 3 waiting, no compatible consumer", "io: no compatible consumer, 0 waiting",
  * "celery: 1 compatible, 1 incompatible [NAME (untagged)], 0 waiting" */
 static void describe_queue(struct strbuf *sb, const struct fleet *f, const struct queue *q)
@@ -258,16 +161,34 @@ static void describe_queue(struct strbuf *sb, const struct fleet *f, const struc
 	if (q->unknown) {
 		strbuf_puts(sb, " (the broker knows no queue ");
 		strbuf_put_clean(sb, q->name);
-		describe_closest(sb, q);
+		for (size_t i = 0; i < 3 && q->closest[i] != NULL; i++) {
+			strbuf_puts(sb, i ? ", " : "; closest: ");
+			strbuf_put_clean(sb, q->closest[i]);
+		}
 		strbuf_putc(sb, ')');
 	}
+}
+
+/* The known names closest to an unknown queue's: the queues the broker's binding sets route to (from
+ * their members from on) and those the workers consume. */
+static void find_closest(struct probe *p, size_t from, struct queue *q)
+{
+	size_t dist[3];
+
+	for (size_t k = from; k < p->bindings.n; k++) {
+		const char *known = bound_queue(&p->bindings, k, p->names.sep);
+		if (known != NULL && !internal_queue(known))
+			consider(q->name, known, q->closest, dist);
+	}
+	for (size_t w = 0; w < p->fleet.n; w++)
+		for (size_t j = 0; j < p->fleet.workers[w].nqueues; j++)
+			consider(q->name, p->fleet.workers[w].queues[j], q->closest, dist);
 }
 
 /* A queue named by -Q that no worker consumes may be new, or a typo: when the broker has no binding set for
  * it either (among those the probe read: the known ones and a slice of the keyspace), say so and name the
  * known queues closest to it. */
-static void spot_unknown_queues(const struct options *o, struct probe *p, struct queue *qs, size_t n,
-                                struct hints *h)
+static void spot_unknown_queues(const struct options *o, struct probe *p, struct queue *qs, size_t n)
 {
 	size_t from = p->bindings.sample_n;
 	struct name_map bound = NAME_MAP_INIT; /* the queues the broker's binding sets route to */
@@ -284,13 +205,12 @@ static void spot_unknown_queues(const struct options *o, struct probe *p, struct
 			return; /* out of memory: no hint, the judgement stands */
 		}
 	}
-	*h = (struct hints){&p->bindings, from, p->names.sep, &p->fleet};
 	for (size_t i = 0; i < n; i++) {
 		struct queue *q = &qs[i];
-		if (q->compatible + q->incompatible > 0)
+		if (q->compatible + q->incompatible > 0 || name_map_get(&bound, q->name, NULL))
 			continue;
-		q->unknown = !name_map_get(&bound, q->name, NULL);
-		q->hints = h;
+		q->unknown = 1;
+		find_closest(p, from, q);
 	}
 	name_map_free(&bound);
 }
@@ -350,7 +270,7 @@ static void write_summary(const struct options *o, const struct probe *p, const 
 		              fleet_unresponsive(f), o->inspect_timeout);
 	if (f->stats.received == 0 && f->stats.counted) {
 		strbuf_puts(sb, "; ");
-		fleet_describe_nowhere(sb, &p->names, &p->nearby);
+		probe_describe_nowhere(p, sb);
 	}
 }
 
@@ -420,7 +340,6 @@ static void write_subchecks(const struct options *o, const struct fleet *f, cons
 static void write_json(const struct options *o, const struct probe *p, const struct queue *qs, size_t n,
                        json_object *doc)
 {
-	json_object *health = json_object_new_object();
 	const struct fleet *f = &p->fleet;
 
 	json_object_object_add(doc, "server_version",
@@ -428,20 +347,7 @@ static void write_json(const struct options *o, const struct probe *p, const str
 	json_object_object_add(doc, "policy", policy_json(&o->policy));
 	json_object_object_add(doc, "workers",
 	                       fleet_workers_json(f, &p->presence.silent, o->queues, o->nqueues));
-	for (size_t i = 0; i < n; i++) {
-		json_object *jq = json_object_new_object();
-		json_object_object_add(jq, "healthy", json_object_new_boolean(qs[i].state == STATE_OK));
-		json_object_object_add(jq, "state", json_object_new_string(state_name(qs[i].state)));
-		json_object_object_add(jq, "compatible_workers", json_object_new_int64(qs[i].compatible));
-		json_object_object_add(jq, "incompatible_workers", json_object_new_int64(qs[i].incompatible));
-		json_object_object_add(jq, "backlog",
-		                       qs[i].backlog < 0 ? NULL : json_object_new_int64(qs[i].backlog));
-		json_object_object_add(jq, "starved", json_object_new_boolean(qs[i].starved));
-		if (qs[i].unreadable != NULL)
-			json_object_object_add(jq, "backlog_error", json_object_new_string(qs[i].unreadable));
-		json_object_object_add(health, qs[i].name, jq);
-	}
-	json_object_object_add(doc, "queue_health", health);
+	json_object_object_add(doc, "queue_health", queue_health_json(qs, n));
 	json_object_object_add(doc, "unresponsive", json_object_new_int64(fleet_unresponsive(f)));
 	json_object_object_add(doc, "hidden", json_object_new_int64(p->presence.hidden));
 }
@@ -452,7 +358,7 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 	const struct fleet *f = &p->fleet;
 	const char **names;
 	struct queue *qs;
-	struct hints hints;
+	struct queue_rules rules = {&o->compatible, &o->incompatible, &o->backlog, o->mode == MODE_HEARTBEAT};
 	long long *backlog;
 	char **why;
 	size_t n = 0;
@@ -482,16 +388,16 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 		qs[i].backlog = backlog[i];
 		qs[i].unreadable = why[i];
 	}
-	if (count_consumers(f, qs, n, err) < 0)
+	if (queue_count_consumers(f, qs, n, err) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		judge_queue(o, probe_unheard(p), &qs[i]);
+		queue_judge(&rules, probe_unheard(p), &qs[i]);
 		r->state = state_worst(r->state, qs[i].state);
 	}
 	if (!p->collection_cut)
 		r->state =
 		    state_worst(r->state, thresholds_state(&o->unresponsive, (double)fleet_unresponsive(f)));
-	spot_unknown_queues(o, p, qs, n, &hints);
+	spot_unknown_queues(o, p, qs, n);
 	write_summary(o, p, qs, n, &r->summary);
 	write_subchecks(o, f, qs, n, r);
 	if (o->verbose)

@@ -6,6 +6,7 @@
 #include "name_list.h"
 #include "perfdata.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 struct tally {
@@ -51,7 +52,7 @@ static void write_summary(const struct options *o, const struct probe *p, const 
 	version_policy_words(&o->policy, sb);
 	if (f->stats.received == 0) {
 		strbuf_puts(sb, "; ");
-		fleet_describe_nowhere(sb, &p->names, &p->nearby);
+		probe_describe_nowhere(p, sb);
 	}
 	for (size_t i = 0; i < f->n; i++) {
 		const struct worker *w = &f->workers[i];
@@ -144,10 +145,13 @@ static void write_subchecks(const struct options *o, const struct probe *p, cons
 }
 
 /* The reference document's shape: workers by node name with queues, version and compatible. */
-static void write_json(const struct options *o, const struct probe *p, const struct tally *t,
-                       json_object *doc)
+static int write_json(const struct options *o, const struct probe *p, const struct tally *t, json_object *doc,
+                      struct error *err)
 {
+	struct queue_rules rules = {&o->compatible, &o->incompatible, &o->backlog, 0};
 	json_object *counts = json_object_new_object();
+	struct queue *qs;
+	size_t nq;
 	const struct fleet *f = &p->fleet;
 	long long unreadable = 0;
 
@@ -169,9 +173,11 @@ static void write_json(const struct options *o, const struct probe *p, const str
 	json_object_object_add(doc, "counts", counts);
 	if (o->nqueues > 0)
 		json_object_object_add(doc, "queues", json_string_array(o->queues, o->nqueues));
-	json_object_object_add(
-	    doc, "queue_health",
-	    fleet_queue_health_json(f, o->queues, o->nqueues, &o->compatible, &o->incompatible));
+	if (queue_judge_consumed(f, &rules, o->queues, o->nqueues, &qs, &nq, err) < 0)
+		return -1;
+	json_object_object_add(doc, "queue_health", queue_health_json(qs, nq));
+	free(qs);
+	return 0;
 }
 
 static int judge(const struct options *o, struct probe *p, struct report *r, json_object *doc,
@@ -210,9 +216,7 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 	}
 	if (o->verbose)
 		write_details(o, f, &r->details);
-	if (o->json)
-		write_json(o, p, &t, doc);
-	return 0;
+	return o->json ? write_json(o, p, &t, doc, err) : 0;
 }
 
 static const struct plugin check = {

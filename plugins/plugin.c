@@ -176,8 +176,8 @@ static void describe_watch(const struct options *o, const struct probe *p, struc
 		strbuf_printf(sb,
 		              "%lld workers bound to remote control here were not heard (busy, or gone)\n",
 		              p->presence.bound_unheard);
-	for (size_t i = 0; i < p->nsep_in_name; i++) {
-		strbuf_put_clean(sb, p->sep_in_name[i]);
+	for (size_t i = 0; i < p->sep.nin_name; i++) {
+		strbuf_put_clean(sb, p->sep.in_name[i]);
 		strbuf_puts(sb,
 		            ": its node name holds kombu's separator, so its pidbox binding has more than "
 		            "three fields (harmless on Redis); judged as the others\n");
@@ -204,7 +204,7 @@ static void report_listening(const struct options *o, const struct probe *p, str
 {
 	const char *why =
 	    p->listen_error[0] ? p->listen_error
-	    : o->mode == MODE_HEARTBEAT && !p->bound_known && p->cut.kind == ERROR_NONE && !p->sep_unknown
+	    : o->mode == MODE_HEARTBEAT && !p->bound_known && p->cut.kind == ERROR_NONE && !p->sep.unknown
 	        ? "the workers' bindings could not be read, so hidden workers cannot be told"
 	        : NULL;
 
@@ -221,7 +221,7 @@ static void report_listening(const struct options *o, const struct probe *p, str
 static void report_named(const struct options *o, const struct probe *p, struct report *r)
 {
 	/* heard instead of asked (no broadcast): one not heard may only beat slowly, or not at all */
-	enum state named_state = p->sep_unknown ? STATE_UNKNOWN : STATE_CRITICAL;
+	enum state named_state = p->sep.unknown ? STATE_UNKNOWN : STATE_CRITICAL;
 	struct name_list missing = name_list_start(&r->summary, "; did not answer: ");
 	struct strbuf text = STRBUF_INIT;
 
@@ -266,12 +266,12 @@ static void report_unbroadcast(const struct options *o, const struct probe *p, i
 	const char *queues = "who consumes which queue cannot be told without the broadcast";
 
 	strbuf_puts(&r->summary, "; no broadcast: kombu's key separator is unknown (");
-	strbuf_puts(&r->summary, p->sep_why);
+	strbuf_puts(&r->summary, p->sep.why);
 	strbuf_printf(&r->summary,
 	              "), so the workers were listened to instead: %zu heard of the %lld that receive remote "
 	              "control; --transport-option sep=SEP broadcasts",
 	              p->heard.n, p->subscribed);
-	report_subcheck(r, STATE_WARNING, p->sep_why);
+	report_subcheck(r, STATE_WARNING, p->sep.why);
 	r->state = state_worst(r->state, STATE_WARNING);
 	if (o->nqueues > 0 || queues_judged) {
 		strbuf_puts(&r->summary, "; ");
@@ -309,7 +309,7 @@ static void report_probe(const struct options *o, const struct probe *p, int que
 		r->state = state_worst(r->state, STATE_UNKNOWN);
 		report_subcheck(r, STATE_UNKNOWN, "worker versions that cannot be ordered by the policy");
 	}
-	if (p->sep_unknown && p->subscribed > 0)
+	if (p->sep.unknown && p->subscribed > 0)
 		report_unbroadcast(o, p, queues_judged, r);
 	if (st->cleanup_failed) {
 		strbuf_puts(&r->summary, "; could not remove this check's reply queue from the broker: ");
@@ -321,7 +321,7 @@ static void report_probe(const struct options *o, const struct probe *p, int que
 		describe_watch(o, p, &r->details);
 	if (o->verbose)
 		describe_server(&p->broker, o->addr.tls.enabled, &r->details);
-	if (o->verbose && o->mode != MODE_HEARTBEAT && !p->sep_unknown &&
+	if (o->verbose && o->mode != MODE_HEARTBEAT && !p->sep.unknown &&
 	    p->waited + 0.001 < o->inspect_timeout)
 		strbuf_printf(&r->details, "-T %g s was shortened to %.3f s to leave room within -t %g s\n",
 		              o->inspect_timeout, p->waited, o->timeout);

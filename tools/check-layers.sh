@@ -1,22 +1,32 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# check-layers.sh: every file in common/ includes only headers of its own layer or of the layers below it
-# (docs: README, "Layout"). The build enforces it too (each layer's library sees only its own and lower
-# include paths); this names every violation at once. Exits 1 if there is one.
+# check-layers.sh: every file in common/ includes only headers of its own layer or of the layers it may use
+# (docs: design.md, README "Layout"): the broker's folder (redis/) implements the broker-neutral
+# vocabulary of conversations/, and judgement and output never see it. The build enforces the same (each
+# layer's library is compiled with only those include paths); this names every violation at once. Exits 1
+# if there is one.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-layers=(base redis conversations judgement output check)
-declare -A rank
-for i in "${!layers[@]}"; do
-	for h in common/"${layers[$i]}"/*.h; do rank[$(basename "$h")]=$i; done
+declare -A may=(
+	[base]="base"
+	[conversations]="base conversations"
+	[redis]="base conversations redis"
+	[judgement]="base conversations judgement"
+	[output]="base conversations judgement output"
+	[check]="base conversations redis judgement output check"
+)
+declare -A layer_of
+for layer in "${!may[@]}"; do
+	for h in common/"$layer"/*.h; do layer_of[$(basename "$h")]=$layer; done
 done
 bad=0
-for i in "${!layers[@]}"; do
-	for f in common/"${layers[$i]}"/*.[ch]; do
+for layer in "${!may[@]}"; do
+	for f in common/"$layer"/*.[ch]; do
 		while read -r header; do
-			[ -n "${rank[$header]:-}" ] || continue
-			if [ "${rank[$header]}" -gt "$i" ]; then
-				echo "$f (${layers[$i]}) includes $header (${layers[${rank[$header]}]})"
+			other=${layer_of[$header]:-}
+			[ -n "$other" ] || continue
+			if [[ " ${may[$layer]} " != *" $other "* ]]; then
+				echo "$f ($layer) includes $header ($other)"
 				bad=1
 			fi
 		done < <(sed -n 's/^#include "\([^"]*\)".*/\1/p' "$f")

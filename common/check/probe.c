@@ -2,9 +2,10 @@
 /* probe: deadlines, signals, connect, bindings and collect, shared by both plugins. */
 #include "probe.h"
 
-#include "binding.h"
 #include "cancel.h"
 #include "cast.h"
+#include "fleet_collect.h"
+#include "sep_choice.h"
 #include "sweep.h"
 #include "watch.h"
 
@@ -23,97 +24,6 @@ static double cleanup_reserve(double timeout)
 
 /* How long after its timeout a blocking pop may end: Redis's 100 ms clock, and a little more. */
 #define POP_LATENESS 0.15
-
-/* 0 when our reply binding member, written with the chosen separator, splits back into our own routing key,
- * an empty pattern and our queue, as a worker will split it. */
-static int own_member_splits(const struct kombu_names *names)
-{
-	static const char oid[] = "check_celery.1234567890.01234567-89ab-cdef-0123-456789abcdef";
-	char *member = kombu_reply_binding_member(names, oid), *queue = kombu_reply_queue(names, oid);
-	struct binding_fields f;
-	int ok = member != NULL && queue != NULL &&
-	         binding_split(member, strlen(member), names->sep, &f) == 0 &&
-	         f.routing_key_len == strlen(oid) && f.pattern_len == 0 && f.queue_len == strlen(queue) &&
-	         memcmp(f.queue, queue, f.queue_len) == 0;
-
-	free(member);
-	free(queue);
-	return ok ? 0 : -1;
-}
-
-/* The separator to write our binding member with: one member a worker cannot split into three fields
- * breaks its remote control and its task consumption for good (Celery resets its pidbox consumer, and
- * kombu's event loop then never subscribes again). Given, it must split the workers' members; else learned
- * from every member of our namespace's pidbox binding set (one per worker, and every killed worker's: a
- * sample could hold only stale ones). When there are none, or they disagree, p->sep_unknown: nothing is
- * written, and the workers are heard instead. */
-/* Notes the node of a pidbox member whose name holds the separator (it reads only as SEP SEP QUEUE). */
-static void note_sep_in_name(struct probe *p, const char *member, size_t len)
-{
-	struct binding_fields f;
-	size_t tail = strlen(p->names.ns) + 8; /* "." NS ".pidbox" */
-
-	if (p->nsep_in_name >= PROBE_MAX_NAMED || binding_split_bound(member, len, p->names.sep, &f) != 1 ||
-	    f.queue_len <= tail || memcmp(f.queue + f.queue_len - 7, ".pidbox", 7) != 0 ||
-	    memchr(f.queue, '\0', f.queue_len) != NULL)
-		return;
-	p->sep_in_name[p->nsep_in_name] = strndup(f.queue, f.queue_len - tail);
-	p->nsep_in_name += p->sep_in_name[p->nsep_in_name] != NULL;
-}
-
-static int choose_sep(struct probe *p, struct error *err)
-{
-	const struct bindings *bs = &p->bindings;
-	size_t n = 0;
-	char **members = calloc(bs->sample_n ? bs->sample_n : 1, sizeof(char *)), learned[KOMBU_SEP_MAX + 1];
-	size_t *lens = calloc(bs->sample_n ? bs->sample_n : 1, sizeof(size_t));
-	int rc = 0;
-
-	if (members == NULL || lens == NULL) {
-		rc = error_set(err, ERROR_NOMEM, "out of memory");
-		goto out;
-	}
-	/* only our namespace's pidbox set: other apps of the database may use another separator */
-	for (size_t i = bs->own_n; i < bs->sample_n; i++) {
-		/* our own members, even one left in another separator, say nothing of the workers' */
-		size_t rk;
-		long long expiry;
-		if (sweep_parse_member(p->names.ns, bs->members[i], bs->lens[i], &rk, learned, &expiry))
-			continue;
-		members[n] = bs->members[i];
-		lens[n++] = bs->lens[i];
-	}
-	if (p->names.sep_given) {
-		for (size_t i = 0; i < n && bs->sample_n > 0 && rc == 0; i++) {
-			struct binding_fields f;
-			if (binding_split_bound(members[i], lens[i], p->names.sep, &f) < 0)
-				rc = error_set(
-				    err, ERROR_USAGE,
-				    "the workers' binding members do not split with the --transport-option "
-				    "sep given");
-		}
-	} else if ((rc = binding_learn_sep(members, lens, n, learned, NULL)) == 1) {
-		memcpy(p->names.sep, learned, sizeof(learned));
-		if (!p->names.steps_given && strcmp(learned, KOMBU_SEP) != 0)
-			kombu_names_all_steps(&p->names); /* Celery's priority setup: sep ':', steps 0 to 9 */
-	} else { /* which separator the live workers split with cannot be known: nothing is written */
-		p->sep_unknown = 1;
-		p->sep_why =
-		    rc == 0 ? "the broker holds no binding of the workers: flushed?"
-		            : "the workers' bindings disagree on it: killed workers of another separator?";
-		rc = 0;
-	}
-	if (rc >= 0 && own_member_splits(&p->names) < 0)
-		rc = error_set(
-		    err, ERROR_USAGE,
-		    "--transport-option sep: the separator occurs in this check's own reply queue name");
-	for (size_t i = 0; rc >= 0 && !p->sep_unknown && i < n; i++)
-		note_sep_in_name(p, members[i], lens[i]);
-out:
-	free(members);
-	free(lens);
-	return rc < 0 ? -1 : 0;
-}
 
 /* Keys of the keyspace SCAN looks at per check for binding sets: about 3.5 ms of a Redis 7.0's time and
  * 6 ms of a 5.0's, however many keys the database holds (a million result keys: 0.5 s for the whole walk). */
@@ -198,7 +108,7 @@ static int hear_instead(struct probe *p, struct options *o, const struct deadlin
 		    err, ERROR_USAGE,
 		    "kombu's key separator is unknown (%s), so the workers would be listened to, "
 		    "and -t leaves less than %g s for that: give --transport-option sep=SEP",
-		    p->sep_why, HEAR_LEAST);
+		    p->sep.why, HEAR_LEAST);
 	o->mode = MODE_HEARTBEAT;
 	if (o->listen < HEAR_WINDOW)
 		o->listen = HEAR_WINDOW;
@@ -216,9 +126,9 @@ static int collect(struct probe *p, struct options *o, const struct deadline *li
 		return -1;
 	if (o->discover && discover(p, err) < 0)
 		return -1;
-	if (choose_sep(p, err) < 0)
+	if (sep_choose(&p->names, &p->bindings, &p->sep, err) < 0)
 		return -1;
-	if (p->sep_unknown) /* nothing may be written: the workers are heard instead */
+	if (p->sep.unknown) /* nothing may be written: the workers are heard instead */
 		return hear_instead(p, o, limit, err);
 	if (o->mode == MODE_BOTH && watch_start(p, o, p->broker.cancel_fd, limit, err) < 0)
 		return -1;
@@ -296,13 +206,17 @@ void probe_finish(struct probe *p)
 	bindings_free(&p->bindings);
 	nearby_free(&p->nearby);
 	fleet_free(&p->fleet);
-	for (size_t i = 0; i < p->nsep_in_name; i++)
-		free(p->sep_in_name[i]);
+	sep_choice_free(&p->sep);
 }
 
 long long probe_unheard(const struct probe *p)
 {
 	return p->collection_cut ? fleet_unresponsive(&p->fleet) : 0;
+}
+
+void probe_describe_nowhere(const struct probe *p, struct strbuf *sb)
+{
+	nearby_describe(sb, &p->names, &p->nearby);
 }
 
 double probe_elapsed(const struct probe *p)

@@ -11,9 +11,8 @@
 #include "nearby.h"
 #include "options.h"
 #include "presence.h"
+#include "sep_choice.h"
 #include "state_file.h"
-
-#define PROBE_MAX_NAMED 5 /* nodes named for a binding they hold */
 
 struct probe {
 	struct broker broker;     /* still open after probe_start, for further reads (backlog) */
@@ -25,16 +24,10 @@ struct probe {
 	double waited;            /* how long replies were waited for at most: -T, or less to fit -t */
 	struct nearby nearby;     /* when the broadcast reached nobody: what the broker shows nearby */
 	int collection_cut;       /* the cut stopped the wait for replies (not a later read) */
-	int sep_unknown;          /* kombu's separator was neither given, nor learned, nor remembered: no
-	                             broadcast was sent (it would break workers of another separator), the
-	                             workers' heartbeats were listened to instead */
-	const char *sep_why;      /* with sep_unknown: why */
-	long long subscribed;     /* with sep_unknown: the workers a ping cast reached */
+	struct sep_choice sep;    /* kombu's separator: given, learned, or unknown (no broadcast was sent,
+	                             the workers' heartbeats were listened to instead) */
+	long long subscribed;     /* with sep.unknown: the workers a ping cast reached */
 	int discovered;           /* the binding sets beyond the samples were read (probe_discover) */
-	char *sep_in_name[PROBE_MAX_NAMED]; /* workers whose node name holds kombu's separator (their
-	                                       pidbox binding has more than three fields): judged as the
-	                                       others, named in -v */
-	size_t nsep_in_name;
 	size_t hear_enough;       /* listening ends once this many workers are heard (0: the window) */
 	struct error cut;         /* a time limit or a signal that cut the collection short (kind ERROR_NONE
 	                             when none did): what was collected is judged, and this is said with it */
@@ -60,6 +53,8 @@ void probe_finish(struct probe *p);
 /* Workers that received the broadcast and were not heard from because the collection was cut short (0
  * when the wait ran its course: then they are unresponsive). */
 long long probe_unheard(const struct probe *p);
+/* When the broadcast reached nobody: where the check looked, and what the broker shows nearby. */
+void probe_describe_nowhere(const struct probe *p, struct strbuf *sb);
 /* Seconds since probe_start began. */
 double probe_elapsed(const struct probe *p);
 /* The state a failure maps to: CRITICAL for a broker that cannot be reached, went away or cannot serve

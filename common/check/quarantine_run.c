@@ -3,6 +3,7 @@
 #include "quarantine_run.h"
 
 #include "control.h"
+#include "fleet_collect.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -2,6 +2,7 @@
 /* fleet: turning active_queues replies into judged workers. */
 #include "fleet.h"
 
+#include "deadline.h"
 #include "strbuf.h"
 
 #include <stdlib.h>
@@ -165,11 +166,6 @@ int fleet_add_event(struct fleet *f, const struct inspect_event *ev, struct erro
 }
 
 /* The inspect callback: ctx is the fleet. */
-static int on_event(void *ctx, const struct inspect_event *ev, struct error *err)
-{
-	return fleet_add_event(ctx, ev, err);
-}
-
 void fleet_sort(struct fleet *f)
 {
 	fleet_sort_by(f, by_node);
@@ -184,18 +180,6 @@ void fleet_sort_by(struct fleet *f, int (*cmp)(const void *, const void *))
 	for (size_t i = 0; i < f->n; i++)
 		if (f->workers[i].node != NULL)
 			name_map_put(&f->by_node, f->workers[i].node, i, NULL);
-}
-
-int fleet_collect(struct broker *b, const struct inspect_query *q, struct fleet *f, struct error *err)
-{
-	struct inspect_query aq = *q;
-	int rc;
-
-	memset(f, 0, sizeof(*f));
-	aq.method = "active_queues";
-	rc = inspect_broadcast(b, &aq, on_event, f, &f->stats, err);
-	fleet_sort(f);
-	return rc;
 }
 
 int fleet_judge(struct fleet *f, struct version_policy *policy, struct error *err)

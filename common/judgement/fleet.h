@@ -3,7 +3,7 @@
 #ifndef CELERY_FLEET_H
 #define CELERY_FLEET_H
 
-#include "inspect.h"
+#include "replies.h"
 #include "name_map.h"
 #include "version_policy.h"
 #include "worker.h"
@@ -47,14 +47,12 @@ struct fleet {
 	struct name_map by_node; /* node name -> index in workers */
 };
 
-/* Broadcasts active_queues (q->method is ignored) and keeps every answer; fleet_judge judges them. */
-int fleet_collect(struct broker *b, const struct inspect_query *q, struct fleet *f, struct error *err);
 /* Judges every worker that answered readably by policy, resolving -e newest first from their versions.
  * ERROR_NOMEM only. */
 int fleet_judge(struct fleet *f, struct version_policy *policy, struct error *err);
 void fleet_free(struct fleet *f);
-/* Adds what one popped message says to the fleet (a worker, or a note); fleet_collect calls it for every
- * message. f must start zeroed. */
+/* Adds what one message of a broadcast says to the fleet (a worker, or a note); fleet_collect calls it for
+ * every message. f must start zeroed. */
 int fleet_add_event(struct fleet *f, const struct inspect_event *ev, struct error *err);
 /* Adds a worker known by its node name only (heard, or bound): queues unknown, verdict to come from
  * fleet_judge. NULL out of memory. */

@@ -6,7 +6,7 @@
 #define CELERY_PRESENCE_H
 
 #include "fleet.h"
-#include "heartbeats.h"
+#include "heard.h"
 
 /* When a node was last seen by an earlier check (epoch seconds), or 0. */
 typedef double (*last_seen_fn)(void *ctx, const char *node);

@@ -2,6 +2,8 @@
 /* fleet_format: describing workers in text and JSON. */
 #include "fleet_format.h"
 
+#include "deadline.h"
+
 #include <stdlib.h>
 
 json_object *json_string_array(char *const *items, size_t n)
@@ -110,35 +112,6 @@ void fleet_describe_broadcast(struct strbuf *sb, const struct fleet *f)
 	}
 }
 
-void fleet_describe_nowhere(struct strbuf *sb, const struct kombu_names *names, const struct nearby *nb)
-{
-	char *channel = kombu_pidbox_channel(names), *old = kombu_pidbox_channel_unformatted(names);
-
-	strbuf_puts(sb, "no worker is listening on ");
-	strbuf_put_clean(sb, channel ? channel : "the control channel");
-	if (old != NULL) {
-		strbuf_puts(sb, " or ");
-		strbuf_put_clean(sb, old);
-	}
-	free(old);
-	strbuf_printf(sb, " (database %ld, namespace ", names->db);
-	strbuf_put_clean(sb, names->ns);
-	strbuf_puts(sb, *names->prefix ? ", prefix " : ", no prefix");
-	strbuf_put_clean(sb, names->prefix);
-	strbuf_putc(sb, ')');
-	free(channel);
-	for (size_t i = 0; i < nb->n; i++) {
-		strbuf_puts(sb, i ? ", " : "; the broker holds worker bindings of ");
-		strbuf_puts(sb, "namespace ");
-		strbuf_put_clean(sb, nb->ns[i]);
-		strbuf_puts(sb, *nb->prefix[i] ? " with prefix " : " without prefix");
-		strbuf_put_clean(sb, nb->prefix[i]);
-	}
-	for (size_t i = 0; i < nb->ndbs; i++)
-		strbuf_printf(sb, "%sdatabase %ld holds %lld key%s", i ? ", " : "; ", nb->db[i],
-		              nb->db_keys[i], nb->db_keys[i] == 1 ? "" : "s");
-}
-
 json_object *policy_json(const struct version_policy *p)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -182,44 +155,22 @@ void worker_describe_presence(struct strbuf *sb, const struct worker *w, double 
 }
 
 /* One queue's consumers as the queue plugin's JSON shows them, backlog unknown. */
-static json_object *queue_json(const struct fleet *f, const char *queue, const struct thresholds *compatible,
-                               const struct thresholds *incompatible)
-{
-	json_object *jq = json_object_new_object();
-	long long good = 0, bad = 0;
-	enum state st;
-
-	for (size_t i = 0; i < f->n; i++)
-		if (worker_consumes(&f->workers[i], queue)) {
-			good += verdict_is_compatible(f->workers[i].verdict);
-			bad += !verdict_is_compatible(f->workers[i].verdict);
-		}
-	st = state_worst(thresholds_state(compatible, (double)good),
-	                 thresholds_state(incompatible, (double)bad));
-	json_object_object_add(jq, "healthy", json_object_new_boolean(st == STATE_OK));
-	json_object_object_add(jq, "state", json_object_new_string(state_name(st)));
-	json_object_object_add(jq, "compatible_workers", json_object_new_int64(good));
-	json_object_object_add(jq, "incompatible_workers", json_object_new_int64(bad));
-	json_object_object_add(jq, "backlog", NULL);
-	json_object_object_add(jq, "starved", json_object_new_boolean(0));
-	return jq;
-}
-
-json_object *fleet_queue_health_json(const struct fleet *f, char *const *queues, size_t n,
-                                     const struct thresholds *compatible,
-                                     const struct thresholds *incompatible)
+json_object *queue_health_json(const struct queue *qs, size_t n)
 {
 	json_object *health = json_object_new_object();
 
-	for (size_t i = 0; i < n; i++)
-		if (!json_object_object_get_ex(health, queues[i], NULL))
-			json_object_object_add(health, queues[i],
-			                       queue_json(f, queues[i], compatible, incompatible));
-	for (size_t i = 0; n == 0 && i < f->n; i++)
-		for (size_t j = 0; j < f->workers[i].nqueues; j++) {
-			const char *q = f->workers[i].queues[j];
-			if (!json_object_object_get_ex(health, q, NULL))
-				json_object_object_add(health, q, queue_json(f, q, compatible, incompatible));
-		}
+	for (size_t i = 0; i < n; i++) {
+		json_object *jq = json_object_new_object();
+		json_object_object_add(jq, "healthy", json_object_new_boolean(qs[i].state == STATE_OK));
+		json_object_object_add(jq, "state", json_object_new_string(state_name(qs[i].state)));
+		json_object_object_add(jq, "compatible_workers", json_object_new_int64(qs[i].compatible));
+		json_object_object_add(jq, "incompatible_workers", json_object_new_int64(qs[i].incompatible));
+		json_object_object_add(jq, "backlog",
+		                       qs[i].backlog < 0 ? NULL : json_object_new_int64(qs[i].backlog));
+		json_object_object_add(jq, "starved", json_object_new_boolean(qs[i].starved));
+		if (qs[i].unreadable != NULL)
+			json_object_object_add(jq, "backlog_error", json_object_new_string(qs[i].unreadable));
+		json_object_object_add(health, qs[i].name, jq);
+	}
 	return health;
 }

@@ -6,8 +6,7 @@
 
 #include "fleet.h"
 #include "presence.h"
-#include "kombu_names.h"
-#include "nearby.h"
+#include "queue_health.h"
 #include "range.h"
 #include "strbuf.h"
 
@@ -20,13 +19,9 @@
  * the silent ones are not counted). Workers whose reply was unreadable have no name and are left out. */
 json_object *fleet_workers_json(const struct fleet *f, const struct fleet *silent, char *const *queues,
                                 size_t n);
-/* {"<queue>": {"healthy", "state", "compatible_workers", "incompatible_workers", "backlog": null,
- * "starved": false}} for every queue the fleet's workers consume (or the n given): consumers only, judged
- * by the thresholds on compatible and incompatible workers, as check_celery_queue_health judges a queue
- * without its backlog. */
-json_object *fleet_queue_health_json(const struct fleet *f, char *const *queues, size_t n,
-                                     const struct thresholds *compatible,
-                                     const struct thresholds *incompatible);
+/* {"<queue>": {"healthy", "state", "compatible_workers", "incompatible_workers", "backlog" (null when not
+ * read), "starved", and "backlog_error" when the broker refused to count it}} for the n queues judged. */
+json_object *queue_health_json(const struct queue *qs, size_t n);
 /* "last seen 12 s ago" (s, min, h, d), or "never seen by this check". */
 void describe_age(struct strbuf *sb, double last_seen, double now);
 /* "ok, last seen 0 s ago, 2 active, 17 processed, Celery 5.2.6": the state and what the heartbeats said. */
@@ -36,9 +31,6 @@ void worker_describe_incompatible(struct strbuf *sb, const struct worker *w);
 /* Appends the long-output footer: how many workers the broadcast reached and answered, messages ignored,
  * and a failed cleanup, one line each. */
 void fleet_describe_broadcast(struct strbuf *sb, const struct fleet *f);
-/* "no worker is listening on CHANNEL (database N, namespace NS, prefix P)", then what the broker shows
- * nearby: other namespaces' or prefixes' worker bindings, other databases holding keys. */
-void fleet_describe_nowhere(struct strbuf *sb, const struct kombu_names *names, const struct nearby *nb);
 /* A JSON array of strings. */
 json_object *json_string_array(char *const *items, size_t n);
 

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #define MAX_BULK      (512LL * 1024 * 1024) /* Redis's own limit on a string (proto-max-bulk-len) */
-#define MAX_ELEMENTS  1000000               /* elements of one reply held at most: a 48-byte object each */
 #define LENGTH_DIGITS 20                    /* a length or integer line: sign and 19 digits */
+#define ELEMENT_COST  64                    /* the allocation of a struct resp, counted as held */
 
 void resp_free(struct resp *r)
 {
@@ -43,7 +43,6 @@ void resp_reader_reset(struct resp_reader *r)
 	r->line_len = 0;
 	r->in_bulk = 0;
 	r->held = 0;
-	r->elements = 0;
 }
 
 /* A whole integer in text[0..len): an optional '-' and 1 to 19 digits. */
@@ -59,9 +58,9 @@ static int parse_integer(const char *text, size_t len, long long *out)
 			return -1;
 		v = v * 10 + (unsigned long long)(text[i] - '0');
 	}
-	if (v > (unsigned long long)LLONG_MAX)
+	if (v > (unsigned long long)LLONG_MAX + (text[0] == '-'))
 		return -1;
-	*out = text[0] == '-' ? -(long long)v : (long long)v;
+	*out = text[0] == '-' ? (long long)(0 - v) : (long long)v;
 	return 0;
 }
 
@@ -109,9 +108,10 @@ static int append(struct resp_reader *r, struct resp *e, struct error *err)
 	struct resp_frame *f = &r->frame[r->depth - 1];
 	struct resp *a = f->array;
 
-	if (++r->elements > MAX_ELEMENTS) {
+	/* what an element costs beyond its bytes on the wire: its object and its slot */
+	if (hold(r, (e != NULL ? ELEMENT_COST : 0) + sizeof(e), err) < 0) {
 		resp_free(e);
-		return error_set(err, ERROR_OVERSIZE, "a reply of more than %d elements", MAX_ELEMENTS);
+		return -1;
 	}
 	if (a->elements == f->cap) {
 		size_t cap = f->cap == 0 ? 16 : 2 * f->cap;
@@ -223,7 +223,7 @@ static int end_line(struct resp_reader *r, struct error *err)
 {
 	const char *text = r->line + 1;
 	/* without the type byte and the CRLF; a line cut short keeps what fitted */
-	size_t len = r->line_len <= RESP_LINE_MAX ? r->line_len - 3 : RESP_LINE_MAX - 1;
+	size_t len = r->line_len - 2 <= RESP_LINE_MAX ? r->line_len - 3 : RESP_LINE_MAX - 1;
 	long long n;
 
 	r->line_len = 0;
@@ -290,7 +290,7 @@ static int end_bulk(struct resp_reader *r, struct error *err)
 	if (s == NULL && (s = malloc(1)) == NULL)
 		return error_set(err, ERROR_NOMEM, "out of memory reading a reply");
 	s[len] = '\0';
-	if (r->bulk_handed) {
+	if (r->bulk_handed && r->stream != NULL) {
 		if (!r->stream_failed && r->stream->fn(r->stream->ctx, s, len, &r->stream_error) < 0)
 			r->stream_failed = 1;
 		else if (!r->stream_failed)
@@ -359,7 +359,6 @@ long resp_reader_feed(struct resp_reader *r, const char *buf, size_t len, struct
 			*out = r->root;
 			r->root = NULL;
 			r->held = 0;
-			r->elements = 0;
 			return (long)i;
 		}
 	}

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* resp: a reader of Redis's replies (RESP2) of our own, fed bytes as they arrive. It bounds what it holds
  * as it reads: a string element over the size cap is skipped unread, the strings of a pop can be handed
- * over as soon as each is whole, and an array's room grows with the elements that really arrive, not with
- * the count it announces. hiredis's reader can do none of that through its public API. */
+ * over as soon as each is whole, an array's room grows with the elements that really arrive, not with
+ * the count it announces, and every element's object counts toward the cap on what a reply holds. hiredis's
+ * reader can do none of that through its public API. */
 #ifndef CELERY_RESP_H
 #define CELERY_RESP_H
 
@@ -56,7 +57,8 @@ struct resp_frame {
 
 struct resp_reader {
 	size_t max_string;          /* a longer string is skipped: it reads as "" and `dropped` counts it */
-	size_t max_held;            /* a reply holding more bytes than this fails with ERROR_OVERSIZE */
+	size_t max_held;            /* a reply holding more than this fails with ERROR_OVERSIZE: its bytes
+	                               and, for each element, its object and its slot */
 	struct resp_stream *stream; /* strings handed over while reading, or NULL */
 	long long dropped;          /* strings skipped for their size */
 	int stream_failed;          /* stream->fn failed: the rest of the reply was read, not handed over */
@@ -68,7 +70,6 @@ struct resp_reader {
 	char line[RESP_LINE_MAX]; /* a status, error or length line read so far (its first bytes) */
 	size_t line_len;          /* its length, of which the first RESP_LINE_MAX bytes are in line */
 	char line_last;           /* its last byte */
-	size_t elements;          /* elements of the reply held */
 	struct resp *bulk; /* a string whose payload is being read (NULL when skipped or handed over) */
 	char *payload;     /* where its bytes go */
 	size_t bulk_len;   /* its length */

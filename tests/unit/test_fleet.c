@@ -5,8 +5,10 @@
 #include "fleet.h"
 #include "fleet_format.h"
 #include "kombu.h"
+#include "queue_health.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Judges the fleet by -e 0.12.0, as the probe does once the collection ends. */
@@ -219,6 +221,105 @@ START_TEST(names_are_found_through_growth_and_sorts)
 }
 END_TEST
 
+/* A warning and a critical range from the option texts ("" for none). */
+static struct thresholds thresholds(const char *warn, const char *crit)
+{
+	struct thresholds t = {0};
+	struct error err;
+
+	t.has_warn = *warn && range_parse(warn, &t.warn, &err) == 0;
+	t.has_crit = *crit && range_parse(crit, &t.crit, &err) == 0;
+	return t;
+}
+
+/* Three workers: a current one consuming gpu twice and celery, an untagged one on gpu, an old one on
+ * reports. */
+static void queue_fleet(struct fleet *f)
+{
+	memset(f, 0, sizeof(*f));
+	add_result(f, "celery-v0.12.0@a",
+	           "[{\"name\": \"gpu\"}, {\"name\": \"gpu\"}, {\"name\": \"celery\"}]");
+	add_result(f, "celery@b", "[{\"name\": \"gpu\"}]");
+	add_result(f, "celery-v0.11.2@c", "[{\"name\": \"reports\"}]");
+	fleet_sort(f);
+	judge(f);
+}
+
+START_TEST(queues_are_judged_once_for_both_plugins)
+{
+	struct fleet f;
+	struct thresholds compatible = thresholds("", "1:"), incompatible = thresholds("0", ""),
+	                  backlog = thresholds("10", "100");
+	struct queue_rules rules = {&compatible, &incompatible, &backlog, 0};
+	struct queue *qs;
+	size_t n;
+	struct error err;
+
+	queue_fleet(&f);
+	/* every queue a worker consumes, once, in the order the sorted workers name them */
+	ck_assert_int_eq(queue_judge_consumed(&f, &rules, NULL, 0, &qs, &n, &err), 0);
+	ck_assert_int_eq(n, 3);
+	ck_assert_str_eq(qs[0].name, "reports");       /* celery-v0.11.2@c sorts first */
+	ck_assert_int_eq(qs[0].state, STATE_CRITICAL); /* no compatible consumer */
+	ck_assert_int_eq(qs[0].backlog, -1);
+	ck_assert(!qs[0].starved);
+	ck_assert_str_eq(qs[1].name, "gpu");
+	ck_assert_int_eq(qs[1].compatible, 1);   /* listed twice, counted once */
+	ck_assert_int_eq(qs[1].incompatible, 1); /* the untagged worker */
+	ck_assert_int_eq(qs[1].state, STATE_WARNING);
+	ck_assert_str_eq(qs[2].name, "celery");
+	ck_assert_int_eq(qs[2].state, STATE_OK);
+	free(qs);
+	/* or the queues given, in their order */
+	char *given[2] = {"celery", "nowhere"};
+	ck_assert_int_eq(queue_judge_consumed(&f, &rules, given, 2, &qs, &n, &err), 0);
+	ck_assert_int_eq(n, 2);
+	ck_assert_str_eq(qs[1].name, "nowhere");
+	ck_assert_int_eq(qs[1].state, STATE_CRITICAL);
+	free(qs);
+
+	/* the queue plugin's view: backlogs read, a worker not heard, a key the broker cannot count */
+	struct queue q[4] = {{.name = "reports", .backlog = 3},
+	                     {.name = "celery", .backlog = 50},
+	                     {.name = "gpu", .backlog = 0, .unreadable = "WRONGTYPE"},
+	                     {.name = "idle", .backlog = 0}};
+	ck_assert_int_eq(queue_count_consumers(&f, q, 4, &err), 0);
+	for (int i = 0; i < 4; i++)
+		queue_judge(&rules, 0, &q[i]);
+	ck_assert(q[0].starved);
+	ck_assert_int_eq(q[0].state, STATE_CRITICAL);
+	ck_assert_int_eq(q[1].state, STATE_WARNING); /* 50 waiting */
+	ck_assert_int_eq(q[2].state, STATE_WARNING); /* its untagged consumer's WARNING stands */
+	struct queue alone = {.name = "celery", .backlog = -1, .unreadable = "WRONGTYPE", .compatible = 1};
+	queue_judge(&rules, 0, &alone);
+	ck_assert_int_eq(alone.state, STATE_UNKNOWN); /* nothing else found: UNKNOWN for itself */
+	ck_assert_int_eq(q[3].state, STATE_CRITICAL);
+	queue_judge(&rules, 1, &q[3]); /* a worker not heard from may consume it */
+	ck_assert_int_eq(q[3].state, STATE_OK);
+	rules.backlog_only = 1; /* listening only: the backlog alone */
+	queue_judge(&rules, 0, &q[0]);
+	ck_assert_int_eq(q[0].state, STATE_OK);
+	fleet_free(&f);
+}
+END_TEST
+
+START_TEST(queue_health_json_says_what_was_judged)
+{
+	struct queue q[2] = {
+	    {.name = "gpu", .compatible = 1, .backlog = 4, .state = STATE_OK},
+	    {.name = "io", .backlog = -1, .unreadable = "WRONGTYPE", .state = STATE_UNKNOWN}};
+	json_object *doc = queue_health_json(q, 2);
+
+	ck_assert_str_eq(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN),
+	                 "{\"gpu\":{\"healthy\":true,\"state\":\"OK\",\"compatible_workers\":1,"
+	                 "\"incompatible_workers\":0,\"backlog\":4,\"starved\":false},"
+	                 "\"io\":{\"healthy\":false,\"state\":\"UNKNOWN\",\"compatible_workers\":0,"
+	                 "\"incompatible_workers\":0,\"backlog\":null,\"starved\":false,"
+	                 "\"backlog_error\":\"WRONGTYPE\"}}");
+	json_object_put(doc);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
 	Suite *s = suite_create("fleet");
@@ -230,6 +331,8 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, hostile_names_are_cleaned_in_text);
 	tcase_add_test(tc, notes_are_bounded);
 	tcase_add_test(tc, names_are_found_through_growth_and_sorts);
+	tcase_add_test(tc, queues_are_judged_once_for_both_plugins);
+	tcase_add_test(tc, queue_health_json_says_what_was_judged);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -90,7 +90,7 @@ static char *read_all(const char *bytes, size_t len, size_t max_string, size_t m
 static const char *const valid[] = {
     "+OK\r\n",
     "-ERR unknown command 'FOO'\r\n",
-    ":0\r\n:-42\r\n:9223372036854775807\r\n:-9223372036854775807\r\n",
+    ":0\r\n:-42\r\n:9223372036854775807\r\n:-9223372036854775808\r\n",
     "$0\r\n\r\n",
     "$-1\r\n",
     "*0\r\n",
@@ -136,6 +136,28 @@ START_TEST(a_half_read_reply_stays_half_read)
 }
 END_TEST
 
+START_TEST(a_long_status_line_keeps_its_start)
+{
+	for (size_t len = RESP_LINE_MAX - 2; len <= RESP_LINE_MAX + 2; len++) {
+		struct strbuf sb = STRBUF_INIT;
+		struct resp_reader r;
+		struct resp *reply;
+		struct error err = {ERROR_NONE, ""};
+		strbuf_putc(&sb, '-');
+		for (size_t i = 0; i < len; i++)
+			strbuf_putc(&sb, 'a');
+		strbuf_puts(&sb, "\r\n");
+		resp_reader_init(&r, 100, 1 << 20);
+		ck_assert_int_eq(resp_reader_feed(&r, sb.buf, sb.len, &reply, &err), sb.len);
+		ck_assert_int_eq(reply->type, RESP_ERROR);
+		ck_assert_int_eq(reply->len, len < RESP_LINE_MAX ? len : RESP_LINE_MAX - 1);
+		ck_assert_int_eq(strspn(reply->str, "a"), reply->len); /* no CR kept */
+		resp_free(reply);
+		strbuf_free(&sb);
+	}
+}
+END_TEST
+
 START_TEST(malformed_bytes_are_a_protocol_error)
 {
 	static const char *const bad[] = {
@@ -151,6 +173,7 @@ START_TEST(malformed_bytes_are_a_protocol_error)
 	    ":-\r\n",
 	    ":99999999999999999999\r\n", /* past 64 bits */
 	    ":9223372036854775808\r\n",
+	    ":-9223372036854775809\r\n",
 	    "$00000000000000000000000001\r\n", /* a length line too long */
 	    "*-7\r\n",
 	    "*1\r\n*1\r\n*1\r\n*1\r\n*1\r\n*1\r\n*1\r\n*1\r\n*1\r\n", /* nine deep */
@@ -198,8 +221,16 @@ START_TEST(a_reply_over_the_batch_cap_fails)
 	got = read_all(sb.buf, sb.len, 1 << 20, 1000, NULL, NULL, 0);
 	ck_assert_str_eq(got, "ERROR: a reply exceeded the 0 MiB size cap");
 	free(got);
-	got = read_all(sb.buf, sb.len, 1 << 20, 2000, NULL, NULL, 0);
+	got = read_all(sb.buf, sb.len, 1 << 20, 10000, NULL, NULL, 0);
 	ck_assert_str_eq(got, sb.buf);
+	free(got);
+	/* each element's object counts: 1,000 empty strings hold 6 bytes each on the wire, 78 in memory */
+	strbuf_clear(&sb);
+	strbuf_puts(&sb, "*1000\r\n");
+	for (int i = 0; i < 1000; i++)
+		strbuf_puts(&sb, "$0\r\n\r\n");
+	got = read_all(sb.buf, sb.len, 1 << 20, 50000, NULL, NULL, 0);
+	ck_assert_str_eq(got, "ERROR: a reply exceeded the 0 MiB size cap");
 	free(got);
 	strbuf_free(&sb);
 	/* a huge announced count costs nothing until its elements arrive */
@@ -427,6 +458,7 @@ Suite *unit_suite(void)
 
 	tcase_add_test(tc, valid_replies_split_at_every_boundary);
 	tcase_add_test(tc, a_half_read_reply_stays_half_read);
+	tcase_add_test(tc, a_long_status_line_keeps_its_start);
 	tcase_add_test(tc, malformed_bytes_are_a_protocol_error);
 	tcase_add_test(tc, an_oversized_string_is_skipped_unread);
 	tcase_add_test(tc, a_reply_over_the_batch_cap_fails);

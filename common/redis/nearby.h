@@ -8,6 +8,7 @@
 
 #include "broker.h"
 #include "kombu_names.h"
+#include "strbuf.h"
 
 #define NEARBY_MAX 5 /* places of each kind remembered */
 #define NEARBY_BUDGET                                                                                        \
@@ -28,5 +29,8 @@ struct nearby {
 int nearby_look(struct broker *b, const struct kombu_names *names, const struct deadline *dl,
                 struct nearby *out, struct error *err);
 void nearby_free(struct nearby *nb);
+/* "no worker is listening on CHANNEL (database N, namespace NS, prefix P)", then what the broker shows
+ * nearby: other namespaces' or prefixes' worker bindings, other databases holding keys. */
+void nearby_describe(struct strbuf *sb, const struct kombu_names *names, const struct nearby *nb);
 
 #endif

@@ -2,6 +2,7 @@
 /* nearby: SCAN for *_kombu.binding.*.pidbox and INFO keyspace, read into a few hints. */
 #include "nearby.h"
 
+#include "kombu.h"
 #include "scan.h"
 
 #include <stdio.h>
@@ -97,4 +98,33 @@ void nearby_free(struct nearby *nb)
 		free(nb->ns[i]);
 	}
 	memset(nb, 0, sizeof(*nb));
+}
+
+void nearby_describe(struct strbuf *sb, const struct kombu_names *names, const struct nearby *nb)
+{
+	char *channel = kombu_pidbox_channel(names), *old = kombu_pidbox_channel_unformatted(names);
+
+	strbuf_puts(sb, "no worker is listening on ");
+	strbuf_put_clean(sb, channel ? channel : "the control channel");
+	if (old != NULL) {
+		strbuf_puts(sb, " or ");
+		strbuf_put_clean(sb, old);
+	}
+	free(old);
+	strbuf_printf(sb, " (database %ld, namespace ", names->db);
+	strbuf_put_clean(sb, names->ns);
+	strbuf_puts(sb, *names->prefix ? ", prefix " : ", no prefix");
+	strbuf_put_clean(sb, names->prefix);
+	strbuf_putc(sb, ')');
+	free(channel);
+	for (size_t i = 0; i < nb->n; i++) {
+		strbuf_puts(sb, i ? ", " : "; the broker holds worker bindings of ");
+		strbuf_puts(sb, "namespace ");
+		strbuf_put_clean(sb, nb->ns[i]);
+		strbuf_puts(sb, *nb->prefix[i] ? " with prefix " : " without prefix");
+		strbuf_put_clean(sb, nb->prefix[i]);
+	}
+	for (size_t i = 0; i < nb->ndbs; i++)
+		strbuf_printf(sb, "%sdatabase %ld holds %lld key%s", i ? ", " : "; ", nb->db[i],
+		              nb->db_keys[i], nb->db_keys[i] == 1 ? "" : "s");
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* heartbeats: the subscription, and the table of workers heard. */
+/* heartbeats: the subscription to the workers' events, each one noted in the table of those heard. */
 #include "heartbeats.h"
 
 #include "kombu_event.h"
@@ -44,33 +44,6 @@ int listener_start(struct listener *l, const struct broker_addr *addr, const str
 	return rc;
 }
 
-/* The slot of node in h, added when new; NULL when h is full or out of memory. */
-static struct heard_worker *slot(struct heard *h, const char *node)
-{
-	size_t i;
-
-	if (name_map_get(&h->by_node, node, &i))
-		return &h->w[i];
-	if (h->n == HEARD_MAX)
-		return NULL;
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? 2 * h->cap : 16;
-		struct heard_worker *grown = realloc(h->w, cap * sizeof(*grown));
-		if (grown == NULL)
-			return NULL;
-		h->w = grown;
-		h->cap = cap;
-	}
-	memset(&h->w[h->n], 0, sizeof(h->w[0]));
-	if ((h->w[h->n].node = strdup(node)) == NULL)
-		return NULL;
-	if (name_map_put(&h->by_node, h->w[h->n].node, h->n, NULL) < 0) {
-		free(h->w[h->n].node);
-		return NULL;
-	}
-	return &h->w[h->n++];
-}
-
 /* One pushed message: ["pmessage", pattern, channel, payload]. */
 static void take(struct heard *h, const struct resp *r)
 {
@@ -81,7 +54,7 @@ static void take(struct heard *h, const struct resp *r)
 
 	if (r->type != RESP_ARRAY || r->elements != 4 || r->element[3]->type != RESP_STRING ||
 	    kombu_decode_worker_event(r->element[3]->str, r->element[3]->len, &ev, &ignored) != 1 ||
-	    (w = slot(h, ev.hostname)) == NULL) {
+	    (w = heard_slot(h, ev.hostname)) == NULL) {
 		h->ignored++;
 		return;
 	}
@@ -124,20 +97,4 @@ void listener_stop(struct listener *l)
 	if (l->open)
 		broker_close(&l->b);
 	l->open = 0;
-}
-
-const struct heard_worker *heard_find(const struct heard *h, const char *node)
-{
-	size_t i;
-
-	return name_map_get(&h->by_node, node, &i) ? &h->w[i] : NULL;
-}
-
-void heard_free(struct heard *h)
-{
-	for (size_t i = 0; i < h->n; i++)
-		free(h->w[i].node);
-	free(h->w);
-	name_map_free(&h->by_node);
-	memset(h, 0, sizeof(*h));
 }

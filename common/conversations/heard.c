@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* heard: the table of workers heard, by node name. */
+#include "heard.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct heard_worker *heard_slot(struct heard *h, const char *node)
+{
+	size_t i;
+
+	if (name_map_get(&h->by_node, node, &i))
+		return &h->w[i];
+	if (h->n == HEARD_MAX)
+		return NULL;
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? 2 * h->cap : 16;
+		struct heard_worker *grown = realloc(h->w, cap * sizeof(*grown));
+		if (grown == NULL)
+			return NULL;
+		h->w = grown;
+		h->cap = cap;
+	}
+	memset(&h->w[h->n], 0, sizeof(h->w[0]));
+	if ((h->w[h->n].node = strdup(node)) == NULL)
+		return NULL;
+	if (name_map_put(&h->by_node, h->w[h->n].node, h->n, NULL) < 0) {
+		free(h->w[h->n].node);
+		return NULL;
+	}
+	return &h->w[h->n++];
+}
+
+const struct heard_worker *heard_find(const struct heard *h, const char *node)
+{
+	size_t i;
+
+	return name_map_get(&h->by_node, node, &i) ? &h->w[i] : NULL;
+}
+
+void heard_free(struct heard *h)
+{
+	for (size_t i = 0; i < h->n; i++)
+		free(h->w[i].node);
+	free(h->w);
+	name_map_free(&h->by_node);
+	memset(h, 0, sizeof(*h));
+}
