@@ -3,8 +3,6 @@
  * many messages wait in it? */
 #include "plugin.h"
 
-#include "backlog.h"
-#include "binding.h"
 #include "edit_distance.h"
 #include "fleet_format.h"
 #include "name_list.h"
@@ -37,21 +35,6 @@ static int excluded(const struct options *o, const char *name)
 	return 0;
 }
 
-/* The queue a binding member routes to, as a string owned by the probe's bindings, or NULL for members
- * that are not task queues' (or not readable with the separator). The member's copy is cut in place. */
-static const char *bound_queue(struct bindings *bs, size_t i, const char *sep)
-{
-	struct binding_fields f;
-	char *queue;
-
-	if (binding_split(bs->members[i], bs->lens[i], sep, &f) < 0 || f.queue_len == 0 ||
-	    memchr(f.queue, '\0', f.queue_len) != NULL || strcmp(bs->exchanges[i], "celeryev") == 0)
-		return NULL;
-	queue = (char *)f.queue; /* the member is ours to cut: the queue is its last field */
-	queue[f.queue_len] = '\0';
-	return queue;
-}
-
 /* The queues to judge: -Q; else every queue the broker's binding sets name, every queue an answering worker
  * consumes or consumed within the state file's memory, but Celery's own and the excluded ones; sorted and
  * unique. */
@@ -62,7 +45,7 @@ static const char **queue_names(const struct options *o, struct probe *p, size_t
 	const char **names;
 
 	if (o->nqueues == 0) {
-		total = p->bindings.n + p->seen.nqueues;
+		total = p->nrouted + p->seen.nqueues;
 		for (size_t i = 0; i < f->n; i++)
 			total += f->workers[i].nqueues;
 	}
@@ -80,9 +63,8 @@ static const char **queue_names(const struct options *o, struct probe *p, size_t
 	for (size_t i = 0; i < p->seen.nqueues;
 	     i++) /* consumed in the last days: judged though none does now */
 		names[k++] = p->seen.queues[i].node;
-	for (size_t i = p->bindings.sample_n; i < p->bindings.n; i++)
-		if ((names[k] = bound_queue(&p->bindings, i, p->names.sep)) != NULL)
-			k++;
+	for (size_t i = 0; i < p->nrouted; i++)
+		names[k++] = p->routed[i];
 	qsort(names, k, sizeof(*names), by_name);
 	total = 0;
 	for (size_t i = 0; i < k; i++)
@@ -171,15 +153,13 @@ static void describe_queue(struct strbuf *sb, const struct fleet *f, const struc
 
 /* The known names closest to an unknown queue's: the queues the broker's binding sets route to (from
  * their members from on) and those the workers consume. */
-static void find_closest(struct probe *p, size_t from, struct queue *q)
+static void find_closest(const struct probe *p, struct queue *q)
 {
 	size_t dist[3];
 
-	for (size_t k = from; k < p->bindings.n; k++) {
-		const char *known = bound_queue(&p->bindings, k, p->names.sep);
-		if (known != NULL && !internal_queue(known))
-			consider(q->name, known, q->closest, dist);
-	}
+	for (size_t k = 0; k < p->nrouted; k++)
+		if (!internal_queue(p->routed[k]))
+			consider(q->name, p->routed[k], q->closest, dist);
 	for (size_t w = 0; w < p->fleet.n; w++)
 		for (size_t j = 0; j < p->fleet.workers[w].nqueues; j++)
 			consider(q->name, p->fleet.workers[w].queues[j], q->closest, dist);
@@ -188,9 +168,8 @@ static void find_closest(struct probe *p, size_t from, struct queue *q)
 /* A queue named by -Q that no worker consumes may be new, or a typo: when the broker has no binding set for
  * it either (among those the probe read: the known ones and a slice of the keyspace), say so and name the
  * known queues closest to it. */
-static void spot_unknown_queues(const struct options *o, struct probe *p, struct queue *qs, size_t n)
+static void spot_unknown_queues(const struct options *o, const struct probe *p, struct queue *qs, size_t n)
 {
-	size_t from = p->bindings.sample_n;
 	struct name_map bound = NAME_MAP_INIT; /* the queues the broker's binding sets route to */
 	int any = 0;
 
@@ -198,9 +177,8 @@ static void spot_unknown_queues(const struct options *o, struct probe *p, struct
 		any |= qs[i].compatible + qs[i].incompatible == 0;
 	if (!any || o->nqueues == 0 || p->cut.kind != ERROR_NONE || !p->discovered)
 		return;
-	for (size_t i = from; i < p->bindings.n; i++) { /* each member's copy now ends at its queue */
-		const char *known = bound_queue(&p->bindings, i, p->names.sep);
-		if (known != NULL && name_map_put(&bound, known, i, NULL) < 0) {
+	for (size_t i = 0; i < p->nrouted; i++) {
+		if (name_map_put(&bound, p->routed[i], i, NULL) < 0) {
 			name_map_free(&bound);
 			return; /* out of memory: no hint, the judgement stands */
 		}
@@ -210,7 +188,7 @@ static void spot_unknown_queues(const struct options *o, struct probe *p, struct
 		if (q->compatible + q->incompatible > 0 || name_map_get(&bound, q->name, NULL))
 			continue;
 		q->unknown = 1;
-		find_closest(p, from, q);
+		find_closest(p, q);
 	}
 	name_map_free(&bound);
 }
@@ -375,7 +353,7 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 	/* After a cut (a signal, the time limit) the broker is not asked again; a cut while the backlogs are
 	 * read is one too. Either way the backlogs are not known, and the summary says why first. */
 	if (n > 0 && p->cut.kind == ERROR_NONE &&
-	    backlog_read(&p->broker, &p->names, (char *const *)names, n, &p->hard, backlog, why, err) < 0) {
+	    probe_backlog(p, (char *const *)names, n, backlog, why, err) < 0) {
 		if (err == NULL || (err->kind != ERROR_TIMEOUT && err->kind != ERROR_CANCELLED))
 			goto out;
 		p->cut = *err;

@@ -241,22 +241,6 @@ static void report_named(const struct options *o, const struct probe *p, struct 
 		r->state = state_worst(r->state, named_state);
 }
 
-/* "broker: WHERE, server 7.0.15[, over TLS]" for -v; a version INFO did not give is not made up. */
-static void describe_server(const struct broker *b, int tls, struct strbuf *sb)
-{
-	int v = b->version;
-
-	strbuf_puts(sb, "broker: ");
-	strbuf_put_clean(sb, b->where);
-	if (v == 0)
-		strbuf_puts(sb, ", server version unknown (INFO refused)");
-	else if (b->version_floor)
-		strbuf_printf(sb, ", server %d.%d or later (INFO refused)", v / 10000, v / 100 % 100);
-	else
-		strbuf_printf(sb, ", server %d.%d.%d", v / 10000, v / 100 % 100, v % 100);
-	strbuf_puts(sb, tls ? ", over TLS\n" : "\n");
-}
-
 /* No broadcast was sent: kombu's separator is unknown. The workers were heard instead; that is WARNING
  * (the broker lost kombu's bindings), and UNKNOWN where queues were asked about, whose consumers only the
  * broadcast names. */
@@ -320,7 +304,7 @@ static void report_probe(const struct options *o, const struct probe *p, int que
 	if (o->verbose)
 		describe_watch(o, p, &r->details);
 	if (o->verbose)
-		describe_server(&p->broker, o->addr.tls.enabled, &r->details);
+		probe_describe_server(p, &r->details);
 	if (o->verbose && o->mode != MODE_HEARTBEAT && !p->sep.unknown &&
 	    p->waited + 0.001 < o->inspect_timeout)
 		strbuf_printf(&r->details, "-T %g s was shortened to %.3f s to leave room within -t %g s\n",

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # check-layers.sh: every file in common/ includes only headers of its own layer or of the layers it may use
 # (docs: design.md, README "Layout"): the broker's folder (redis/) implements the broker-neutral
-# vocabulary of conversations/, and judgement and output never see it. The build enforces the same (each
+# vocabulary of conversations/, and judgement, output and the programs (plugins/) never see it. The build enforces the same (each
 # layer's library is compiled with only those include paths); this names every violation at once. Exits 1
 # if there is one.
 set -uo pipefail
@@ -14,14 +14,16 @@ declare -A may=(
 	[judgement]="base conversations judgement"
 	[output]="base conversations judgement output"
 	[check]="base conversations redis judgement output check"
+	[plugins]="base conversations judgement output check plugins"
 )
 declare -A layer_of
+folder() { [ "$1" = plugins ] && echo plugins || echo "common/$1"; }
 for layer in "${!may[@]}"; do
-	for h in common/"$layer"/*.h; do layer_of[$(basename "$h")]=$layer; done
+	for h in "$(folder "$layer")"/*.h; do layer_of[$(basename "$h")]=$layer; done
 done
 bad=0
 for layer in "${!may[@]}"; do
-	for f in common/"$layer"/*.[ch]; do
+	for f in "$(folder "$layer")"/*.[ch]; do
 		while read -r header; do
 			other=${layer_of[$header]:-}
 			[ -n "$other" ] || continue

@@ -3,6 +3,7 @@
 #include "probe.h"
 
 #include "cancel.h"
+#include "backlog.h"
 #include "cast.h"
 #include "fleet_collect.h"
 #include "sep_choice.h"
@@ -52,6 +53,11 @@ static int discover(struct probe *p, struct error *err)
 	                      remember && p->seen.walked ? DISCOVERY_BUDGET : 0, &p->hard, &p->bindings,
 	                      err) < 0)
 		return -1;
+	if ((p->routed = calloc(bs->n - bs->sample_n + 1, sizeof(*p->routed))) == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory");
+	for (size_t i = bs->sample_n; i < bs->n; i++)
+		if ((p->routed[p->nrouted] = bindings_queue(&p->bindings, i, p->names.sep)) != NULL)
+			p->nrouted++;
 	if (!remember)
 		return 0;
 	if ((found = calloc(bs->n - bs->sample_n + 1, sizeof(*found))) == NULL)
@@ -207,11 +213,34 @@ void probe_finish(struct probe *p)
 	nearby_free(&p->nearby);
 	fleet_free(&p->fleet);
 	sep_choice_free(&p->sep);
+	free(p->routed);
 }
 
 long long probe_unheard(const struct probe *p)
 {
 	return p->collection_cut ? fleet_unresponsive(&p->fleet) : 0;
+}
+
+int probe_backlog(struct probe *p, char *const *queues, size_t n, long long *backlog, char **why,
+                  struct error *err)
+{
+	return backlog_read(&p->broker, &p->names, queues, n, &p->hard, backlog, why, err);
+}
+
+void probe_describe_server(const struct probe *p, struct strbuf *sb)
+{
+	const struct broker *b = &p->broker;
+	int v = b->version;
+
+	strbuf_puts(sb, "broker: ");
+	strbuf_put_clean(sb, b->where);
+	if (v == 0)
+		strbuf_puts(sb, ", server version unknown (INFO refused)");
+	else if (b->version_floor)
+		strbuf_printf(sb, ", server %d.%d or later (INFO refused)", v / 10000, v / 100 % 100);
+	else
+		strbuf_printf(sb, ", server %d.%d.%d", v / 10000, v / 100 % 100, v % 100);
+	strbuf_puts(sb, b->addr->tls.enabled ? ", over TLS\n" : "\n");
 }
 
 void probe_describe_nowhere(const struct probe *p, struct strbuf *sb)

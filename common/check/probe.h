@@ -28,6 +28,8 @@ struct probe {
 	                             the workers' heartbeats were listened to instead) */
 	long long subscribed;     /* with sep.unknown: the workers a ping cast reached */
 	int discovered;           /* the binding sets beyond the samples were read (probe_discover) */
+	const char **routed;      /* with discovered: the queues those sets route to (borrowed from them) */
+	size_t nrouted;
 	size_t hear_enough;       /* listening ends once this many workers are heard (0: the window) */
 	struct error cut;         /* a time limit or a signal that cut the collection short (kind ERROR_NONE
 	                             when none did): what was collected is judged, and this is said with it */
@@ -53,6 +55,13 @@ void probe_finish(struct probe *p);
 /* Workers that received the broadcast and were not heard from because the collection was cut short (0
  * when the wait ran its course: then they are unresponsive). */
 long long probe_unheard(const struct probe *p);
+/* Fills backlog[i] with the messages waiting in queues[i], every priority; a queue the broker cannot count
+ * gets -1 and why[i] (free it). */
+int probe_backlog(struct probe *p, char *const *queues, size_t n, long long *backlog, char **why,
+                  struct error *err);
+/* "broker: WHERE, server 7.0.15[, over TLS]" and a line end, for -v; a version the broker did not give is
+ * not made up. */
+void probe_describe_server(const struct probe *p, struct strbuf *sb);
 /* When the broadcast reached nobody: where the check looked, and what the broker shows nearby. */
 void probe_describe_nowhere(const struct probe *p, struct strbuf *sb);
 /* Seconds since probe_start began. */

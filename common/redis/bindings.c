@@ -361,3 +361,16 @@ void bindings_workers_free(char **nodes, size_t n)
 		free(nodes[i]);
 	free(nodes);
 }
+
+const char *bindings_queue(struct bindings *bs, size_t i, const char *sep)
+{
+	struct binding_fields f;
+	char *queue;
+
+	if (binding_split(bs->members[i], bs->lens[i], sep, &f) < 0 || f.queue_len == 0 ||
+	    memchr(f.queue, '\0', f.queue_len) != NULL || strcmp(bs->exchanges[i], "celeryev") == 0)
+		return NULL;
+	queue = (char *)f.queue; /* the member is ours to cut: the queue is its last field */
+	queue[f.queue_len] = '\0';
+	return queue;
+}

@@ -37,6 +37,9 @@ int bindings_discover(struct broker *b, const struct kombu_names *names, unsigne
  * sets that are gone add nothing. */
 int bindings_read_known(struct broker *b, const struct kombu_names *names, char *const *exchanges, size_t n,
                         const struct deadline *dl, struct bindings *bs, struct error *err);
+/* The queue member i routes to, cut in place at its end (it is the member's last field), or NULL for a
+ * member that routes no task queue (celeryev's) or does not split with sep. */
+const char *bindings_queue(struct bindings *bs, size_t i, const char *sep);
 /* 1 when members of the set of this exchange were added beyond the sample. */
 int bindings_has_set(const struct bindings *bs, const char *exchange);
 /* The node names of every worker bound to remote control here: the members NODE.NS.pidbox of the pidbox
