@@ -2,9 +2,9 @@
 /* celery_quarantine_workers: an event handler that stops incompatible Celery workers from taking tasks:
  * Celery's cancel_consumer (or shutdown) sent to each stale worker alone, a dry run unless --execute, never
  * taking a queue's last compatible consumer, each action and refusal one line on stdout and on syslog. */
-#include "config.h"
 #include "options.h"
 #include "probe.h"
+#include "program.h"
 #include "quarantine.h"
 #include "quarantine_audit.h"
 #include "quarantine_run.h"
@@ -15,35 +15,6 @@
 #include <syslog.h>
 
 #define NAME "celery_quarantine_workers"
-
-static void print_help(void)
-{
-	printf("%s (%s %s)\n", NAME, PACKAGE_NAME, PACKAGE_VERSION);
-	printf("Copyright (C) 2026 monitoring-plugins-celery developers. License GPL-3.0-or-later.\n\n");
-	printf(
-	    "An event handler, not a check: judges the Celery workers as check_celery_worker_versions does\n"
-	    "and stops every incompatible one that answered from taking tasks, with Celery's own\n"
-	    "cancel_consumer for each queue it consumes (or shutdown), sent to that worker alone. Without\n"
-	    "--execute it is a dry run and changes nothing. It never takes the last compatible consumer\n"
-	    "away from a queue (unless --allow-empty-queue), acts on at most --max-workers workers, acts\n"
-	    "only on workers that answered this run, and refuses to act when the policy cannot be\n"
-	    "resolved. Every action and refusal is one line on stdout and on syslog (LOG_DAEMON, tag\n"
-	    "" NAME "). Exit status: 0 nothing to do, a dry run, or every action took effect (or the\n"
-	    "service's state calls for none); 1 something refused or not confirmed; 2 could not act (the\n"
-	    "broker, the time limit, a step that failed); 3 bad options or a policy that cannot be "
-	    "resolved.\n"
-	    "A worker stops taking tasks from a cancelled queue; those it had already reserved (Celery's\n"
-	    "prefetch) it still runs.\n\n");
-	printf("%s\n", options_usage(PLUGIN_QUARANTINE));
-	printf("%s\n", options_help(PLUGIN_QUARANTINE));
-	printf("Examples:\n"
-	       " " NAME " -u redis://broker:6379/0 -e 0.12.0\n"
-	       "   Dry run: prints what would be cancelled.\n"
-	       " " NAME " -u redis://broker:6379/0 -e 0.12.0 -Q gpu --execute\n"
-	       "   Cancels gpu on every worker that does not run 0.12.0, if a 0.12.0 worker consumes it.\n"
-	       " " NAME " -e 0.12.0 --execute --state $SERVICESTATE$ --state-type $SERVICESTATETYPE$\n"
-	       "   As a Nagios event handler: acts on a HARD WARNING or CRITICAL only.\n");
-}
 
 /* What the steps came to. */
 struct tally {
@@ -274,35 +245,68 @@ static int run(struct options *o, struct audit *a, json_object *doc)
 	return rc;
 }
 
+/* A command line that could not be parsed: refused, saying why. */
+static int handler_refuse(const struct program *pg, struct options *o, const struct error *err)
+{
+	struct audit *a = pg->ctx;
+	json_object *doc = json_object_new_object();
+	int rc;
+
+	a->o = o;
+	rc = refuse(a, STATE_UNKNOWN, err->msg, doc);
+	json_object_put(doc);
+	return rc;
+}
+
+/* Acts when the service's state calls for it. */
+static int handler_run(const struct program *pg, struct options *o)
+{
+	struct audit *a = pg->ctx;
+	json_object *doc = json_object_new_object();
+	int rc;
+
+	a->o = o;
+	rc = quarantine_triggered(&o->quarantine) ? run(o, a, doc) : not_triggered(a, doc);
+	json_object_put(doc);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
-	struct options o;
-	struct error err = {ERROR_NONE, ""};
 	struct audit a;
-	json_object *doc = json_object_new_object();
-	int parsed, rc;
+	struct program pg = {
+	    NAME,
+	    PLUGIN_QUARANTINE,
+	    "An event handler, not a check: judges the Celery workers as check_celery_worker_versions does\n"
+	    "and stops every incompatible one that answered from taking tasks, with Celery's own\n"
+	    "cancel_consumer for each queue it consumes (or shutdown), sent to that worker alone. Without\n"
+	    "--execute it is a dry run and changes nothing. It never takes the last compatible consumer\n"
+	    "away from a queue (unless --allow-empty-queue), acts on at most --max-workers workers, acts\n"
+	    "only on workers that answered this run, and refuses to act when the policy cannot be\n"
+	    "resolved. Every action and refusal is one line on stdout and on syslog (LOG_DAEMON, tag\n"
+	    "" NAME "). Exit status: 0 nothing to do, a dry run, or every action took effect (or the\n"
+	    "service's state calls for none); 1 something refused or not confirmed; 2 could not act (the\n"
+	    "broker, the time limit, a step that failed); 3 bad options or a policy that cannot be "
+	    "resolved.\n"
+	    "A worker stops taking tasks from a cancelled queue; those it had already reserved (Celery's\n"
+	    "prefetch) it still runs.",
+	    " " NAME " -u redis://broker:6379/0 -e 0.12.0\n"
+	    "   Dry run: prints what would be cancelled.\n"
+	    " " NAME " -u redis://broker:6379/0 -e 0.12.0 -Q gpu --execute\n"
+	    "   Cancels gpu on every worker that does not run 0.12.0, if a 0.12.0 worker consumes it.\n"
+	    " " NAME " -e 0.12.0 --execute --state $SERVICESTATE$ --state-type $SERVICESTATETYPE$\n"
+	    "   As a Nagios event handler: acts on a HARD WARNING or CRITICAL only.\n",
+	    0,
+	    handler_run,
+	    handler_refuse,
+	    &a,
+	};
+	int rc;
 
 	openlog(NAME, LOG_PID, LOG_DAEMON);
-	audit_init(&a, &o);
-	parsed = options_parse(&o, PLUGIN_QUARANTINE, argc, argv, &err);
-	if (parsed == OPTIONS_HELP) {
-		print_help();
-		rc = STATE_UNKNOWN;
-	} else if (parsed == OPTIONS_VERSION) {
-		printf("%s (%s %s)\n", NAME, PACKAGE_NAME, PACKAGE_VERSION);
-		rc = STATE_UNKNOWN;
-	} else if (parsed < 0) {
-		for (int i = 1; i < argc && !o.json; i++)
-			o.json = strcmp(argv[i], "--json") == 0;
-		rc = refuse(&a, STATE_UNKNOWN, err.msg, doc);
-	} else if (!quarantine_triggered(&o.quarantine)) {
-		rc = not_triggered(&a, doc);
-	} else {
-		rc = run(&o, &a, doc);
-	}
-	json_object_put(doc);
+	audit_init(&a, NULL);
+	rc = program_main(&pg, argc, argv);
 	audit_free(&a);
-	options_free(&o);
 	closelog();
 	return rc;
 }

@@ -5,28 +5,12 @@
 #include "fleet_format.h"
 #include "name_list.h"
 
-#include "config.h"
 #include "cancel.h"
 #include "perfdata.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void print_help(const struct plugin *pl)
-{
-	printf("%s (%s %s)\n", pl->name, PACKAGE_NAME, PACKAGE_VERSION);
-	printf("Copyright (C) 2026 monitoring-plugins-celery developers. License GPL-3.0-or-later.\n\n");
-	printf("%s\n\n", pl->description);
-	printf("%s\n", options_usage(pl->kind));
-	printf("%s\n", options_help(pl->kind));
-	printf("Ranges:\n"
-	       " RANGE is a threshold range as the Monitoring Plugins Development Guidelines define it:\n"
-	       " https://www.monitoring-plugins.org/doc/guidelines.html#THRESHOLDFORMAT\n"
-	       " 10 alerts outside 0..10, 10: below 10, ~:10 above 10, 10:20 outside 10..20, @10:20 "
-	       "inside.\n\n");
-	printf("Examples:\n%s\n", pl->examples);
-}
 
 /* Keeps the subchecks in the form the output format prints them, and only then. */
 static void keep_subchecks(struct report *r, enum report_format format)
@@ -311,55 +295,62 @@ static void report_probe(const struct options *o, const struct probe *p, int que
 		              o->inspect_timeout, p->waited, o->timeout);
 }
 
-int plugin_main(const struct plugin *pl, int argc, char **argv)
+/* A command line that could not be parsed: UNKNOWN, saying why. */
+static int check_refuse(const struct program *pg, struct options *o, const struct error *err)
 {
-	struct options o;
-	struct report r;
-	struct probe p;
-	struct error err = {ERROR_NONE, ""};
+	const struct plugin *pl = pg->ctx;
 	json_object *doc = json_object_new_object();
-	int parsed, rc;
+	struct report r;
+	int rc;
 
 	report_init(&r, pl->service);
-	parsed = options_parse(&o, pl->kind, argc, argv, &err);
-	if (parsed == OPTIONS_HELP || parsed == OPTIONS_VERSION) {
-		if (parsed == OPTIONS_HELP)
-			print_help(pl);
-		else
-			printf("%s (%s %s)\n", pl->name, PACKAGE_NAME, PACKAGE_VERSION);
-		rc = STATE_UNKNOWN; /* as monitoring-plugins' checks do: help is no check result */
-	} else if (parsed < 0) {
-		/* --json anywhere on a wrong command line still gets a JSON document, so `| jq` never fails
-		 */
-		for (int i = 1; i < argc && !o.json; i++)
-			o.json = strcmp(argv[i], "--json") == 0;
-		o.format = o.json ? REPORT_JSON : o.format;
-		report_failure(&r, STATE_UNKNOWN, &err, 0, 0);
-		rc = emit(&o, &r, doc);
-	} else {
-		keep_subchecks(&r, o.format);
-		if (probe_start(&p, &o, pl->service, &err) < 0 || pl->judge(&o, &p, &r, doc, &err) < 0) {
-			report_free(&r);
-			report_init(&r, pl->service);
-			keep_subchecks(&r, o.format);
-			json_object_put(doc);
-			doc = json_object_new_object();
-			report_failure(&r, error_state(&err, o.timeout_state), &err, o.timeout,
-			               probe_elapsed(&p));
-		} else {
-			struct perfdata time = {"time", probe_elapsed(&p), "s", NULL, 1, 0, 0, 0};
-			report_perf(&r, &time);
-			report_named(&o, &p, &r);
-			report_silent(&o, &p, &r);
-			report_hidden(&o, &p, &r);
-			report_listening(&o, &p, &r);
-			report_probe(&o, &p, pl->kind == PLUGIN_QUEUE_HEALTH, &r);
-		}
-		probe_finish(&p);
-		rc = emit(&o, &r, doc);
-	}
+	o->format = o->json ? REPORT_JSON : o->format;
+	report_failure(&r, STATE_UNKNOWN, err, 0, 0);
+	rc = emit(o, &r, doc);
 	json_object_put(doc);
 	report_free(&r);
-	options_free(&o);
 	return rc;
+}
+
+/* The check: the probe, the plugin's judgement, what every check adds, the output. */
+static int check_run(const struct program *pg, struct options *o)
+{
+	const struct plugin *pl = pg->ctx;
+	json_object *doc = json_object_new_object();
+	struct error err = {ERROR_NONE, ""};
+	struct report r;
+	struct probe p;
+	int rc;
+
+	report_init(&r, pl->service);
+	keep_subchecks(&r, o->format);
+	if (probe_start(&p, o, pl->service, &err) < 0 || pl->judge(o, &p, &r, doc, &err) < 0) {
+		report_free(&r);
+		report_init(&r, pl->service);
+		keep_subchecks(&r, o->format);
+		json_object_put(doc);
+		doc = json_object_new_object();
+		report_failure(&r, error_state(&err, o->timeout_state), &err, o->timeout, probe_elapsed(&p));
+	} else {
+		struct perfdata time = {"time", probe_elapsed(&p), "s", NULL, 1, 0, 0, 0};
+		report_perf(&r, &time);
+		report_named(o, &p, &r);
+		report_silent(o, &p, &r);
+		report_hidden(o, &p, &r);
+		report_listening(o, &p, &r);
+		report_probe(o, &p, pl->kind == PLUGIN_QUEUE_HEALTH, &r);
+	}
+	probe_finish(&p);
+	rc = emit(o, &r, doc);
+	json_object_put(doc);
+	report_free(&r);
+	return rc;
+}
+
+int plugin_main(const struct plugin *pl, int argc, char **argv)
+{
+	struct program pg = {pl->name, pl->kind,  pl->description, pl->examples,
+	                     1,        check_run, check_refuse,    (void *)pl};
+
+	return program_main(&pg, argc, argv);
 }

@@ -5,6 +5,7 @@
 
 #include "options.h"
 #include "probe.h"
+#include "program.h"
 #include "report.h"
 
 #include <json-c/json.h>
@@ -21,7 +22,7 @@ struct plugin {
 	             struct error *err);
 };
 
-/* Runs the plugin and returns its exit code. */
+/* Runs the plugin as a program (program.h) and returns its exit code. */
 int plugin_main(const struct plugin *pl, int argc, char **argv);
 
 #endif

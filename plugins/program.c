@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* program: options, help and version, and the run, for every program. */
+#include "program.h"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void print_help(const struct program *pg)
+{
+	printf("%s (%s %s)\n", pg->name, PACKAGE_NAME, PACKAGE_VERSION);
+	printf("Copyright (C) 2026 monitoring-plugins-celery developers. License GPL-3.0-or-later.\n\n");
+	printf("%s\n\n", pg->description);
+	printf("%s\n", options_usage(pg->kind));
+	printf("%s\n", options_help(pg->kind));
+	if (pg->ranges)
+		printf("Ranges:\n"
+		       " RANGE is a threshold range as the Monitoring Plugins Development Guidelines define "
+		       "it:\n"
+		       " https://www.monitoring-plugins.org/doc/guidelines.html#THRESHOLDFORMAT\n"
+		       " 10 alerts outside 0..10, 10: below 10, ~:10 above 10, 10:20 outside 10..20, @10:20 "
+		       "inside.\n\n");
+	printf("Examples:\n%s\n", pg->examples);
+}
+
+int program_main(const struct program *pg, int argc, char **argv)
+{
+	struct options o;
+	struct error err = {ERROR_NONE, ""};
+	int parsed = options_parse(&o, pg->kind, argc, argv, &err), rc;
+
+	if (parsed == OPTIONS_HELP || parsed == OPTIONS_VERSION) {
+		if (parsed == OPTIONS_HELP)
+			print_help(pg);
+		else
+			printf("%s (%s %s)\n", pg->name, PACKAGE_NAME, PACKAGE_VERSION);
+		rc = 3; /* UNKNOWN, as monitoring-plugins' checks do: help is no check result */
+	} else if (parsed < 0) {
+		/* --json anywhere on a wrong command line still gets a JSON document, so `| jq` never fails
+		 */
+		for (int i = 1; i < argc && !o.json; i++)
+			o.json = strcmp(argv[i], "--json") == 0;
+		rc = pg->refuse(pg, &o, &err);
+	} else {
+		rc = pg->run(pg, &o);
+	}
+	options_free(&o);
+	return rc;
+}
