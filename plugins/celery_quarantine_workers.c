@@ -2,6 +2,7 @@
 /* celery_quarantine_workers: an event handler that stops incompatible Celery workers from taking tasks:
  * Celery's cancel_consumer (or shutdown) sent to each stale worker alone, a dry run unless --execute, never
  * taking a queue's last compatible consumer, each action and refusal one line on stdout and on syslog. */
+#include "option_sets.h"
 #include "options.h"
 #include "probe.h"
 #include "program.h"
@@ -276,7 +277,7 @@ int main(int argc, char **argv)
 	struct audit a;
 	struct program pg = {
 	    NAME,
-	    PLUGIN_QUARANTINE,
+	    &quarantine_options,
 	    "An event handler, not a check: judges the Celery workers as check_celery_worker_versions does\n"
 	    "and stops every incompatible one that answered from taking tasks, with Celery's own\n"
 	    "cancel_consumer for each queue it consumes (or shutdown), sent to that worker alone. Without\n"

@@ -396,7 +396,7 @@ out:
 static const struct plugin check = {
     "check_celery_queue_health",
     "CELERY QUEUES",
-    PLUGIN_QUEUE_HEALTH,
+    &queue_health_options,
     "For every queue, counts the Celery workers consuming it that run the expected version (from their node\n"
     "name, NAME-vVERSION@HOST) and those that do not, and how many messages wait in it (all priority\n"
     "levels). A queue is healthy when enough compatible workers consume it; a queue with messages waiting\n"

@@ -222,7 +222,7 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 static const struct plugin check = {
     "check_celery_worker_versions",
     "CELERY WORKERS",
-    PLUGIN_WORKER_VERSIONS,
+    &worker_versions_options,
     "Asks every Celery worker on a Redis broker which queues it consumes, reads its version from its\n"
     "node name (NAME-vVERSION@HOST) and checks it against the expected version. Workers without a version\n"
     "tag are incompatible unless --allow-untagged is given. Workers that received the broadcast but did not\n"

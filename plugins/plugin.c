@@ -338,7 +338,7 @@ static int check_run(const struct program *pg, struct options *o)
 		report_silent(o, &p, &r);
 		report_hidden(o, &p, &r);
 		report_listening(o, &p, &r);
-		report_probe(o, &p, pl->kind == PLUGIN_QUEUE_HEALTH, &r);
+		report_probe(o, &p, (pl->options->groups & 1u << GROUP_QUEUE) != 0, &r);
 	}
 	probe_finish(&p);
 	rc = emit(o, &r, doc);
@@ -349,8 +349,8 @@ static int check_run(const struct program *pg, struct options *o)
 
 int plugin_main(const struct plugin *pl, int argc, char **argv)
 {
-	struct program pg = {pl->name, pl->kind,  pl->description, pl->examples,
-	                     1,        check_run, check_refuse,    (void *)pl};
+	struct program pg = {pl->name, pl->options, pl->description, pl->examples,
+	                     1,        check_run,   check_refuse,    (void *)pl};
 
 	return program_main(&pg, argc, argv);
 }

@@ -12,8 +12,8 @@ static void print_help(const struct program *pg)
 	printf("%s (%s %s)\n", pg->name, PACKAGE_NAME, PACKAGE_VERSION);
 	printf("Copyright (C) 2026 monitoring-plugins-celery developers. License GPL-3.0-or-later.\n\n");
 	printf("%s\n\n", pg->description);
-	printf("%s\n", options_usage(pg->kind));
-	printf("%s\n", options_help(pg->kind));
+	printf("%s\n", pg->options->usage);
+	printf("%s\n", pg->options->help);
 	if (pg->ranges)
 		printf("Ranges:\n"
 		       " RANGE is a threshold range as the Monitoring Plugins Development Guidelines define "
@@ -28,7 +28,7 @@ int program_main(const struct program *pg, int argc, char **argv)
 {
 	struct options o;
 	struct error err = {ERROR_NONE, ""};
-	int parsed = options_parse(&o, pg->kind, argc, argv, &err), rc;
+	int parsed = options_parse(&o, pg->options, argc, argv, &err), rc;
 
 	if (parsed == OPTIONS_HELP || parsed == OPTIONS_VERSION) {
 		if (parsed == OPTIONS_HELP)

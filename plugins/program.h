@@ -7,11 +7,11 @@
 #include "options.h"
 
 struct program {
-	const char *name;        /* e.g. check_celery_worker_versions */
-	enum plugin_kind kind;   /* which options it takes */
-	const char *description; /* first paragraph of -h */
-	const char *examples;    /* last paragraph of -h */
-	int ranges;              /* -h explains threshold ranges: it takes thresholds */
+	const char *name;                 /* e.g. check_celery_worker_versions */
+	const struct option_set *options; /* which options it takes, and their help */
+	const char *description;          /* first paragraph of -h */
+	const char *examples;             /* last paragraph of -h */
+	int ranges;                       /* -h explains threshold ranges: it takes thresholds */
 	/* Runs with the options parsed and checked; returns the exit code. */
 	int (*run)(const struct program *pg, struct options *o);
 	/* Reports a command line that could not be parsed (o->json is set when --json is among it); returns

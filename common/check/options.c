@@ -47,7 +47,7 @@ enum long_only {
 	OPT_STATE_FILE,
 	OPT_UNRESPONSIVE_WARNING,
 	OPT_UNRESPONSIVE_CRITICAL,
-	OPT_QUARANTINE, /* the options of celery_quarantine_workers, told apart by name */
+	OPT_QUARANTINE, /* the event handler's options (GROUP_HANDLER), told apart by name */
 };
 
 static const struct option long_options[] = {
@@ -371,22 +371,34 @@ static void set_defaults(struct options *o)
 	quarantine_options_default(&o->quarantine);
 }
 
-/* An option one kind of program does not take: the checks' thresholds, modes and formats mean nothing to
- * celery_quarantine_workers, and its options nothing to the checks. */
-static int not_for(enum plugin_kind kind, int c, const char *name, struct error *err)
+/* The group of an option beyond those every program takes, or -1. */
+static int group_of(int c)
 {
-	static const char checks_only[] = {'C', 'W', 'c', 'w', 'm', 'v'};
-	int check_only = memchr(checks_only, c, sizeof(checks_only)) != NULL || c == OPT_LISTEN ||
-	                 c == OPT_STATE_FILE || c == OPT_UNRESPONSIVE_WARNING ||
-	                 c == OPT_UNRESPONSIVE_CRITICAL || c == OPT_OUTPUT_FORMAT ||
-	                 c == OPT_BACKLOG_WARNING || c == OPT_BACKLOG_CRITICAL || c == OPT_EXCLUDE_QUEUE;
+	static const char checks[] = {'C', 'W', 'c', 'w', 'm', 'v'};
 
-	if (kind == PLUGIN_QUARANTINE && check_only)
-		return error_set(err, ERROR_USAGE,
-		                 "%s is an option of the checks, not of celery_quarantine_workers", name);
-	if (kind != PLUGIN_QUARANTINE && c == OPT_QUARANTINE)
-		return error_set(err, ERROR_USAGE, "%s is an option of celery_quarantine_workers only", name);
-	return 0;
+	if (memchr(checks, c, sizeof(checks)) != NULL || c == OPT_LISTEN || c == OPT_STATE_FILE ||
+	    c == OPT_UNRESPONSIVE_WARNING || c == OPT_UNRESPONSIVE_CRITICAL || c == OPT_OUTPUT_FORMAT)
+		return GROUP_CHECK;
+	if (c == OPT_BACKLOG_WARNING || c == OPT_BACKLOG_CRITICAL || c == OPT_EXCLUDE_QUEUE)
+		return GROUP_QUEUE;
+	return c == OPT_QUARANTINE ? GROUP_HANDLER : -1;
+}
+
+/* An option the program does not take, refused naming who takes it: the checks' thresholds, modes and
+ * formats mean nothing to the event handler, its options nothing to the checks. */
+static int not_taken(const struct option_set *set, int c, const char *name, struct error *err)
+{
+	int g = group_of(c);
+
+	if (g < 0 || set->groups & 1u << g)
+		return 0;
+	if (g == GROUP_QUEUE && !(set->groups & 1u << GROUP_CHECK))
+		g = GROUP_CHECK; /* to a program that is no check, the queue check's options are the checks'
+		                  */
+	if (g == GROUP_CHECK)
+		return error_set(err, ERROR_USAGE, "%s is an option of %s, not of %s", name, set->takers[g],
+		                 set->program);
+	return error_set(err, ERROR_USAGE, "%s is an option of %s only", name, set->takers[g]);
 }
 
 static int unknown_option(char **argv, struct error *err)
@@ -403,13 +415,15 @@ static int unknown_option(char **argv, struct error *err)
 	return error_set(err, ERROR_USAGE, "unknown option '%.*s'", (int)strcspn(arg, "="), arg);
 }
 
-int options_parse(struct options *o, enum plugin_kind kind, int argc, char **argv, struct error *err)
+int options_parse(struct options *o, const struct option_set *set, int argc, char **argv, struct error *err)
 {
+	int handler = (set->groups & 1u << GROUP_HANDLER) != 0,
+	    queues = (set->groups & 1u << GROUP_QUEUE) != 0;
 	struct broker_args a;
 	int c, help = 0, version = 0, index;
 
 	set_defaults(o);
-	if (kind == PLUGIN_QUARANTINE)
+	if (handler)
 		o->timeout_state = STATE_CRITICAL; /* the handler's exit 2: it could not act */
 	memset(&a, 0, sizeof(a));
 	if (options_check_names(argc, argv, long_options, short_options, err) < 0)
@@ -423,7 +437,7 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 			snprintf(name, sizeof(name), "--%s", long_options[index].name);
 		else
 			snprintf(name, sizeof(name), "-%c", c);
-		if (c != '?' && not_for(kind, c, name, err) < 0)
+		if (c != '?' && not_taken(set, c, name, err) < 0)
 			return -1;
 		switch (c) {
 		case 'C':
@@ -483,11 +497,7 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 			break;
 		case OPT_BACKLOG_CRITICAL:
 		case OPT_BACKLOG_WARNING:
-			if (kind != PLUGIN_QUEUE_HEALTH)
-				rc = error_set(
-				    err, ERROR_USAGE, "%s is an option of check_celery_queue_health only",
-				    c == OPT_BACKLOG_WARNING ? "--backlog-warning" : "--backlog-critical");
-			else if (c == OPT_BACKLOG_WARNING)
+			if (c == OPT_BACKLOG_WARNING)
 				rc = set_range(&o->backlog.warn, &o->backlog.has_warn, "--backlog-warning",
 				               optarg, err);
 			else
@@ -495,12 +505,7 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 				               optarg, err);
 			break;
 		case OPT_EXCLUDE_QUEUE:
-			if (kind != PLUGIN_QUEUE_HEALTH)
-				rc = error_set(
-				    err, ERROR_USAGE,
-				    "--exclude-queue is an option of check_celery_queue_health only");
-			else
-				rc = add_exclude(o, optarg, err);
+			rc = add_exclude(o, optarg, err);
 			break;
 		case OPT_JSON:
 			o->json = 1;
@@ -622,15 +627,14 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 		o->names.prefix = a.prefix;
 	o->names.db = o->addr.db;
 	o->names.sentinel = o->addr.sentinel.n > 0;
-	o->discover = kind == PLUGIN_QUEUE_HEALTH && o->nqueues == 0;
-	o->hint = kind == PLUGIN_QUEUE_HEALTH && o->nqueues > 0;
+	o->discover = queues && o->nqueues == 0;
+	o->hint = queues && o->nqueues > 0;
 	if (check_listen(o, err) < 0)
 		return -1;
-	if (o->mode == MODE_HEARTBEAT && (o->nqueues > 0 || o->nworkers > 0) &&
-	    kind == PLUGIN_WORKER_VERSIONS)
+	if (o->mode == MODE_HEARTBEAT && (o->nqueues > 0 || o->nworkers > 0) && !queues)
 		return error_set(err, ERROR_USAGE,
 		                 "-m heartbeat hears names, not queues: -Q and --worker need the broadcast");
-	if (o->mode == MODE_HEARTBEAT && kind == PLUGIN_QUEUE_HEALTH && o->nqueues == 0)
+	if (o->mode == MODE_HEARTBEAT && queues && o->nqueues == 0)
 		return error_set(err, ERROR_USAGE, "-m heartbeat needs -Q: it hears no queue names");
 	if (o->mode == MODE_HEARTBEAT && o->nworkers > 0)
 		return error_set(err, ERROR_USAGE, "--worker needs the broadcast (-m broadcast or both)");
@@ -638,7 +642,7 @@ int options_parse(struct options *o, enum plugin_kind kind, int argc, char **arg
 		return error_set(err, ERROR_USAGE, "--json and --output-format cannot be combined");
 	if (o->json)
 		o->format = REPORT_JSON;
-	if (kind == PLUGIN_QUARANTINE) {
+	if (handler) {
 		o->state_file = ""; /* the checks' record of who was seen is theirs */
 		return quarantine_options_check(&o->quarantine, o->timeout, o->policy.newest, err) < 0
 		           ? -1

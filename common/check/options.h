@@ -14,11 +14,26 @@
 
 #include <stddef.h>
 
-enum plugin_kind {
-	PLUGIN_WORKER_VERSIONS,
-	PLUGIN_QUEUE_HEALTH, /* also takes --backlog-warning and --backlog-critical */
-	PLUGIN_QUARANTINE,   /* celery_quarantine_workers: no thresholds, modes or state file; its own options
-	                      */
+/* The options beyond those every program takes (the broker, the version policy, -Q, --worker, -T, -t,
+ * --json, -h, -V), in groups. */
+enum option_group {
+	GROUP_CHECK, /* the checks': -w, -c, -W, -C, -v, -m, --listen, --state-file, --unresponsive-*,
+	                --output-format */
+	GROUP_QUEUE, /* the queue check's: --backlog-warning, --backlog-critical, --exclude-queue; without -Q
+	                the queues are found */
+	GROUP_HANDLER, /* the event handler's: --execute, --action, ... (options_quarantine.h); -t's default
+	                  state is CRITICAL, and it keeps no state file */
+	OPTION_GROUPS,
+};
+
+/* What one program takes, described by the program itself: common/ names no program. */
+struct option_set {
+	const char *program;       /* its name */
+	unsigned groups;           /* 1 << each option_group it takes */
+	const char *const *takers; /* for each group, who takes it ("the checks"), for the message
+	                              that refuses an option the program does not take */
+	const char *usage;         /* -h's synopsis */
+	const char *help;          /* -h's options */
 };
 
 enum probe_mode {
@@ -53,7 +68,7 @@ struct options {
 	double listen;        /* --listen: seconds to listen to heartbeats (modes heartbeat, both) */
 	struct thresholds unresponsive;       /* --unresponsive-warning / --unresponsive-critical */
 	const char *state_file;               /* --state-file, or the default; "" for none */
-	struct quarantine_options quarantine; /* celery_quarantine_workers */
+	struct quarantine_options quarantine; /* the event handler's (GROUP_HANDLER) */
 };
 
 enum options_result {
@@ -64,11 +79,6 @@ enum options_result {
 
 /* Parses argv, applies defaults and $CELERY_BROKER_URL / $REDISCLI_AUTH, and checks everything.
  * Returns an options_result, or -1 with err (ERROR_USAGE) saying which option is wrong and why. */
-int options_parse(struct options *o, enum plugin_kind kind, int argc, char **argv, struct error *err);
+int options_parse(struct options *o, const struct option_set *set, int argc, char **argv, struct error *err);
 void options_free(struct options *o);
-/* Help text of the options (for print_help), in the monitoring-plugins layout. */
-const char *options_help(enum plugin_kind kind);
-/* The usage synopsis. */
-const char *options_usage(enum plugin_kind kind);
-
 #endif

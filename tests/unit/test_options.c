@@ -2,6 +2,7 @@
 /* test_options: defaults, the environment, conflicts, and every bad value giving a usage error. */
 #include "unit.h"
 
+#include "option_sets.h"
 #include "options.h"
 
 #include <stdio.h>
@@ -10,7 +11,7 @@
 #include <unistd.h>
 
 /* Parses a NULL-terminated argument list (argv[0] is added). */
-static int parse(struct options *o, enum plugin_kind kind, struct error *err, const char *const *args)
+static int parse(struct options *o, const struct option_set *set, struct error *err, const char *const *args)
 {
 	char *argv[64] = {"check"};
 	int argc = 1;
@@ -18,7 +19,7 @@ static int parse(struct options *o, enum plugin_kind kind, struct error *err, co
 	while (*args != NULL && argc < 63)
 		argv[argc++] = (char *)*args++;
 	argv[argc] = NULL;
-	return options_parse(o, kind, argc, argv, err);
+	return options_parse(o, set, argc, argv, err);
 }
 
 static void clear_env(void)
@@ -34,7 +35,7 @@ START_TEST(defaults)
 	const char *args[] = {"-e", "0.12.0", NULL};
 
 	clear_env();
-	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, args), OPTIONS_RUN);
+	ck_assert_int_eq(parse(&o, &worker_versions_options, &err, args), OPTIONS_RUN);
 	ck_assert_str_eq(o.addr.host, "127.0.0.1");
 	ck_assert_int_eq(o.addr.port, 6379);
 	ck_assert_int_eq(o.addr.db, 0);
@@ -92,7 +93,7 @@ START_TEST(everything_given)
 	                      NULL};
 
 	clear_env();
-	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, args), OPTIONS_RUN);
+	ck_assert_int_eq(parse(&o, &worker_versions_options, &err, args), OPTIONS_RUN);
 	ck_assert_str_eq(o.addr.host, "broker");
 	ck_assert_int_eq(o.addr.port, 6380);
 	ck_assert_int_eq(o.names.db, 4);
@@ -121,20 +122,20 @@ START_TEST(environment)
 
 	clear_env();
 	setenv("CELERY_BROKER_URL", "redis://:frompass@envhost:7000/3", 1);
-	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, plain), OPTIONS_RUN);
+	ck_assert_int_eq(parse(&o, &worker_versions_options, &err, plain), OPTIONS_RUN);
 	ck_assert_str_eq(o.addr.host, "envhost");
 	ck_assert_int_eq(o.addr.port, 7000);
 	ck_assert_int_eq(o.names.db, 3);
 	ck_assert_str_eq(o.addr.password, "frompass");
 	options_free(&o);
 	/* -H wins over the environment's URL */
-	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, with_host), OPTIONS_RUN);
+	ck_assert_int_eq(parse(&o, &worker_versions_options, &err, with_host), OPTIONS_RUN);
 	ck_assert_str_eq(o.addr.host, "other");
 	ck_assert_ptr_null(o.addr.password);
 	options_free(&o);
 	clear_env();
 	setenv("REDISCLI_AUTH", "envpass", 1);
-	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, plain), OPTIONS_RUN);
+	ck_assert_int_eq(parse(&o, &worker_versions_options, &err, plain), OPTIONS_RUN);
 	ck_assert_str_eq(o.addr.password, "envpass");
 	options_free(&o);
 	clear_env();
@@ -154,12 +155,12 @@ START_TEST(password_file)
 	ck_assert(fd >= 0);
 	ck_assert(write(fd, "filepass\nsecond line\n", 21) == 21);
 	close(fd);
-	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, args), OPTIONS_RUN);
+	ck_assert_int_eq(parse(&o, &worker_versions_options, &err, args), OPTIONS_RUN);
 	ck_assert_str_eq(o.addr.password, "filepass");
 	ck_assert_str_eq(o.addr.username, "mon");
 	options_free(&o);
 	unlink(path);
-	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, args), -1);
+	ck_assert_int_eq(parse(&o, &worker_versions_options, &err, args), -1);
 	ck_assert_int_eq(err.kind, ERROR_USAGE);
 	options_free(&o);
 	clear_env();
@@ -173,12 +174,12 @@ START_TEST(help_and_version)
 	const char *help[] = {"-h", NULL};
 	const char *version[] = {"--version", NULL};
 
-	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, help), OPTIONS_HELP);
+	ck_assert_int_eq(parse(&o, &worker_versions_options, &err, help), OPTIONS_HELP);
 	options_free(&o);
-	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, version), OPTIONS_VERSION);
+	ck_assert_int_eq(parse(&o, &worker_versions_options, &err, version), OPTIONS_VERSION);
 	options_free(&o);
-	ck_assert(strstr(options_usage(PLUGIN_QUEUE_HEALTH), "--backlog-warning") != NULL);
-	ck_assert(strstr(options_usage(PLUGIN_WORKER_VERSIONS), "--backlog-warning") == NULL);
+	ck_assert(strstr(queue_health_options.usage, "--backlog-warning") != NULL);
+	ck_assert(strstr(worker_versions_options.usage, "--backlog-warning") == NULL);
 }
 END_TEST
 
@@ -189,9 +190,9 @@ START_TEST(backlog_only_for_queue_health)
 	const char *args[] = {"-e", "1", "--backlog-warning", "10", "--backlog-critical", "@100:", NULL};
 
 	clear_env();
-	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, args), -1);
+	ck_assert_int_eq(parse(&o, &worker_versions_options, &err, args), -1);
 	options_free(&o);
-	ck_assert_int_eq(parse(&o, PLUGIN_QUEUE_HEALTH, &err, args), OPTIONS_RUN);
+	ck_assert_int_eq(parse(&o, &queue_health_options, &err, args), OPTIONS_RUN);
 	ck_assert_str_eq(o.backlog.warn.text, "10");
 	ck_assert_str_eq(o.backlog.crit.text, "@100:");
 	options_free(&o);
@@ -295,7 +296,7 @@ START_TEST(transport_options_and_exclusions)
 	const char *plain[] = {"-e", "1", NULL}, *named[] = {"-e", "1", "-Q", "a", NULL};
 
 	clear_env();
-	ck_assert_int_eq(parse(&o, PLUGIN_QUEUE_HEALTH, &err, args), OPTIONS_RUN);
+	ck_assert_int_eq(parse(&o, &queue_health_options, &err, args), OPTIONS_RUN);
 	ck_assert_str_eq(o.names.sep, ":");
 	ck_assert(o.names.sep_given);
 	ck_assert_int_eq(o.names.nsteps, 10);
@@ -305,10 +306,10 @@ START_TEST(transport_options_and_exclusions)
 	ck_assert_str_eq(o.exclude[1], "retired");
 	ck_assert(o.discover);
 	options_free(&o);
-	ck_assert_int_eq(parse(&o, PLUGIN_QUEUE_HEALTH, &err, named), OPTIONS_RUN);
+	ck_assert_int_eq(parse(&o, &queue_health_options, &err, named), OPTIONS_RUN);
 	ck_assert(!o.discover);
 	options_free(&o);
-	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, plain), OPTIONS_RUN);
+	ck_assert_int_eq(parse(&o, &worker_versions_options, &err, plain), OPTIONS_RUN);
 	ck_assert(!o.discover);
 	ck_assert_str_eq(o.names.sep, "\x06\x16");
 	ck_assert(!o.names.sep_given);
@@ -345,21 +346,21 @@ START_TEST(tls_and_sentinel)
 	                          NULL};
 
 	clear_env();
-	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, tls), OPTIONS_RUN);
+	ck_assert_int_eq(parse(&o, &worker_versions_options, &err, tls), OPTIONS_RUN);
 	ck_assert(o.addr.tls.enabled && o.addr.tls.verify_peer && o.addr.tls.verify_host);
 	ck_assert_str_eq(o.addr.tls.cacert, FIXTURE_DIR "/test-ca.crt");
 	ck_assert_ptr_nonnull(o.addr.tls.ctx); /* the CA file was read before anything connects */
 	ck_assert_str_eq(o.addr.tls.sni, "broker.example");
 	ck_assert(!o.names.sentinel);
 	options_free(&o);
-	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, url), OPTIONS_RUN);
+	ck_assert_int_eq(parse(&o, &worker_versions_options, &err, url), OPTIONS_RUN);
 	ck_assert(o.addr.tls.enabled && !o.addr.tls.verify_peer);
 	ck_assert_int_eq(o.addr.db, 2);
 	options_free(&o);
-	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, insecure), OPTIONS_RUN);
+	ck_assert_int_eq(parse(&o, &worker_versions_options, &err, insecure), OPTIONS_RUN);
 	ck_assert(o.addr.tls.enabled && !o.addr.tls.verify_peer && !o.addr.tls.verify_host);
 	options_free(&o);
-	ck_assert_int_eq(parse(&o, PLUGIN_WORKER_VERSIONS, &err, sentinel), OPTIONS_RUN);
+	ck_assert_int_eq(parse(&o, &worker_versions_options, &err, sentinel), OPTIONS_RUN);
 	ck_assert_uint_eq(o.addr.sentinel.n, 2);
 	ck_assert_str_eq(o.addr.sentinel.master, "mymaster");
 	ck_assert(o.addr.sentinel.tls && o.addr.tls.enabled);
@@ -387,8 +388,8 @@ START_TEST(bad_command_lines)
 			args[n++] = "";
 		args[n] = NULL;
 		clear_env();
-		ck_assert_msg(parse(&o, PLUGIN_WORKER_VERSIONS, &err, args) == -1, "line %zu must be refused",
-		              i);
+		ck_assert_msg(parse(&o, &worker_versions_options, &err, args) == -1,
+		              "line %zu must be refused", i);
 		ck_assert_int_eq(err.kind, ERROR_USAGE);
 		ck_assert_msg(strlen(err.msg) > 5 && strchr(err.msg, '\n') == NULL,
 		              "line %zu: one-line reason", i);

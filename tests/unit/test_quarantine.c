@@ -6,6 +6,7 @@
 
 #include "base64.h"
 #include "kombu.h"
+#include "option_sets.h"
 #include "options.h"
 #include "quarantine.h"
 
@@ -197,7 +198,7 @@ START_TEST(what_cannot_be_judged_is_left_alone)
 }
 END_TEST
 
-static int parse(struct options *o, enum plugin_kind kind, struct error *err, const char *const *args)
+static int parse(struct options *o, const struct option_set *set, struct error *err, const char *const *args)
 {
 	char *argv[32] = {"celery_quarantine_workers"};
 	int argc = 1;
@@ -205,7 +206,7 @@ static int parse(struct options *o, enum plugin_kind kind, struct error *err, co
 	while (*args != NULL && argc < 31)
 		argv[argc++] = (char *)*args++;
 	argv[argc] = NULL;
-	return options_parse(o, kind, argc, argv, err);
+	return options_parse(o, set, argc, argv, err);
 }
 
 /* Two replies under one node name: a command to it would reach both workers. */
@@ -250,7 +251,7 @@ START_TEST(options_and_the_state_gate)
 
 	{
 		const char *args[] = {"-e", "0.12.0", NULL};
-		ck_assert_int_eq(parse(&o, PLUGIN_QUARANTINE, &err, args), OPTIONS_RUN);
+		ck_assert_int_eq(parse(&o, &quarantine_options, &err, args), OPTIONS_RUN);
 		ck_assert_int_eq(o.quarantine.execute, 0); /* a dry run unless told */
 		ck_assert_int_eq(o.quarantine.max_workers, 5);
 		ck_assert_int_eq(o.quarantine.action, QUARANTINE_CANCEL_CONSUMER);
@@ -269,7 +270,7 @@ START_TEST(options_and_the_state_gate)
 		                      gate[i].act_on ? "--act-on" : NULL,
 		                      gate[i].act_on,
 		                      NULL};
-		ck_assert_int_eq(parse(&o, PLUGIN_QUARANTINE, &err, args), OPTIONS_RUN);
+		ck_assert_int_eq(parse(&o, &quarantine_options, &err, args), OPTIONS_RUN);
 		ck_assert_msg(quarantine_triggered(&o.quarantine) == gate[i].triggered, "%s %s",
 		              gate[i].state, gate[i].type);
 		options_free(&o);
@@ -277,7 +278,7 @@ START_TEST(options_and_the_state_gate)
 	{
 		const char *args[] = {"-e",   "1",         "--action", "shutdown", "--max-workers",
 		                      "1000", "--execute", NULL};
-		ck_assert_int_eq(parse(&o, PLUGIN_QUARANTINE, &err, args), OPTIONS_RUN);
+		ck_assert_int_eq(parse(&o, &quarantine_options, &err, args), OPTIONS_RUN);
 		ck_assert_int_eq(o.quarantine.action, QUARANTINE_SHUTDOWN);
 		ck_assert_int_eq(o.quarantine.max_workers, 1000);
 		ck_assert_int_eq(o.quarantine.execute, 1);
@@ -289,36 +290,42 @@ END_TEST
 START_TEST(bad_options)
 {
 	static const struct {
-		enum plugin_kind kind;
+		const struct option_set *set;
 		const char *args[6], *says;
 	} bad[] = {
-	    {PLUGIN_QUARANTINE,
+	    {&quarantine_options,
 	     {"-e", "1", "--max-workers", "0"},
 	     "--max-workers: '0' is not a whole number"},
-	    {PLUGIN_QUARANTINE, {"-e", "1", "--max-workers", "1.5"}, "--max-workers: '1.5'"},
-	    {PLUGIN_QUARANTINE, {"-e", "1", "--max-workers", "1001"}, "from 1 to 1000"},
-	    {PLUGIN_QUARANTINE,
+	    {&quarantine_options, {"-e", "1", "--max-workers", "1.5"}, "--max-workers: '1.5'"},
+	    {&quarantine_options, {"-e", "1", "--max-workers", "1001"}, "from 1 to 1000"},
+	    {&quarantine_options,
 	     {"-e", "1", "--action", "kill"},
 	     "--action: 'kill' is not cancel-consumer or shutdown"},
-	    {PLUGIN_QUARANTINE, {"-e", "1", "--state", "BAD", "--state-type", "HARD"}, "--state: 'BAD'"},
-	    {PLUGIN_QUARANTINE,
+	    {&quarantine_options, {"-e", "1", "--state", "BAD", "--state-type", "HARD"}, "--state: 'BAD'"},
+	    {&quarantine_options,
 	     {"-e", "1", "--state", "OK", "--state-type", "MEDIUM"},
 	     "--state-type: 'MEDIUM'"},
-	    {PLUGIN_QUARANTINE, {"-e", "1", "--state-type", "HARD"}, "--state and --state-type go together"},
-	    {PLUGIN_QUARANTINE, {"-e", "1", "--act-on", "ok,bad"}, "--act-on: 'ok,bad'"},
-	    {PLUGIN_QUARANTINE, {"-e", "1", "--act-on", ""}, "--act-on: ''"},
-	    {PLUGIN_QUARANTINE, {"-e", "1", "-c", "0"}, "-c is an option of the checks"},
-	    {PLUGIN_QUARANTINE, {"-e", "1", "--mode", "both"}, "--mode is an option of the checks"},
-	    {PLUGIN_QUARANTINE, {"-e", "1", "-v"}, "-v is an option of the checks"},
-	    {PLUGIN_QUARANTINE, {"-e", "1", "--execute", "-t", "1.9"}, "--execute needs -t of at least 2 s"},
-	    {PLUGIN_QUARANTINE, {"-e", "1", "--max-workers", "99999999999999999999"}, "--max-workers: '9999"},
-	    {PLUGIN_QUARANTINE,
+	    {&quarantine_options,
+	     {"-e", "1", "--state-type", "HARD"},
+	     "--state and --state-type go together"},
+	    {&quarantine_options, {"-e", "1", "--act-on", "ok,bad"}, "--act-on: 'ok,bad'"},
+	    {&quarantine_options, {"-e", "1", "--act-on", ""}, "--act-on: ''"},
+	    {&quarantine_options, {"-e", "1", "-c", "0"}, "-c is an option of the checks"},
+	    {&quarantine_options, {"-e", "1", "--mode", "both"}, "--mode is an option of the checks"},
+	    {&quarantine_options, {"-e", "1", "-v"}, "-v is an option of the checks"},
+	    {&quarantine_options,
+	     {"-e", "1", "--execute", "-t", "1.9"},
+	     "--execute needs -t of at least 2 s"},
+	    {&quarantine_options,
+	     {"-e", "1", "--max-workers", "99999999999999999999"},
+	     "--max-workers: '9999"},
+	    {&quarantine_options,
 	     {"--execute"},
 	     "-e/--expected-version (or --accept, or --expected-version-file) is required"},
-	    {PLUGIN_WORKER_VERSIONS,
+	    {&worker_versions_options,
 	     {"-e", "1", "--execute"},
 	     "--execute is an option of celery_quarantine_workers only"},
-	    {PLUGIN_QUEUE_HEALTH,
+	    {&queue_health_options,
 	     {"-e", "1", "--max-workers", "2"},
 	     "--max-workers is an option of celery_quarantine_workers only"},
 	};
@@ -326,7 +333,7 @@ START_TEST(bad_options)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct options o;
 		struct error err = {ERROR_NONE, ""};
-		ck_assert_int_eq(parse(&o, bad[i].kind, &err, bad[i].args), -1);
+		ck_assert_int_eq(parse(&o, bad[i].set, &err, bad[i].args), -1);
 		ck_assert_int_eq(err.kind, ERROR_USAGE);
 		ck_assert_msg(strstr(err.msg, bad[i].says) != NULL, "%zu: '%s' lacks '%s'", i, err.msg,
 		              bad[i].says);

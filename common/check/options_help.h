@@ -1,34 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* options_help: the usage synopsis and option descriptions printed by -h. */
-#include "options.h"
-
-static const char usage_workers[] =
-    "Usage:\n"
-    " check_celery_worker_versions {-e VERSION|newest | --expected-version-file PATH | --accept SPEC...}\n"
-    "   [-H HOST] [-p PORT | -s SOCKET | -u URL] [-n DB]\n"
-    "   [--username NAME] [--password-file PATH]\n"
-    "   [--tls] [--cacert FILE] [--capath DIR] [--cert FILE] [--key FILE] [--sni NAME] [--insecure]\n"
-    "   [--sentinel-master NAME] [--sentinel-password-file PATH] [--sentinel-tls]\n"
-    "   [--prefix PREFIX] [--namespace NS]\n"
-    "   [--transport-option KEY=VALUE]...\n"
-    "   [-Q QUEUE[,QUEUE...]] [-w RANGE] [-c RANGE] [-W RANGE] [-C RANGE] [--allow-untagged]\n"
-    "   [--worker NODE]...\n"
-    "   [-m MODE] [--listen SECONDS] [--unresponsive-warning RANGE] [--unresponsive-critical RANGE]\n"
-    "   [--state-file PATH] [-T SECONDS] [-t SECONDS[:STATE]] [-v] [--json | --output-format FORMAT]\n";
-
-static const char usage_queues[] =
-    "Usage:\n"
-    " check_celery_queue_health {-e VERSION|newest | --expected-version-file PATH | --accept SPEC...}\n"
-    "   [-H HOST] [-p PORT | -s SOCKET | -u URL] [-n DB]\n"
-    "   [--username NAME] [--password-file PATH]\n"
-    "   [--tls] [--cacert FILE] [--capath DIR] [--cert FILE] [--key FILE] [--sni NAME] [--insecure]\n"
-    "   [--sentinel-master NAME] [--sentinel-password-file PATH] [--sentinel-tls]\n"
-    "   [--prefix PREFIX] [--namespace NS]\n"
-    "   [--transport-option KEY=VALUE]...\n"
-    "   [-Q QUEUE[,QUEUE...] | --exclude-queue GLOB...] [-w RANGE] [-c RANGE] [-W RANGE] [-C RANGE]\n"
-    "   [--allow-untagged] [--worker NODE]... [--backlog-warning RANGE] [--backlog-critical RANGE]\n"
-    "   [-m MODE] [--listen SECONDS] [--unresponsive-warning RANGE] [--unresponsive-critical RANGE]\n"
-    "   [--state-file PATH] [-T SECONDS] [-t SECONDS[:STATE]] [-v] [--json | --output-format FORMAT]\n";
+/* options_help: the -h descriptions of the options the programs share, as pieces each program's help
+ * (plugins/option_sets.c) is put together from. */
+#ifndef CELERY_OPTIONS_HELP_H
+#define CELERY_OPTIONS_HELP_H
 
 #define BROKER_HELP                                                                                          \
 	" -H, --hostname=HOST\n"                                                                             \
@@ -151,92 +125,4 @@ static const char usage_queues[] =
 
 #define TIMING_HELP INSPECT_HELP WATCH_HELP LIMIT_HELP VERBOSE_JSON_HELP FORMAT_HELP INFO_HELP
 
-static const char help_workers[] =
-    "Options:\n" BROKER_HELP POLICY_HELP WORKER_HELP " -Q, --queue=QUEUE[,QUEUE...]\n"
-    "    Count only workers consuming one of these queues (repeatable)\n"
-    " -w, --warning=RANGE\n"
-    "    Warning range for the number of incompatible workers (default: 0)\n"
-    " -c, --critical=RANGE\n"
-    "    Critical range for the number of incompatible workers (default: none)\n"
-    " -W, --compatible-warning=RANGE\n"
-    "    Warning range for the number of compatible workers (default: none)\n"
-    " -C, --compatible-critical=RANGE\n"
-    "    Critical range for the number of compatible workers (default: 1:)\n" TIMING_HELP;
-
-static const char help_queues[] =
-    "Options:\n" BROKER_HELP POLICY_HELP WORKER_HELP " -Q, --queue=QUEUE[,QUEUE...]\n"
-    "    Queues to judge (repeatable). Default: every queue the broker knows (kombu's binding sets)\n"
-    "    and every queue an answering worker consumes, but Celery's own control and event queues.\n"
-    " --exclude-queue=GLOB\n"
-    "    Do not judge the queues matching this shell pattern (repeatable), e.g. retired ones\n"
-    " -w, --warning=RANGE\n"
-    "    Warning range for a queue's incompatible consumers (default: 0)\n"
-    " -c, --critical=RANGE\n"
-    "    Critical range for a queue's incompatible consumers (default: none)\n"
-    " -W, --compatible-warning=RANGE\n"
-    "    Warning range for a queue's compatible consumers (default: none)\n"
-    " -C, --compatible-critical=RANGE\n"
-    "    Critical range for a queue's compatible consumers (default: 1:)\n"
-    " --backlog-warning=RANGE\n"
-    "    Warning range for a queue's waiting messages (default: none)\n"
-    " --backlog-critical=RANGE\n"
-    "    Critical range for a queue's waiting messages (default: none)\n" TIMING_HELP;
-
-static const char help_quarantine[] =
-    "Options:\n" BROKER_HELP POLICY_HELP " --worker=NODE[,NODE...]\n"
-    "    Act only on these workers (node names, NAME@HOST; repeatable); every worker is still asked,\n"
-    "    to know who else consumes each queue. A named worker that does not answer is reported.\n"
-    " -Q, --queue=QUEUE[,QUEUE...]\n"
-    "    Act only on these queues (repeatable): cancel-consumer cancels only them, shutdown stops only\n"
-    "    workers consuming one of them\n"
-    " --execute\n"
-    "    Act. Without it, a dry run: print what would be done, and change nothing.\n"
-    "    Refused with -e newest: one worker tagged by mistake would make the fleet stale.\n"
-    " --action=cancel-consumer|shutdown\n"
-    "    cancel-consumer (default): Celery's cancel_consumer for each queue a stale worker consumes,\n"
-    "    sent to that worker alone; it stops taking tasks from the queue and stays up to be looked at.\n"
-    "    shutdown: Celery's shutdown, to that worker alone; it finishes its tasks and exits.\n"
-    " --allow-empty-queue\n"
-    "    Also act where no compatible worker consumes the queue, leaving it without a consumer.\n"
-    "    By default such a queue is left alone and reported.\n"
-    " --max-workers=N\n"
-    "    Act on at most N workers in one run (default: 5); the others are reported\n"
-    " --state=STATE, --state-type=HARD|SOFT, --attempt=N\n"
-    "    As an event handler: the service's $SERVICESTATE$, $SERVICESTATETYPE$ and\n"
-    "    $SERVICEATTEMPT$. Given them, it acts only on a state --act-on names, HARD unless\n"
-    "    --act-on-soft; otherwise it does nothing and exits 0.\n"
-    " --act-on=STATE[,STATE...]\n"
-    "    The states that call for action (default: warning,critical)\n"
-    " --act-on-soft\n"
-    "    Act on SOFT states too\n" INSPECT_HELP " -t, --timeout=SECONDS[:STATE]\n"
-    "    Hard limit for the whole run, then STATE: ok, warning, critical or unknown\n"
-    "    (default: 10:critical, the exit status 2 of a run that could not act)\n"
-    " --json\n"
-    "    Print the audit as a JSON document instead of text; the exit status is the same\n" INFO_HELP;
-
-static const char usage_quarantine[] =
-    "Usage:\n"
-    " celery_quarantine_workers {-e VERSION|newest | --expected-version-file PATH | --accept SPEC...}\n"
-    "   [-H HOST] [-p PORT | -s SOCKET | -u URL] [-n DB]\n"
-    "   [--username NAME] [--password-file PATH]\n"
-    "   [--tls] [--cacert FILE] [--capath DIR] [--cert FILE] [--key FILE] [--sni NAME] [--insecure]\n"
-    "   [--sentinel-master NAME] [--sentinel-password-file PATH] [--sentinel-tls]\n"
-    "   [--prefix PREFIX] [--namespace NS] [--transport-option KEY=VALUE]...\n"
-    "   [-Q QUEUE[,QUEUE...]] [--allow-untagged] [--worker NODE]...\n"
-    "   [--execute] [--action cancel-consumer|shutdown] [--allow-empty-queue] [--max-workers N]\n"
-    "   [--state STATE --state-type HARD|SOFT [--attempt N]] [--act-on STATE[,STATE...]] [--act-on-soft]\n"
-    "   [-T SECONDS] [-t SECONDS[:STATE]] [--json]\n";
-
-const char *options_usage(enum plugin_kind kind)
-{
-	return kind == PLUGIN_QUEUE_HEALTH ? usage_queues
-	       : kind == PLUGIN_QUARANTINE ? usage_quarantine
-	                                   : usage_workers;
-}
-
-const char *options_help(enum plugin_kind kind)
-{
-	return kind == PLUGIN_QUEUE_HEALTH ? help_queues
-	       : kind == PLUGIN_QUARANTINE ? help_quarantine
-	                                   : help_workers;
-}
+#endif
