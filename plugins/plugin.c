@@ -176,10 +176,9 @@ static void describe_watch(const struct options *o, const struct probe *p, struc
 /* 1 when the worker of that node name answered (a hidden one was only heard). */
 static int answered(const struct fleet *f, const char *node)
 {
-	for (size_t i = 0; i < f->n; i++)
-		if (f->workers[i].node != NULL && strcmp(f->workers[i].node, node) == 0)
-			return f->workers[i].state != WORKER_HIDDEN;
-	return 0;
+	const struct worker *w = fleet_find(f, node);
+
+	return w != NULL && w->state != WORKER_HIDDEN;
 }
 
 /* What listening could not tell: the subscription dropped, or, listening only, who is bound (so who is

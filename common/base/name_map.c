@@ -111,3 +111,13 @@ void name_map_free(struct name_map *m)
 	free(m->slots);
 	*m = (struct name_map)NAME_MAP_INIT;
 }
+
+int name_map_put_all(struct name_map *m, char *const *names, size_t n)
+{
+	if (n > 0 && name_map_reserve(m, n) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (name_map_put(m, names[i], i, NULL) < 0)
+			return -1;
+	return 0;
+}

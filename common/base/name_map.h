@@ -22,6 +22,8 @@ struct name_map {
 		NULL, 0, 0                                                                                   \
 	}
 
+/* Maps each of the n names to its index (a name given twice keeps its first). -1 when out of memory. */
+int name_map_put_all(struct name_map *m, char *const *names, size_t n);
 /* Makes room for n names at once, so that no growing comes while they are put. -1 when out of memory. */
 int name_map_reserve(struct name_map *m, size_t n);
 /* Maps name to value unless it is mapped already: 1 when added, 0 when it was there (*value_out, if not

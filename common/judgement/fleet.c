@@ -125,6 +125,13 @@ int fleet_has(const struct fleet *f, const char *node)
 	return name_map_get(&f->by_node, node, NULL);
 }
 
+const struct worker *fleet_find(const struct fleet *f, const char *node)
+{
+	size_t i;
+
+	return name_map_get(&f->by_node, node, &i) ? &f->workers[i] : NULL;
+}
+
 static int by_node(const void *a, const void *b)
 {
 	const struct worker *x = a, *y = b;

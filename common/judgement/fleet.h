@@ -67,6 +67,8 @@ void fleet_sort_by(struct fleet *f, int (*cmp)(const void *, const void *));
 long long fleet_unresponsive(const struct fleet *f);
 /* 1 if a worker of that node name answered. */
 int fleet_has(const struct fleet *f, const char *node);
+/* The worker of that node name (the first, when workers share it), or NULL. */
+const struct worker *fleet_find(const struct fleet *f, const char *node);
 /* 1 if w consumes the queue. */
 int worker_consumes(const struct worker *w, const char *queue);
 /* 1 if w consumes one of the n queues, or n is 0, or its answer held no readable queue list (it cannot be

@@ -5,12 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int listed(char *const *names, size_t n, const char *node)
+/* The name lists placing looks names up in, each mapped once: thousands of workers are bound. */
+struct lookups {
+	struct name_map bound;       /* in->bound */
+	struct name_map destination; /* in->destination */
+};
+
+/* 1 when node is one --worker names, or --worker was not given. */
+static int asked_for(const struct presence_input *in, const struct lookups *lk, const char *node)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(names[i], node) == 0)
-			return 1;
-	return 0;
+	return in->ndestination == 0 || name_map_get(&lk->destination, node, NULL);
 }
 
 /* Copies what the last heartbeat said into w. */
@@ -51,9 +55,10 @@ static int newest_first(const void *a, const void *b)
 /* Where a heard worker that did not answer belongs: hidden when it is not bound here, or when everyone the
  * broadcast reached answered (so it was not reached); unresponsive when bound and some did not answer;
  * untold when who is bound is unknown and some did not answer. Listening only, it is simply there. */
-static enum worker_state place(const struct presence_input *in, const char *node, int *untold)
+static enum worker_state place(const struct presence_input *in, const struct lookups *lk, const char *node,
+                               int *untold)
 {
-	int bound = in->bound_known && listed(in->bound, in->nbound, node);
+	int bound = in->bound_known && name_map_get(&lk->bound, node, NULL);
 
 	*untold = 0;
 	if (!in->asked)
@@ -66,8 +71,8 @@ static enum worker_state place(const struct presence_input *in, const char *node
 	return WORKER_UNRESPONSIVE;
 }
 
-static int place_heard(struct fleet *f, const struct presence_input *in, struct presence *out,
-                       struct error *err)
+static int place_heard(struct fleet *f, const struct presence_input *in, const struct lookups *lk,
+                       struct presence *out, struct error *err)
 {
 	const struct heard *h = in->heard;
 
@@ -79,9 +84,9 @@ static int place_heard(struct fleet *f, const struct presence_input *in, struct 
 
 		if (fleet_has(f, hb->node))
 			continue;
-		if (in->ndestination > 0 && !listed(in->destination, in->ndestination, hb->node))
+		if (!asked_for(in, lk, hb->node))
 			continue; /* --worker: the others were not asked */
-		state = hb->offline ? WORKER_OFFLINE : place(in, hb->node, &untold);
+		state = hb->offline ? WORKER_OFFLINE : place(in, lk, hb->node, &untold);
 		out->untold += !hb->offline && untold;
 		if (state == WORKER_OFFLINE || state == WORKER_UNRESPONSIVE) {
 			if (add_silent(out, in, hb->node, state, hb, err) < 0)
@@ -99,7 +104,15 @@ static int place_heard(struct fleet *f, const struct presence_input *in, struct 
 
 int presence_judge(struct fleet *f, const struct presence_input *in, struct presence *out, struct error *err)
 {
+	struct lookups lk = {NAME_MAP_INIT, NAME_MAP_INIT};
+	int rc = -1;
+
 	memset(out, 0, sizeof(*out));
+	if (name_map_put_all(&lk.bound, in->bound, in->nbound) < 0 ||
+	    name_map_put_all(&lk.destination, in->destination, in->ndestination) < 0) {
+		error_set(err, ERROR_NOMEM, "out of memory placing the workers");
+		goto out;
+	}
 	for (size_t i = 0; i < f->n; i++) {
 		const struct heard_worker *hb =
 		    in->heard && f->workers[i].node ? heard_find(in->heard, f->workers[i].node) : NULL;
@@ -107,12 +120,11 @@ int presence_judge(struct fleet *f, const struct presence_input *in, struct pres
 		if (hb != NULL)
 			take_heartbeat(&f->workers[i], hb);
 	}
-	if (in->heard != NULL && place_heard(f, in, out, err) < 0)
-		return -1;
+	if (in->heard != NULL && place_heard(f, in, &lk, out, err) < 0)
+		goto out;
 	for (size_t i = 0; i < in->nbound; i++) {
 		const char *node = in->bound[i];
-		if (fleet_has(f, node) || fleet_has(&out->silent, node) ||
-		    (in->ndestination > 0 && !listed(in->destination, in->ndestination, node)))
+		if (fleet_has(f, node) || fleet_has(&out->silent, node) || !asked_for(in, &lk, node))
 			continue;
 		if (!in->asked) { /* listening only: not heard in the window */
 			out->bound_unheard++;
@@ -121,10 +133,14 @@ int presence_judge(struct fleet *f, const struct presence_input *in, struct pres
 		if (in->unanswered == 0)
 			continue; /* everyone reached answered: a binding left by a killed worker */
 		if (add_silent(out, in, node, WORKER_UNRESPONSIVE, NULL, err) < 0)
-			return -1;
+			goto out;
 	}
 	fleet_sort_by(&out->silent, newest_first);
-	return 0;
+	rc = 0;
+out:
+	name_map_free(&lk.bound);
+	name_map_free(&lk.destination);
+	return rc;
 }
 
 void presence_free(struct presence *p)

@@ -5,13 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int listed(char *const *names, size_t n, const char *name)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(names[i], name) == 0)
-			return 1;
-	return 0;
-}
+/* The rules' --worker and -Q names, each mapped once. */
+struct lookups {
+	struct name_map workers;
+	struct name_map queues;
+};
 
 /* 1 when a compatible worker that answered consumes the queue, so it keeps a consumer. */
 static int kept_by_a_compatible(const struct fleet *f, const char *queue)
@@ -45,19 +43,20 @@ static int add_step(struct quarantine_plan *plan, size_t *cap, const struct work
 
 /* A worker the rules may concern: incompatible, answered this run, named by --worker if any, and
  * consuming a -Q queue if any. */
-static int concerned(const struct worker *w, const struct quarantine_rules *r)
+static int concerned(const struct worker *w, const struct quarantine_rules *r, const struct lookups *lk)
 {
 	if (w->node == NULL || w->state != WORKER_OK || verdict_is_compatible(w->verdict) ||
 	    w->verdict == VERDICT_UNREADABLE)
 		return 0;
-	if (r->nworkers > 0 && !listed(r->workers, r->nworkers, w->node))
+	if (r->nworkers > 0 && !name_map_get(&lk->workers, w->node, NULL))
 		return 0;
 	return worker_consumes_any(w, r->queues, r->nqueues);
 }
 
 /* The steps of one worker, decided with what the rules allow; returns how many are to be done. */
 static long plan_worker(const struct fleet *f, const struct worker *w, const struct quarantine_rules *r,
-                        int room, struct quarantine_plan *plan, size_t *cap, struct error *err)
+                        const struct lookups *lk, int room, struct quarantine_plan *plan, size_t *cap,
+                        struct error *err)
 {
 	long todo = 0;
 	const char *blocking = NULL;
@@ -80,7 +79,7 @@ static long plan_worker(const struct fleet *f, const struct worker *w, const str
 	for (size_t j = 0; j < w->nqueues; j++) {
 		const char *q = w->queues[j];
 		enum step_decision d = STEP_ACT;
-		if (r->nqueues > 0 && !listed(r->queues, r->nqueues, q))
+		if (r->nqueues > 0 && !name_map_get(&lk->queues, q, NULL))
 			continue;
 		if (!r->allow_empty_queue && !kept_by_a_compatible(f, q))
 			d = STEP_LAST_CONSUMER;
@@ -96,23 +95,34 @@ static long plan_worker(const struct fleet *f, const struct worker *w, const str
 int quarantine_plan(const struct fleet *f, const struct quarantine_rules *r, struct quarantine_plan *plan,
                     struct error *err)
 {
+	struct lookups lk = {NAME_MAP_INIT, NAME_MAP_INIT};
 	size_t cap = 0;
+	int rc = -1;
 
 	memset(plan, 0, sizeof(*plan));
+	if (name_map_put_all(&lk.workers, r->workers, r->nworkers) < 0 ||
+	    name_map_put_all(&lk.queues, r->queues, r->nqueues) < 0) {
+		error_set(err, ERROR_NOMEM, "out of memory planning");
+		goto out;
+	}
 	for (size_t i = 0; i < f->n; i++) {
 		const struct worker *w = &f->workers[i];
 		long todo;
 		plan->incompatible +=
 		    w->node != NULL && w->state == WORKER_OK && !verdict_is_compatible(w->verdict);
-		if (!concerned(w, r))
+		if (!concerned(w, r, &lk))
 			continue;
-		todo = plan_worker(f, w, r, plan->workers_acted < r->max_workers, plan, &cap, err);
+		todo = plan_worker(f, w, r, &lk, plan->workers_acted < r->max_workers, plan, &cap, err);
 		if (todo < 0)
-			return -1;
+			goto out;
 		if (todo > 0)
 			plan->workers_acted++;
 	}
-	return 0;
+	rc = 0;
+out:
+	name_map_free(&lk.workers);
+	name_map_free(&lk.queues);
+	return rc;
 }
 
 void quarantine_plan_free(struct quarantine_plan *plan)
