@@ -415,216 +415,199 @@ static int unknown_option(char **argv, struct error *err)
 	return error_set(err, ERROR_USAGE, "unknown option '%.*s'", (int)strcspn(arg, "="), arg);
 }
 
-int options_parse(struct options *o, const struct option_set *set, int argc, char **argv, struct error *err)
+/* One option: its value checked and kept in o, or (the broker's) in a; help and version noted. index is
+ * the long option's, or -1. */
+static int take_option(struct options *o, struct broker_args *a, int c, int index, char **argv, int *help,
+                       int *version, struct error *err)
+{
+	int rc = 0;
+
+	switch (c) {
+	case 'C':
+		rc = set_range(&o->compatible.crit, &o->compatible.has_crit, "-C/--compatible-critical",
+		               optarg, err);
+		break;
+	case 'H':
+		a->host = optarg;
+		break;
+	case 'Q':
+		rc = add_queues(o, optarg, err);
+		break;
+	case 'T':
+		rc = parse_seconds("-T/--inspect-timeout", optarg, &o->inspect_timeout, err);
+		break;
+	case 'V':
+		*version = 1;
+		break;
+	case 'W':
+		rc = set_range(&o->compatible.warn, &o->compatible.has_warn, "-W/--compatible-warning",
+		               optarg, err);
+		break;
+	case 'c':
+		rc =
+		    set_range(&o->incompatible.crit, &o->incompatible.has_crit, "-c/--critical", optarg, err);
+		break;
+	case 'e':
+		rc = set_expected(o, optarg, err);
+		break;
+	case 'h':
+		*help = 1;
+		break;
+	case 'n':
+		a->db = optarg;
+		break;
+	case 'p':
+		a->port = optarg;
+		break;
+	case 's':
+		a->socket = optarg;
+		break;
+	case 't':
+		rc = parse_timeout(o, optarg, err);
+		break;
+	case 'u':
+		a->url = optarg;
+		break;
+	case 'v':
+		o->verbose++;
+		break;
+	case 'w':
+		rc = set_range(&o->incompatible.warn, &o->incompatible.has_warn, "-w/--warning", optarg, err);
+		break;
+	case OPT_ALLOW_UNTAGGED:
+		o->policy.allow_untagged = 1;
+		break;
+	case OPT_BACKLOG_CRITICAL:
+	case OPT_BACKLOG_WARNING:
+		if (c == OPT_BACKLOG_WARNING)
+			rc = set_range(&o->backlog.warn, &o->backlog.has_warn, "--backlog-warning", optarg,
+			               err);
+		else
+			rc = set_range(&o->backlog.crit, &o->backlog.has_crit, "--backlog-critical", optarg,
+			               err);
+		break;
+	case OPT_EXCLUDE_QUEUE:
+		rc = add_exclude(o, optarg, err);
+		break;
+	case OPT_JSON:
+		o->json = 1;
+		break;
+	case OPT_OUTPUT_FORMAT:
+		rc = set_format(o, optarg, err);
+		break;
+	case OPT_NAMESPACE:
+		o->names.ns = optarg;
+		rc = option_text_ok("--namespace", optarg, 0, err);
+		break;
+	case OPT_PASSWORD_FILE:
+		a->password_file = optarg;
+		break;
+	case OPT_PREFIX:
+		a->prefix = optarg;
+		rc = option_text_ok("--prefix", optarg, 1, err);
+		break;
+	case OPT_TRANSPORT_OPTION:
+		rc = option_text_ok("--transport-option", optarg, 0, err);
+		if (rc == 0 && strncmp(optarg, "master_name=", 12) == 0)
+			a->master_name = optarg + 12; /* Sentinel's, not a name on the wire */
+		else if (rc == 0)
+			rc = kombu_transport_option(&o->names, optarg, err);
+		break;
+	case OPT_TLS:
+		a->tls = 1;
+		break;
+	case OPT_CACERT:
+		a->cacert = optarg;
+		break;
+	case OPT_CAPATH:
+		a->capath = optarg;
+		break;
+	case OPT_CERT:
+		a->cert = optarg;
+		break;
+	case OPT_KEY:
+		a->key = optarg;
+		break;
+	case OPT_SNI:
+		a->sni = optarg;
+		break;
+	case OPT_INSECURE:
+		a->insecure = 1;
+		break;
+	case OPT_SENTINEL_MASTER:
+		a->sentinel_master = optarg;
+		break;
+	case OPT_SENTINEL_PASSWORD_FILE:
+		a->sentinel_password_file = optarg;
+		break;
+	case OPT_SENTINEL_TLS:
+		a->sentinel_tls = 1;
+		break;
+	case OPT_ACCEPT:
+		rc = option_text_ok("--accept", optarg, 0, err);
+		if (rc == 0)
+			rc = version_policy_accept(&o->policy, optarg, err);
+		break;
+	case OPT_EXPECTED_VERSION_FILE:
+		rc = read_expected_file(o, optarg, err);
+		break;
+	case OPT_WORKER:
+		rc = add_workers(o, optarg, err);
+		break;
+	case 'm':
+		rc = set_mode(o, optarg, err);
+		break;
+	case OPT_LISTEN:
+		rc = parse_seconds("--listen", optarg, &o->listen, err);
+		break;
+	case OPT_STATE_FILE:
+		o->state_file = optarg;
+		rc = option_text_ok("--state-file", optarg, 1, err);
+		if (rc == 0 && strlen(optarg) > 400)
+			rc = error_set(err, ERROR_USAGE, "--state-file: longer than 400 characters");
+		break;
+	case OPT_UNRESPONSIVE_WARNING:
+		rc = set_range(&o->unresponsive.warn, &o->unresponsive.has_warn, "--unresponsive-warning",
+		               optarg, err);
+		break;
+	case OPT_UNRESPONSIVE_CRITICAL:
+		rc = set_range(&o->unresponsive.crit, &o->unresponsive.has_crit, "--unresponsive-critical",
+		               optarg, err);
+		break;
+	case OPT_USERNAME:
+		a->username = optarg;
+		break;
+	case OPT_QUARANTINE:
+		rc = quarantine_option(&o->quarantine, long_options[index].name, optarg, err);
+		break;
+	default:
+		rc = unknown_option(argv, err);
+		break;
+	}
+	return rc;
+}
+
+/* The options together, once all are read: what is required, what excludes what, and what follows. */
+static int check_together(struct options *o, const struct option_set *set, const struct broker_args *a,
+                          struct error *err)
 {
 	int handler = (set->groups & 1u << GROUP_HANDLER) != 0,
 	    queues = (set->groups & 1u << GROUP_QUEUE) != 0;
-	struct broker_args a;
-	int c, help = 0, version = 0, index;
 
-	set_defaults(o);
-	if (handler)
-		o->timeout_state = STATE_CRITICAL; /* the handler's exit 2: it could not act */
-	memset(&a, 0, sizeof(a));
-	if (options_check_names(argc, argv, long_options, short_options, err) < 0)
-		return -1;
-	opterr = 0;
-	optind = 0; /* 0 makes GNU getopt start afresh */
-	while ((index = -1, c = getopt_long(argc, argv, short_options, long_options, &index)) != -1) {
-		char name[40];
-		int rc = 0;
-		if (index >= 0)
-			snprintf(name, sizeof(name), "--%s", long_options[index].name);
-		else
-			snprintf(name, sizeof(name), "-%c", c);
-		if (c != '?' && not_taken(set, c, name, err) < 0)
-			return -1;
-		switch (c) {
-		case 'C':
-			rc = set_range(&o->compatible.crit, &o->compatible.has_crit,
-			               "-C/--compatible-critical", optarg, err);
-			break;
-		case 'H':
-			a.host = optarg;
-			break;
-		case 'Q':
-			rc = add_queues(o, optarg, err);
-			break;
-		case 'T':
-			rc = parse_seconds("-T/--inspect-timeout", optarg, &o->inspect_timeout, err);
-			break;
-		case 'V':
-			version = 1;
-			break;
-		case 'W':
-			rc = set_range(&o->compatible.warn, &o->compatible.has_warn,
-			               "-W/--compatible-warning", optarg, err);
-			break;
-		case 'c':
-			rc = set_range(&o->incompatible.crit, &o->incompatible.has_crit, "-c/--critical",
-			               optarg, err);
-			break;
-		case 'e':
-			rc = set_expected(o, optarg, err);
-			break;
-		case 'h':
-			help = 1;
-			break;
-		case 'n':
-			a.db = optarg;
-			break;
-		case 'p':
-			a.port = optarg;
-			break;
-		case 's':
-			a.socket = optarg;
-			break;
-		case 't':
-			rc = parse_timeout(o, optarg, err);
-			break;
-		case 'u':
-			a.url = optarg;
-			break;
-		case 'v':
-			o->verbose++;
-			break;
-		case 'w':
-			rc = set_range(&o->incompatible.warn, &o->incompatible.has_warn, "-w/--warning",
-			               optarg, err);
-			break;
-		case OPT_ALLOW_UNTAGGED:
-			o->policy.allow_untagged = 1;
-			break;
-		case OPT_BACKLOG_CRITICAL:
-		case OPT_BACKLOG_WARNING:
-			if (c == OPT_BACKLOG_WARNING)
-				rc = set_range(&o->backlog.warn, &o->backlog.has_warn, "--backlog-warning",
-				               optarg, err);
-			else
-				rc = set_range(&o->backlog.crit, &o->backlog.has_crit, "--backlog-critical",
-				               optarg, err);
-			break;
-		case OPT_EXCLUDE_QUEUE:
-			rc = add_exclude(o, optarg, err);
-			break;
-		case OPT_JSON:
-			o->json = 1;
-			break;
-		case OPT_OUTPUT_FORMAT:
-			rc = set_format(o, optarg, err);
-			break;
-		case OPT_NAMESPACE:
-			o->names.ns = optarg;
-			rc = option_text_ok("--namespace", optarg, 0, err);
-			break;
-		case OPT_PASSWORD_FILE:
-			a.password_file = optarg;
-			break;
-		case OPT_PREFIX:
-			a.prefix = optarg;
-			rc = option_text_ok("--prefix", optarg, 1, err);
-			break;
-		case OPT_TRANSPORT_OPTION:
-			rc = option_text_ok("--transport-option", optarg, 0, err);
-			if (rc == 0 && strncmp(optarg, "master_name=", 12) == 0)
-				a.master_name = optarg + 12; /* Sentinel's, not a name on the wire */
-			else if (rc == 0)
-				rc = kombu_transport_option(&o->names, optarg, err);
-			break;
-		case OPT_TLS:
-			a.tls = 1;
-			break;
-		case OPT_CACERT:
-			a.cacert = optarg;
-			break;
-		case OPT_CAPATH:
-			a.capath = optarg;
-			break;
-		case OPT_CERT:
-			a.cert = optarg;
-			break;
-		case OPT_KEY:
-			a.key = optarg;
-			break;
-		case OPT_SNI:
-			a.sni = optarg;
-			break;
-		case OPT_INSECURE:
-			a.insecure = 1;
-			break;
-		case OPT_SENTINEL_MASTER:
-			a.sentinel_master = optarg;
-			break;
-		case OPT_SENTINEL_PASSWORD_FILE:
-			a.sentinel_password_file = optarg;
-			break;
-		case OPT_SENTINEL_TLS:
-			a.sentinel_tls = 1;
-			break;
-		case OPT_ACCEPT:
-			rc = option_text_ok("--accept", optarg, 0, err);
-			if (rc == 0)
-				rc = version_policy_accept(&o->policy, optarg, err);
-			break;
-		case OPT_EXPECTED_VERSION_FILE:
-			rc = read_expected_file(o, optarg, err);
-			break;
-		case OPT_WORKER:
-			rc = add_workers(o, optarg, err);
-			break;
-		case 'm':
-			rc = set_mode(o, optarg, err);
-			break;
-		case OPT_LISTEN:
-			rc = parse_seconds("--listen", optarg, &o->listen, err);
-			break;
-		case OPT_STATE_FILE:
-			o->state_file = optarg;
-			rc = option_text_ok("--state-file", optarg, 1, err);
-			if (rc == 0 && strlen(optarg) > 400)
-				rc = error_set(err, ERROR_USAGE, "--state-file: longer than 400 characters");
-			break;
-		case OPT_UNRESPONSIVE_WARNING:
-			rc = set_range(&o->unresponsive.warn, &o->unresponsive.has_warn,
-			               "--unresponsive-warning", optarg, err);
-			break;
-		case OPT_UNRESPONSIVE_CRITICAL:
-			rc = set_range(&o->unresponsive.crit, &o->unresponsive.has_crit,
-			               "--unresponsive-critical", optarg, err);
-			break;
-		case OPT_USERNAME:
-			a.username = optarg;
-			break;
-		case OPT_QUARANTINE:
-			rc = quarantine_option(&o->quarantine, long_options[index].name, optarg, err);
-			break;
-		default:
-			rc = unknown_option(argv, err);
-			break;
-		}
-		if (rc < 0)
-			return -1;
-	}
-	if (help)
-		return OPTIONS_HELP;
-	if (version)
-		return OPTIONS_VERSION;
-	if (optind < argc)
-		return error_set(err, ERROR_USAGE, "unexpected argument '%.60s'", argv[optind]);
 	if (o->policy.nspecs == 0 && !o->policy.newest)
 		return error_set(
 		    err, ERROR_USAGE,
 		    "-e/--expected-version (or --accept, or --expected-version-file) is required");
-	if (options_resolve_broker(&o->addr, &a, err) < 0 || drop_duplicate_queues(o, err) < 0)
+	if (options_resolve_broker(&o->addr, a, err) < 0 || drop_duplicate_queues(o, err) < 0)
 		return -1;
 	if (o->addr.username != NULL && o->addr.password == NULL)
 		return error_set(err, ERROR_USAGE,
 		                 "a user name (--username, or the URL's) needs a password: --password-file, "
 		                 "the URL or $REDISCLI_AUTH");
-	if (a.prefix != NULL && *o->names.prefix != '\0' && strcmp(a.prefix, o->names.prefix) != 0)
+	if (a->prefix != NULL && *o->names.prefix != '\0' && strcmp(a->prefix, o->names.prefix) != 0)
 		return error_set(err, ERROR_USAGE, "--prefix and --transport-option global_keyprefix differ");
-	if (a.prefix != NULL)
-		o->names.prefix = a.prefix;
+	if (a->prefix != NULL)
+		o->names.prefix = a->prefix;
 	o->names.db = o->addr.db;
 	o->names.sentinel = o->addr.sentinel.n > 0;
 	o->discover = queues && o->nqueues == 0;
@@ -649,6 +632,38 @@ int options_parse(struct options *o, const struct option_set *set, int argc, cha
 		           : OPTIONS_RUN;
 	}
 	return OPTIONS_RUN;
+}
+
+int options_parse(struct options *o, const struct option_set *set, int argc, char **argv, struct error *err)
+{
+	struct broker_args a;
+	int c, help = 0, version = 0, index;
+
+	set_defaults(o);
+	if (set->groups & 1u << GROUP_HANDLER)
+		o->timeout_state = STATE_CRITICAL; /* the handler's exit 2: it could not act */
+	memset(&a, 0, sizeof(a));
+	if (options_check_names(argc, argv, long_options, short_options, err) < 0)
+		return -1;
+	opterr = 0;
+	optind = 0; /* 0 makes GNU getopt start afresh */
+	while ((index = -1, c = getopt_long(argc, argv, short_options, long_options, &index)) != -1) {
+		char name[40];
+		if (index >= 0)
+			snprintf(name, sizeof(name), "--%s", long_options[index].name);
+		else
+			snprintf(name, sizeof(name), "-%c", c);
+		if ((c != '?' && not_taken(set, c, name, err) < 0) ||
+		    take_option(o, &a, c, index, argv, &help, &version, err) < 0)
+			return -1;
+	}
+	if (help)
+		return OPTIONS_HELP;
+	if (version)
+		return OPTIONS_VERSION;
+	if (optind < argc)
+		return error_set(err, ERROR_USAGE, "unexpected argument '%.60s'", argv[optind]);
+	return check_together(o, set, &a, err);
 }
 
 void options_free(struct options *o)
