@@ -9,8 +9,8 @@
 #
 # Two lanes run side by side on a 2-core machine, each with its own ports and folders: first the plain
 # integration pass beside the fuzzers and the packaging (which use the other core), then the ASan+UBSan
-# pass beside the valgrind pass. The timing assertions of the lanes that share the machine with another
-# test pass allow for it (TIME_FACTOR).
+# pass beside the valgrind pass and the suite against hiredis's other releases. The timing assertions of
+# the lanes that share the machine with another test pass allow for it (TIME_FACTOR).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -131,7 +131,6 @@ fuzz_and_package() {
 		tests/packaging/icinga_conf_matches_help.sh build
 	single "the Nagios 4 commands and services pass nagios4 -v" tests/packaging/nagios_config_validates.sh
 	integration "test_packages" tests/packaging/test_packages.sh "$root/build"
-	integration "test_hiredis_releases" tests/packaging/test_hiredis_releases.sh
 	single "a build without OpenSSL refuses TLS" without_openssl
 	single "make distcheck" make -C build -s distcheck
 }
@@ -149,7 +148,12 @@ lanes() {
 
 plain_pass() { TIME_FACTOR=1.5 pass plain; }
 asan_pass() { TIME_FACTOR=2 pass asan; }
-valgrind_pass() { pass valgrind; }
+# valgrind_and_hiredis: the valgrind pass, then the suite against hiredis's other releases (in the lane
+# the ASan pass leaves room in).
+valgrind_and_hiredis() {
+	pass valgrind
+	integration "test_hiredis_releases" tests/packaging/test_hiredis_releases.sh ""
+}
 
 {
 	unit build
@@ -158,7 +162,7 @@ valgrind_pass() { pass valgrind; }
 # Distinct exit codes, so a sanitizer report can never pass for a plugin state.
 export ASAN_OPTIONS=detect_leaks=1:exitcode=86 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=87
 lanes plain plain_pass packaging fuzz_and_package
-lanes asan asan_pass valgrind valgrind_pass
+lanes asan asan_pass valgrind valgrind_and_hiredis
 {
 	single "clang-format" format_check
 	single "common/ layers" tools/check-layers.sh
