@@ -4,15 +4,19 @@
 
 #include "options_help.h"
 
+/* The broker's options in a check's synopsis. */
+#define BROKER_USAGE                                                                                         \
+	"   [-H HOST] [-p PORT | -s SOCKET | -u URL] [-n DB]\n"                                              \
+	"   [--username NAME] [--password-file PATH]\n"                                                      \
+	"   [--tls] [--cacert FILE] [--capath DIR] [--cert FILE] [--key FILE] [--sni NAME] [--insecure]\n"   \
+	"   [--sentinel-master NAME] [--sentinel-password-file PATH] [--sentinel-tls]\n"                     \
+	"   [--prefix PREFIX] [--namespace NS]\n"                                                            \
+	"   [--transport-option KEY=VALUE]...\n"
+
 static const char usage_workers[] =
     "Usage:\n"
-    " check_celery_worker_versions {-e VERSION|newest | --expected-version-file PATH | --accept SPEC...}\n"
-    "   [-H HOST] [-p PORT | -s SOCKET | -u URL] [-n DB]\n"
-    "   [--username NAME] [--password-file PATH]\n"
-    "   [--tls] [--cacert FILE] [--capath DIR] [--cert FILE] [--key FILE] [--sni NAME] [--insecure]\n"
-    "   [--sentinel-master NAME] [--sentinel-password-file PATH] [--sentinel-tls]\n"
-    "   [--prefix PREFIX] [--namespace NS]\n"
-    "   [--transport-option KEY=VALUE]...\n"
+    " check_celery_worker_versions {-e VERSION|newest | --expected-version-file PATH | --accept "
+    "SPEC...}\n" BROKER_USAGE
     "   [-Q QUEUE[,QUEUE...]] [-w RANGE] [-c RANGE] [-W RANGE] [-C RANGE] [--allow-untagged]\n"
     "   [--worker NODE]...\n"
     "   [-m MODE] [--listen SECONDS] [--unresponsive-warning RANGE] [--unresponsive-critical RANGE]\n"
@@ -20,13 +24,8 @@ static const char usage_workers[] =
 
 static const char usage_queues[] =
     "Usage:\n"
-    " check_celery_queue_health {-e VERSION|newest | --expected-version-file PATH | --accept SPEC...}\n"
-    "   [-H HOST] [-p PORT | -s SOCKET | -u URL] [-n DB]\n"
-    "   [--username NAME] [--password-file PATH]\n"
-    "   [--tls] [--cacert FILE] [--capath DIR] [--cert FILE] [--key FILE] [--sni NAME] [--insecure]\n"
-    "   [--sentinel-master NAME] [--sentinel-password-file PATH] [--sentinel-tls]\n"
-    "   [--prefix PREFIX] [--namespace NS]\n"
-    "   [--transport-option KEY=VALUE]...\n"
+    " check_celery_queue_health {-e VERSION|newest | --expected-version-file PATH | --accept "
+    "SPEC...}\n" BROKER_USAGE
     "   [-Q QUEUE[,QUEUE...] | --exclude-queue GLOB...] [-w RANGE] [-c RANGE] [-W RANGE] [-C RANGE]\n"
     "   [--allow-untagged] [--worker NODE]... [--backlog-warning RANGE] [--backlog-critical RANGE]\n"
     "   [-m MODE] [--listen SECONDS] [--unresponsive-warning RANGE] [--unresponsive-critical RANGE]\n"
