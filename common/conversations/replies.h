@@ -31,7 +31,7 @@ struct inspect_stats {
 	int addressed;       /* only the workers of a destination were asked (--worker) */
 	long long elsewhere; /* behind Sentinel: reached on /{db}.NS.pidbox beyond the workers bound in this
 	                        database, so of other databases (kombu before 5.4): not counted */
-	int counted;         /* received is known: the broadcast went out and the broker said how many it reached */
+	int counted;         /* received is known: the broker said how many the broadcast reached */
 	long long answered;  /* well-formed replies carrying our ticket */
 	long long ignored;   /* messages dropped as malformed, oversized or foreign */
 	long long swept;     /* stale reply bindings of earlier checks removed */
