@@ -7,10 +7,10 @@
 # install, .deb, .rpm); the format check and make distcheck. Prints each step's time, and ends with the
 # line "N passed, N failed".
 #
-# Two lanes run side by side on a 2-core machine, each with its own ports and folders: first the plain
-# integration pass beside the fuzzers and the packaging (which use the other core), then the ASan+UBSan
-# pass beside the valgrind pass and the suite against hiredis's other releases. The timing assertions of
-# the lanes that share the machine with another test pass allow for it (TIME_FACTOR).
+# After the unit tests, the steps (each integration script in each build, the fuzzers, the packaging, the
+# suite against hiredis's other releases) run $TEST_STEPS (4) at a time on this 2-core machine, the
+# longest first, each with its own ports and folders: most of an integration script's time is spent
+# waiting on workers and brokers. Their timing assertions allow for the shared machine (TIME_FACTOR).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -79,27 +79,6 @@ single() {
 	fi
 }
 
-# pass KIND: every integration script in one build: plain, asan (but "# plain build only" scripts) or
-# valgrind (only "# valgrind pass" scripts).
-pass() {
-	local script name
-	for script in tests/integration/test_*.sh; do
-		name=$(basename "$script" .sh)
-		case $1 in
-		plain) integration "$name (plain)" "$script" "$root/build/plugins" ;;
-		asan)
-			grep -q '^# plain build only' "$script" ||
-				integration "$name (ASan+UBSan)" "$script" "$root/build-asan/plugins"
-			;;
-		valgrind)
-			grep -q '^# valgrind pass' "$script" &&
-				PLUGIN_WRAPPER="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect" \
-					TIME_FACTOR=4 integration "$name (valgrind)" "$script" "$root/build/plugins"
-			;;
-		esac
-	done
-}
-
 # format_check: every C file of the source tree follows .clang-format. It finds the files itself, without
 # git, so that a release tarball can run it too.
 format_check() {
@@ -117,14 +96,19 @@ without_openssl() {
 	[ $? -eq 3 ] && [[ "$out" == *"this build has no TLS"* ]] || { echo "$out"; return 1; }
 }
 
-# fuzz_and_package: the fuzzers, then the man pages, the Icinga 2 and Nagios files and the packages.
-fuzz_and_package() {
+# fuzz: the fuzzers, each for a bounded time.
+fuzz() {
 	local start=$SECONDS
 	echo "== fuzzing (${FUZZ_SECONDS:-10} s a target)"
 	tools/fuzz.sh >"$logs/fuzz.out" 2>&1
 	cat "$logs/fuzz.out"
 	counted "$(grep -c '^PASS' "$logs/fuzz.out")" "$(grep -c '^FAIL' "$logs/fuzz.out")"
 	echo "time: fuzzing: $((SECONDS - start)) s"
+}
+
+# package: the man pages, the Icinga 2 and Nagios files, the packages, a build without OpenSSL and the
+# release tarball.
+package() {
 	echo "== packaging"
 	single "the man pages say what --help says" tests/packaging/man_matches_help.sh build
 	single "the Icinga 2 CheckCommands pass every option, README.md names every variable" \
@@ -135,24 +119,50 @@ fuzz_and_package() {
 	single "make distcheck" make -C build -s distcheck
 }
 
-# lanes NAME1 CMD1 NAME2 CMD2: runs two lanes side by side, then prints each one's output whole.
-lanes() {
-	local start=$SECONDS
-	$2 >"$logs/$1.lane" 2>&1 &
-	local first=$!
-	$4 >"$logs/$3.lane" 2>&1
-	wait "$first"
-	cat "$logs/$1.lane" "$logs/$3.lane" | tee -a "$logs/all.out"
-	echo "time: lanes $1 and $3: $((SECONDS - start)) s"
+# The seconds a step took here, roughly, so that the longest start first; a step not named takes 20.
+declare -A took=([fuzz]=110 [package]=160 [hiredis]=135 [test_trust]=70 [test_hardening]=60
+	[test_presence]=60 [test_servers]=40 [test_quarantine]=30 [test_sentinel]=25 [test_tls]=20)
+VALGRIND="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
+
+# steps: every step after the unit tests, one line each: its estimated seconds, a tab, and its command.
+# Every integration script runs with the plain plugins and with the ASan+UBSan ones (but "# plain build
+# only" scripts), and those marked "# valgrind pass" under valgrind too. Steps share the machine, so their
+# timing assertions allow for it (TIME_FACTOR).
+steps() {
+	local script name t
+	printf '%s\t%s\n' "${took[fuzz]}" fuzz "${took[package]}" package "${took[hiredis]}" \
+		'integration test_hiredis_releases tests/packaging/test_hiredis_releases.sh ""'
+	for script in tests/integration/test_*.sh; do
+		name=$(basename "$script" .sh)
+		t=${took[$name]:-20}
+		printf '%s\t%s\n' "$t" "TIME_FACTOR=2 integration '$name (plain)' $script '$root/build/plugins'"
+		grep -q '^# plain build only' "$script" ||
+			printf '%s\t%s\n' "$((t * 5 / 4))" \
+				"TIME_FACTOR=2.5 integration '$name (ASan+UBSan)' $script '$root/build-asan/plugins'"
+		grep -q '^# valgrind pass' "$script" &&
+			printf '%s\t%s\n' "$((t * 3))" "PLUGIN_WRAPPER='$VALGRIND' TIME_FACTOR=5 integration \
+				'$name (valgrind)' $script '$root/build/plugins'"
+	done
 }
 
-plain_pass() { TIME_FACTOR=1.5 pass plain; }
-asan_pass() { TIME_FACTOR=2 pass asan; }
-# valgrind_and_hiredis: the valgrind pass, then the suite against hiredis's other releases (in the lane
-# the ASan pass leaves room in).
-valgrind_and_hiredis() {
-	pass valgrind
-	integration "test_hiredis_releases" tests/packaging/test_hiredis_releases.sh ""
+# run_steps N: every step, N at a time, longest first, each into a file of its own; then their outputs in
+# that order.
+run_steps() {
+	local n=$1 i=0 running=0 start=$SECONDS line
+	local -a all
+	mapfile -t all < <(steps | sort -t $'\t' -k1,1 -rn)
+	for line in "${all[@]}"; do
+		if [ "$running" -ge "$n" ]; then
+			wait -n
+			running=$((running - 1))
+		fi
+		(eval "${line#*$'\t'}") >"$logs/step.$i" 2>&1 &
+		running=$((running + 1))
+		i=$((i + 1))
+	done
+	wait
+	for ((k = 0; k < i; k++)); do cat "$logs/step.$k"; done | tee -a "$logs/all.out"
+	echo "time: steps, ${n} at a time: $((SECONDS - start)) s"
 }
 
 {
@@ -161,8 +171,7 @@ valgrind_and_hiredis() {
 } | tee "$logs/all.out"
 # Distinct exit codes, so a sanitizer report can never pass for a plugin state.
 export ASAN_OPTIONS=detect_leaks=1:exitcode=86 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=87
-lanes plain plain_pass packaging fuzz_and_package
-lanes asan asan_pass valgrind valgrind_and_hiredis
+run_steps "${TEST_STEPS:-4}"
 {
 	single "clang-format" format_check
 	single "common/ layers" tools/check-layers.sh
