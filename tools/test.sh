@@ -8,9 +8,9 @@
 # line "N passed, N failed".
 #
 # After the unit tests, the steps (each integration script in each build, the fuzzers, the packaging, the
-# suite against hiredis's other releases) run $TEST_STEPS (4) at a time on this 2-core machine, the
-# longest first, each with its own ports and folders: most of an integration script's time is spent
-# waiting on workers and brokers. Their timing assertions allow for the shared machine (TIME_FACTOR).
+# suite against hiredis's other releases) run four at a time on this 2-core machine, the longest first,
+# each with its own ports and folders: two that keep the CPU busy beside two that mostly wait on workers
+# and brokers. Their timing assertions allow for the shared machine (TIME_FACTOR).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -124,45 +124,60 @@ declare -A took=([fuzz]=110 [package]=160 [hiredis]=135 [test_trust]=70 [test_ha
 	[test_presence]=60 [test_servers]=40 [test_quarantine]=30 [test_sentinel]=25 [test_tls]=20)
 VALGRIND="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
 
-# steps: every step after the unit tests, one line each: its estimated seconds, a tab, and its command.
-# Every integration script runs with the plain plugins and with the ASan+UBSan ones (but "# plain build
-# only" scripts), and those marked "# valgrind pass" under valgrind too. Steps share the machine, so their
-# timing assertions allow for it (TIME_FACTOR).
+# steps: every step after the unit tests, one line each: its estimated seconds, whether it keeps the CPU
+# busy (cpu) or mostly waits on workers and brokers (wait), and its command, tab-separated. Every
+# integration script runs with the plain plugins and with the ASan+UBSan ones (but "# plain build only"
+# scripts), and those marked "# valgrind pass" under valgrind too. Steps share the machine, so their timing
+# assertions allow for it (TIME_FACTOR).
 steps() {
 	local script name t
-	printf '%s\t%s\n' "${took[fuzz]}" fuzz "${took[package]}" package "${took[hiredis]}" \
+	printf '%s\tcpu\t%s\n' "${took[fuzz]}" fuzz "${took[package]}" package "${took[hiredis]}" \
 		'integration test_hiredis_releases tests/packaging/test_hiredis_releases.sh ""'
 	for script in tests/integration/test_*.sh; do
 		name=$(basename "$script" .sh)
 		t=${took[$name]:-20}
-		printf '%s\t%s\n' "$t" "TIME_FACTOR=2 integration '$name (plain)' $script '$root/build/plugins'"
+		printf '%s\twait\t%s\n' "$t" "TIME_FACTOR=2 integration '$name (plain)' $script '$root/build/plugins'"
 		grep -q '^# plain build only' "$script" ||
-			printf '%s\t%s\n' "$((t * 5 / 4))" \
+			printf '%s\twait\t%s\n' "$((t * 5 / 4))" \
 				"TIME_FACTOR=2.5 integration '$name (ASan+UBSan)' $script '$root/build-asan/plugins'"
 		grep -q '^# valgrind pass' "$script" &&
-			printf '%s\t%s\n' "$((t * 3))" "PLUGIN_WRAPPER='$VALGRIND' TIME_FACTOR=5 integration \
-				'$name (valgrind)' $script '$root/build/plugins'"
+			printf '%s\tcpu\t%s\n' "$((t * 3))" "PLUGIN_WRAPPER='$VALGRIND' TIME_FACTOR=5 integration \
+'$name (valgrind)' $script '$root/build/plugins'"
 	done
 }
 
-# run_steps N: every step, N at a time, longest first, each into a file of its own; then their outputs in
-# that order.
-run_steps() {
-	local n=$1 i=0 running=0 start=$SECONDS line
+# run_pool KIND N: the steps of that kind, N at a time, longest first, each into a file of its own.
+run_pool() {
+	local kind=$1 n=$2 i=0 running=0 line
 	local -a all
-	mapfile -t all < <(steps | sort -t $'\t' -k1,1 -rn)
+	mapfile -t all < <(steps | awk -F '\t' -v kind="$kind" '$2 == kind' | sort -t $'\t' -k1,1 -rn)
 	for line in "${all[@]}"; do
 		if [ "$running" -ge "$n" ]; then
 			wait -n
 			running=$((running - 1))
 		fi
-		(eval "${line#*$'\t'}") >"$logs/step.$i" 2>&1 &
+		(eval "${line##*$'\t'}") >"$logs/$kind.$i" 2>&1 &
 		running=$((running + 1))
 		i=$((i + 1))
 	done
 	wait
-	for ((k = 0; k < i; k++)); do cat "$logs/step.$k"; done | tee -a "$logs/all.out"
-	echo "time: steps, ${n} at a time: $((SECONDS - start)) s"
+}
+
+# run_steps: the CPU-bound steps two at a time beside the waiting ones two at a time, so that neither
+# kind crowds the other out; then every step's output, the CPU-bound first.
+run_steps() {
+	local start=$SECONDS kind k
+	run_pool cpu 2 &
+	run_pool wait 2
+	wait
+	for kind in cpu wait; do
+		k=0
+		while [ -e "$logs/$kind.$k" ]; do
+			cat "$logs/$kind.$k"
+			k=$((k + 1))
+		done
+	done | tee -a "$logs/all.out"
+	echo "time: steps: $((SECONDS - start)) s"
 }
 
 {
@@ -171,7 +186,7 @@ run_steps() {
 } | tee "$logs/all.out"
 # Distinct exit codes, so a sanitizer report can never pass for a plugin state.
 export ASAN_OPTIONS=detect_leaks=1:exitcode=86 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=87
-run_steps "${TEST_STEPS:-4}"
+run_steps
 {
 	single "clang-format" format_check
 	single "common/ layers" tools/check-layers.sh
