@@ -251,9 +251,11 @@ t_faults() {
 }
 
 # The audit on syslog: /dev/log is where glibc's syslog writes; without a system logger the test listens
-# there itself.
+# there itself. /dev/log is the machine's: a run of this script in another build waits for it (flock).
 t_syslog_and_json() {
-	local log="$ASSERT_TMP/syslog" listener
+	local log="$ASSERT_TMP/syslog" listener lock
+	exec {lock}>/tmp/celery-tests-dev-log.lock
+	flock "$lock"
 	workers celery-v0.11.2@stale5:gpu,legacy celery-v0.12.0@current5:gpu
 	if [ -e /dev/log ]; then
 		echo "    SKIP: /dev/log exists (a system logger runs): its lines are not captured here"
@@ -301,6 +303,7 @@ assert all(e["line"] for e in d["audit"]) and len(d["audit"]) == 2' || fail "JSO
 			fail "syslog lacks the line before the step, then its result: $(cat "$log")"
 	fi
 	stop_all
+	exec {lock}>&-
 }
 
 assert_init
