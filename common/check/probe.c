@@ -53,11 +53,6 @@ static int discover(struct probe *p, struct error *err)
 	                      remember && p->seen.walked ? DISCOVERY_BUDGET : 0, &p->hard, &p->bindings,
 	                      err) < 0)
 		return -1;
-	if ((p->routed = calloc(bs->n - bs->sample_n + 1, sizeof(*p->routed))) == NULL)
-		return error_set(err, ERROR_NOMEM, "out of memory");
-	for (size_t i = bs->sample_n; i < bs->n; i++)
-		if ((p->routed[p->nrouted] = bindings_queue(&p->bindings, i, p->names.sep)) != NULL)
-			p->nrouted++;
 	if (!remember)
 		return 0;
 	if ((found = calloc(bs->n - bs->sample_n + 1, sizeof(*found))) == NULL)
@@ -68,6 +63,21 @@ static int discover(struct probe *p, struct error *err)
 	rc = state_note_bindings(&p->seen, cursor, p->seen.walked || cursor == 0, found, n, err);
 	free(found);
 	return rc;
+}
+
+/* The queues the binding sets discovery read route to, split with the separator chosen. */
+static int route(struct probe *p, struct error *err)
+{
+	const struct bindings *bs = &p->bindings;
+
+	free(p->routed);
+	p->nrouted = 0;
+	if ((p->routed = calloc(bs->n - bs->sample_n + 1, sizeof(*p->routed))) == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory");
+	for (size_t i = bs->sample_n; i < bs->n; i++)
+		if ((p->routed[p->nrouted] = bindings_queue(&p->bindings, i, p->names.sep)) != NULL)
+			p->nrouted++;
+	return 0;
 }
 
 /* 1 when a -Q queue has no consumer among the workers that answered. */
@@ -192,12 +202,16 @@ int probe_start(struct probe *p, struct options *o, const char *service, struct 
 		return -1;
 	if (o->mode != MODE_HEARTBEAT && collect(p, o, &limit, err) < 0)
 		return -1;
+	if (p->discovered && route(p, err) < 0)
+		return -1;
 	if (p->collection_cut) /* no time left to listen or look around: judge what came */
 		return fleet_judge(&p->fleet, &o->policy, err);
 	if (o->hint && !p->discovered && p->cut.kind == ERROR_NONE && unconsumed(o, &p->fleet)) {
 		struct error ignored; /* hints only: a -Q queue nobody consumes may be a typo */
 		discover(p, &ignored);
 	}
+	if (p->discovered && route(p, err) < 0)
+		return -1; /* the hints' discovery, after the separator was chosen */
 	return watch_finish(p, o, &limit, err);
 }
 

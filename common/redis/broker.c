@@ -354,7 +354,7 @@ int broker_read_streamed(struct broker *b, const struct deadline *dl, struct res
 	b->reader.stream_failed = 0;
 	rc = broker_read(b, dl, reply, err);
 	b->reader.stream = NULL;
-	if (rc == 0 && b->reader.stream_failed) { /* fn's failure came first */
+	if (b->reader.stream_failed) { /* fn's failure came first */
 		resp_free(*reply);
 		*reply = NULL;
 		if (err != NULL)
