@@ -296,7 +296,7 @@ int main(int argc, char **argv)
 	    " " NAME " -u redis://broker:6379/0 -e 0.12.0 -Q gpu --execute\n"
 	    "   Cancels gpu on every worker that does not run 0.12.0, if a 0.12.0 worker consumes it.\n"
 	    " " NAME " -e 0.12.0 --execute --state $SERVICESTATE$ --state-type $SERVICESTATETYPE$\n"
-	    "   As a Nagios event handler: acts on a HARD WARNING or CRITICAL only.\n",
+	    "   As a Nagios event handler: acts on a HARD WARNING or CRITICAL only.",
 	    0,
 	    handler_run,
 	    handler_refuse,

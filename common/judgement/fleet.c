@@ -172,7 +172,6 @@ int fleet_add_event(struct fleet *f, const struct inspect_event *ev, struct erro
 	return read_queues(w, ev->result, err);
 }
 
-/* The inspect callback: ctx is the fleet. */
 void fleet_sort(struct fleet *f)
 {
 	fleet_sort_by(f, by_node);

@@ -23,7 +23,7 @@ static int exchange(struct transport *t, const char *cmds, size_t len, struct re
 {
 	struct resp_reader reader;
 	char chunk[4096];
-	size_t at = 0, got = 0;
+	size_t at = 0, got = 0, total = 0;
 	int have = 0, rc = 0;
 
 	resp_reader_init(&reader, SENTINEL_MAX_REPLY, SENTINEL_MAX_REPLY);
@@ -44,9 +44,12 @@ static int exchange(struct transport *t, const char *cmds, size_t len, struct re
 				rc = -1;
 			else if ((at += (size_t)used, reply != NULL))
 				r[have++] = reply;
+		} else if (total > SENTINEL_MAX_REPLY) {
+			rc = error_set(err, ERROR_CONNECT, "an answer too long for a sentinel");
 		} else if ((k = transport_recv(t, cancel_fd, chunk, sizeof(chunk), dl, err)) < 0) {
 			rc = -1;
 		} else {
+			total += (size_t)k;
 			at = 0;
 			got = (size_t)k;
 		}
