@@ -175,18 +175,18 @@ static int dispatch(void *arg, const char *msg, size_t len, struct error *err)
 		ev.detail = why.msg;
 		return c->fn(c->ctx, &ev, err);
 	}
-	switch (reply->kind) {
+	switch (reply->b.kind) {
 	case REPLY_FOREIGN:
 		ev.detail = "a reply carrying another check's ticket";
 		break;
 	case REPLY_UNREADABLE:
 		ev.kind = INSPECT_UNREADABLE;
-		ev.detail = reply->content_type;
+		ev.detail = reply->b.content_type;
 		break;
 	case REPLY_VALID:
 		ev.kind = INSPECT_REPLY;
-		ev.node = reply->node;
-		ev.result = &reply->result;
+		ev.node = reply->b.node;
+		ev.result = &reply->b.result;
 		break;
 	}
 	if (ev.kind != INSPECT_IGNORED) {

@@ -3,32 +3,12 @@
 #include "kombu.h"
 
 #include "base64.h"
+#include "json_quote.h"
 #include "strbuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Appends "<before><s escaped><after>" as one JSON string literal, escaping as Python's json.dumps
- * does for ASCII text. */
-static void json_quote(struct strbuf *sb, const char *before, const char *s, const char *after)
-{
-	strbuf_putc(sb, '"');
-	strbuf_puts(sb, before);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			strbuf_printf(sb, "\\%c", c);
-		else if (c == '\n')
-			strbuf_puts(sb, "\\n");
-		else if (c < 0x20 || c == 0x7f)
-			strbuf_printf(sb, "\\u%04x", c);
-		else
-			strbuf_putc(sb, (char)c);
-	}
-	strbuf_puts(sb, after);
-	strbuf_putc(sb, '"');
-}
 
 /* Appends the shortest decimal that reads back as v, as Python's float repr does. */
 static void json_float(struct strbuf *sb, double v)
@@ -50,35 +30,7 @@ char *kombu_encode_control(const struct control_request *rq, struct error *err)
 	struct strbuf body = STRBUF_INIT, env = STRBUF_INIT;
 	char *b64 = NULL, *out;
 
-	strbuf_puts(&body, "{\"method\": ");
-	json_quote(&body, "", rq->method, "");
-	strbuf_puts(&body, ", \"arguments\": {");
-	for (size_t i = 0; i < rq->narguments; i++) {
-		strbuf_puts(&body, i ? ", " : "");
-		json_quote(&body, "", rq->arguments[2 * i], "");
-		strbuf_puts(&body, ": ");
-		json_quote(&body, "", rq->arguments[2 * i + 1], "");
-	}
-	strbuf_puts(&body, "}, \"destination\": ");
-	for (size_t i = 0; i < rq->ndestination; i++) {
-		strbuf_puts(&body, i ? ", " : "[");
-		json_quote(&body, "", rq->destination[i], "");
-	}
-	strbuf_puts(&body, rq->ndestination ? "]" : "null");
-	strbuf_puts(&body, ", \"pattern\": null, \"matcher\": null");
-	if (rq->ticket != NULL) { /* a cast (no ticket) has no reply_to: no worker replies */
-		strbuf_puts(&body, ", \"ticket\": ");
-		json_quote(&body, "", rq->ticket, "");
-		strbuf_puts(&body, ", \"reply_to\": {\"exchange\": ");
-		if (rq->reply_exchange != NULL)
-			json_quote(&body, "", rq->reply_exchange, "");
-		else
-			json_quote(&body, "reply.", rq->ns, ".pidbox");
-		strbuf_puts(&body, ", \"routing_key\": ");
-		json_quote(&body, "", rq->reply_key, "");
-		strbuf_puts(&body, "}");
-	}
-	strbuf_puts(&body, "}");
+	control_body_write(&body, rq);
 	if (!body.failed)
 		b64 = base64_encode((const unsigned char *)body.buf, body.len);
 	strbuf_free(&body);
@@ -210,63 +162,21 @@ void kombu_envelope_free(struct envelope *env)
 	memset(env, 0, sizeof(*env));
 }
 
-/* 0 when a body is what a Celery worker replying in another serializer sends: pickle (protocol 2 and up
- * starts with 0x80), msgpack (a one-entry map, 0x81) or yaml (text); else a malformed message. */
-static int other_serializer(const char *content_type, const unsigned char *body, size_t len,
-                            struct error *err)
-{
-	if (content_type == NULL)
-		return error_set(err, ERROR_PARSE, "reply has no content-type");
-	if (strcmp(content_type, "application/x-python-serialize") == 0 && len > 2 && body[0] == 0x80)
-		return 0;
-	if (strcmp(content_type, "application/x-msgpack") == 0 && len > 2 && body[0] == 0x81)
-		return 0;
-	if (strcmp(content_type, "application/x-yaml") == 0 && len > 2)
-		return 0;
-	return error_set(err, ERROR_PARSE, "reply in an unknown content type, or its body does not match it");
-}
-
 int kombu_decode_reply(const char *payload, size_t len, const char *ticket, struct control_reply *out,
                        struct error *err)
 {
 	struct envelope *env = &out->env;
-	struct json_span body, key;
-	struct json_members top;
-	int rc;
 
-	out->node = NULL;
+	out->b.node = NULL;
 	if (kombu_envelope_decode(payload, len, env, err) < 0)
 		return -1;
 	if (!env->has_ticket)
 		return error_set(err, ERROR_PARSE, "reply has no ticket");
 	if (!json_string_is(&env->ticket, ticket)) {
-		out->kind = REPLY_FOREIGN;
+		out->b.kind = REPLY_FOREIGN;
 		return 0;
 	}
-	if (env->content_type == NULL || strcmp(env->content_type, "application/json") != 0) {
-		if (other_serializer(env->content_type, env->body, env->body_len, err) < 0)
-			return -1;
-		out->kind = REPLY_UNREADABLE;
-		snprintf(out->content_type, sizeof(out->content_type), "%s", env->content_type);
-		return 0;
-	}
-	/* a NUL, raw or escaped: json-c would have cut a name there and read another name */
-	if (memchr(env->body, '\0', env->body_len) != NULL ||
-	    (rc = json_scan_members((const char *)env->body, env->body_len, KOMBU_JSON_MAX_DEPTH,
-	                            JSON_SCAN_NO_NUL, &body, &top, &out->ends, err)) == JSON_SCAN_NUL)
-		return error_set(err, ERROR_PARSE, "reply body holds a NUL character");
-	if (rc < 0)
-		return error_wrap(err, "reply body");
-	if (body.kind != JSON_OBJECT || top.n != 1)
-		return error_set(err, ERROR_PARSE, "reply body is not an object with one node name");
-	key = top.key[0];
-	out->result = top.value[0];
-	/* decoded where it lies: the name is never longer than its quoted form, and the result follows it */
-	if (json_string_decode(&key, (char *)key.p) == 0)
-		return error_set(err, ERROR_PARSE, "reply has an empty node name");
-	out->node = key.p;
-	out->kind = REPLY_VALID;
-	return 0;
+	return control_body_read(env->content_type, (char *)env->body, env->body_len, &out->b, err);
 }
 
 void kombu_control_reply_free(struct control_reply *r)

@@ -86,8 +86,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	memset(&f, 0, sizeof(f));
-	if (r.kind == REPLY_VALID) {
-		struct inspect_event ev = {INSPECT_REPLY, r.node, &r.result, NULL};
+	if (r.b.kind == REPLY_VALID) {
+		struct inspect_event ev = {INSPECT_REPLY, r.b.node, &r.b.result, NULL};
 		fleet_add_event(&f, &ev, &err);
 		fleet_add_event(&f, &ev, &err); /* the same node twice is a duplicate */
 		if (f.n != 1 || f.duplicates != 1)

@@ -40,8 +40,8 @@ static void add_vector(struct fleet *f, const char *name)
 	payload = json_tokener_parse(wire);
 	ticket = json_object_object_get(json_object_object_get(payload, "headers"), "ticket");
 	ck_assert_int_eq(kombu_decode_reply(wire, strlen(wire), json_object_get_string(ticket), &r, &err), 0);
-	ev.node = r.node;
-	ev.result = &r.result;
+	ev.node = r.b.node;
+	ev.result = &r.b.result;
 	ck_assert_int_eq(fleet_add_event(f, &ev, &err), 0);
 	kombu_control_reply_free(&r);
 	json_object_put(payload);

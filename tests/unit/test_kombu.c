@@ -365,16 +365,16 @@ START_TEST(replies_decode_to_the_captured_body)
 		payload = json_tokener_parse(wire);
 		ck_assert_int_eq(
 		    kombu_decode_reply(wire, strlen(wire), member(payload, "headers.ticket"), &r, &err), 0);
-		ck_assert_int_eq(r.kind, REPLY_VALID);
-		ck_assert_str_eq(r.node, json_object_iter_peek_name(&it));
-		result = parse_text(r.result.p, r.result.len);
+		ck_assert_int_eq(r.b.kind, REPLY_VALID);
+		ck_assert_str_eq(r.b.node, json_object_iter_peek_name(&it));
+		result = parse_text(r.b.result.p, r.b.result.len);
 		ck_assert_msg(json_object_equal(result, json_object_iter_peek_value(&it)), "%s: result",
 		              names[i]);
 		json_object_put(result);
 		kombu_control_reply_free(&r);
 		/* the same reply for another check is foreign */
 		ck_assert_int_eq(kombu_decode_reply(wire, strlen(wire), "another-ticket", &r, &err), 0);
-		ck_assert_int_eq(r.kind, REPLY_FOREIGN);
+		ck_assert_int_eq(r.b.kind, REPLY_FOREIGN);
 		kombu_control_reply_free(&r);
 		json_object_put(payload);
 		json_object_put(v);
@@ -597,7 +597,7 @@ START_TEST(malformed_replies_are_rejected)
 		ck_assert_msg(kombu_decode_reply(cases[i], strlen(cases[i]), "T", &r, &err) == -1,
 		              "case %zu accepted", i);
 		ck_assert_int_eq(err.kind, ERROR_PARSE);
-		ck_assert_ptr_null(r.node);
+		ck_assert_ptr_null(r.b.node);
 		kombu_control_reply_free(&r);
 		free(cases[i]);
 	}
@@ -625,8 +625,8 @@ START_TEST(reply_variants)
 	env = strdup("{\"body\": \"{\\\"w@h\\\": 1}\", \"content-type\": \"application/json\", \"headers\": "
 	             "{\"ticket\": \"T\"}, \"properties\": {\"body_encoding\": \"utf-8\"}}");
 	ck_assert_int_eq(kombu_decode_reply(env, strlen(env), "T", &r, &err), 0);
-	ck_assert_int_eq(r.kind, REPLY_VALID);
-	ck_assert_str_eq(r.node, "w@h");
+	ck_assert_int_eq(r.b.kind, REPLY_VALID);
+	ck_assert_str_eq(r.b.node, "w@h");
 	kombu_control_reply_free(&r);
 	free(env);
 	/* pickle (protocol 4: 0x80 0x04 ...): ours, but unreadable */
@@ -638,8 +638,8 @@ START_TEST(reply_variants)
 	             pickled) > 0);
 	free(pickled);
 	ck_assert_int_eq(kombu_decode_reply(env, strlen(env), "T", &r, &err), 0);
-	ck_assert_int_eq(r.kind, REPLY_UNREADABLE);
-	ck_assert_str_eq(r.content_type, "application/x-python-serialize");
+	ck_assert_int_eq(r.b.kind, REPLY_UNREADABLE);
+	ck_assert_str_eq(r.b.content_type, "application/x-python-serialize");
 	kombu_control_reply_free(&r);
 	free(env);
 	/* a key holding a NUL is another key, as Python reads it ("body\u0000" is not "body") */
@@ -650,8 +650,8 @@ START_TEST(reply_variants)
 	             "\"body\\u0000\": 5}",
 	             body) > 0);
 	ck_assert_int_eq(kombu_decode_reply(env, strlen(env), "T", &r, &err), 0);
-	ck_assert_int_eq(r.kind, REPLY_VALID);
-	ck_assert_str_eq(r.node, "w@h");
+	ck_assert_int_eq(r.b.kind, REPLY_VALID);
+	ck_assert_str_eq(r.b.node, "w@h");
 	free(env);
 	/* unknown keys and kombu 5.3 type wrappers are tolerated */
 	ck_assert(
@@ -661,7 +661,7 @@ START_TEST(reply_variants)
 	             "\"properties\": {\"body_encoding\": \"base64\", \"z\": null}}",
 	             body) > 0);
 	ck_assert_int_eq(kombu_decode_reply(env, strlen(env), "T", &r, &err), 0);
-	ck_assert_int_eq(r.kind, REPLY_VALID);
+	ck_assert_int_eq(r.b.kind, REPLY_VALID);
 	kombu_control_reply_free(&r);
 	free(env);
 	free(body);
