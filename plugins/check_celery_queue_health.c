@@ -133,6 +133,9 @@ static void describe_queue(struct strbuf *sb, const struct fleet *f, const struc
 		list_consumers(sb, f, q->name, 0, REPORT_MAX_NAMED);
 		strbuf_putc(sb, ']');
 	}
+	if (q->hidden > 0)
+		strbuf_printf(sb, ", %lld hidden consumer%s (no answering worker accounts for %s)", q->hidden,
+		              q->hidden == 1 ? "" : "s", q->hidden == 1 ? "it" : "them");
 	if (q->unreadable != NULL) {
 		strbuf_puts(sb, ", cannot count its messages: ");
 		strbuf_put_clean(sb, q->unreadable);
@@ -191,6 +194,16 @@ static void spot_unknown_queues(const struct options *o, const struct probe *p, 
 		find_closest(p, q);
 	}
 	name_map_free(&bound);
+}
+
+/* Workers that answered without a readable queue list: any of them may be a consumer the broker counts. */
+static long long unlisted(const struct fleet *f)
+{
+	long long n = 0;
+
+	for (size_t i = 0; i < f->n; i++)
+		n += !f->workers[i].queues_known;
+	return n;
 }
 
 /* As in check_celery_worker_versions, workers not heard from are unresponsive only when the wait was not
@@ -263,6 +276,8 @@ static void write_details(const struct options *o, const struct fleet *f, const 
 			strbuf_puts(sb, "cannot count its messages: ");
 			strbuf_put_clean(sb, q->unreadable);
 			strbuf_puts(sb, "; incompatible: ");
+		} else if (q->unknown && q->consumers_known) {
+			strbuf_puts(sb, "the broker knows no such queue; incompatible: ");
 		} else if (q->backlog < 0)
 			strbuf_puts(sb, "backlog not read; incompatible: ");
 		else
@@ -277,6 +292,18 @@ static void write_details(const struct options *o, const struct fleet *f, const 
 		fleet_describe_broadcast(sb, f);
 }
 
+/* The thresholds hidden consumers are judged by (queue_judge): a WARNING from one. */
+static const struct thresholds *hidden_warns(void)
+{
+	static struct thresholds t;
+
+	if (!t.has_warn) {
+		range_parse("0", &t.warn, NULL);
+		t.has_warn = 1;
+	}
+	return &t;
+}
+
 /* One subcheck per queue with its perfdata, then one for the broadcast with the fleet's. */
 static void write_subchecks(const struct options *o, const struct fleet *f, const struct queue *qs, size_t n,
                             struct report *r)
@@ -284,16 +311,19 @@ static void write_subchecks(const struct options *o, const struct fleet *f, cons
 	struct strbuf label = STRBUF_INIT, text = STRBUF_INIT;
 
 	for (size_t i = 0; i < n; i++) {
-		static const char *const suffix[] = {"_compatible", "_incompatible", "_backlog"};
-		const struct thresholds *thr[] = {&o->compatible, &o->incompatible, &o->backlog};
-		const long long value[] = {qs[i].compatible, qs[i].incompatible, qs[i].backlog};
+		static const char *const suffix[] = {"_compatible", "_incompatible", "_backlog", "_hidden"};
+		const struct thresholds *thr[] = {&o->compatible, &o->incompatible, &o->backlog,
+		                                  hidden_warns()};
+		const long long value[] = {qs[i].compatible, qs[i].incompatible, qs[i].backlog, qs[i].hidden};
 		if (report_wants_subchecks(r)) {
 			strbuf_free(&text);
 			describe_queue(&text, f, &qs[i]);
 			report_subcheck(r, qs[i].state, strbuf_str(&text) ? strbuf_str(&text) : "");
 		}
-		for (int k = 0; k < (qs[i].backlog < 0 ? 2 : 3); k++) {
+		for (int k = 0; k < 4; k++) {
 			struct perfdata pd = {NULL, (double)value[k], "", thr[k], 1, 0, 0, 0};
+			if ((k == 2 && qs[i].backlog < 0) || (k == 3 && !qs[i].consumers_known))
+				continue; /* not read, or (hidden) not known on this broker */
 			strbuf_clear(&label);
 			strbuf_puts(&label, qs[i].name);
 			strbuf_puts(&label, suffix[k]);
@@ -337,39 +367,41 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 	const char **names;
 	struct queue *qs;
 	struct queue_rules rules = {&o->compatible, &o->incompatible, &o->backlog, o->mode == MODE_HEARTBEAT};
-	long long *backlog;
-	char **why;
+	struct queue_figures *figs;
 	size_t n = 0;
 	int rc = -1;
 
 	names = queue_names(o, p, &n);
 	qs = calloc(n ? n : 1, sizeof(*qs));
-	backlog = calloc(n ? n : 1, sizeof(*backlog));
-	why = calloc(n ? n : 1, sizeof(*why));
-	if (names == NULL || qs == NULL || backlog == NULL || why == NULL) {
+	figs = calloc(n ? n : 1, sizeof(*figs));
+	if (names == NULL || qs == NULL || figs == NULL) {
 		error_set(err, ERROR_NOMEM, "out of memory judging queues");
 		goto out;
 	}
 	/* After a cut (a signal, the time limit) the broker is not asked again; a cut while the backlogs are
 	 * read is one too. Either way the backlogs are not known, and the summary says why first. */
-	if (n > 0 && p->cut.kind == ERROR_NONE &&
-	    probe_backlog(p, (char *const *)names, n, backlog, why, err) < 0) {
+	if (n > 0 && p->cut.kind == ERROR_NONE && probe_backlog(p, (char *const *)names, n, figs, err) < 0) {
 		if (err == NULL || (err->kind != ERROR_TIMEOUT && err->kind != ERROR_CANCELLED))
 			goto out;
 		p->cut = *err;
 	}
 	for (size_t i = 0; i < n && p->cut.kind != ERROR_NONE; i++)
-		backlog[i] = -1;
+		figs[i] = (struct queue_figures){-1, -1, 0, NULL};
 	r->state = n == 0 ? STATE_CRITICAL : STATE_OK;
 	for (size_t i = 0; i < n; i++) {
 		qs[i].name = names[i];
-		qs[i].backlog = backlog[i];
-		qs[i].unreadable = why[i];
+		qs[i].backlog = figs[i].absent ? 0 : figs[i].backlog;
+		qs[i].consumers_known = figs[i].consumers >= 0;
+		qs[i].consumers = figs[i].consumers;
+		qs[i].unreadable = figs[i].why;
+		qs[i].unknown = figs[i].absent; /* the broker said so: no guess needed */
 	}
 	if (queue_count_consumers(f, qs, n, err) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		queue_judge(&rules, probe_unheard(p), &qs[i]);
+		queue_judge(&rules, probe_unheard(p) + unlisted(f), &qs[i]);
+		if (qs[i].unknown)
+			find_closest(p, &qs[i]);
 		r->state = state_worst(r->state, qs[i].state);
 	}
 	if (!p->collection_cut)
@@ -384,12 +416,11 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 		write_json(o, p, qs, n, doc);
 	rc = 0;
 out:
-	for (size_t i = 0; why != NULL && i < n; i++)
-		free(why[i]);
-	free(why);
+	for (size_t i = 0; figs != NULL && i < n; i++)
+		free(figs[i].why);
+	free(figs);
 	free(names);
 	free(qs);
-	free(backlog);
 	return rc;
 }
 

@@ -47,6 +47,8 @@ enum long_only {
 	OPT_STATE_FILE,
 	OPT_UNRESPONSIVE_WARNING,
 	OPT_UNRESPONSIVE_CRITICAL,
+	OPT_BROKER,
+	OPT_VHOST,
 	OPT_QUARANTINE, /* the event handler's options (GROUP_HANDLER), told apart by name */
 };
 
@@ -64,6 +66,7 @@ static const struct option long_options[] = {
     {"allow-untagged", no_argument, NULL, OPT_ALLOW_UNTAGGED},
     {"backlog-critical", required_argument, NULL, OPT_BACKLOG_CRITICAL},
     {"backlog-warning", required_argument, NULL, OPT_BACKLOG_WARNING},
+    {"broker", required_argument, NULL, OPT_BROKER},
     {"cacert", required_argument, NULL, OPT_CACERT},
     {"capath", required_argument, NULL, OPT_CAPATH},
     {"cert", required_argument, NULL, OPT_CERT},
@@ -101,6 +104,7 @@ static const struct option long_options[] = {
     {"unresponsive-warning", required_argument, NULL, OPT_UNRESPONSIVE_WARNING},
     {"url", required_argument, NULL, 'u'},
     {"username", required_argument, NULL, OPT_USERNAME},
+    {"vhost", required_argument, NULL, OPT_VHOST},
     {"verbose", no_argument, NULL, 'v'},
     {"version", no_argument, NULL, 'V'},
     {"warning", required_argument, NULL, 'w'},
@@ -506,7 +510,14 @@ static int take_option(struct options *o, struct broker_args *a, int c, int inde
 		a->prefix = optarg;
 		rc = option_text_ok("--prefix", optarg, 1, err);
 		break;
+	case OPT_BROKER:
+		a->broker = optarg;
+		break;
+	case OPT_VHOST:
+		a->vhost = optarg;
+		break;
 	case OPT_TRANSPORT_OPTION:
+		a->transport_option = optarg;
 		rc = option_text_ok("--transport-option", optarg, 0, err);
 		if (rc == 0 && strncmp(optarg, "master_name=", 12) == 0)
 			a->master_name = optarg + 12; /* Sentinel's, not a name on the wire */
@@ -603,7 +614,12 @@ static int check_together(struct options *o, const struct option_set *set, const
 	if (o->addr.username != NULL && o->addr.password == NULL)
 		return error_set(err, ERROR_USAGE,
 		                 "a user name (--username, or the URL's) needs a password: --password-file, "
-		                 "the URL or $REDISCLI_AUTH");
+		                 "the URL%s",
+		                 o->addr.kind == BROKER_REDIS ? " or $REDISCLI_AUTH" : "");
+	if (o->addr.kind == BROKER_AMQP && o->mode != MODE_BROADCAST)
+		return error_set(
+		    err, ERROR_USAGE,
+		    "-m heartbeat and -m both are not supported with RabbitMQ yet: use -m broadcast");
 	if (a->prefix != NULL && *o->names.prefix != '\0' && strcmp(a->prefix, o->names.prefix) != 0)
 		return error_set(err, ERROR_USAGE, "--prefix and --transport-option global_keyprefix differ");
 	if (a->prefix != NULL)

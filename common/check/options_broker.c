@@ -88,8 +88,8 @@ static int resolve_address(struct broker_addr *addr, const struct broker_args *a
 		if (options_read_first_line("--password-file", a->password_file, 1, &addr->password, err) < 0)
 			return -1;
 	}
-	if (addr->password == NULL && getenv("REDISCLI_AUTH") != NULL && *getenv("REDISCLI_AUTH") != '\0' &&
-	    (addr->password = strdup(getenv("REDISCLI_AUTH"))) == NULL)
+	if (addr->kind == BROKER_REDIS && addr->password == NULL && getenv("REDISCLI_AUTH") != NULL &&
+	    *getenv("REDISCLI_AUTH") != '\0' && (addr->password = strdup(getenv("REDISCLI_AUTH"))) == NULL)
 		return error_set(err, ERROR_NOMEM, "out of memory");
 	return 0;
 }
@@ -218,9 +218,76 @@ static int resolve_sentinel(struct broker_addr *addr, const struct broker_args *
 	return 0;
 }
 
+/* --broker: which broker -H and -p name (Redis by default); with a URL, it must agree with the URL's. */
+static int resolve_kind(struct broker_addr *addr, const struct broker_args *a, int from_url,
+                        struct error *err)
+{
+	enum broker_kind kind = BROKER_REDIS;
+
+	if (a->broker == NULL)
+		return 0;
+	if (strcmp(a->broker, "amqp") == 0 || strcmp(a->broker, "rabbitmq") == 0)
+		kind = BROKER_AMQP;
+	else if (strcmp(a->broker, "redis") != 0)
+		return error_set(err, ERROR_USAGE, "--broker: '%.40s' is not redis or amqp", a->broker);
+	if (from_url && kind != addr->kind)
+		return error_set(err, ERROR_USAGE, "--broker %s does not match the URL's scheme", a->broker);
+	if (from_url || kind == BROKER_REDIS)
+		return 0;
+	addr->kind = BROKER_AMQP;
+	if (a->port == NULL)
+		addr->port = AMQP_DEFAULT_PORT;
+	if (addr->username == NULL && /* kombu's default user, with its password */
+	    ((addr->username = strdup("guest")) == NULL ||
+	     (addr->password == NULL && (addr->password = strdup("guest")) == NULL)))
+		return error_set(err, ERROR_NOMEM, "out of memory");
+	return 0;
+}
+
+/* The first option given that the broker does not take, or NULL. */
+static const char *foreign_option(const struct broker_addr *addr, const struct broker_args *a)
+{
+	if (addr->kind == BROKER_REDIS)
+		return a->vhost != NULL ? "--vhost (RabbitMQ only)" : NULL;
+	return a->db                       ? "-n/--db"
+	       : a->socket                 ? "-s/--socket"
+	       : a->prefix                 ? "--prefix"
+	       : a->transport_option       ? "--transport-option"
+	       : a->sentinel_master        ? "--sentinel-master"
+	       : a->sentinel_password_file ? "--sentinel-password-file"
+	       : a->sentinel_tls           ? "--sentinel-tls"
+	       : a->tls || a->insecure || a->cacert || a->capath || a->cert || a->key || a->sni
+	           ? "a TLS option (TLS to RabbitMQ is not supported yet)"
+	           : NULL;
+}
+
 int options_resolve_broker(struct broker_addr *addr, const struct broker_args *a, struct error *err)
 {
-	if (resolve_address(addr, a, err) < 0 || resolve_tls(&addr->tls, a, addr->socket != NULL, err) < 0)
+	const char *foreign;
+	int from_url =
+	    a->url != NULL || (a->host == NULL && a->port == NULL && a->socket == NULL &&
+	                       getenv("CELERY_BROKER_URL") != NULL && *getenv("CELERY_BROKER_URL"));
+
+	if (a->broker != NULL && a->socket != NULL && strcmp(a->broker, "redis") != 0)
+		return error_set(err, ERROR_USAGE,
+		                 "-s/--socket is Redis's; RabbitMQ is reached with -H and -p");
+	if (resolve_address(addr, a, err) < 0 || resolve_kind(addr, a, from_url, err) < 0)
+		return -1;
+	if ((foreign = foreign_option(addr, a)) != NULL)
+		return error_set(err, ERROR_USAGE, "%s does not apply to a %s broker", foreign,
+		                 addr->kind == BROKER_AMQP ? "RabbitMQ (AMQP)" : "Redis");
+	if (addr->kind == BROKER_AMQP) {
+		if (a->vhost != NULL) {
+			if (option_text_ok("--vhost", a->vhost, 0, err) < 0)
+				return -1;
+			free(addr->vhost);
+			addr->vhost = NULL;
+		}
+		if (addr->vhost == NULL && (addr->vhost = strdup(a->vhost ? a->vhost : "/")) == NULL)
+			return error_set(err, ERROR_NOMEM, "out of memory");
+		return 0;
+	}
+	if (resolve_tls(&addr->tls, a, addr->socket != NULL, err) < 0)
 		return -1;
 	return resolve_sentinel(addr, a, err);
 }

@@ -17,10 +17,14 @@ struct broker_args {
 	const char *master_name;            /* --transport-option master_name=... */
 	const char *sentinel_password_file; /* --sentinel-password-file */
 	int sentinel_tls;                   /* --sentinel-tls */
+	const char *transport_option;       /* the last --transport-option, to refuse with AMQP */
+	const char *broker;                 /* --broker: "redis" or "amqp" */
+	const char *vhost;                  /* --vhost (AMQP) */
 };
 
-/* Builds addr from -u / -H -p -s / $CELERY_BROKER_URL, then -n, the user, the password ($REDISCLI_AUTH
- * too), the TLS options and the Sentinel options. ERROR_USAGE naming the option when they do not fit. */
+/* Builds addr from -u / -H -p -s / $CELERY_BROKER_URL (--broker choosing Redis or RabbitMQ for -H), then
+ * -n or --vhost, the user, the password ($REDISCLI_AUTH too, for Redis), the TLS options and the Sentinel
+ * options. ERROR_USAGE naming the option when they do not fit, or when it is one of the other broker's. */
 int options_resolve_broker(struct broker_addr *addr, const struct broker_args *a, struct error *err);
 
 #endif

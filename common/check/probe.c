@@ -6,6 +6,7 @@
 #include "backlog.h"
 #include "cast.h"
 #include "fleet_collect.h"
+#include "probe_rabbit.h"
 #include "sep_choice.h"
 #include "sweep.h"
 #include "watch.h"
@@ -198,6 +199,12 @@ int probe_start(struct probe *p, struct options *o, const char *service, struct 
 	if (o->mode == MODE_HEARTBEAT && watch_start(p, o, cancel_fd, &limit, err) < 0)
 		return -1;
 	watch_load_state(p, o); /* before the broadcast: nothing between the last reply and the verdict */
+	if (o->addr.kind == BROKER_AMQP) {
+		if (probe_rabbit_start(p, o, cancel_fd, &limit, err) < 0)
+			return -1;
+		return p->collection_cut ? fleet_judge(&p->fleet, &o->policy, err)
+		                         : watch_finish(p, o, &limit, err);
+	}
 	if (broker_open(&p->broker, &o->addr, cancel_fd, &p->hard, err) < 0)
 		return -1;
 	if (o->mode != MODE_HEARTBEAT && collect(p, o, &limit, err) < 0)
@@ -228,6 +235,7 @@ void probe_finish(struct probe *p)
 	fleet_free(&p->fleet);
 	sep_choice_free(&p->sep);
 	free(p->routed);
+	rabbit_close(&p->rabbit, &p->hard);
 }
 
 long long probe_unheard(const struct probe *p)
@@ -235,10 +243,28 @@ long long probe_unheard(const struct probe *p)
 	return p->collection_cut ? fleet_unresponsive(&p->fleet) : 0;
 }
 
-int probe_backlog(struct probe *p, char *const *queues, size_t n, long long *backlog, char **why,
+int probe_backlog(struct probe *p, char *const *queues, size_t n, struct queue_figures *figs,
                   struct error *err)
 {
-	return backlog_read(&p->broker, &p->names, queues, n, &p->hard, backlog, why, err);
+	long long *backlog;
+	char **why;
+	int rc;
+
+	if (p->amqp)
+		return probe_rabbit_backlog(p, queues, n, figs, err);
+	backlog = calloc(n + 1, sizeof(*backlog));
+	why = calloc(n + 1, sizeof(*why));
+	rc = backlog == NULL || why == NULL
+	         ? error_set(err, ERROR_NOMEM, "out of memory")
+	         : backlog_read(&p->broker, &p->names, queues, n, &p->hard, backlog, why, err);
+	for (size_t i = 0; why != NULL && i < n; i++)
+		if (rc == 0)
+			figs[i] = (struct queue_figures){backlog[i], -1, 0, why[i]};
+		else
+			free(why[i]);
+	free(backlog);
+	free(why);
+	return rc;
 }
 
 void probe_describe_server(const struct probe *p, struct strbuf *sb)
@@ -246,6 +272,10 @@ void probe_describe_server(const struct probe *p, struct strbuf *sb)
 	const struct broker *b = &p->broker;
 	int v = b->version;
 
+	if (p->amqp) {
+		probe_rabbit_describe_server(p, sb);
+		return;
+	}
 	strbuf_puts(sb, "broker: ");
 	strbuf_put_clean(sb, b->where);
 	if (v == 0)
@@ -259,7 +289,10 @@ void probe_describe_server(const struct probe *p, struct strbuf *sb)
 
 void probe_describe_nowhere(const struct probe *p, struct strbuf *sb)
 {
-	nearby_describe(sb, &p->names, &p->nearby);
+	if (p->amqp)
+		probe_rabbit_describe_nowhere(p, sb);
+	else
+		nearby_describe(sb, &p->names, &p->nearby);
 }
 
 double probe_elapsed(const struct probe *p)

@@ -11,10 +11,13 @@
 #include "nearby.h"
 #include "options.h"
 #include "presence.h"
+#include "rabbit_link.h"
 #include "sep_choice.h"
 #include "state_file.h"
 
 struct probe {
+	int amqp; /* the broker is RabbitMQ: rabbit is used, not broker */
+	struct rabbit_link rabbit;
 	struct broker broker;     /* still open after probe_start, for further reads (backlog) */
 	struct kombu_names names; /* the options' names, with the separator learned from the broker */
 	struct bindings bindings; /* the binding sets read: a sample, or all of them with discovery */
@@ -55,9 +58,17 @@ void probe_finish(struct probe *p);
 /* Workers that received the broadcast and were not heard from because the collection was cut short (0
  * when the wait ran its course: then they are unresponsive). */
 long long probe_unheard(const struct probe *p);
-/* Fills backlog[i] with the messages waiting in queues[i], every priority; a queue the broker cannot count
- * gets -1 and why[i] (free it). */
-int probe_backlog(struct probe *p, char *const *queues, size_t n, long long *backlog, char **why,
+/* What the broker says of one queue. */
+struct queue_figures {
+	long long backlog; /* messages waiting, every priority (RabbitMQ: ready, not unacknowledged); -1 when
+	                      the broker cannot count them: why says so */
+	long long consumers; /* the broker's own count of its consumers; -1 where it cannot tell (Redis) */
+	int absent;          /* the broker has no such queue (RabbitMQ; on Redis an empty queue is no key) */
+	char *why;           /* malloc'ed, or NULL */
+};
+
+/* Fills figs[i] for queues[i]; free each why. */
+int probe_backlog(struct probe *p, char *const *queues, size_t n, struct queue_figures *figs,
                   struct error *err);
 /* "broker: WHERE, server 7.0.15[, over TLS]" and a line end, for -v; a version the broker did not give is
  * not made up. */

@@ -86,7 +86,7 @@ int watch_finish(struct probe *p, struct options *o, const struct deadline *limi
 	if (listen_out(p, err) < 0)
 		return -1;
 	/* who is bound here matters when someone is silent, or when listening */
-	if (p->cut.kind == ERROR_NONE && !p->sep.unknown &&
+	if (p->cut.kind == ERROR_NONE && !p->sep.unknown && !p->amqp &&
 	    (o->mode != MODE_BROADCAST || fleet_unresponsive(&p->fleet) > 0))
 		bound_known =
 		    bindings_workers(&p->broker, &p->names, &p->hard, &p->bound, &p->nbound, &ignored) == 0;

@@ -24,6 +24,15 @@ struct inspect_event {
 /* Called for every message popped; returning -1 (with err filled) aborts the collection. */
 typedef int (*inspect_fn)(void *ctx, const struct inspect_event *ev, struct error *err);
 
+/* How the workers a broadcast reached were known. */
+enum receivers {
+	RECEIVERS_COUNTED, /* the broker counted them (Redis's PUBLISH; AMQP: a broadcast nobody took) */
+	RECEIVERS_KNOWN,   /* AMQP: the workers seen before or named whose control queue has a consumer, and
+	                      any other that answered */
+	RECEIVERS_UNKNOWN, /* AMQP, no worker known: the whole wait ran, and those that answered are counted
+	                    */
+};
+
 struct inspect_stats {
 	long long received;  /* workers the broadcast reached (Redis: of this database) */
 	long long expected;  /* of them, those that should answer: all, or with a destination at most as many
@@ -31,12 +40,17 @@ struct inspect_stats {
 	int addressed;       /* only the workers of a destination were asked (--worker) */
 	long long elsewhere; /* behind Sentinel: reached on /{db}.NS.pidbox beyond the workers bound in this
 	                        database, so of other databases (kombu before 5.4): not counted */
-	int counted;         /* received is known: the broker said how many the broadcast reached */
-	long long answered;  /* well-formed replies carrying our ticket */
-	long long ignored;   /* messages dropped as malformed, oversized or foreign */
-	long long swept;     /* stale reply bindings of earlier checks removed */
-	double elapsed;      /* seconds from the broadcast to the last reply or the timeout */
-	int cleanup_failed;  /* our keys could not be removed: cleanup_error says why */
+	int counted;         /* received is known: the broker said how many the broadcast reached, or (AMQP)
+	                        the known workers did */
+	enum receivers receivers;
+	long long known;    /* RECEIVERS_KNOWN: the known workers whose control queue has a consumer */
+	double linger;      /* RECEIVERS_KNOWN: how long other workers were waited for after the known ones
+	                       answered */
+	long long answered; /* well-formed replies carrying our ticket */
+	long long ignored;  /* messages dropped as malformed, oversized or foreign */
+	long long swept;    /* stale reply bindings of earlier checks removed */
+	double elapsed;     /* seconds from the broadcast to the last reply or the timeout */
+	int cleanup_failed; /* our keys could not be removed: cleanup_error says why */
 	char cleanup_error[256];
 };
 

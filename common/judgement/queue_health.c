@@ -49,6 +49,10 @@ void queue_judge(const struct queue_rules *r, long long unheard, struct queue *q
 	                       thresholds_state(r->incompatible, (double)q->incompatible));
 	if (q->backlog >= 0)
 		q->state = state_worst(q->state, thresholds_state(r->backlog, (double)q->backlog));
+	q->hidden = q->consumers - q->compatible - q->incompatible - unheard;
+	q->hidden = !q->consumers_known || q->hidden < 0 ? 0 : q->hidden;
+	if (q->hidden > 0)
+		q->state = state_worst(q->state, STATE_WARNING);
 	q->starved = q->backlog > 0 && q->compatible == 0;
 	if (q->starved)
 		q->state = STATE_CRITICAL;

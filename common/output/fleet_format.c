@@ -94,8 +94,26 @@ void worker_describe_incompatible(struct strbuf *sb, const struct worker *w)
 
 void fleet_describe_broadcast(struct strbuf *sb, const struct fleet *f)
 {
-	strbuf_printf(sb, "broadcast reached %lld workers, %lld answered in %.3f s", f->stats.received,
-	              f->stats.answered, f->stats.elapsed);
+	const struct inspect_stats *st = &f->stats;
+
+	if (st->receivers == RECEIVERS_UNKNOWN)
+		strbuf_printf(
+		    sb,
+		    "broadcast: %lld workers answered in %.3f s; the broker cannot count who receives "
+		    "a broadcast and no worker was known from an earlier check, so the whole wait ran",
+		    st->answered, st->elapsed);
+	else if (st->receivers == RECEIVERS_KNOWN && !st->addressed) {
+		strbuf_printf(
+		    sb,
+		    "broadcast reached %lld workers (%lld known from earlier checks, with a consumer "
+		    "on their control queue), %lld answered in %.3f s",
+		    st->received, st->known, st->answered, st->elapsed);
+		if (st->linger > 0)
+			strbuf_printf(sb, ", the last %.3f s waited for workers no earlier check saw",
+			              st->linger);
+	} else
+		strbuf_printf(sb, "broadcast reached %lld workers, %lld answered in %.3f s", st->received,
+		              st->answered, st->elapsed);
 	if (f->stats.ignored > 0 || f->duplicates > 0)
 		strbuf_printf(sb, "; %lld messages ignored, %lld duplicate replies", f->stats.ignored,
 		              f->duplicates);
@@ -168,6 +186,10 @@ json_object *queue_health_json(const struct queue *qs, size_t n)
 		json_object_object_add(jq, "backlog",
 		                       qs[i].backlog < 0 ? NULL : json_object_new_int64(qs[i].backlog));
 		json_object_object_add(jq, "starved", json_object_new_boolean(qs[i].starved));
+		if (qs[i].consumers_known) { /* the broker's own count: RabbitMQ */
+			json_object_object_add(jq, "consumers", json_object_new_int64(qs[i].consumers));
+			json_object_object_add(jq, "hidden_consumers", json_object_new_int64(qs[i].hidden));
+		}
 		if (qs[i].unreadable != NULL)
 			json_object_object_add(jq, "backlog_error", json_object_new_string(qs[i].unreadable));
 		json_object_object_add(health, qs[i].name, jq);

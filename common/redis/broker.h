@@ -7,7 +7,7 @@
 #ifndef CELERY_BROKER_H
 #define CELERY_BROKER_H
 
-#include "broker_url.h"
+#include "broker_addr.h"
 #include "deadline.h"
 #include "error.h"
 #include "resp.h"

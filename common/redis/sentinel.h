@@ -3,7 +3,7 @@
 #ifndef CELERY_SENTINEL_H
 #define CELERY_SENTINEL_H
 
-#include "broker_url.h"
+#include "broker_addr.h"
 #include "deadline.h"
 #include "error.h"
 

@@ -4,7 +4,7 @@
 #ifndef CELERY_TLS_H
 #define CELERY_TLS_H
 
-#include "broker_url.h"
+#include "broker_addr.h"
 #include "deadline.h"
 #include "error.h"
 

@@ -5,7 +5,7 @@
 #ifndef CELERY_TRANSPORT_H
 #define CELERY_TRANSPORT_H
 
-#include "broker_url.h"
+#include "broker_addr.h"
 #include "deadline.h"
 #include "error.h"
 #include "tls.h"

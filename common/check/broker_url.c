@@ -211,6 +211,34 @@ static int parse_tcp(const char *rest, struct broker_addr *out, struct error *er
 	return parse_query(query ? query + 1 : NULL, out, err);
 }
 
+/* amqp://[userinfo@]host[:port][/vhost][?query], as kombu reads it: user and password guest when not
+ * given, the virtual host "/" for an empty path ("//" is "/" too); the query's keys are ignored. */
+static int parse_amqp(const char *rest, struct broker_addr *out, struct error *err)
+{
+	size_t auth_len = strcspn(rest, "/?");
+	const char *at = NULL, *path = rest + auth_len, *query = strchr(rest, '?');
+
+	out->kind = BROKER_AMQP;
+	out->port = AMQP_DEFAULT_PORT;
+	for (const char *p = rest; p < rest + auth_len; p++)
+		if (*p == '@')
+			at = p; /* the last '@': a password may hold one */
+	if (at != NULL && parse_userinfo(rest, (size_t)(at - rest), out, err) < 0)
+		return -1;
+	if (parse_hostport(at ? at + 1 : rest, at ? (size_t)(rest + auth_len - at - 1) : auth_len, out, err) <
+	    0)
+		return -1;
+	if (*path == '/' && (query ? query : path + strlen(path)) > path + 1 &&
+	    (out->vhost = pct_decode(path + 1, (size_t)((query ? query : path + strlen(path)) - path - 1))) ==
+	        NULL)
+		return error_set(err, ERROR_USAGE, "--url: bad percent escape in the virtual host");
+	if ((out->vhost == NULL && (out->vhost = strdup("/")) == NULL) ||
+	    (out->username == NULL && (out->username = strdup("guest")) == NULL) ||
+	    (out->password == NULL && (out->password = strdup("guest")) == NULL))
+		return error_set(err, ERROR_NOMEM, "out of memory");
+	return 0;
+}
+
 /* redis+socket://[userinfo@]/path[?virtual_host=N] and unix://... */
 static int parse_socket(const char *rest, struct broker_addr *out, struct error *err)
 {
@@ -299,6 +327,13 @@ int broker_url_parse(const char *url, struct broker_addr *out, struct error *err
 		return error_set(
 		    err, ERROR_USAGE,
 		    "--url: TLS (rediss://) is not supported by this build (built without OpenSSL)");
+	if (strncmp(url, "amqp://", 7) == 0 || strncmp(url, "pyamqp://", 9) == 0) {
+		if ((rc = parse_amqp(url + (url[0] == 'a' ? 7 : 9), out, err)) < 0)
+			broker_addr_free(out);
+		return rc;
+	}
+	if (strncmp(url, "amqps://", 8) == 0)
+		return error_set(err, ERROR_USAGE, "--url: TLS to RabbitMQ (amqps://) is not supported yet");
 	if (strncmp(url, "sentinel://", 11) == 0) {
 		if ((rc = parse_sentinels(url, out, err)) < 0)
 			broker_addr_free(out);
@@ -317,8 +352,8 @@ int broker_url_parse(const char *url, struct broker_addr *out, struct error *err
 		}
 	}
 	return error_set(err, ERROR_USAGE,
-	                 "--url: unknown scheme; use redis://, rediss://, redis+socket://, unix:// or "
-	                 "sentinel://");
+	                 "--url: unknown scheme; use redis://, rediss://, redis+socket://, unix://, "
+	                 "sentinel://, amqp:// or pyamqp://");
 }
 
 static void free_secret(char *s)
@@ -333,6 +368,7 @@ void broker_addr_free(struct broker_addr *a)
 {
 	free(a->host);
 	free(a->socket);
+	free(a->vhost);
 	free(a->username);
 	free_secret(a->password);
 	free(a->tls.cacert);
@@ -347,22 +383,4 @@ void broker_addr_free(struct broker_addr *a)
 	free(a->sentinel.master);
 	free_secret(a->sentinel.password);
 	memset(a, 0, sizeof(*a));
-}
-
-void broker_hostport(const char *host, int port, char *buf, size_t n)
-{
-	snprintf(buf, n, strchr(host, ':') != NULL ? "[%s]:%d" : "%s:%d", host, port);
-}
-
-void broker_addr_describe(const struct broker_addr *a, char *buf, size_t n)
-{
-	if (a->sentinel.n > 0)
-		snprintf(buf, n, "sentinel master %.100s/%ld", a->sentinel.master ? a->sentinel.master : "?",
-		         a->db);
-	else if (a->socket != NULL)
-		snprintf(buf, n, "unix:%s/%ld", a->socket, a->db);
-	else if (a->host != NULL && strchr(a->host, ':') != NULL)
-		snprintf(buf, n, "[%s]:%d/%ld", a->host, a->port, a->db);
-	else
-		snprintf(buf, n, "%s:%d/%ld", a->host ? a->host : BROKER_DEFAULT_HOST, a->port, a->db);
 }

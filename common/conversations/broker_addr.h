@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* broker_url: the broker address, and Celery broker URLs (redis://, redis+socket://, unix://) parsed into it.
- */
-#ifndef CELERY_BROKER_URL_H
-#define CELERY_BROKER_URL_H
-
-#include "error.h"
+/* broker_addr: where a broker is and how to reach it, whatever the broker: the record the options fill and
+ * every broker's connection reads. */
+#ifndef CELERY_BROKER_ADDR_H
+#define CELERY_BROKER_ADDR_H
 
 #include <stddef.h>
 
@@ -37,12 +35,19 @@ struct sentinel_options {
 	int tls;                  /* the sentinels too speak TLS (--sentinel-tls); kombu's default is not */
 };
 
+enum broker_kind {
+	BROKER_REDIS, /* redis://, rediss://, sockets, sentinel:// */
+	BROKER_AMQP,  /* amqp://, amqps://, pyamqp:// */
+};
+
 struct broker_addr {
+	enum broker_kind kind;
 	char *host;     /* TCP host name or address; NULL when socket is set */
 	int port;       /* TCP port */
 	char *socket;   /* unix socket path, or NULL */
 	long db;        /* database number */
-	char *username; /* Redis ACL user, or NULL */
+	char *vhost;    /* AMQP: the virtual host ("/" by default) */
+	char *username; /* Redis ACL user or AMQP user, or NULL */
 	char *password; /* or NULL; never printed anywhere */
 	struct tls_options tls;
 	struct sentinel_options sentinel;
@@ -51,16 +56,11 @@ struct broker_addr {
 #define BROKER_DEFAULT_HOST   "127.0.0.1"
 #define BROKER_DEFAULT_PORT   6379
 #define SENTINEL_DEFAULT_PORT 26379
+#define AMQP_DEFAULT_PORT     5672
+#define AMQPS_DEFAULT_PORT    5671
 
-/* Parses redis://[[user][:password]@]host[:port][/db][?virtual_host=N], rediss://... (with the ssl_* keys
- * ssl_cert_reqs, ssl_ca_certs, ssl_certfile, ssl_keyfile and ssl_check_hostname), redis+socket:///path
- * [?virtual_host=N], unix:///path[?db=N] and sentinel://[[user][:password]@]h1[:port][/db];sentinel://h2...
- * (the password, user and db of the first URL, as kombu reads them). A build without OpenSSL
- * refuses rediss://. Error messages never quote the URL. */
-int broker_url_parse(const char *url, struct broker_addr *out, struct error *err);
-void broker_addr_free(struct broker_addr *a);
-/* Writes "host:port/db", "[v6]:port/db", "unix:/path/db" or, with Sentinel, "sentinel master NAME/db"
- * into buf; never the password. */
+/* Writes "host:port/db", "[v6]:port/db", "unix:/path/db", with Sentinel "sentinel master NAME/db", or for
+ * AMQP "amqp host:port vhost V" into buf; never the password. */
 void broker_addr_describe(const struct broker_addr *a, char *buf, size_t n);
 /* Writes "host:port" or "[v6]:port" into buf. */
 void broker_hostport(const char *host, int port, char *buf, size_t n);

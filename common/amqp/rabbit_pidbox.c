@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* rabbit_pidbox: the broadcast over celery.pidbox and its replies (broker protocol, AMQP: remote control). */
+#include "rabbit_pidbox.h"
+
+#include "control_body.h"
+#include "deadline.h"
+#include "uuid.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CONTROL_QUEUE_EXPIRES 10000  /* ms, as Celery's control_queue_expires */
+#define CONTROL_QUEUE_TTL     300000 /* ms, as Celery's control_queue_ttl */
+
+/* One broadcast's names. */
+struct names {
+	char oid[UUID_STR_LEN], ticket[UUID_STR_LEN];
+	char exchange[300];       /* NS.pidbox */
+	char reply_exchange[300]; /* reply.NS.pidbox */
+	char reply_queue[340];    /* OID.reply.NS.pidbox */
+};
+
+/* The workers to wait for: the named ones, or those seen before, whose control queue has a consumer (a
+ * worker gone has none: its queue expires 10 s after it stopped). Each is mapped to its index in answered. */
+struct known {
+	struct name_map live;
+	char *answered; /* one flag for each name given */
+	long long nlive, nanswered;
+};
+
+static int count_known(struct rabbit_link *l, const struct rabbit_query *q, struct known *k,
+                       struct error *err)
+{
+	char *const *names = q->ndestination ? q->destination : q->known;
+	size_t n = q->ndestination ? q->ndestination : q->nknown;
+
+	if (n > KNOWN_MOST && q->ndestination == 0)
+		n = KNOWN_MOST;
+	if ((k->answered = calloc(n + 1, 1)) == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		char queue[600];
+		long long messages, consumers;
+		int rc;
+
+		snprintf(queue, sizeof(queue), "%.500s.%.80s.pidbox", names[i], q->ns);
+		if ((rc = rabbit_queue_counts(l, queue, &q->hard, &messages, &consumers, err)) < 0)
+			return -1;
+		if (rc == 1 && consumers > 0 && (rc = name_map_put(&k->live, names[i], i, NULL)) < 0)
+			return error_set(err, ERROR_NOMEM, "out of memory");
+		k->nlive += rc == 1 && consumers > 0;
+	}
+	return 0;
+}
+
+/* Notes that a known worker answered. */
+static void known_answered(struct known *k, const char *node)
+{
+	size_t i;
+
+	if (node != NULL && name_map_get(&k->live, node, &i) && !k->answered[i]) {
+		k->answered[i] = 1;
+		k->nanswered++;
+	}
+}
+
+/* The reply exchange Celery's clients and workers declare (direct, not durable, not auto-deleted), declared
+ * alike when no client has yet: a worker replying declares it so too. */
+static int reply_exchange(struct rabbit_link *l, const struct rabbit_query *q, const struct names *n,
+                          struct error *err)
+{
+	amqp_bytes_t name = amqp_cstring_bytes(n->reply_exchange);
+	int code;
+
+	if (rabbit_ready(l, &q->hard, err) < 0)
+		return -1;
+	if (amqp_exchange_declare(l->conn, l->channel, name, amqp_cstring_bytes("direct"), 1, 0, 0, 0,
+	                          amqp_empty_table) != NULL)
+		return 0;
+	if (rabbit_answer(l, "looking up the reply exchange", &code, err) < 0 && code != 404)
+		return -1;
+	if (rabbit_ready(l, &q->hard, err) < 0)
+		return -1;
+	amqp_exchange_declare(l->conn, l->channel, name, amqp_cstring_bytes("direct"), 0, 0, 0, 0,
+	                      amqp_empty_table);
+	return rabbit_answer(l, "declaring the reply exchange", NULL, err);
+}
+
+/* Our reply queue: exclusive to this connection and auto-deleted, with Celery's expiry and TTL besides;
+ * bound to the reply exchange with our oid and consumed without acks. */
+static int reply_queue(struct rabbit_link *l, const struct rabbit_query *q, const struct names *n,
+                       struct error *err)
+{
+	amqp_table_entry_t args[2];
+	amqp_bytes_t queue = amqp_cstring_bytes(n->reply_queue);
+
+	args[0].key = amqp_cstring_bytes("x-expires");
+	args[0].value.kind = AMQP_FIELD_KIND_I32;
+	args[0].value.value.i32 = CONTROL_QUEUE_EXPIRES;
+	args[1].key = amqp_cstring_bytes("x-message-ttl");
+	args[1].value.kind = AMQP_FIELD_KIND_I32;
+	args[1].value.value.i32 = CONTROL_QUEUE_TTL;
+	if (rabbit_ready(l, &q->hard, err) < 0)
+		return -1;
+	amqp_queue_declare(l->conn, l->channel, queue, 0, 0, 1, 1, (amqp_table_t){2, args});
+	if (rabbit_answer(l, "declaring our reply queue", NULL, err) < 0)
+		return -1;
+	amqp_queue_bind(l->conn, l->channel, queue, amqp_cstring_bytes(n->reply_exchange),
+	                amqp_cstring_bytes(n->oid), amqp_empty_table);
+	if (rabbit_answer(l, "binding our reply queue", NULL, err) < 0)
+		return -1;
+	amqp_basic_consume(l->conn, l->channel, queue, amqp_empty_bytes, 0, 1, 1, amqp_empty_table);
+	if (rabbit_answer(l, "consuming our reply queue", NULL, err) < 0)
+		return -1;
+	amqp_confirm_select(l->conn, l->channel);
+	return rabbit_answer(l, "asking for publisher confirms", NULL, err);
+}
+
+/* The command, as Celery's own client publishes it: JSON, persistent, priority 0, headers clock and
+ * expires; mandatory, so that a broadcast no worker's queue takes comes back. */
+static int publish(struct rabbit_link *l, const struct rabbit_query *q, const struct names *n,
+                   struct error *err)
+{
+	struct control_request rq = {
+	    q->method,       q->ns,        n->ticket,     n->oid,           NULL, 0, q->destination,
+	    q->ndestination, q->arguments, q->narguments, n->reply_exchange};
+	struct strbuf body = STRBUF_INIT;
+	amqp_basic_properties_t props;
+	amqp_table_entry_t headers[2];
+	int status;
+
+	rq.expires = clock_wall() + deadline_left(&q->collect);
+	control_body_write(&body, &rq);
+	if (body.failed) {
+		strbuf_free(&body);
+		return error_set(err, ERROR_NOMEM, "out of memory encoding a broadcast");
+	}
+	headers[0].key = amqp_cstring_bytes("clock");
+	headers[0].value.kind = AMQP_FIELD_KIND_I64;
+	headers[0].value.value.i64 = 1;
+	headers[1].key = amqp_cstring_bytes("expires");
+	headers[1].value.kind = AMQP_FIELD_KIND_F64;
+	headers[1].value.value.f64 = rq.expires;
+	memset(&props, 0, sizeof(props));
+	props._flags = AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_CONTENT_ENCODING_FLAG |
+	               AMQP_BASIC_DELIVERY_MODE_FLAG | AMQP_BASIC_PRIORITY_FLAG | AMQP_BASIC_HEADERS_FLAG;
+	props.content_type = amqp_cstring_bytes("application/json");
+	props.content_encoding = amqp_cstring_bytes("utf-8");
+	props.delivery_mode = 2;
+	props.priority = 0;
+	props.headers = (amqp_table_t){2, headers};
+	status = amqp_basic_publish(l->conn, l->channel, amqp_cstring_bytes(n->exchange), amqp_empty_bytes, 1,
+	                            0, &props, (amqp_bytes_t){body.len, body.buf});
+	strbuf_free(&body);
+	if (status != AMQP_STATUS_OK)
+		return error_set(err, ERROR_CONNECT, "publishing the broadcast to %s: %s", l->where,
+		                 amqp_error_string2(status));
+	return 0;
+}
+
+/* One message on our reply queue, handed to fn as the Redis side hands its replies. */
+static int dispatch(struct rabbit_message *m, const struct names *n, inspect_fn fn, void *ctx,
+                    struct inspect_stats *st, struct known *k, struct reply_body *reply, struct error *err)
+{
+	struct inspect_event ev = {INSPECT_IGNORED, NULL, NULL, NULL};
+	struct error why = {ERROR_NONE, ""};
+
+	if (m->oversize)
+		ev.detail = "a reply over 4 MiB";
+	else if (!m->has_ticket)
+		ev.detail = "reply has no ticket";
+	else if (strcmp(m->ticket, n->ticket) != 0)
+		ev.detail = "a reply carrying another check's ticket";
+	else if (control_body_read(m->content_type[0] ? m->content_type : NULL, m->body, m->len, reply,
+	                           &why) < 0) {
+		if (why.kind == ERROR_NOMEM)
+			return error_set(err, ERROR_NOMEM, "%s", why.msg);
+		ev.detail = why.msg;
+	} else if (reply->kind == REPLY_UNREADABLE) {
+		ev.kind = INSPECT_UNREADABLE;
+		ev.detail = reply->content_type;
+	} else {
+		ev.kind = INSPECT_REPLY;
+		ev.node = reply->node;
+		ev.result = &reply->result;
+		known_answered(k, reply->node);
+	}
+	if (ev.kind == INSPECT_IGNORED)
+		st->ignored++;
+	else
+		st->answered++;
+	return fn(ctx, &ev, err);
+}
+
+/* Reads until q->collect, or until the known workers answered (and the linger after), or the publish came
+ * back unrouted. */
+static int collect(struct rabbit_link *l, const struct rabbit_query *q, const struct names *n, inspect_fn fn,
+                   void *ctx, struct inspect_stats *st, struct known *k, struct error *err)
+{
+	struct rabbit_message m = {0};
+	struct reply_body reply;
+	struct deadline until = q->collect;
+	double started = clock_now();
+	int returned = 0, lingering = 0, rc = 0;
+
+	for (;;) {
+		if (q->ndestination > 0 && k->nanswered == k->nlive)
+			break; /* only the named ones answer */
+		if (k->nlive > 0 && k->nanswered == k->nlive && !lingering) {
+			double linger = clock_now() - started;
+			linger = linger < LINGER_LEAST ? LINGER_LEAST : linger;
+			until = deadline_min(deadline_in(linger), q->collect);
+			st->linger = deadline_left(&until);
+			lingering = 1;
+		}
+		if ((rc = rabbit_next(l, &until, &m, err)) < 0 || m.kind == RABBIT_NOTHING)
+			break;
+		if (m.kind == RABBIT_RETURNED) {
+			returned = 1;
+		} else if (m.kind == RABBIT_ACKED && returned) { /* no queue was bound: no worker listens */
+			st->receivers = RECEIVERS_COUNTED;
+			break;
+		} else if (m.kind == RABBIT_DELIVERY &&
+		           (rc = dispatch(&m, n, fn, ctx, st, k, &reply, err)) < 0) {
+			break;
+		}
+	}
+	rabbit_message_free(&m);
+	return rc;
+}
+
+/* The counts, once the wait is over. */
+static void count(struct inspect_stats *st, const struct rabbit_query *q, const struct known *k)
+{
+	if (st->receivers == RECEIVERS_COUNTED) {
+		st->received = st->expected = 0;
+	} else if (k->nlive > 0 || q->ndestination > 0) {
+		st->receivers = RECEIVERS_KNOWN;
+		st->known = k->nlive;
+		/* the known that received it, and any other that answered (with a destination, none) */
+		st->received = st->expected = k->nlive + (q->ndestination ? 0 : st->answered - k->nanswered);
+		st->addressed = q->ndestination > 0;
+	} else {
+		st->receivers = RECEIVERS_UNKNOWN;
+		st->received = st->expected = st->answered;
+	}
+	st->counted = st->receivers != RECEIVERS_UNKNOWN;
+}
+
+int rabbit_broadcast(struct rabbit_link *l, const struct rabbit_query *q, inspect_fn fn, void *ctx,
+                     struct inspect_stats *st, struct error *err)
+{
+	struct names n;
+	struct known k = {NAME_MAP_INIT, NULL, 0, 0};
+	struct error ignored;
+	double started;
+	int rc = -1;
+
+	memset(st, 0, sizeof(*st));
+	if (uuid_v4(n.oid, err) < 0 || uuid_v4(n.ticket, err) < 0)
+		return -1;
+	snprintf(n.exchange, sizeof(n.exchange), "%.200s.pidbox", q->ns);
+	snprintf(n.reply_exchange, sizeof(n.reply_exchange), "reply.%.200s.pidbox", q->ns);
+	snprintf(n.reply_queue, sizeof(n.reply_queue), "%s.reply.%.200s.pidbox", n.oid, q->ns);
+	if (count_known(l, q, &k, err) < 0 || rabbit_ready(l, &q->hard, err) < 0)
+		goto out;
+	/* no pidbox exchange: no worker ever listened for remote control here (and a publish to it would
+	 * close the channel, and our queue with it) */
+	if (amqp_exchange_declare(l->conn, l->channel, amqp_cstring_bytes(n.exchange),
+	                          amqp_cstring_bytes("fanout"), 1, 0, 0, 0, amqp_empty_table) == NULL) {
+		int code;
+		if (rabbit_answer(l, "looking up the pidbox exchange", &code, err) < 0 && code != 404)
+			goto out;
+		st->receivers = RECEIVERS_COUNTED;
+		count(st, q, &k);
+		rc = 0;
+		goto out;
+	}
+	if (reply_exchange(l, q, &n, err) < 0 || reply_queue(l, q, &n, err) < 0 || publish(l, q, &n, err) < 0)
+		goto out;
+	st->receivers = RECEIVERS_UNKNOWN;
+	started = clock_now();
+	rc = collect(l, q, &n, fn, ctx, st, &k, err);
+	st->elapsed = clock_now() - started;
+	count(st, q, &k);
+	/* exclusive and auto-deleted, it goes with the connection; removed now besides */
+	if (l->channel != 0 && rabbit_ready(l, &q->hard, &ignored) == 0) {
+		amqp_queue_delete(l->conn, l->channel, amqp_cstring_bytes(n.reply_queue), 0, 0);
+		if (rabbit_answer(l, "removing our reply queue", NULL, &ignored) < 0) {
+			st->cleanup_failed = 1;
+			snprintf(st->cleanup_error, sizeof(st->cleanup_error), "%s", ignored.msg);
+		}
+	}
+out:
+	name_map_free(&k.live);
+	free(k.answered);
+	return rc;
+}

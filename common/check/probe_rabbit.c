@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* probe_rabbit: connect, broadcast active_queues over celery.pidbox, count queues by passive declares. */
+#include "probe_rabbit.h"
+
+#include "rabbit_pidbox.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int on_event(void *ctx, const struct inspect_event *ev, struct error *err)
+{
+	return fleet_add_event(ctx, ev, err);
+}
+
+int probe_rabbit_start(struct probe *p, struct options *o, int cancel_fd, const struct deadline *limit,
+                       struct error *err)
+{
+	struct rabbit_query q = {
+	    "active_queues", o->names.ns, o->workers, o->nworkers, NULL, 0, NULL, 0, {0}, {0}};
+	char **known = calloc(p->seen.n + 1, sizeof(*known));
+	int rc;
+
+	p->amqp = 1;
+	if (known == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory");
+	for (size_t i = 0; i < p->seen.n; i++)
+		known[q.nknown++] = p->seen.v[i].node;
+	q.known = known;
+	if (rabbit_open(&p->rabbit, &o->addr, cancel_fd, &p->hard, err) < 0) {
+		free(known);
+		return -1;
+	}
+	q.collect = deadline_min(deadline_in(o->inspect_timeout), *limit);
+	q.hard = p->hard;
+	p->waited = deadline_left(&q.collect);
+	memset(&p->fleet, 0, sizeof(p->fleet));
+	rc = rabbit_broadcast(&p->rabbit, &q, on_event, &p->fleet, &p->fleet.stats, err);
+	free(known);
+	fleet_sort(&p->fleet);
+	if (rc < 0 && p->fleet.stats.answered > 0 &&
+	    (err->kind == ERROR_TIMEOUT || err->kind == ERROR_CANCELLED)) {
+		p->cut = *err; /* judge what came before the cut */
+		p->collection_cut = 1;
+		return 0;
+	}
+	return rc < 0 ? -1 : fleet_judge(&p->fleet, &o->policy, err);
+}
+
+int probe_rabbit_backlog(struct probe *p, char *const *queues, size_t n, struct queue_figures *figs,
+                         struct error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		long long messages = 0, consumers = 0;
+		int rc = rabbit_queue_counts(&p->rabbit, queues[i], &p->hard, &messages, &consumers, err);
+
+		if (rc < 0)
+			return -1;
+		figs[i] = (struct queue_figures){messages, consumers, rc == 0, NULL};
+	}
+	return 0;
+}
+
+void probe_rabbit_describe_server(const struct probe *p, struct strbuf *sb)
+{
+	strbuf_puts(sb, "broker: ");
+	strbuf_put_clean(sb, p->rabbit.where);
+	if (p->rabbit.version[0] != '\0') {
+		strbuf_puts(sb, ", RabbitMQ ");
+		strbuf_put_clean(sb, p->rabbit.version);
+	}
+	strbuf_puts(sb, "\n");
+}
+
+void probe_rabbit_describe_nowhere(const struct probe *p, struct strbuf *sb)
+{
+	strbuf_puts(sb, "no worker is listening for remote control on ");
+	strbuf_put_clean(sb, p->rabbit.where);
+	strbuf_puts(sb, " (exchange ");
+	strbuf_put_clean(sb, p->names.ns);
+	strbuf_puts(sb, ".pidbox)");
+}

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* probe_rabbit: the probe's conversation with RabbitMQ: the broadcast that makes the fleet, the queues'
+ * counts, and what -v says of the broker. */
+#ifndef CELERY_PROBE_RABBIT_H
+#define CELERY_PROBE_RABBIT_H
+
+#include "probe.h"
+
+/* Connects and collects the fleet (as probe.c's collect does for Redis); a collection cut short after the
+ * publish is no failure: p->cut says so. */
+int probe_rabbit_start(struct probe *p, struct options *o, int cancel_fd, const struct deadline *limit,
+                       struct error *err);
+int probe_rabbit_backlog(struct probe *p, char *const *queues, size_t n, struct queue_figures *figs,
+                         struct error *err);
+void probe_rabbit_describe_server(const struct probe *p, struct strbuf *sb);
+void probe_rabbit_describe_nowhere(const struct probe *p, struct strbuf *sb);
+
+#endif
