@@ -278,6 +278,13 @@ static void report_probe(const struct options *o, const struct probe *p, int que
 	}
 	if (p->sep.unknown && p->subscribed > 0)
 		report_unbroadcast(o, p, queues_judged, r);
+	if (p->alarm[0] != '\0') { /* publishers, Celery's producers among them, are stopped */
+		strbuf_puts(&r->summary, "; the broker blocks publishers (");
+		strbuf_put_clean(&r->summary, p->alarm);
+		strbuf_puts(&r->summary, "): tasks cannot be sent");
+		r->state = state_worst(r->state, STATE_CRITICAL);
+		report_subcheck(r, STATE_CRITICAL, "the broker blocks publishers");
+	}
 	if (st->cleanup_failed) {
 		strbuf_puts(&r->summary, "; could not remove this check's reply queue from the broker: ");
 		strbuf_put_clean(&r->summary, st->cleanup_error);

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # install-deps.sh: installs with apt-get the Debian packages that the build, the tests, the demo and the
-# benchmark need; does nothing when they are all there. Keeps Debian from starting a system redis-server:
-# the tests and the demo start their own on free loopback ports.
+# benchmark need; does nothing when they are all there. Keeps Debian from starting a system redis-server or
+# rabbitmq-server: the tests and the demo start their own on free loopback ports.
 set -euo pipefail
 
 PACKAGES=(
 	gcc make autoconf automake pkg-config     # build
 	libhiredis-dev libjson-c-dev libssl-dev   # libraries: RESP codec, JSON, TLS
+	librabbitmq-dev                           # rabbitmq-c, the AMQP 0-9-1 client
 	check openssl                             # the unit test framework; the TLS tests make a throwaway CA
 	redis-server redis-tools redis-sentinel   # a real broker (and real sentinels) for the tests and the demo
+	rabbitmq-server                           # the other real broker, Celery's default
 	python3 python3-celery python3-redis      # real Celery workers, and `celery inspect` for the benchmark
 	python3-jsonschema                        # the --json documents checked against docs/check_celery.schema.json
 	clang-format time                         # the format check; GNU time for the benchmark

@@ -113,6 +113,11 @@ int rabbit_answer(struct rabbit_link *l, const char *what, int *code, struct err
 
 	if (code != NULL)
 		*code = 0;
+	if (r.reply_type != AMQP_RESPONSE_NORMAL && r.reply_type != AMQP_RESPONSE_SERVER_EXCEPTION &&
+	    deadline_passed(&l->until)) {
+		lose(l); /* an answer may still come: the connection is out of step */
+		return error_set(err, ERROR_TIMEOUT, "%s: no answer from %s in time", what, l->where);
+	}
 	switch (r.reply_type) {
 	case AMQP_RESPONSE_NORMAL:
 		return 0;
@@ -135,6 +140,7 @@ int rabbit_ready(struct rabbit_link *l, const struct deadline *dl, struct error 
 	if (deadline_passed(dl))
 		return error_set(err, ERROR_TIMEOUT, "no time left to ask %s", l->where);
 	amqp_set_rpc_timeout(l->conn, &tv);
+	l->until = *dl;
 	if (l->channel != 0)
 		return 0;
 	if (l->next == 0 || l->next > 64)
@@ -213,11 +219,17 @@ int rabbit_open(struct rabbit_link *l, const struct broker_addr *a, int cancel_f
 	if (cancelled(l))
 		return error_set(err, ERROR_CANCELLED, "stopped by a signal");
 	tv = left_tv(dl, 3600);
+	l->until = *dl;
 	amqp_set_handshake_timeout(l->conn, &tv);
 	amqp_set_rpc_timeout(l->conn, &tv);
 	r = amqp_login_with_properties(l->conn, a->vhost ? a->vhost : "/", 0, AMQP_DEFAULT_FRAME_SIZE, 0,
 	                               &props, AMQP_SASL_METHOD_PLAIN, a->username ? a->username : "guest",
 	                               a->password ? a->password : "guest");
+	if (r.reply_type != AMQP_RESPONSE_NORMAL && r.reply_type != AMQP_RESPONSE_SERVER_EXCEPTION &&
+	    deadline_passed(dl)) {
+		lose(l);
+		return error_set(err, ERROR_TIMEOUT, "logging in to %s: no answer in time", l->where);
+	}
 	if (r.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION &&
 	    (r.library_error == AMQP_STATUS_CONNECTION_CLOSED ||
 	     r.library_error == AMQP_STATUS_SOCKET_CLOSED)) {
@@ -239,7 +251,7 @@ void rabbit_close(struct rabbit_link *l, const struct deadline *dl)
 {
 	if (l->conn == NULL)
 		return;
-	if (!deadline_passed(dl)) {
+	if (!deadline_passed(dl) && !l->blocked) {
 		struct timeval tv = left_tv(dl, 3600);
 		amqp_set_rpc_timeout(l->conn, &tv);
 		if (l->channel != 0)

@@ -20,6 +20,7 @@ struct rabbit_link {
 	amqp_channel_t next;    /* the number the next channel opened gets */
 	char where[200];        /* "host:port vhost V", for messages */
 	char version[32];       /* the server's version, or "" */
+	struct deadline until;  /* the deadline of the call under way: a failure after it is a timeout */
 	int blocked;            /* connection.blocked arrived: a memory or disk alarm */
 	char blocked_why[128];
 };

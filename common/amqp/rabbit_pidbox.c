@@ -284,8 +284,9 @@ int rabbit_broadcast(struct rabbit_link *l, const struct rabbit_query *q, inspec
 	rc = collect(l, q, &n, fn, ctx, st, &k, err);
 	st->elapsed = clock_now() - started;
 	count(st, q, &k);
-	/* exclusive and auto-deleted, it goes with the connection; removed now besides */
-	if (l->channel != 0 && rabbit_ready(l, &q->hard, &ignored) == 0) {
+	/* exclusive and auto-deleted, it goes with the connection; removed now besides, unless the broker
+	 * blocks us (an alarm): then it reads nothing from us until the alarm clears, closing included */
+	if (l->channel != 0 && !l->blocked && rabbit_ready(l, &q->hard, &ignored) == 0) {
 		amqp_queue_delete(l->conn, l->channel, amqp_cstring_bytes(n.reply_queue), 0, 0);
 		if (rabbit_answer(l, "removing our reply queue", NULL, &ignored) < 0) {
 			st->cleanup_failed = 1;

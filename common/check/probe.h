@@ -47,6 +47,7 @@ struct probe {
 	struct presence presence; /* the silent workers, and how many hidden */
 	struct seen_file seen;    /* when each worker was last seen, kept between checks */
 	char state_error[256];    /* why the state file could not be written, or "" */
+	char alarm[160]; /* the broker blocks publishers (RabbitMQ's memory or disk alarm): why, or "" */
 };
 
 /* Sets up signals and the time limits, connects, reads the binding sets (all of them when o->discover),

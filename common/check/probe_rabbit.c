@@ -37,6 +37,9 @@ int probe_rabbit_start(struct probe *p, struct options *o, int cancel_fd, const 
 	memset(&p->fleet, 0, sizeof(p->fleet));
 	rc = rabbit_broadcast(&p->rabbit, &q, on_event, &p->fleet, &p->fleet.stats, err);
 	free(known);
+	if (p->rabbit.blocked)
+		snprintf(p->alarm, sizeof(p->alarm), "%s",
+		         p->rabbit.blocked_why[0] ? p->rabbit.blocked_why : "blocked");
 	fleet_sort(&p->fleet);
 	if (rc < 0 && p->fleet.stats.answered > 0 &&
 	    (err->kind == ERROR_TIMEOUT || err->kind == ERROR_CANCELLED)) {

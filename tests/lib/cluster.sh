@@ -119,6 +119,7 @@ cluster_stop() {
 	for node in "${CLUSTER_WORKERS[@]}"; do
 		if [ -f "$CLUSTER_DIR/$node.pid" ]; then cluster_stop_worker "$node"; fi
 	done
+	if declare -F rabbit_stop >/dev/null; then rabbit_stop; fi
 	for pidfile in "$CLUSTER_DIR"/*/redis.pid; do
 		if [ -f "$pidfile" ]; then
 			kill -TERM "$(cat "$pidfile")" 2>/dev/null || true

@@ -1,0 +1,218 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# test_amqp.sh: both checks against a real rabbitmq-server and real Celery workers over amqp://, with the
+# verdicts, summaries and perfdata the Redis tests expect of the same fleet; faults; nothing of ours left.
+# Usage: test_amqp.sh PLUGIN_DIR
+. "$(dirname "$0")/../lib/plugin_test.sh" check_celery_worker_versions "${1:-}"
+. "$lib/rabbit.sh"
+QUEUES="${1:-}/check_celery_queue_health"
+
+# rcheck PLUGIN ARGS...: a plugin against the private RabbitMQ, then asserts no queue of ours is left.
+rcheck() {
+	local plugin=$1
+	shift
+	run ${PLUGIN_WRAPPER:-} "$plugin" -u "$RABBIT_URL" "$@"
+	expect_no_stderr
+	expect_nothing_left
+}
+
+expect_nothing_left() {
+	local left
+	left=$(rabbit_our_leftovers)
+	[ -z "$left" ] || fail "left on the broker: $left"
+}
+
+t_three_workers() {
+	rm -rf "$MP_STATE_PATH" # the first check knows no worker: the whole -T is waited
+	rcheck "$PLUGIN" -e 0.12.0 -T 1.5 -v
+	expect_exit 1
+	expect_line1 "CELERY WORKERS WARNING - 1 of 3 workers compatible with 0.12.0; incompatible: celery-v0.11.2@old (version 0.11.2), celery@46b9a1cf718a (untagged)"
+	expect_perf_item "workers=3;;;0"
+	expect_perf_item "compatible=1;;1:;0"
+	expect_perf_item "incompatible=2;0;;0"
+	expect_perf_item "untagged=1;;;0"
+	expect_perf_item "unresponsive=0;0;;0"
+	expect_contains "celery-v0.12.0@current: version 0.12.0, compatible; queues: gpu, celery"
+	expect_contains "the whole wait ran"
+	expect_contains "RabbitMQ 3."
+	awk "BEGIN { exit !($SECS >= 1.4) }" || fail "took $SECS s: the first check cannot know when all answered"
+}
+
+# Once a check has seen them, the next ends when they have answered: their control queues say who listens.
+t_known_workers_end_the_wait() {
+	rcheck "$PLUGIN" -e 0.12.0 -T 1.5
+	rcheck "$PLUGIN" -e 0.12.0 -T 5 -v
+	expect_exit 1
+	expect_perf workers 3
+	expect_contains "broadcast reached 3 workers (3 known from earlier checks"
+	expect_faster_than 1
+}
+
+t_policies_as_on_redis() {
+	rcheck "$PLUGIN" -e 0.11.2
+	expect_exit 1
+	expect_line1 "CELERY WORKERS WARNING - 1 of 3 workers compatible with 0.11.2; incompatible: celery-v0.12.0@current (version 0.12.0), celery@46b9a1cf718a (untagged)"
+	rcheck "$PLUGIN" -e newest -Q gpu
+	expect_exit 1
+	expect_line1 "CELERY WORKERS WARNING - 1 of 2 workers on gpu compatible with newest = 0.12.0; incompatible: celery@46b9a1cf718a (untagged)"
+	rcheck "$PLUGIN" --accept '>=0.11' --allow-untagged
+	expect_exit 0
+	expect_perf compatible 3
+}
+
+t_named_worker() {
+	rcheck "$PLUGIN" -e 0.12.0 --worker celery@46b9a1cf718a -T 5
+	expect_exit 2
+	expect_perf workers 1
+	expect_faster_than 1
+	rcheck "$PLUGIN" -e 0.12.0 --worker celery@gone -T 5
+	expect_exit 2
+	expect_contains "did not answer: celery@gone"
+	expect_faster_than 1
+}
+
+t_queue_health_as_on_redis() {
+	rcheck "$QUEUES" -e 0.12.0 -Q gpu,celery
+	expect_exit 1
+	expect_line1 "CELERY QUEUES WARNING - gpu: 1 compatible, 1 incompatible [celery@46b9a1cf718a (untagged)], 0 waiting; celery: 1 compatible, 1 incompatible [celery-v0.11.2@old (version 0.11.2)], 0 waiting"
+	expect_perf_item "gpu_compatible=1;;1:;0"
+	expect_perf_item "gpu_incompatible=1;0;;0"
+	expect_perf_item "gpu_backlog=0;;;0"
+	expect_perf_item "gpu_hidden=0;0;;0"
+}
+
+t_typo_queue_named_by_the_broker() {
+	rcheck "$QUEUES" -e 0.12.0 -Q gpus
+	expect_exit 2
+	expect_line1 "CELERY QUEUES CRITICAL - gpus: no compatible consumer, 0 waiting (the broker knows no queue gpus; closest: gpu)"
+}
+
+# A worker with remote control off consumes gpu: the broker counts it, no answer accounts for it.
+t_hidden_consumer() {
+	rabbit_worker celery-v0.12.0@dark gpu REMOTE_CONTROL=off
+	rabbit_wait_consumers gpu 3 || { fail "the dark worker did not start"; return; }
+	rcheck "$QUEUES" -e 0.12.0 -Q gpu
+	expect_exit 1
+	expect_contains "gpu: 1 compatible, 1 incompatible [celery@46b9a1cf718a (untagged)], 1 hidden consumer (no answering worker accounts for it), 0 waiting"
+	expect_perf_item "gpu_hidden=1;0;;0"
+	cluster_stop_worker celery-v0.12.0@dark
+	rabbit_wait_consumers gpu 2
+}
+
+# A queue a worker consumed is remembered; its consumer gone and 3 tasks waiting, it is CRITICAL without -Q.
+t_abandoned_queue() {
+	rabbit_worker celery-v0.12.0@reports reports
+	rabbit_wait_consumers reports 1 || { fail "the reports worker did not start"; return; }
+	rcheck "$QUEUES" -e 0.12.0
+	expect_contains "reports"
+	cluster_stop_worker celery-v0.12.0@reports
+	rabbit_send_tasks reports 3
+	rcheck "$QUEUES" -e 0.12.0
+	expect_exit 2
+	expect_contains "reports: 3 waiting, no compatible consumer"
+	expect_perf_item "reports_backlog=3;;;0"
+	rabbitctl delete_queue reports >/dev/null
+}
+
+# A stopped worker keeps its control queue's consumer and never answers: unresponsive, as on Redis.
+t_stopped_worker_is_unresponsive() {
+	local pid
+	rcheck "$PLUGIN" -e 0.12.0 -T 1 # known now
+	pid=$(cluster_worker_pid celery-v0.11.2@old)
+	kill -STOP "$pid"
+	rcheck "$PLUGIN" -e 0.12.0 -T 1
+	kill -CONT "$pid"
+	expect_exit 1
+	expect_perf unresponsive 1
+	expect_contains "1 unresponsive (received the broadcast, no answer within 1 s)"
+}
+
+t_faults() {
+	run "$PLUGIN" -u "amqp://guest:guest@127.0.0.1:$RABBIT_PORT/nosuchvhost" -e 0.12.0
+	expect_exit 3
+	expect_contains "nosuchvhost"
+	run "$PLUGIN" -u "amqp://guest:wrong@127.0.0.1:$RABBIT_PORT//" -e 0.12.0
+	expect_exit 3
+	expect_contains "closed the connection"
+	expect_not_contains "wrong"
+	run "$PLUGIN" -u "amqp://127.0.0.1:$(cluster_free_port)//" -e 0.12.0
+	expect_exit 2
+	expect_contains "cannot connect"
+	run "$PLUGIN" -u "$RABBIT_URL" -e 0.12.0 -n 1
+	expect_exit 3
+	expect_line1 "CELERY WORKERS UNKNOWN - -n/--db does not apply to a RabbitMQ (AMQP) broker"
+	run "$PLUGIN" -H 127.0.0.1 -p "$RABBIT_PORT" --broker amqp --vhost / -e 0.12.0
+	expect_exit 1
+	expect_perf workers 3
+}
+
+# A broker that stops answering: the check ends within -t with the timeout state, and (once the broker is
+# back) nothing of ours stays.
+t_stalled_broker() {
+	local beam
+	beam=$(rabbit_beam_pid)
+	kill -STOP "$beam"
+	run "$PLUGIN" -u "$RABBIT_URL" -e 0.12.0 -t 2
+	kill -CONT "$beam"
+	expect_exit 3
+	expect_contains "time limit of 2 s reached"
+	awk "BEGIN { exit !($SECS < 2.6) }" || fail "took $SECS s with -t 2"
+	sleep 1
+	expect_nothing_left
+}
+
+# Killed in the middle of its wait: the broker drops the exclusive reply queue with the connection.
+t_killed_check_leaves_nothing() {
+	rm -rf "$MP_STATE_PATH"
+	"$PLUGIN" -u "$RABBIT_URL" -e 0.12.0 -T 5 >/dev/null 2>&1 &
+	local pid=$!
+	sleep 0.6
+	[ -n "$(rabbit_our_leftovers)" ] || fail "no reply queue while the check waits"
+	kill -KILL "$pid"
+	wait "$pid" 2>/dev/null
+	sleep 0.5
+	expect_nothing_left
+}
+
+t_memory_alarm_is_critical() {
+	rabbitctl set_vm_memory_high_watermark 0.0000001 >/dev/null
+	sleep 1
+	run "$PLUGIN" -u "$RABBIT_URL" -e 0.12.0 -T 1 -t 4
+	rabbitctl set_vm_memory_high_watermark 0.4 >/dev/null
+	expect_no_stderr
+	expect_exit 2
+	expect_contains "the broker blocks publishers (low on memory): tasks cannot be sent"
+	expect_not_contains "could not remove"
+	sleep 1 # the broker reads again, and sees our connection closed
+	expect_nothing_left
+}
+
+if ! rabbit_available; then
+	echo "SKIP: rabbitmq-server is not installed (apt-get install rabbitmq-server)"
+	exit 0
+fi
+assert_init
+cluster_init
+rabbit_start || exit 2
+rabbit_worker celery-v0.12.0@current gpu,celery
+rabbit_worker celery@46b9a1cf718a gpu
+rabbit_worker celery-v0.11.2@old celery
+rabbit_wait_consumers gpu 2 && rabbit_wait_consumers celery 2 || exit 2
+sleep 1 # their control queues come after the task queues
+
+test_case "three workers: the verdict, summary and perfdata of Redis" t_three_workers
+test_case "workers seen before end the wait" t_known_workers_end_the_wait
+test_case "-e, -e newest with -Q, --accept and --allow-untagged" t_policies_as_on_redis
+test_case "--worker: a named one answers at once, a gone one is named" t_named_worker
+test_case "queue health: the same verdict as on Redis" t_queue_health_as_on_redis
+test_case "a -Q typo: the broker says there is no such queue" t_typo_queue_named_by_the_broker
+test_case "a worker with remote control off: a hidden consumer" t_hidden_consumer
+test_case "a queue whose consumer died, with 3 tasks: CRITICAL without -Q" t_abandoned_queue
+test_case "a stopped worker: unresponsive" t_stopped_worker_is_unresponsive
+test_case "vhost typo, wrong password, no broker, a Redis option, -H with --broker amqp" t_faults
+test_case "a stalled broker: -t holds" t_stalled_broker
+test_case "a killed check leaves nothing" t_killed_check_leaves_nothing
+test_case "a memory alarm: CRITICAL" t_memory_alarm_is_critical
+
+cluster_stop
+assert_summary

@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# rabbit.sh: a private rabbitmq-server (Debian's) on free loopback ports, with its own node name, data
+# directory, Erlang port mapper and cookie, for the integration tests; and Celery workers on it. Source it
+# after cluster.sh and call cluster_init first: rabbit_stop runs from cluster_stop's trap too.
+
+RABBIT_BIN=${RABBIT_BIN:-/usr/lib/rabbitmq/bin}
+
+# rabbit_available: 0 when rabbitmq-server is installed.
+rabbit_available() {
+	[ -x "$RABBIT_BIN/rabbitmq-server" ] && [ -x "$RABBIT_BIN/rabbitmqctl" ]
+}
+
+# rabbit_env CMD...: runs CMD with the environment of the private node.
+rabbit_env() {
+	env HOME="$RABBIT_DIR" RABBITMQ_NODENAME="$RABBIT_NODE" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
+		RABBITMQ_NODE_PORT="$RABBIT_PORT" RABBITMQ_DIST_PORT="$RABBIT_DIST_PORT" ERL_EPMD_PORT="$RABBIT_EPMD_PORT" \
+		RABBITMQ_MNESIA_BASE="$RABBIT_DIR/mnesia" RABBITMQ_LOG_BASE="$RABBIT_DIR/log" \
+		RABBITMQ_CONFIG_FILE="$RABBIT_DIR/rabbitmq" RABBITMQ_ENABLED_PLUGINS_FILE="$RABBIT_DIR/enabled_plugins" \
+		RABBITMQ_PID_FILE="$RABBIT_DIR/pid" RABBITMQ_ADVANCED_CONFIG_FILE="$RABBIT_DIR/advanced.config" \
+		RABBITMQ_CONF_ENV_FILE="$RABBIT_DIR/env.conf" "$@"
+}
+
+# rabbitctl ARGS...: rabbitmqctl against the private node, quietly.
+rabbitctl() {
+	rabbit_env "$RABBIT_BIN/rabbitmqctl" -q "$@"
+}
+
+# rabbit_start: starts the node (about 7 s) and sets RABBIT_PORT and RABBIT_URL; 1 when it did not start.
+rabbit_start() {
+	RABBIT_DIR="$CLUSTER_DIR/rabbit"
+	mkdir -p "$RABBIT_DIR"
+	RABBIT_PORT=$(cluster_free_port)
+	RABBIT_DIST_PORT=$(cluster_free_port)
+	RABBIT_EPMD_PORT=$(cluster_free_port)
+	RABBIT_NODE="celerytest$$@localhost"
+	RABBIT_URL="amqp://guest:guest@127.0.0.1:$RABBIT_PORT//"
+	echo '[].' >"$RABBIT_DIR/enabled_plugins"
+	printf 'loopback_users = none\n' >"$RABBIT_DIR/rabbitmq.conf"
+	: >"$RABBIT_DIR/env.conf"
+	rabbit_env "$RABBIT_BIN/rabbitmq-server" >"$RABBIT_DIR/server.out" 2>&1 &
+	echo $! >"$RABBIT_DIR/server.pid"
+	if ! rabbit_env "$RABBIT_BIN/rabbitmqctl" -q wait "$RABBIT_DIR/pid" --timeout 60 >/dev/null 2>&1; then
+		echo "rabbitmq-server did not start:" >&2
+		tail -n 20 "$RABBIT_DIR/server.out" >&2
+		return 1
+	fi
+}
+
+# rabbit_beam_pid: the Erlang VM's process (for SIGSTOP).
+rabbit_beam_pid() {
+	cat "$RABBIT_DIR/pid"
+}
+
+rabbit_stop() {
+	[ -n "${RABBIT_DIR:-}" ] && [ -f "$RABBIT_DIR/pid" ] || return 0
+	kill -CONT "$(rabbit_beam_pid)" 2>/dev/null || true
+	rabbitctl stop >/dev/null 2>&1 || kill -TERM "$(rabbit_beam_pid)" 2>/dev/null || true
+	wait "$(cat "$RABBIT_DIR/server.pid")" 2>/dev/null || true
+	rabbit_env epmd -port "$RABBIT_EPMD_PORT" -kill >/dev/null 2>&1 || true
+	rm -f "$RABBIT_DIR/pid"
+}
+
+# rabbit_worker NODENAME QUEUES [ENV=VALUE...]: a Celery worker on the private node.
+rabbit_worker() {
+	local node=$1 queues=$2
+	shift 2
+	cluster_start_worker "$node" "$queues" BROKER_URL="$RABBIT_URL" "$@"
+}
+
+# rabbit_wait_consumers QUEUE N: waits (up to 30 s) until QUEUE has N consumers.
+rabbit_wait_consumers() {
+	local have
+	for _ in $(seq 60); do
+		have=$(rabbitctl list_queues name consumers 2>/dev/null | awk -v q="$1" '$1 == q { print $2 }')
+		[ "${have:-0}" -ge "$2" ] && return 0
+		sleep 0.5
+	done
+	echo "queue $1 has ${have:-no} consumers, expected $2; worker output:" >&2
+	tail -n 20 "$CLUSTER_DIR/workers.out" >&2
+	return 1
+}
+
+# rabbit_our_leftovers: the queues of this suite's checks still on the broker (reply queues), one a line.
+rabbit_our_leftovers() {
+	rabbitctl list_queues name | grep -E '^[0-9a-f-]{36}\.reply\.' || true
+}
+
+# rabbit_send_tasks QUEUE N: sends N tasks to QUEUE with Celery's own send_task.
+rabbit_send_tasks() {
+	env BROKER_URL="$RABBIT_URL" PYTHONPATH="$CLUSTER_SRC/tests/celery_app" "$CLUSTER_PYTHON" -W ignore -c '
+import sys
+from celery_test_app import app
+for _ in range(int(sys.argv[2])):
+    app.send_task("celery_test_app.add", args=(1, 2), queue=sys.argv[1])
+' "$1" "$2"
+}
