@@ -105,6 +105,57 @@ START_TEST(bad_urls_never_echo_the_password)
 }
 END_TEST
 
+/* amqp:// and pyamqp:// as kombu reads them: guest:guest and the vhost "/" unless given, "//" is "/". */
+START_TEST(amqp_urls)
+{
+	static const struct {
+		const char *url, *host, *vhost, *user, *password;
+		int port;
+	} cases[] = {
+	    {"amqp://", "127.0.0.1", "/", "guest", "guest", 5672},
+	    {"amqp://guest@localhost//", "localhost", "/", "guest", "guest", 5672},
+	    {"amqp://guest:guest@localhost:5672//", "localhost", "/", "guest", "guest", 5672},
+	    {"amqp://u:p@rabbit:5673/prod", "rabbit", "prod", "u", "p", 5673},
+	    {"pyamqp://u:p%40ss@rabbit/%2f", "rabbit", "/", "u", "p@ss", 5672},
+	    {"amqp://rabbit/a%2Fb?heartbeat=10", "rabbit", "a/b", "guest", "guest", 5672},
+	    {"amqp://[::1]:5674/", "::1", "/", "guest", "guest", 5674},
+	    {"amqp://alice@rabbit", "rabbit", "/", "alice", "guest", 5672},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct broker_addr a;
+		struct error err;
+		ck_assert_msg(broker_url_parse(cases[i].url, &a, &err) == 0, "%s: %s", cases[i].url, err.msg);
+		ck_assert_int_eq(a.kind, BROKER_AMQP);
+		ck_assert_str_eq(a.host, cases[i].host);
+		ck_assert_str_eq(a.vhost, cases[i].vhost);
+		ck_assert_str_eq(a.username, cases[i].user);
+		ck_assert_str_eq(a.password, cases[i].password);
+		ck_assert_int_eq(a.port, cases[i].port);
+		ck_assert_ptr_null(a.socket);
+		broker_addr_free(&a);
+	}
+}
+END_TEST
+
+START_TEST(bad_amqp_urls_never_echo_the_password)
+{
+	static const char *const bad[] = {
+	    "amqp://u:secret@h:0//",  "amqp://u:secret@h:99999//", "amqp://u:secret@[::1//",
+	    "amqp://u:%zzsecret@h//", "amqp://u:secret@h/%zz",     "amqp://u:secret@h/a%00b",
+	    "amqps://u:secret@h//",   "amqp+ssl://u:secret@h//",   "pyamqp://u:secret@h:x//",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct broker_addr a;
+		struct error err = {ERROR_NONE, ""};
+		ck_assert_msg(broker_url_parse(bad[i], &a, &err) == -1, "'%s' must be rejected", bad[i]);
+		ck_assert_int_eq(err.kind, ERROR_USAGE);
+		ck_assert_msg(strstr(err.msg, "secret") == NULL, "message leaks the password: %s", err.msg);
+	}
+}
+END_TEST
+
 /* rediss:// and its ssl_* keys as Celery's broker_use_ssl and redis-py name them. */
 START_TEST(tls_urls)
 {
@@ -216,6 +267,8 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, good_urls);
 	tcase_add_test(tc, bad_urls_never_echo_the_password);
 	tcase_add_test(tc, tls_urls);
+	tcase_add_test(tc, amqp_urls);
+	tcase_add_test(tc, bad_amqp_urls_never_echo_the_password);
 	tcase_add_test(tc, sentinel_urls);
 	tcase_add_test(tc, describe_omits_password);
 	suite_add_tcase(s, tc);

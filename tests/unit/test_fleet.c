@@ -303,6 +303,41 @@ START_TEST(queues_are_judged_once_for_both_plugins)
 }
 END_TEST
 
+/* RabbitMQ counts a queue's consumers itself: those no answering worker accounts for are hidden, a
+ * WARNING; workers not heard from may be them; Redis cannot count, and hides nothing. */
+START_TEST(hidden_consumers)
+{
+	struct thresholds compatible = thresholds("", "1:"), incompatible = thresholds("0", ""),
+	                  backlog = thresholds("", "");
+	struct queue_rules rules = {&compatible, &incompatible, &backlog, 0};
+	struct queue q = {.name = "gpu", .backlog = 0, .compatible = 1, .consumers_known = 1, .consumers = 3};
+	struct queue redis = {.name = "gpu", .backlog = 0, .compatible = 1, .consumers = 3};
+	struct queue fewer = {
+	    .name = "gpu", .backlog = 0, .compatible = 2, .consumers_known = 1, .consumers = 1};
+	json_object *doc;
+
+	queue_judge(&rules, 0, &q);
+	ck_assert_int_eq(q.hidden, 2);
+	ck_assert_int_eq(q.state, STATE_WARNING);
+	queue_judge(&rules, 2, &q);
+	ck_assert_int_eq(q.hidden, 0);
+	ck_assert_int_eq(q.state, STATE_OK);
+	queue_judge(&rules, 0, &redis);
+	ck_assert_int_eq(redis.hidden, 0);
+	ck_assert_int_eq(redis.state, STATE_OK);
+	queue_judge(&rules, 0, &fewer); /* a consumer gone since it answered: nothing hidden */
+	ck_assert_int_eq(fewer.hidden, 0);
+	ck_assert_int_eq(fewer.state, STATE_OK);
+	queue_judge(&rules, 0, &q);
+	doc = queue_health_json(&q, 1);
+	ck_assert_str_eq(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN),
+	                 "{\"gpu\":{\"healthy\":false,\"state\":\"WARNING\",\"compatible_workers\":1,"
+	                 "\"incompatible_workers\":0,\"backlog\":0,\"starved\":false,\"consumers\":3,"
+	                 "\"hidden_consumers\":2}}");
+	json_object_put(doc);
+}
+END_TEST
+
 START_TEST(queue_health_json_says_what_was_judged)
 {
 	struct queue q[2] = {
@@ -326,6 +361,7 @@ Suite *unit_suite(void)
 	TCase *tc = tcase_create("fleet");
 
 	tcase_add_test(tc, captured_replies);
+	tcase_add_test(tc, hidden_consumers);
 	tcase_add_test(tc, replies_of_every_celery_version);
 	tcase_add_test(tc, odd_results);
 	tcase_add_test(tc, hostile_names_are_cleaned_in_text);
