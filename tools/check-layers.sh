@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # check-layers.sh: every file in common/ includes only headers of its own layer or of the layers it may use
-# (docs: design.md, README "Layout"): the broker's folder (redis/) implements the broker-neutral
-# vocabulary of conversations/, and judgement, output and the programs (plugins/) never see it. The build enforces the same (each
+# (docs: design.md, README "Layout"): each broker's folder (redis/, amqp/) implements the broker-neutral
+# vocabulary of conversations/, and judgement, output and the programs (plugins/) never see them. The build enforces the same (each
 # layer's library is compiled with only those include paths); this names every violation at once. Exits 1
 # if there is one.
 set -uo pipefail
@@ -11,9 +11,10 @@ declare -A may=(
 	[base]="base"
 	[conversations]="base conversations"
 	[redis]="base conversations redis"
+	[amqp]="base conversations amqp"
 	[judgement]="base conversations judgement"
 	[output]="base conversations judgement output"
-	[check]="base conversations redis judgement output check"
+	[check]="base conversations redis amqp judgement output check"
 	[plugins]="base conversations judgement output check plugins"
 )
 declare -A layer_of

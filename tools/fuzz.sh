@@ -15,7 +15,7 @@ targets=("$@")
 # config.h comes from the plain build (tools/build.sh runs first); OpenSSL is loaded at run time (dlopen)
 flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE -Ibuild
 	$(printf -- "-I%s " common/*/))
-libs=($(pkg-config --cflags --libs hiredis json-c) -ldl -lm)
+libs=($(pkg-config --cflags --libs hiredis json-c librabbitmq) -ldl -lm)
 
 # Seeds: the captured payloads for the decoder, known good and bad inputs for the parsers.
 seed() {
@@ -41,7 +41,8 @@ PY
 seed fuzz_broker_url "redis://" "redis://:pw@h:6380/2" "redis://u:p%40w@[::1]:1/3?virtual_host=4" \
 	"redis+socket:///run/r.sock?virtual_host=3" "unix:///tmp/r.sock?db=2" "rediss://h" "redis://h:0" \
 	"rediss://:pw@h:6380/1?ssl_cert_reqs=required&ssl_ca_certs=%2Fca.pem&ssl_check_hostname=False" \
-	"sentinel://:pw@s1:26379/2;sentinel://s2;sentinel://[::1]:7"
+	"sentinel://:pw@s1:26379/2;sentinel://s2;sentinel://[::1]:7" "amqp://guest:guest@localhost:5672//" \
+	"pyamqp://u:p%40ss@[::1]:5673/a%2Fb?heartbeat=10" "amqps://h//"
 seed fuzz_version $'>=0.12.0,<0.13\n0.12.1\n0.13.0rc1\n1!2.0.post1.dev3+abc.5' $'~=1.4.5a4\n1.4.5\n1.4.5-rc.1\nv1.0' \
 	$'0.12.*\n0.12\n0.12.0-deadbeef' $'!=1.0+local\n1.0+LOCAL\n1.0'
 seed fuzz_range "10" "10:" "~:10" ":10" "10:20" "@10:20" "-3.5:-1.5" "@~:" "20:10" "1e3"

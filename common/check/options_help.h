@@ -6,9 +6,13 @@
 
 #define BROKER_HELP                                                                                          \
 	" -H, --hostname=HOST\n"                                                                             \
-	"    Redis broker host name or address (default: 127.0.0.1)\n"                                       \
+	"    Broker host name or address (default: 127.0.0.1)\n"                                             \
 	" -p, --port=PORT\n"                                                                                 \
-	"    Redis broker TCP port (default: 6379)\n"                                                        \
+	"    Broker TCP port (default: 6379 for Redis, 5672 for RabbitMQ)\n"                                 \
+	" --broker=redis|amqp\n"                                                                             \
+	"    Which broker -H and -p name (default: redis); a URL says it itself\n"                           \
+	" --vhost=VHOST\n"                                                                                   \
+	"    RabbitMQ's virtual host (default: /, or the URL's)\n"                                           \
 	" -s, --socket=PATH\n"                                                                               \
 	"    Redis unix socket instead of TCP\n"                                                             \
 	" -u, --url=URL\n"                                                                                   \
@@ -17,13 +21,15 @@
 	"    or unix:///PATH[?db=DB]; rediss://... for TLS, with Celery's keys ssl_cert_reqs=required|\n"    \
 	"    optional|none, ssl_ca_certs, ssl_certfile, ssl_keyfile (and ssl_check_hostname=false);\n"       \
 	"    sentinel://[:PASSWORD@]HOST[:PORT][/DB];sentinel://HOST2[:PORT]... for Redis Sentinel\n"        \
-	"    (default port 26379). Without -H, -p, -s and -u, $CELERY_BROKER_URL is used.\n"                 \
+	"    (default port 26379); amqp://[USER:PASSWORD@]HOST[:PORT]/[VHOST] or pyamqp://... for\n"         \
+	"    RabbitMQ (user and password guest, and vhost /, when not given, as in Celery; // is /).\n"      \
+	"    Without -H, -p, -s and -u, $CELERY_BROKER_URL is used.\n"                                       \
 	" -n, --db=N\n"                                                                                      \
 	"    Redis database number (default: 0, or the URL's)\n"                                             \
 	" --username=NAME\n"                                                                                 \
-	"    Redis ACL user name\n"                                                                          \
+	"    Redis ACL user name, or RabbitMQ user name\n"                                                   \
 	" --password-file=PATH\n"                                                                            \
-	"    Read the Redis password from the first line of PATH. $REDISCLI_AUTH also gives it.\n"           \
+	"    Read the password from the first line of PATH. $REDISCLI_AUTH also gives Redis's.\n"            \
 	"    Prefer either to a password in -u, which other users can see in the process list.\n"            \
 	" --tls\n"                                                                                           \
 	"    Speak TLS to the broker (as rediss:// does). The certificate and the host name are\n"           \
@@ -81,7 +87,10 @@
 #define INSPECT_HELP                                                                                         \
 	" -T, --inspect-timeout=SECONDS\n"                                                                   \
 	"    How long to wait for worker replies (default: 1). The check returns as soon as every worker\n"  \
-	"    that received the broadcast has answered. A -T that -t leaves no room for is shortened.\n"
+	"    that received the broadcast has answered. RabbitMQ cannot count who received it: there the\n"   \
+	"    check returns once every worker seen before (the state file) or named (--worker) that still\n"  \
+	"    listens has answered, and after as long again for new ones; with none known, after -T.\n"       \
+	"    A -T that -t leaves no room for is shortened.\n"
 
 #define WATCH_HELP                                                                                           \
 	" -m, --mode=broadcast|heartbeat|both\n"                                                             \

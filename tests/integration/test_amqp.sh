@@ -127,6 +127,28 @@ t_stopped_worker_is_unresponsive() {
 	expect_contains "1 unresponsive (received the broadcast, no answer within 1 s)"
 }
 
+# The README's least-privilege user: configure, write and read on the check's own reply queue and Celery's
+# reply exchange, write on the pidbox exchange; passive declares need nothing.
+t_least_privilege() {
+	local url="amqp://monitor:m0n1tor@127.0.0.1:$RABBIT_PORT//"
+	rabbitctl add_user monitor m0n1tor >/dev/null
+	rabbitctl set_permissions -p / monitor '^([0-9a-f-]{36}\.reply\.celery\.pidbox|reply\.celery\.pidbox)$' \
+		'^([0-9a-f-]{36}\.reply\.celery\.pidbox|celery\.pidbox)$' \
+		'^([0-9a-f-]{36}\.reply\.celery\.pidbox|reply\.celery\.pidbox)$' >/dev/null
+	run "$PLUGIN" -u "$url" -e 0.12.0 -T 5
+	expect_exit 1
+	expect_perf workers 3
+	run "$QUEUES" -u "$url" -e 0.12.0 -Q gpu,celery -T 5
+	expect_exit 1
+	expect_perf gpu_compatible 1
+	rabbitctl set_permissions -p / monitor '' '' '' >/dev/null # the vhost, and nothing in it
+	run "$PLUGIN" -u "$url" -e 0.12.0 -T 5
+	expect_exit 3
+	expect_contains "403"
+	expect_nothing_left
+	rabbitctl delete_user monitor >/dev/null
+}
+
 t_faults() {
 	run "$PLUGIN" -u "amqp://guest:guest@127.0.0.1:$RABBIT_PORT/nosuchvhost" -e 0.12.0
 	expect_exit 3
@@ -209,6 +231,7 @@ test_case "a -Q typo: the broker says there is no such queue" t_typo_queue_named
 test_case "a worker with remote control off: a hidden consumer" t_hidden_consumer
 test_case "a queue whose consumer died, with 3 tasks: CRITICAL without -Q" t_abandoned_queue
 test_case "a stopped worker: unresponsive" t_stopped_worker_is_unresponsive
+test_case "the README's least-privilege user" t_least_privilege
 test_case "vhost typo, wrong password, no broker, a Redis option, -H with --broker amqp" t_faults
 test_case "a stalled broker: -t holds" t_stalled_broker
 test_case "a killed check leaves nothing" t_killed_check_leaves_nothing
