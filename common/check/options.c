@@ -641,8 +641,6 @@ static int check_together(struct options *o, const struct option_set *set, const
 		return error_set(err, ERROR_USAGE, "--json and --output-format cannot be combined");
 	if (o->json)
 		o->format = REPORT_JSON;
-	if (handler && o->addr.kind == BROKER_AMQP)
-		return error_set(err, ERROR_USAGE, "%s does not support RabbitMQ yet", set->program);
 	if (handler) {
 		o->state_file = ""; /* the checks' record of who was seen is theirs */
 		return quarantine_options_check(&o->quarantine, o->timeout, o->policy.newest, err) < 0

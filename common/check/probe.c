@@ -5,6 +5,7 @@
 #include "cancel.h"
 #include "backlog.h"
 #include "cast.h"
+#include "control.h"
 #include "fleet_collect.h"
 #include "probe_rabbit.h"
 #include "sep_choice.h"
@@ -293,6 +294,45 @@ void probe_describe_nowhere(const struct probe *p, struct strbuf *sb)
 		probe_rabbit_describe_nowhere(p, sb);
 	else
 		nearby_describe(sb, &p->names, &p->nearby);
+}
+
+/* A Redis conversation's query: the names and binding sets read, the limits. */
+static struct inspect_query redis_query(struct probe *p, const char *method, struct deadline collect)
+{
+	struct inspect_query q = {0};
+
+	q.method = method;
+	q.names = &p->names;
+	q.seen = &p->bindings;
+	q.hard = p->hard;
+	q.collect = collect;
+	q.latest.at = collect.at + POP_LATENESS;
+	return q;
+}
+
+int probe_control_one(struct probe *p, const char *method, const char *const *args, size_t nargs, char *node,
+                      struct deadline collect, struct control_answer *a, struct error *err)
+{
+	char *dest[1] = {node};
+
+	if (p->amqp)
+		return probe_rabbit_control_one(p, method, args, nargs, node, collect, a, err);
+	struct inspect_query q = redis_query(p, method, collect);
+	q.destination = dest;
+	q.ndestination = 1;
+	q.arguments = args;
+	q.narguments = nargs;
+	return control_one(&p->broker, &q, a, err);
+}
+
+int probe_ask_again(struct probe *p, struct deadline collect, struct fleet *now, struct error *err)
+{
+	struct inspect_query q;
+
+	if (p->amqp)
+		return probe_rabbit_ask_again(p, collect, now, err);
+	q = redis_query(p, "active_queues", collect);
+	return fleet_collect(&p->broker, &q, now, err);
 }
 
 double probe_elapsed(const struct probe *p)

@@ -5,6 +5,7 @@
 #define CELERY_PROBE_H
 
 #include "bindings.h"
+#include "control_answer.h"
 #include "broker.h"
 #include "fleet.h"
 #include "heartbeats.h"
@@ -76,6 +77,14 @@ int probe_backlog(struct probe *p, char *const *queues, size_t n, struct queue_f
 void probe_describe_server(const struct probe *p, struct strbuf *sb);
 /* When the broadcast reached nobody: where the check looked, and what the broker shows nearby. */
 void probe_describe_nowhere(const struct probe *p, struct strbuf *sb);
+/* Sends method (with its arguments as name, value pairs) to the worker node alone and waits for its answer
+ * until collect (a worker told to shut down gives none). -1 (err filled) when the broker failed us: the
+ * command may have gone out all the same. */
+int probe_control_one(struct probe *p, const char *method, const char *const *args, size_t nargs, char *node,
+                      struct deadline collect, struct control_answer *a, struct error *err);
+/* Asks every worker for its queues again (active_queues), until collect at most: now is the fleet as it is
+ * now (free it with fleet_free). */
+int probe_ask_again(struct probe *p, struct deadline collect, struct fleet *now, struct error *err);
 /* Seconds since probe_start began. */
 double probe_elapsed(const struct probe *p);
 /* The state a failure maps to: CRITICAL for a broker that cannot be reached, went away or cannot serve

@@ -64,6 +64,36 @@ int probe_rabbit_backlog(struct probe *p, char *const *queues, size_t n, struct 
 	return 0;
 }
 
+int probe_rabbit_control_one(struct probe *p, const char *method, const char *const *args, size_t nargs,
+                             char *node, struct deadline collect, struct control_answer *a, struct error *err)
+{
+	char *dest[1] = {node};
+	struct rabbit_query q = {method, p->names.ns, dest, 1, NULL, 0, args, nargs, collect, p->hard};
+
+	memset(a, 0, sizeof(*a));
+	return rabbit_broadcast(&p->rabbit, &q, control_answer_take, a, &a->stats, err);
+}
+
+/* The workers of the first collection are those known: the wait ends once they answered. */
+int probe_rabbit_ask_again(struct probe *p, struct deadline collect, struct fleet *now, struct error *err)
+{
+	struct rabbit_query q = {"active_queues", p->names.ns, NULL, 0, NULL, 0, NULL, 0, collect, p->hard};
+	char **known = calloc(p->fleet.n + 1, sizeof(*known));
+	int rc;
+
+	memset(now, 0, sizeof(*now));
+	if (known == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory");
+	for (size_t i = 0; i < p->fleet.n; i++)
+		if (p->fleet.workers[i].node != NULL)
+			known[q.nknown++] = p->fleet.workers[i].node;
+	q.known = known;
+	rc = rabbit_broadcast(&p->rabbit, &q, on_event, now, &now->stats, err);
+	free(known);
+	fleet_sort(now);
+	return rc;
+}
+
 void probe_rabbit_describe_server(const struct probe *p, struct strbuf *sb)
 {
 	strbuf_puts(sb, "broker: ");

@@ -12,6 +12,10 @@ int probe_rabbit_start(struct probe *p, struct options *o, int cancel_fd, const 
                        struct error *err);
 int probe_rabbit_backlog(struct probe *p, char *const *queues, size_t n, struct queue_figures *figs,
                          struct error *err);
+int probe_rabbit_control_one(struct probe *p, const char *method, const char *const *args, size_t nargs,
+                             char *node, struct deadline collect, struct control_answer *a,
+                             struct error *err);
+int probe_rabbit_ask_again(struct probe *p, struct deadline collect, struct fleet *now, struct error *err);
 void probe_rabbit_describe_server(const struct probe *p, struct strbuf *sb);
 void probe_rabbit_describe_nowhere(const struct probe *p, struct strbuf *sb);
 

@@ -2,9 +2,6 @@
 /* quarantine_run: sending the planned control commands and checking that they took effect. */
 #include "quarantine_run.h"
 
-#include "control.h"
-#include "fleet_collect.h"
-
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -14,18 +11,12 @@
 #define CHECK_ROUNDS    3   /* active_queues asked again at most this many times */
 #define SETTLE          0.3 /* seconds between a change and asking whether it shows */
 
-static struct inspect_query query(struct probe *p, const struct options *o, const char *method)
+/* When a conversation stops waiting: -T, and room for the cleanup within -t. */
+static struct deadline collect_by(const struct probe *p, const struct options *o)
 {
-	struct inspect_query q = {0};
 	struct deadline limit = {p->hard.at - CLEANUP_RESERVE};
 
-	q.method = method;
-	q.names = &p->names;
-	q.seen = &p->bindings;
-	q.hard = p->hard;
-	q.collect = deadline_min(deadline_in(o->inspect_timeout), limit);
-	q.latest.at = q.collect.at + 0.15;
-	return q;
+	return deadline_min(deadline_in(o->inspect_timeout), limit);
 }
 
 static int time_left(const struct probe *p)
@@ -45,23 +36,17 @@ static int send_step(struct probe *p, const struct options *o, struct quarantine
                      struct quarantine_hooks *h, struct error *err)
 {
 	int shutdown = o->quarantine.action == QUARANTINE_SHUTDOWN;
-	struct inspect_query q = query(p, o, shutdown ? "shutdown" : "cancel_consumer");
 	const char *args[2] = {"queue", s->queue};
-	char *dest[1] = {s->worker->node};
+	struct deadline collect = collect_by(p, o);
 	struct control_answer a;
 	int rc;
 
-	q.destination = dest;
-	q.ndestination = 1;
 	if (shutdown) /* a worker told to stop does not answer: no use waiting long */
-		q.collect = deadline_min(q.collect, deadline_in(0.5));
-	if (!shutdown) {
-		q.arguments = args;
-		q.narguments = 1;
-	}
+		collect = deadline_min(collect, deadline_in(0.5));
 	if (h->sending != NULL)
 		h->sending(h->ctx, s);
-	rc = control_one(&p->broker, &q, &a, err);
+	rc = probe_control_one(p, shutdown ? "shutdown" : "cancel_consumer", args, shutdown ? 0 : 1,
+	                       s->worker->node, collect, &a, err);
 	note_cleanup(h, &a.stats);
 	if (rc < 0 && !(err->kind == ERROR_TIMEOUT && a.stats.counted)) {
 		s->result = RESULT_NOT_CONFIRMED;
@@ -117,14 +102,13 @@ static void confirm(struct probe *p, const struct options *o, struct quarantine_
 	int shutdown = o->quarantine.action == QUARANTINE_SHUTDOWN;
 
 	for (int round = 0; round < CHECK_ROUNDS && time_left(p); round++) {
-		struct inspect_query q = query(p, o, "active_queues");
 		struct fleet now;
 		struct error why;
 		size_t pending = 0;
 		int rc, complete;
 
 		nap(SETTLE);
-		rc = fleet_collect(&p->broker, &q, &now, &why);
+		rc = probe_ask_again(p, collect_by(p, o), &now, &why);
 		note_cleanup(h, &now.stats);
 		complete = rc == 0 && fleet_unresponsive(&now) == 0;
 		for (size_t i = 0; i < plan->n; i++) {

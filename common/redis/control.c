@@ -1,42 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* control: sending a command to one worker and reading its answer. */
+/* control: sending a command to one worker over Redis and reading its answer. */
 #include "control.h"
 
-#include "strbuf.h"
-
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-/* Keeps the first reply from the worker asked: its "ok" or "error" text, or the raw result. */
-static int on_event(void *ctx, const struct inspect_event *ev, struct error *err)
-{
-	struct control_answer *a = ctx;
-	struct json_span v;
-	struct strbuf sb = STRBUF_INIT;
-	char *text;
-	const char *said;
-	(void)err;
-
-	if (ev->kind != INSPECT_REPLY || a->answered)
-		return 0;
-	a->answered = 1;
-	a->ok = ev->result->kind == JSON_OBJECT && json_get(ev->result, "ok", &v);
-	if (!a->ok && !(ev->result->kind == JSON_OBJECT && json_get(ev->result, "error", &v)))
-		v = *ev->result;
-	if ((text = json_value_dup(&v)) == NULL)
-		return 0; /* the answer counts; its words are lost */
-	strbuf_put_clean(&sb, text);
-	free(text);
-	said = strbuf_str(&sb);
-	snprintf(a->text, sizeof(a->text), "%s", said != NULL ? said : "");
-	strbuf_free(&sb);
-	return 0;
-}
 
 int control_one(struct broker *b, const struct inspect_query *q, struct control_answer *out,
                 struct error *err)
 {
 	memset(out, 0, sizeof(*out));
-	return inspect_broadcast(b, q, on_event, out, &out->stats, err);
+	return inspect_broadcast(b, q, control_answer_take, out, &out->stats, err);
 }

@@ -1,17 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* control: one control command sent to one worker alone (its node name as the destination), and its
- * answer: Celery's {"ok": ...} or {"error": ...}. */
+/* control: one control command sent to one worker alone over Redis (its node name as the destination), and
+ * its answer. */
 #ifndef CELERY_CONTROL_H
 #define CELERY_CONTROL_H
 
+#include "control_answer.h"
 #include "inspect.h"
-
-struct control_answer {
-	int answered;   /* the worker replied */
-	int ok;         /* and its reply was {"ok": ...} */
-	char text[200]; /* what it said, made safe for output; "" without a reply */
-	struct inspect_stats stats;
-};
 
 /* Sends q->method with q->arguments to the one worker q->destination names and waits for its reply until
  * q->collect. A command that makes the worker stop (shutdown) gets no reply: answered stays 0. Fails as

@@ -3,6 +3,7 @@
 # test_amqp.sh: both checks against a real rabbitmq-server and real Celery workers over amqp://, with the
 # verdicts, summaries and perfdata the Redis tests expect of the same fleet; faults; nothing of ours left.
 # Usage: test_amqp.sh PLUGIN_DIR
+# valgrind pass
 . "$(dirname "$0")/../lib/plugin_test.sh" check_celery_worker_versions "${1:-}"
 . "$lib/rabbit.sh"
 QUEUES="${1:-}/check_celery_queue_health"
@@ -209,6 +210,27 @@ t_memory_alarm_is_critical() {
 	expect_nothing_left
 }
 
+# The event handler: the untagged worker stops consuming gpu (the broker's own count drops to 1), the
+# current one keeps it. Last: the fleet is changed.
+t_quarantine_execute() {
+	local handler
+	handler="$(dirname "$PLUGIN")/celery_quarantine_workers"
+	rcheck "$handler" -e 0.12.0 -Q gpu
+	expect_exit 0
+	expect_line1 "CELERY QUARANTINE OK - dry run: 1 action on 1 worker would be taken (--execute acts)"
+	[ "$(rabbitctl list_queues name consumers | awk '$1 == "gpu" { print $2 }')" = 2 ] || fail "the dry run changed gpu's consumers"
+	rcheck "$handler" -e 0.12.0 -Q gpu --execute
+	expect_exit 0
+	expect_line1 "CELERY QUARANTINE OK - 1 of 1 action on 1 worker took effect"
+	expect_contains "executed: cancel_consumer gpu on celery@46b9a1cf718a (untagged), policy 0.12.0: took effect - the worker said: no longer consuming from gpu"
+	[ "$(rabbitctl list_queues name consumers | awk '$1 == "gpu" { print $2 }')" = 1 ] || fail "gpu's consumers did not drop to 1"
+	rcheck "$QUEUES" -e 0.12.0 -Q gpu
+	expect_exit 0
+	expect_perf_item "gpu_compatible=1;;1:;0"
+	expect_perf_item "gpu_incompatible=0;0;;0"
+	expect_perf_item "gpu_hidden=0;0;;0"
+}
+
 if ! rabbit_available; then
 	echo "SKIP: rabbitmq-server is not installed (apt-get install rabbitmq-server)"
 	exit 0
@@ -236,6 +258,7 @@ test_case "vhost typo, wrong password, no broker, a Redis option, -H with --brok
 test_case "a stalled broker: -t holds" t_stalled_broker
 test_case "a killed check leaves nothing" t_killed_check_leaves_nothing
 test_case "a memory alarm: CRITICAL" t_memory_alarm_is_critical
+test_case "celery_quarantine_workers --execute: the untagged worker leaves gpu" t_quarantine_execute
 
 cluster_stop
 assert_summary
