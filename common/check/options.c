@@ -616,10 +616,6 @@ static int check_together(struct options *o, const struct option_set *set, const
 		                 "a user name (--username, or the URL's) needs a password: --password-file, "
 		                 "the URL%s",
 		                 o->addr.kind == BROKER_REDIS ? " or $REDISCLI_AUTH" : "");
-	if (o->addr.kind == BROKER_AMQP && o->mode != MODE_BROADCAST)
-		return error_set(
-		    err, ERROR_USAGE,
-		    "-m heartbeat and -m both are not supported with RabbitMQ yet: use -m broadcast");
 	if (a->prefix != NULL && *o->names.prefix != '\0' && strcmp(a->prefix, o->names.prefix) != 0)
 		return error_set(err, ERROR_USAGE, "--prefix and --transport-option global_keyprefix differ");
 	if (a->prefix != NULL)

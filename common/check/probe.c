@@ -226,6 +226,7 @@ int probe_start(struct probe *p, struct options *o, const char *service, struct 
 void probe_finish(struct probe *p)
 {
 	listener_stop(&p->listener);
+	rabbit_listen_stop(&p->rlistener, &p->hard);
 	heard_free(&p->heard);
 	presence_free(&p->presence);
 	bindings_workers_free(p->bound, p->nbound);

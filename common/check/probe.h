@@ -12,6 +12,7 @@
 #include "nearby.h"
 #include "options.h"
 #include "presence.h"
+#include "rabbit_events.h"
 #include "rabbit_link.h"
 #include "sep_choice.h"
 #include "state_file.h"
@@ -37,7 +38,8 @@ struct probe {
 	size_t hear_enough;       /* listening ends once this many workers are heard (0: the window) */
 	struct error cut;         /* a time limit or a signal that cut the collection short (kind ERROR_NONE
 	                             when none did): what was collected is judged, and this is said with it */
-	struct listener listener; /* modes heartbeat and both: the subscription */
+	struct listener listener; /* modes heartbeat and both: the subscription (Redis) */
+	struct rabbit_listener rlistener; /* the same on RabbitMQ: the event queue's connection */
 	int listening;
 	struct deadline listen_until;
 	struct heard heard; /* the heartbeats heard */

@@ -2,7 +2,9 @@
 /* probe_rabbit: connect, broadcast active_queues over celery.pidbox, count queues by passive declares. */
 #include "probe_rabbit.h"
 
+#include "name_map.h"
 #include "rabbit_pidbox.h"
+#include "watch.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,53 @@
 static int on_event(void *ctx, const struct inspect_event *ev, struct error *err)
 {
 	return fleet_add_event(ctx, ev, err);
+}
+
+/* Adds name to names (once) when its control queue has a consumer. */
+static int bound_one(struct probe *p, const char *name, struct name_map *asked, char **names, size_t *n,
+                     struct error *err)
+{
+	char queue[600];
+	long long messages, consumers;
+	int rc = name_map_put(asked, name, 0, NULL);
+
+	if (rc <= 0)
+		return rc < 0 ? error_set(err, ERROR_NOMEM, "out of memory") : 0;
+	snprintf(queue, sizeof(queue), "%.500s.%.80s.pidbox", name, p->names.ns);
+	if ((rc = rabbit_queue_counts(&p->rabbit, queue, &p->hard, &messages, &consumers, err)) < 0)
+		return -1;
+	if (rc == 1 && consumers > 0 && (names[(*n)++] = strdup(name)) == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory");
+	return 0;
+}
+
+int probe_rabbit_bound(struct probe *p, char ***bound, size_t *n, struct error *err)
+{
+	struct name_map asked = NAME_MAP_INIT;
+	size_t cap = p->heard.n + p->seen.n + p->fleet.n + 1;
+	char **names = calloc(cap, sizeof(*names));
+	int rc = 0;
+
+	*n = 0;
+	if (names == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory");
+	for (size_t i = 0; rc == 0 && i < p->heard.n; i++)
+		rc = bound_one(p, p->heard.w[i].node, &asked, names, n, err);
+	for (size_t i = 0; rc == 0 && i < p->seen.n; i++)
+		rc = bound_one(p, p->seen.v[i].node, &asked, names, n, err);
+	for (size_t i = 0; rc == 0 && i < p->fleet.n; i++)
+		if (p->fleet.workers[i].node != NULL)
+			rc = bound_one(p, p->fleet.workers[i].node, &asked, names, n, err);
+	name_map_free(&asked);
+	if (rc < 0) {
+		for (size_t i = 0; i < *n; i++)
+			free(names[i]);
+		free(names);
+		*n = 0;
+		return -1;
+	}
+	*bound = names;
+	return 0;
 }
 
 int probe_rabbit_start(struct probe *p, struct options *o, int cancel_fd, const struct deadline *limit,
@@ -27,9 +76,11 @@ int probe_rabbit_start(struct probe *p, struct options *o, int cancel_fd, const 
 	for (size_t i = 0; i < p->seen.n; i++)
 		known[q.nknown++] = p->seen.v[i].node;
 	q.known = known;
-	if (rabbit_open(&p->rabbit, &o->addr, cancel_fd, &p->hard, err) < 0) {
+	if (rabbit_open(&p->rabbit, &o->addr, cancel_fd, &p->hard, err) < 0 ||
+	    o->mode == MODE_HEARTBEAT || /* listening only: the connection is for the control queues */
+	    (o->mode == MODE_BOTH && watch_start(p, o, cancel_fd, limit, err) < 0)) {
 		free(known);
-		return -1;
+		return o->mode == MODE_HEARTBEAT && p->rabbit.conn != NULL ? 0 : -1;
 	}
 	q.collect = deadline_min(deadline_in(o->inspect_timeout), *limit);
 	q.hard = p->hard;

@@ -16,6 +16,9 @@ int probe_rabbit_control_one(struct probe *p, const char *method, const char *co
                              char *node, struct deadline collect, struct control_answer *a,
                              struct error *err);
 int probe_rabbit_ask_again(struct probe *p, struct deadline collect, struct fleet *now, struct error *err);
+/* The workers heard, seen before or answering whose control queue has a consumer now: those bound to
+ * remote control, as far as the names known tell (*bound: free each and it). */
+int probe_rabbit_bound(struct probe *p, char ***bound, size_t *n, struct error *err);
 void probe_rabbit_describe_server(const struct probe *p, struct strbuf *sb);
 void probe_rabbit_describe_nowhere(const struct probe *p, struct strbuf *sb);
 

@@ -2,6 +2,8 @@
 /* watch: listening, presence and the state file around the broadcast. */
 #include "watch.h"
 
+#include "probe_rabbit.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -9,6 +11,12 @@ int watch_start(struct probe *p, const struct options *o, int cancel_fd, const s
                 struct error *err)
 {
 	p->listen_until = deadline_min(deadline_in(o->listen), *limit);
+	if (o->addr.kind == BROKER_AMQP) {
+		if (rabbit_listen_start(&p->rlistener, &o->addr, cancel_fd, &p->hard, err) < 0)
+			return error_wrap(err, "listening to heartbeats");
+		p->listening = 1;
+		return 0;
+	}
 	if (listener_start(&p->listener, &o->addr, &p->names, cancel_fd, &p->hard, err) < 0)
 		return -1;
 	p->listening = 1;
@@ -49,7 +57,9 @@ static int listen_out(struct probe *p, struct error *err)
 	struct error e = {ERROR_NONE, ""};
 
 	if (p->listening &&
-	    listener_collect(&p->listener, &p->listen_until, p->hear_enough, &p->heard, &e) < 0) {
+	    (p->rlistener.open
+	         ? rabbit_listen_collect(&p->rlistener, &p->listen_until, p->hear_enough, &p->heard, &e)
+	         : listener_collect(&p->listener, &p->listen_until, p->hear_enough, &p->heard, &e)) < 0) {
 		if (e.kind == ERROR_NOMEM) {
 			if (err != NULL)
 				*err = e;
@@ -61,6 +71,7 @@ static int listen_out(struct probe *p, struct error *err)
 			snprintf(p->listen_error, sizeof(p->listen_error), "%s", e.msg);
 	}
 	listener_stop(&p->listener);
+	rabbit_listen_stop(&p->rlistener, &p->hard);
 	return 0;
 }
 
@@ -86,10 +97,11 @@ int watch_finish(struct probe *p, struct options *o, const struct deadline *limi
 	if (listen_out(p, err) < 0)
 		return -1;
 	/* who is bound here matters when someone is silent, or when listening */
-	if (p->cut.kind == ERROR_NONE && !p->sep.unknown && !p->amqp &&
+	if (p->cut.kind == ERROR_NONE && !p->sep.unknown &&
 	    (o->mode != MODE_BROADCAST || fleet_unresponsive(&p->fleet) > 0))
-		bound_known =
-		    bindings_workers(&p->broker, &p->names, &p->hard, &p->bound, &p->nbound, &ignored) == 0;
+		bound_known = p->amqp ? probe_rabbit_bound(p, &p->bound, &p->nbound, &ignored) == 0
+		                      : bindings_workers(&p->broker, &p->names, &p->hard, &p->bound,
+		                                         &p->nbound, &ignored) == 0;
 	in = (struct presence_input){p->listening ? &p->heard : NULL,
 	                             p->bound,
 	                             p->nbound,

@@ -2,6 +2,8 @@
 /* heard: the table of workers heard, by node name. */
 #include "heard.h"
 
+#include "deadline.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +38,29 @@ const struct heard_worker *heard_find(const struct heard *h, const char *node)
 	size_t i;
 
 	return name_map_get(&h->by_node, node, &i) ? &h->w[i] : NULL;
+}
+
+void heard_note(struct heard *h, int rc, const struct worker_event *ev)
+{
+	struct heard_worker *w;
+	double now;
+
+	if (rc != 1 || (w = heard_slot(h, ev->hostname)) == NULL) {
+		h->ignored++;
+		return;
+	}
+	h->events++;
+	now = clock_wall();
+	/* when it was sent, by the worker's clock when that is near ours (a buffered event is older) */
+	w->heard_at = ev->timestamp > now - 300 && ev->timestamp <= now + 5 ? ev->timestamp : now;
+	w->freq = ev->freq;
+	w->offline = ev->type == WORKER_EVENT_OFFLINE;
+	if (ev->type == WORKER_EVENT_HEARTBEAT) {
+		w->active = ev->active;
+		w->processed = ev->processed;
+	}
+	if (ev->sw_ver[0] != '\0')
+		memcpy(w->sw_ver, ev->sw_ver, sizeof(w->sw_ver));
 }
 
 void heard_free(struct heard *h)

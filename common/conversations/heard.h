@@ -5,6 +5,7 @@
 #define CELERY_HEARD_H
 
 #include "name_map.h"
+#include "worker_event.h"
 
 #include <stddef.h>
 
@@ -32,6 +33,9 @@ struct heard {
 struct heard_worker *heard_slot(struct heard *h, const char *node);
 /* The worker of that node name, or NULL. */
 const struct heard_worker *heard_find(const struct heard *h, const char *node);
+/* Notes one event read (rc as worker_event_read returned): a worker event counts for its worker, at the
+ * worker's clock when that is near ours; anything else is ignored. */
+void heard_note(struct heard *h, int rc, const struct worker_event *ev);
 void heard_free(struct heard *h);
 
 #endif

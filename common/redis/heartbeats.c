@@ -48,28 +48,12 @@ int listener_start(struct listener *l, const struct broker_addr *addr, const str
 static void take(struct heard *h, const struct resp *r)
 {
 	struct worker_event ev;
-	struct heard_worker *w;
 	struct error ignored;
-	double now;
+	int rc = -1;
 
-	if (r->type != RESP_ARRAY || r->elements != 4 || r->element[3]->type != RESP_STRING ||
-	    kombu_decode_worker_event(r->element[3]->str, r->element[3]->len, &ev, &ignored) != 1 ||
-	    (w = heard_slot(h, ev.hostname)) == NULL) {
-		h->ignored++;
-		return;
-	}
-	h->events++;
-	now = clock_wall();
-	/* when it was sent, by the worker's clock when that is near ours (a buffered event is older) */
-	w->heard_at = ev.timestamp > now - 300 && ev.timestamp <= now + 5 ? ev.timestamp : now;
-	w->freq = ev.freq;
-	w->offline = ev.type == WORKER_EVENT_OFFLINE;
-	if (ev.type == WORKER_EVENT_HEARTBEAT) {
-		w->active = ev.active;
-		w->processed = ev.processed;
-	}
-	if (ev.sw_ver[0] != '\0')
-		memcpy(w->sw_ver, ev.sw_ver, sizeof(w->sw_ver));
+	if (r->type == RESP_ARRAY && r->elements == 4 && r->element[3]->type == RESP_STRING)
+		rc = kombu_decode_worker_event(r->element[3]->str, r->element[3]->len, &ev, &ignored);
+	heard_note(h, rc, &ev);
 }
 
 int listener_collect(struct listener *l, const struct deadline *until, size_t enough, struct heard *h,

@@ -1,28 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* kombu_event: the worker events Celery publishes on its celeryev exchange (broker protocol, section 3):
- * worker-heartbeat every freq seconds, worker-online and worker-offline. */
+/* kombu_event: the worker events Celery publishes on its celeryev exchange over Redis, in kombu's envelope
+ * (broker protocol, section 3). */
 #ifndef CELERY_KOMBU_EVENT_H
 #define CELERY_KOMBU_EVENT_H
 
-#include "error.h"
-
-#include <stddef.h>
-
-enum worker_event_type {
-	WORKER_EVENT_HEARTBEAT,
-	WORKER_EVENT_ONLINE,
-	WORKER_EVENT_OFFLINE,
-};
-
-struct worker_event {
-	enum worker_event_type type;
-	char hostname[256];  /* the node name, e.g. celery-v0.12.0@hostA */
-	double freq;         /* seconds between heartbeats; 2.0 when absent */
-	double timestamp;    /* the worker's clock, epoch seconds; 0 when absent */
-	long long active;    /* tasks running; -1 when absent */
-	long long processed; /* tasks done since start; -1 when absent */
-	char sw_ver[32];     /* the Celery version; "" when absent */
-};
+#include "worker_event.h"
 
 /* Decodes one published event. 1 for a worker event; 0 for another event (task-*, a worker event of a
  * type not listed); -1 with ERROR_PARSE for what is not a readable event (not an envelope, not JSON, no

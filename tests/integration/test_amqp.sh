@@ -100,6 +100,23 @@ t_hidden_consumer() {
 	rabbit_wait_consumers gpu 2
 }
 
+# A worker with remote control off beats all the same: -m both and -m heartbeat find it hidden (no consumer on
+# a control queue of its name), with the verdicts of the Redis tests.
+t_heartbeat_modes() {
+	rabbit_worker celery-v0.11.0@dark legacy REMOTE_CONTROL=off
+	rabbit_wait_consumers legacy 1 || { fail "the dark worker did not start"; return; }
+	rcheck "$PLUGIN" -e 0.12.0 -m both --listen 2.5
+	expect_exit 1
+	expect_line1 "CELERY WORKERS WARNING - 1 of 4 workers compatible with 0.12.0; incompatible: celery-v0.11.2@old (version 0.11.2), celery@46b9a1cf718a (untagged), celery-v0.11.0@dark (version 0.11.0); 1 hidden (heartbeats, but remote control cannot reach them): celery-v0.11.0@dark (version 0.11.0)"
+	rcheck "$PLUGIN" -e 0.12.0 -m heartbeat -v
+	expect_exit 1
+	expect_contains "1 hidden (heartbeats, but remote control cannot reach them): celery-v0.11.0@dark (version 0.11.0)"
+	expect_perf workers 4
+	expect_contains "worker events from 4 workers"
+	cluster_stop_worker celery-v0.11.0@dark
+	rabbitctl delete_queue legacy >/dev/null
+}
+
 # A queue a worker consumed is remembered; its consumer gone and 3 tasks waiting, it is CRITICAL without -Q.
 t_abandoned_queue() {
 	rabbit_worker celery-v0.12.0@reports reports
@@ -251,6 +268,7 @@ test_case "--worker: a named one answers at once, a gone one is named" t_named_w
 test_case "queue health: the same verdict as on Redis" t_queue_health_as_on_redis
 test_case "a -Q typo: the broker says there is no such queue" t_typo_queue_named_by_the_broker
 test_case "a worker with remote control off: a hidden consumer" t_hidden_consumer
+test_case "-m both and -m heartbeat: a worker with remote control off is hidden" t_heartbeat_modes
 test_case "a queue whose consumer died, with 3 tasks: CRITICAL without -Q" t_abandoned_queue
 test_case "a stopped worker: unresponsive" t_stopped_worker_is_unresponsive
 test_case "the README's least-privilege user" t_least_privilege
