@@ -159,6 +159,12 @@ t_least_privilege() {
 	run "$QUEUES" -u "$url" -e 0.12.0 -Q gpu,celery -T 5
 	expect_exit 1
 	expect_perf gpu_compatible 1
+	# listening only: a server-named queue of its own, bound to celeryev
+	rabbitctl set_permissions -p / monitor '^amq\.gen-.*' '^amq\.gen-.*' '^(amq\.gen-.*|celeryev)$' >/dev/null
+	run "$PLUGIN" -u "$url" -e 0.12.0 -m heartbeat
+	expect_exit 1
+	expect_perf workers 3
+	expect_perf hidden 0
 	rabbitctl set_permissions -p / monitor '' '' '' >/dev/null # the vhost, and nothing in it
 	run "$PLUGIN" -u "$url" -e 0.12.0 -T 5
 	expect_exit 3

@@ -5,6 +5,8 @@
 
 #include "control_body.h"
 #include "fleet.h"
+#include "heard.h"
+#include "worker_event.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -134,6 +136,40 @@ START_TEST(replies_make_the_fleet)
 }
 END_TEST
 
+/* The events on celeryev, as RabbitMQ carries them (the raw JSON body): each published heartbeat is heard. */
+START_TEST(events_as_rabbitmq_carries_them)
+{
+	const char *files[] = {"firehose-events.jsonl", "firehose-active_queues.jsonl",
+	                       "firehose-ping.jsonl"};
+	struct heard h = {0};
+
+	for (size_t f = 0; f < 3; f++) {
+		json_object *ev[16];
+		size_t n = capture(files[f], "publish.celeryev", ev, 16);
+		ck_assert_uint_gt(n, 0);
+		for (size_t i = 0; i < n; i++) {
+			json_object *props = at(ev[i], "properties", "application_headers", "properties");
+			const char *body = json_object_get_string(at(ev[i], "body", NULL, NULL));
+			struct worker_event we;
+			struct error err;
+			int rc =
+			    worker_event_read(json_object_get_string(at(props, "content_type", NULL, NULL)),
+			                      body, strlen(body), &we, &err);
+			ck_assert_int_eq(rc, 1);
+			ck_assert_str_eq(we.hostname,
+			                 json_object_get_string(at(props, "headers", "hostname", NULL)));
+			ck_assert_str_eq(we.sw_ver, "5.2.6");
+			heard_note(&h, rc, &we);
+			json_object_put(ev[i]);
+		}
+	}
+	ck_assert_uint_ge(h.n, 1);
+	ck_assert_int_eq(h.ignored, 0);
+	ck_assert_ptr_nonnull(heard_find(&h, "w1@research"));
+	heard_free(&h);
+}
+END_TEST
+
 START_TEST(malformed_reply_bodies)
 {
 	static const struct {
@@ -218,6 +254,7 @@ Suite *unit_suite(void)
 
 	tcase_add_test(tc, broadcasts_as_celery_publishes_them);
 	tcase_add_test(tc, replies_make_the_fleet);
+	tcase_add_test(tc, events_as_rabbitmq_carries_them);
 	tcase_add_test(tc, malformed_reply_bodies);
 	tcase_add_test(tc, other_serializers_are_unreadable_not_malformed);
 	tcase_add_test(tc, destination_arguments_and_casts);
