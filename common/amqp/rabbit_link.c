@@ -2,12 +2,14 @@
 /* rabbit_link: the connection, its errors in our words, and frames read under the deadline. */
 #include "rabbit_link.h"
 
+#include <amqp_ssl_socket.h>
 #include <amqp_tcp_socket.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 /* What is left of dl as a timeval, at least a millisecond (rabbit-c reads 0 as "do not wait at all"). */
 static struct timeval left_tv(const struct deadline *dl, double most)
@@ -185,6 +187,44 @@ static void read_version(struct rabbit_link *l)
 	}
 }
 
+/* The system's CA bundle: $SSL_CERT_FILE, else where the distributions keep it (rabbitmq-c takes a file). */
+static const char *system_cas(void)
+{
+	static const char *const bundles[] = {"/etc/ssl/certs/ca-certificates.crt",
+	                                      "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/ca-bundle.pem",
+	                                      "/etc/ssl/cert.pem"};
+	const char *env = getenv("SSL_CERT_FILE");
+
+	if (env != NULL && *env != '\0')
+		return env;
+	for (size_t i = 0; i < sizeof(bundles) / sizeof(bundles[0]); i++)
+		if (access(bundles[i], R_OK) == 0)
+			return bundles[i];
+	return NULL;
+}
+
+/* A TLS socket with the options' CA file (else the system's), client certificate and checks; NULL with err
+ * filled. */
+static amqp_socket_t *tls_socket(struct rabbit_link *l, const struct tls_options *t, struct error *err)
+{
+	amqp_socket_t *sock = amqp_ssl_socket_new(l->conn);
+	const char *cas = t->cacert != NULL ? t->cacert : system_cas();
+
+	if (sock == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory starting TLS"), NULL;
+	amqp_ssl_socket_set_verify_peer(sock, t->verify_peer);
+	amqp_ssl_socket_set_verify_hostname(sock, t->verify_peer && t->verify_host);
+	if (t->verify_peer && cas == NULL)
+		return error_set(err, ERROR_USAGE, "no CA bundle found: give --cacert"), NULL;
+	if (t->verify_peer && amqp_ssl_socket_set_cacert(sock, cas) != AMQP_STATUS_OK)
+		return error_set(err, ERROR_USAGE, "the CA file %.200s cannot be loaded", cas), NULL;
+	if (t->cert != NULL &&
+	    amqp_ssl_socket_set_key(sock, t->cert, t->key ? t->key : t->cert) != AMQP_STATUS_OK)
+		return error_set(err, ERROR_USAGE, "--cert/--key: the client certificate cannot be loaded"),
+		       NULL;
+	return sock;
+}
+
 /* 1 when a signal asked us to stop. */
 static int cancelled(const struct rabbit_link *l)
 {
@@ -206,8 +246,13 @@ int rabbit_open(struct rabbit_link *l, const struct broker_addr *a, int cancel_f
 	l->cancel_fd = cancel_fd;
 	l->next = 1;
 	broker_addr_describe(a, l->where, sizeof(l->where));
-	if ((l->conn = amqp_new_connection()) == NULL || (sock = amqp_tcp_socket_new(l->conn)) == NULL)
+	if ((l->conn = amqp_new_connection()) == NULL)
 		return error_set(err, ERROR_NOMEM, "out of memory");
+	sock = a->tls.enabled ? tls_socket(l, &a->tls, err) : amqp_tcp_socket_new(l->conn);
+	if (sock == NULL) {
+		lose(l);
+		return a->tls.enabled ? -1 : error_set(err, ERROR_NOMEM, "out of memory");
+	}
 	status = amqp_socket_open_noblock(sock, a->host, a->port, &tv);
 	if (status != AMQP_STATUS_OK) {
 		lose(l);

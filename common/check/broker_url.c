@@ -211,15 +211,16 @@ static int parse_tcp(const char *rest, struct broker_addr *out, struct error *er
 	return parse_query(query ? query + 1 : NULL, out, err);
 }
 
-/* amqp://[userinfo@]host[:port][/vhost][?query], as kombu reads it: user and password guest when not
- * given, the virtual host "/" for an empty path ("//" is "/" too); the query's keys are ignored. */
-static int parse_amqp(const char *rest, struct broker_addr *out, struct error *err)
+/* amqp://[userinfo@]host[:port][/vhost][?query] (amqps:// with TLS, port 5671), as kombu reads it: user and
+ * password guest when not given, the virtual host "/" for an empty path ("//" is "/" too); the query's keys
+ * are ignored. */
+static int parse_amqp(const char *rest, struct broker_addr *out, int tls, struct error *err)
 {
 	size_t auth_len = strcspn(rest, "/?");
 	const char *at = NULL, *path = rest + auth_len, *query = strchr(rest, '?');
 
 	out->kind = BROKER_AMQP;
-	out->port = AMQP_DEFAULT_PORT;
+	out->port = tls ? AMQPS_DEFAULT_PORT : AMQP_DEFAULT_PORT;
 	for (const char *p = rest; p < rest + auth_len; p++)
 		if (*p == '@')
 			at = p; /* the last '@': a password may hold one */
@@ -327,13 +328,18 @@ int broker_url_parse(const char *url, struct broker_addr *out, struct error *err
 		return error_set(
 		    err, ERROR_USAGE,
 		    "--url: TLS (rediss://) is not supported by this build (built without OpenSSL)");
-	if (strncmp(url, "amqp://", 7) == 0 || strncmp(url, "pyamqp://", 9) == 0) {
-		if ((rc = parse_amqp(url + (url[0] == 'a' ? 7 : 9), out, err)) < 0)
+	if (strncmp(url, "amqp://", 7) == 0 || strncmp(url, "pyamqp://", 9) == 0 ||
+	    strncmp(url, "amqps://", 8) == 0) {
+		int tls = url[4] == 's';
+		if (tls && !tls_available())
+			return error_set(
+			    err, ERROR_USAGE,
+			    "--url: TLS (amqps://) is not supported by this build (built without OpenSSL)");
+		out->tls = (struct tls_options){tls, 1, 1, NULL, NULL, NULL, NULL, NULL, NULL};
+		if ((rc = parse_amqp(url + (url[0] == 'p' ? 9 : tls ? 8 : 7), out, tls, err)) < 0)
 			broker_addr_free(out);
 		return rc;
 	}
-	if (strncmp(url, "amqps://", 8) == 0)
-		return error_set(err, ERROR_USAGE, "--url: TLS to RabbitMQ (amqps://) is not supported yet");
 	if (strncmp(url, "sentinel://", 11) == 0) {
 		if ((rc = parse_sentinels(url, out, err)) < 0)
 			broker_addr_free(out);

@@ -154,7 +154,7 @@ static int resolve_tls(struct tls_options *t, const struct broker_args *a, int u
 	if (a->tls && !t->enabled)
 		*t = (struct tls_options){1, 1, 1, t->cacert, t->capath, t->cert, t->key, t->sni, NULL};
 	if (given != NULL && !t->enabled)
-		return error_set(err, ERROR_USAGE, "%s needs --tls or a rediss:// URL", given);
+		return error_set(err, ERROR_USAGE, "%s needs --tls or a rediss:// or amqps:// URL", given);
 	if (t->enabled && unix_socket)
 		return error_set(err, ERROR_USAGE, "TLS is for TCP: a unix socket cannot use it");
 	if (a->insecure && (a->cacert != NULL || a->capath != NULL))
@@ -236,7 +236,7 @@ static int resolve_kind(struct broker_addr *addr, const struct broker_args *a, i
 		return 0;
 	addr->kind = BROKER_AMQP;
 	if (a->port == NULL)
-		addr->port = AMQP_DEFAULT_PORT;
+		addr->port = a->tls ? AMQPS_DEFAULT_PORT : AMQP_DEFAULT_PORT;
 	if (addr->username == NULL && /* kombu's default user, with its password */
 	    ((addr->username = strdup("guest")) == NULL ||
 	     (addr->password == NULL && (addr->password = strdup("guest")) == NULL)))
@@ -256,9 +256,9 @@ static const char *foreign_option(const struct broker_addr *addr, const struct b
 	       : a->sentinel_master        ? "--sentinel-master"
 	       : a->sentinel_password_file ? "--sentinel-password-file"
 	       : a->sentinel_tls           ? "--sentinel-tls"
-	       : a->tls || a->insecure || a->cacert || a->capath || a->cert || a->key || a->sni
-	           ? "a TLS option (TLS to RabbitMQ is not supported yet)"
-	           : NULL;
+	       : a->capath                 ? "--capath (rabbitmq-c takes a CA file only: --cacert)"
+	       : a->sni                    ? "--sni (rabbitmq-c sends and verifies the host's name)"
+	                                   : NULL;
 }
 
 int options_resolve_broker(struct broker_addr *addr, const struct broker_args *a, struct error *err)
@@ -285,7 +285,7 @@ int options_resolve_broker(struct broker_addr *addr, const struct broker_args *a
 		}
 		if (addr->vhost == NULL && (addr->vhost = strdup(a->vhost ? a->vhost : "/")) == NULL)
 			return error_set(err, ERROR_NOMEM, "out of memory");
-		return 0;
+		return resolve_tls(&addr->tls, a, 0, err);
 	}
 	if (resolve_tls(&addr->tls, a, addr->socket != NULL, err) < 0)
 		return -1;

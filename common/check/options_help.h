@@ -32,14 +32,16 @@
 	"    Read the password from the first line of PATH. $REDISCLI_AUTH also gives Redis's.\n"            \
 	"    Prefer either to a password in -u, which other users can see in the process list.\n"            \
 	" --tls\n"                                                                                           \
-	"    Speak TLS to the broker (as rediss:// does). The certificate and the host name are\n"           \
+	"    Speak TLS to the broker (as rediss:// and amqps:// do). The certificate and the host name "     \
+	"are\n"                                                                                              \
 	"    verified against the system's CA store unless told otherwise.\n"                                \
 	" --cacert=FILE, --capath=DIR\n"                                                                     \
-	"    Trust the CAs in FILE (PEM) or the hashed directory DIR instead of the system's\n"              \
+	"    Trust the CAs in FILE (PEM) or the hashed directory DIR (Redis only) instead of the system's\n" \
 	" --cert=FILE, --key=FILE\n"                                                                         \
 	"    Client certificate and its key (PEM, no passphrase), for a broker with tls-auth-clients\n"      \
 	" --sni=NAME\n"                                                                                      \
 	"    Send NAME as the server name and verify the certificate against it instead of the host\n"       \
+	"    (Redis only)\n"                                                                                 \
 	" --insecure\n"                                                                                      \
 	"    Verify neither the certificate nor the host name (as ssl_cert_reqs=none)\n"                     \
 	" --sentinel-master=NAME\n"                                                                          \

@@ -6,6 +6,7 @@
 # valgrind pass
 . "$(dirname "$0")/../lib/plugin_test.sh" check_celery_worker_versions "${1:-}"
 . "$lib/rabbit.sh"
+. "$lib/tls_pki.sh"
 QUEUES="${1:-}/check_celery_queue_health"
 
 # rcheck PLUGIN ARGS...: a plugin against the private RabbitMQ, then asserts no queue of ours is left.
@@ -233,6 +234,48 @@ t_memory_alarm_is_critical() {
 	expect_nothing_left
 }
 
+# amqps://: the certificate and the host name verified by default; a wrong CA, a name the certificate does
+# not hold, --insecure; a CA file that is not there is a typo (UNKNOWN), not an outage.
+t_tls() {
+	local pki=$RABBIT_TLS_DIR
+	run "$PLUGIN" -u "amqps://localhost:$RABBIT_TLS_PORT//" --cacert "$pki/ca.crt" -e 0.12.0 -v
+	expect_exit 1
+	expect_perf workers 3
+	expect_contains "broker: localhost:$RABBIT_TLS_PORT vhost /"
+	run "$PLUGIN" -H localhost -p "$RABBIT_TLS_PORT" --broker amqp --tls --cacert "$pki/ca.crt" -e 0.12.0
+	expect_exit 1
+	expect_perf workers 3
+	run "$PLUGIN" -u "amqps://localhost:$RABBIT_TLS_PORT//" --cacert "$pki/other-ca.crt" -e 0.12.0
+	expect_exit 2
+	expect_contains "cannot connect to localhost:$RABBIT_TLS_PORT"
+	run "$PLUGIN" -u "amqps://127.0.0.1:$RABBIT_TLS_PORT//" --cacert "$pki/other-ca.crt" -e 0.12.0
+	expect_exit 2
+	local port pid # a TLS server whose certificate names elsewhere.example only
+	port=$(cluster_free_port)
+	openssl s_server -quiet -accept "127.0.0.1:$port" -cert "$pki/wrongname.crt" -key "$pki/wrongname.key" \
+		</dev/null >/dev/null 2>&1 &
+	pid=$!
+	sleep 0.5
+	run "$PLUGIN" -u "amqps://localhost:$port//" --cacert "$pki/ca.crt" -e 0.12.0 -t 3
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	expect_exit 2
+	expect_contains "cannot connect to localhost:$port"
+	expect_contains "hostname"
+	run "$PLUGIN" -u "amqps://localhost:$RABBIT_TLS_PORT//" --insecure -e 0.12.0
+	expect_exit 1
+	expect_perf workers 3
+	run "$PLUGIN" -u "amqps://localhost:$RABBIT_TLS_PORT//" --cacert "$pki/nosuch.crt" -e 0.12.0
+	expect_exit 3
+	expect_contains "nosuch.crt"
+	run "$PLUGIN" -u "amqps://localhost:$RABBIT_PORT//" --cacert "$pki/ca.crt" -e 0.12.0 -t 3
+	expect_exit 2
+	expect_contains "cannot connect"
+	run "$PLUGIN" -u "amqps://localhost:$RABBIT_TLS_PORT//" --capath "$pki" -e 0.12.0
+	expect_exit 3
+	expect_contains "--capath"
+}
+
 # The event handler: the untagged worker stops consuming gpu (the broker's own count drops to 1), the
 # current one keeps it. Last: the fleet is changed.
 t_quarantine_execute() {
@@ -260,6 +303,8 @@ if ! rabbit_available; then
 fi
 assert_init
 cluster_init
+RABBIT_TLS_DIR="$CLUSTER_DIR/pki"
+pki_make "$RABBIT_TLS_DIR" || exit 2
 rabbit_start || exit 2
 rabbit_worker celery-v0.12.0@current gpu,celery
 rabbit_worker celery@46b9a1cf718a gpu
@@ -279,6 +324,7 @@ test_case "a queue whose consumer died, with 3 tasks: CRITICAL without -Q" t_aba
 test_case "a stopped worker: unresponsive" t_stopped_worker_is_unresponsive
 test_case "the README's least-privilege user" t_least_privilege
 test_case "vhost typo, wrong password, no broker, a Redis option, -H with --broker amqp" t_faults
+test_case "amqps://: verified by default, wrong CA, --insecure, typos" t_tls
 test_case "a stalled broker: -t holds" t_stalled_broker
 test_case "a killed check leaves nothing" t_killed_check_leaves_nothing
 test_case "a memory alarm: CRITICAL" t_memory_alarm_is_critical

@@ -25,7 +25,8 @@ rabbitctl() {
 	rabbit_env "$RABBIT_BIN/rabbitmqctl" -q "$@"
 }
 
-# rabbit_start: starts the node (about 7 s) and sets RABBIT_PORT and RABBIT_URL; 1 when it did not start.
+# rabbit_start: starts the node (about 7 s) and sets RABBIT_PORT and RABBIT_URL (and RABBIT_TLS_PORT when
+# RABBIT_TLS_DIR names a tls_pki.sh folder); 1 when it did not start.
 rabbit_start() {
 	RABBIT_DIR="$CLUSTER_DIR/rabbit"
 	mkdir -p "$RABBIT_DIR"
@@ -36,6 +37,17 @@ rabbit_start() {
 	RABBIT_URL="amqp://guest:guest@127.0.0.1:$RABBIT_PORT//"
 	echo '[].' >"$RABBIT_DIR/enabled_plugins"
 	printf 'loopback_users = none\n' >"$RABBIT_DIR/rabbitmq.conf"
+	if [ -n "${RABBIT_TLS_DIR:-}" ]; then # a TLS listener too, with RABBIT_TLS_DIR's server key pair
+		RABBIT_TLS_PORT=$(cluster_free_port)
+		cat >>"$RABBIT_DIR/rabbitmq.conf" <<-CONF
+			listeners.ssl.1 = 127.0.0.1:$RABBIT_TLS_PORT
+			ssl_options.cacertfile = $RABBIT_TLS_DIR/ca.crt
+			ssl_options.certfile = $RABBIT_TLS_DIR/server.crt
+			ssl_options.keyfile = $RABBIT_TLS_DIR/server.key
+			ssl_options.verify = verify_none
+			ssl_options.fail_if_no_peer_cert = false
+		CONF
+	fi
 	: >"$RABBIT_DIR/env.conf"
 	rabbit_env "$RABBIT_BIN/rabbitmq-server" >"$RABBIT_DIR/server.out" 2>&1 &
 	echo $! >"$RABBIT_DIR/server.pid"

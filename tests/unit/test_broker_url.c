@@ -108,6 +108,8 @@ END_TEST
 /* amqp:// and pyamqp:// as kombu reads them: guest:guest and the vhost "/" unless given, "//" is "/". */
 START_TEST(amqp_urls)
 {
+	struct broker_addr a;
+	struct error err;
 	static const struct {
 		const char *url, *host, *vhost, *user, *password;
 		int port;
@@ -133,8 +135,19 @@ START_TEST(amqp_urls)
 		ck_assert_str_eq(a.password, cases[i].password);
 		ck_assert_int_eq(a.port, cases[i].port);
 		ck_assert_ptr_null(a.socket);
+		ck_assert_int_eq(a.tls.enabled, 0);
 		broker_addr_free(&a);
 	}
+	ck_assert_int_eq(broker_url_parse("amqps://u:p@rabbit/prod", &a, &err), 0);
+	ck_assert_int_eq(a.tls.enabled, 1);
+	ck_assert_int_eq(a.tls.verify_peer, 1);
+	ck_assert_int_eq(a.tls.verify_host, 1);
+	ck_assert_int_eq(a.port, 5671);
+	ck_assert_str_eq(a.vhost, "prod");
+	broker_addr_free(&a);
+	ck_assert_int_eq(broker_url_parse("amqps://rabbit:5999//", &a, &err), 0);
+	ck_assert_int_eq(a.port, 5999);
+	broker_addr_free(&a);
 }
 END_TEST
 
@@ -143,7 +156,7 @@ START_TEST(bad_amqp_urls_never_echo_the_password)
 	static const char *const bad[] = {
 	    "amqp://u:secret@h:0//",  "amqp://u:secret@h:99999//", "amqp://u:secret@[::1//",
 	    "amqp://u:%zzsecret@h//", "amqp://u:secret@h/%zz",     "amqp://u:secret@h/a%00b",
-	    "amqps://u:secret@h//",   "amqp+ssl://u:secret@h//",   "pyamqp://u:secret@h:x//",
+	    "amqps://u:secret@h:0//", "amqp+ssl://u:secret@h//",   "pyamqp://u:secret@h:x//",
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
