@@ -15,7 +15,7 @@ targets=("$@")
 # config.h comes from the plain build (tools/build.sh runs first); OpenSSL is loaded at run time (dlopen)
 flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE -Ibuild
 	$(printf -- "-I%s " common/*/))
-libs=($(pkg-config --cflags --libs hiredis json-c librabbitmq) -ldl -lm)
+libs=($(pkg-config --cflags --libs hiredis json-c) $(pkg-config --cflags librabbitmq) -ldl -lm)
 
 # Seeds: the captured payloads for the decoder, known good and bad inputs for the parsers.
 seed() {

@@ -19,8 +19,8 @@ int rabbit_listen_start(struct rabbit_listener *l, const struct broker_addr *a, 
 		return -1;
 	}
 	l->open = 1;
-	if (amqp_exchange_declare(l->link.conn, l->link.channel, amqp_cstring_bytes("celeryev"),
-	                          amqp_cstring_bytes("topic"), 1, 0, 0, 0, amqp_empty_table) == NULL) {
+	if (rabbit.exchange_declare(l->link.conn, l->link.channel, rabbit_bytes("celeryev"),
+	                            rabbit_bytes("topic"), 1, 0, 0, 0, RABBIT_EMPTY_TABLE) == NULL) {
 		if (rabbit_answer(&l->link, "looking up the celeryev exchange", &code, err) < 0 &&
 		    code != 404)
 			return -1;
@@ -29,19 +29,19 @@ int rabbit_listen_start(struct rabbit_listener *l, const struct broker_addr *a, 
 	}
 	if (rabbit_ready(&l->link, dl, err) < 0)
 		return -1;
-	ok =
-	    amqp_queue_declare(l->link.conn, l->link.channel, amqp_empty_bytes, 0, 0, 1, 1, amqp_empty_table);
+	ok = rabbit.queue_declare(l->link.conn, l->link.channel, RABBIT_EMPTY_BYTES, 0, 0, 1, 1,
+	                          RABBIT_EMPTY_TABLE);
 	if (ok == NULL)
 		return rabbit_answer(&l->link, "declaring our event queue", NULL, err) < 0 ? -1 : 0;
-	queue = amqp_bytes_malloc_dup(ok->queue);
+	queue = rabbit.bytes_malloc_dup(ok->queue);
 	if (queue.bytes == NULL)
 		return error_set(err, ERROR_NOMEM, "out of memory");
-	amqp_queue_bind(l->link.conn, l->link.channel, queue, amqp_cstring_bytes("celeryev"),
-	                amqp_cstring_bytes("worker.#"), amqp_empty_table);
+	rabbit.queue_bind(l->link.conn, l->link.channel, queue, rabbit_bytes("celeryev"),
+	                  rabbit_bytes("worker.#"), RABBIT_EMPTY_TABLE);
 	if (rabbit_answer(&l->link, "binding our event queue to celeryev", NULL, err) == 0)
-		amqp_basic_consume(l->link.conn, l->link.channel, queue, amqp_empty_bytes, 0, 1, 1,
-		                   amqp_empty_table);
-	amqp_bytes_free(queue);
+		rabbit.basic_consume(l->link.conn, l->link.channel, queue, RABBIT_EMPTY_BYTES, 0, 1, 1,
+		                     RABBIT_EMPTY_TABLE);
+	rabbit.bytes_free(queue);
 	return l->link.conn == NULL ? -1 : rabbit_answer(&l->link, "consuming our event queue", NULL, err);
 }
 

@@ -2,8 +2,6 @@
 /* rabbit_link: the connection, its errors in our words, and frames read under the deadline. */
 #include "rabbit_link.h"
 
-#include <amqp_ssl_socket.h>
-#include <amqp_tcp_socket.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,14 +25,14 @@ static struct timeval left_tv(const struct deadline *dl, double most)
 static void lose(struct rabbit_link *l)
 {
 	if (l->conn != NULL)
-		amqp_destroy_connection(l->conn);
+		rabbit.destroy_connection(l->conn);
 	l->conn = NULL;
 	l->channel = 0;
 }
 
 static int library_error(struct rabbit_link *l, int status, const char *what, struct error *err)
 {
-	const char *why = amqp_error_string2(status);
+	const char *why = rabbit.error_string2(status);
 
 	switch (status) {
 	case AMQP_STATUS_TIMEOUT:
@@ -84,7 +82,7 @@ static int closed_by_broker(struct rabbit_link *l, amqp_method_t method, const c
 		error_set(err, code_kind(c), "%s: the broker at %s closed the connection: %d %.*s", what,
 		          l->where, c, (int)(m->reply_text.len > 160 ? 160 : m->reply_text.len),
 		          (const char *)m->reply_text.bytes);
-		amqp_send_method(l->conn, 0, AMQP_CONNECTION_CLOSE_OK_METHOD, &ok);
+		rabbit.send_method(l->conn, 0, AMQP_CONNECTION_CLOSE_OK_METHOD, &ok);
 		lose(l);
 		if (code != NULL)
 			*code = c;
@@ -98,7 +96,7 @@ static int closed_by_broker(struct rabbit_link *l, amqp_method_t method, const c
 		error_set(err, code_kind(c), "%s: %d %.*s", what, c,
 		          (int)(m->reply_text.len > 160 ? 160 : m->reply_text.len),
 		          (const char *)m->reply_text.bytes);
-		amqp_send_method(l->conn, l->channel, AMQP_CHANNEL_CLOSE_OK_METHOD, &ok);
+		rabbit.send_method(l->conn, l->channel, AMQP_CHANNEL_CLOSE_OK_METHOD, &ok);
 		l->channel = 0;
 		if (code != NULL)
 			*code = c;
@@ -111,7 +109,7 @@ static int closed_by_broker(struct rabbit_link *l, amqp_method_t method, const c
 
 int rabbit_answer(struct rabbit_link *l, const char *what, int *code, struct error *err)
 {
-	amqp_rpc_reply_t r = amqp_get_rpc_reply(l->conn);
+	amqp_rpc_reply_t r = rabbit.get_rpc_reply(l->conn);
 
 	if (code != NULL)
 		*code = 0;
@@ -141,13 +139,13 @@ int rabbit_ready(struct rabbit_link *l, const struct deadline *dl, struct error 
 		return error_set(err, ERROR_CONNECT, "the connection to %s was lost", l->where);
 	if (deadline_passed(dl))
 		return error_set(err, ERROR_TIMEOUT, "no time left to ask %s", l->where);
-	amqp_set_rpc_timeout(l->conn, &tv);
+	rabbit.set_rpc_timeout(l->conn, &tv);
 	l->until = *dl;
 	if (l->channel != 0)
 		return 0;
 	if (l->next == 0 || l->next > 64)
 		return error_set(err, ERROR_BROKER, "the broker at %s closed too many channels", l->where);
-	amqp_channel_open(l->conn, l->next);
+	rabbit.channel_open(l->conn, l->next);
 	if (rabbit_answer(l, "opening a channel", NULL, err) < 0)
 		return -1;
 	l->channel = l->next++;
@@ -157,16 +155,16 @@ int rabbit_ready(struct rabbit_link *l, const struct deadline *dl, struct error 
 /* The client properties: who we are, and that we take connection.blocked (a memory or disk alarm). */
 static amqp_table_t client_properties(amqp_table_entry_t *top, amqp_table_entry_t *caps)
 {
-	caps[0].key = amqp_cstring_bytes("connection.blocked");
+	caps[0].key = rabbit_bytes("connection.blocked");
 	caps[0].value.kind = AMQP_FIELD_KIND_BOOLEAN;
 	caps[0].value.value.boolean = 1;
-	caps[1].key = amqp_cstring_bytes("authentication_failure_close");
+	caps[1].key = rabbit_bytes("authentication_failure_close");
 	caps[1].value.kind = AMQP_FIELD_KIND_BOOLEAN;
 	caps[1].value.value.boolean = 1;
-	top[0].key = amqp_cstring_bytes("product");
+	top[0].key = rabbit_bytes("product");
 	top[0].value.kind = AMQP_FIELD_KIND_UTF8;
-	top[0].value.value.bytes = amqp_cstring_bytes("monitoring-plugins-celery");
-	top[1].key = amqp_cstring_bytes("capabilities");
+	top[0].value.value.bytes = rabbit_bytes("monitoring-plugins-celery");
+	top[1].key = rabbit_bytes("capabilities");
 	top[1].value.kind = AMQP_FIELD_KIND_TABLE;
 	top[1].value.value.table = (amqp_table_t){2, caps};
 	return (amqp_table_t){2, top};
@@ -175,7 +173,7 @@ static amqp_table_t client_properties(amqp_table_entry_t *top, amqp_table_entry_
 /* The server's version from its properties, for -v. */
 static void read_version(struct rabbit_link *l)
 {
-	const amqp_table_t *t = amqp_get_server_properties(l->conn);
+	const amqp_table_t *t = rabbit.get_server_properties(l->conn);
 
 	for (int i = 0; t != NULL && i < t->num_entries; i++) {
 		const amqp_table_entry_t *e = &t->entries[i];
@@ -207,19 +205,19 @@ static const char *system_cas(void)
  * filled. */
 static amqp_socket_t *tls_socket(struct rabbit_link *l, const struct tls_options *t, struct error *err)
 {
-	amqp_socket_t *sock = amqp_ssl_socket_new(l->conn);
+	amqp_socket_t *sock = rabbit.ssl_socket_new(l->conn);
 	const char *cas = t->cacert != NULL ? t->cacert : system_cas();
 
 	if (sock == NULL)
 		return error_set(err, ERROR_NOMEM, "out of memory starting TLS"), NULL;
-	amqp_ssl_socket_set_verify_peer(sock, t->verify_peer);
-	amqp_ssl_socket_set_verify_hostname(sock, t->verify_peer && t->verify_host);
+	rabbit.ssl_socket_set_verify_peer(sock, t->verify_peer);
+	rabbit.ssl_socket_set_verify_hostname(sock, t->verify_peer && t->verify_host);
 	if (t->verify_peer && cas == NULL)
 		return error_set(err, ERROR_USAGE, "no CA bundle found: give --cacert"), NULL;
-	if (t->verify_peer && amqp_ssl_socket_set_cacert(sock, cas) != AMQP_STATUS_OK)
+	if (t->verify_peer && rabbit.ssl_socket_set_cacert(sock, cas) != AMQP_STATUS_OK)
 		return error_set(err, ERROR_USAGE, "the CA file %.200s cannot be loaded", cas), NULL;
 	if (t->cert != NULL &&
-	    amqp_ssl_socket_set_key(sock, t->cert, t->key ? t->key : t->cert) != AMQP_STATUS_OK)
+	    rabbit.ssl_socket_set_key(sock, t->cert, t->key ? t->key : t->cert) != AMQP_STATUS_OK)
 		return error_set(err, ERROR_USAGE, "--cert/--key: the client certificate cannot be loaded"),
 		       NULL;
 	return sock;
@@ -246,30 +244,32 @@ int rabbit_open(struct rabbit_link *l, const struct broker_addr *a, int cancel_f
 	l->cancel_fd = cancel_fd;
 	l->next = 1;
 	broker_addr_describe(a, l->where, sizeof(l->where));
-	if ((l->conn = amqp_new_connection()) == NULL)
+	if (rabbit_api_load(err) < 0)
+		return -1;
+	if ((l->conn = rabbit.new_connection()) == NULL)
 		return error_set(err, ERROR_NOMEM, "out of memory");
-	sock = a->tls.enabled ? tls_socket(l, &a->tls, err) : amqp_tcp_socket_new(l->conn);
+	sock = a->tls.enabled ? tls_socket(l, &a->tls, err) : rabbit.tcp_socket_new(l->conn);
 	if (sock == NULL) {
 		lose(l);
 		return a->tls.enabled ? -1 : error_set(err, ERROR_NOMEM, "out of memory");
 	}
-	status = amqp_socket_open_noblock(sock, a->host, a->port, &tv);
+	status = rabbit.socket_open_noblock(sock, a->host, a->port, &tv);
 	if (status != AMQP_STATUS_OK) {
 		lose(l);
 		if (status == AMQP_STATUS_TIMEOUT)
 			return error_set(err, ERROR_TIMEOUT, "connecting to %s timed out", l->where);
 		return error_set(err, ERROR_CONNECT, "cannot connect to %s: %s", l->where,
-		                 amqp_error_string2(status));
+		                 rabbit.error_string2(status));
 	}
 	if (cancelled(l))
 		return error_set(err, ERROR_CANCELLED, "stopped by a signal");
 	tv = left_tv(dl, 3600);
 	l->until = *dl;
-	amqp_set_handshake_timeout(l->conn, &tv);
-	amqp_set_rpc_timeout(l->conn, &tv);
-	r = amqp_login_with_properties(l->conn, a->vhost ? a->vhost : "/", 0, AMQP_DEFAULT_FRAME_SIZE, 0,
-	                               &props, AMQP_SASL_METHOD_PLAIN, a->username ? a->username : "guest",
-	                               a->password ? a->password : "guest");
+	rabbit.set_handshake_timeout(l->conn, &tv);
+	rabbit.set_rpc_timeout(l->conn, &tv);
+	r = rabbit.login_with_properties(l->conn, a->vhost ? a->vhost : "/", 0, AMQP_DEFAULT_FRAME_SIZE, 0,
+	                                 &props, AMQP_SASL_METHOD_PLAIN, a->username ? a->username : "guest",
+	                                 a->password ? a->password : "guest");
 	if (r.reply_type != AMQP_RESPONSE_NORMAL && r.reply_type != AMQP_RESPONSE_SERVER_EXCEPTION &&
 	    deadline_passed(dl)) {
 		lose(l);
@@ -298,11 +298,11 @@ void rabbit_close(struct rabbit_link *l, const struct deadline *dl)
 		return;
 	if (!deadline_passed(dl) && !l->blocked) {
 		struct timeval tv = left_tv(dl, 3600);
-		amqp_set_rpc_timeout(l->conn, &tv);
+		rabbit.set_rpc_timeout(l->conn, &tv);
 		if (l->channel != 0)
-			amqp_channel_close(l->conn, l->channel, AMQP_REPLY_SUCCESS);
+			rabbit.channel_close(l->conn, l->channel, AMQP_REPLY_SUCCESS);
 		if (l->conn != NULL)
-			amqp_connection_close(l->conn, AMQP_REPLY_SUCCESS);
+			rabbit.connection_close(l->conn, AMQP_REPLY_SUCCESS);
 	}
 	lose(l);
 }
@@ -318,7 +318,7 @@ int rabbit_queue_counts(struct rabbit_link *l, const char *queue, const struct d
 		return 0;
 	if (rabbit_ready(l, dl, err) < 0)
 		return -1;
-	ok = amqp_queue_declare(l->conn, l->channel, amqp_cstring_bytes(queue), 1, 0, 0, 0, amqp_empty_table);
+	ok = rabbit.queue_declare(l->conn, l->channel, rabbit_bytes(queue), 1, 0, 0, 0, RABBIT_EMPTY_TABLE);
 	if (ok != NULL) {
 		*messages = ok->message_count;
 		*consumers = ok->consumer_count;
@@ -340,8 +340,8 @@ static int wait_frame(struct rabbit_link *l, const struct deadline *dl, amqp_fra
 
 		if (l->conn == NULL)
 			return error_set(err, ERROR_CONNECT, "the connection to %s was lost", l->where);
-		if (!amqp_frames_enqueued(l->conn) && !amqp_data_in_buffer(l->conn)) {
-			struct pollfd p[2] = {{amqp_get_sockfd(l->conn), POLLIN, 0},
+		if (!rabbit.frames_enqueued(l->conn) && !rabbit.data_in_buffer(l->conn)) {
+			struct pollfd p[2] = {{rabbit.get_sockfd(l->conn), POLLIN, 0},
 			                      {l->cancel_fd, POLLIN, 0}};
 			int n = poll(p, l->cancel_fd >= 0 ? 2 : 1, deadline_left_ms(dl));
 			if (n > 0 && p[1].revents != 0 && l->cancel_fd >= 0)
@@ -350,7 +350,7 @@ static int wait_frame(struct rabbit_link *l, const struct deadline *dl, amqp_fra
 				return 0;
 		}
 		tv = left_tv(dl, 0.1);
-		status = amqp_simple_wait_frame_noblock(l->conn, f, &tv);
+		status = rabbit.simple_wait_frame_noblock(l->conn, f, &tv);
 		if (status == AMQP_STATUS_OK)
 			return 1;
 		if (status != AMQP_STATUS_TIMEOUT)
@@ -420,7 +420,7 @@ static int read_content(struct rabbit_link *l, const struct deadline *dl, struct
 	m->oversize = !keep;
 	if (keep)
 		m->body[size] = '\0';
-	amqp_maybe_release_buffers(l->conn);
+	rabbit.maybe_release_buffers(l->conn);
 	return 0;
 broken:
 	if (rc < 0)
@@ -439,8 +439,8 @@ int rabbit_next(struct rabbit_link *l, const struct deadline *dl, struct rabbit_
 
 	m->kind = RABBIT_NOTHING;
 	for (;;) {
-		if (l->conn != NULL && !amqp_frames_enqueued(l->conn))
-			amqp_maybe_release_buffers(l->conn);
+		if (l->conn != NULL && !rabbit.frames_enqueued(l->conn))
+			rabbit.maybe_release_buffers(l->conn);
 		if ((rc = wait_frame(l, dl, &f, err)) <= 0)
 			return rc;
 		if (f.frame_type != AMQP_FRAME_METHOD)

@@ -7,8 +7,8 @@
 #include "broker_addr.h"
 #include "deadline.h"
 #include "error.h"
+#include "rabbit_api.h"
 
-#include <amqp.h>
 #include <stddef.h>
 
 #define RABBIT_BODY_MAX (4 << 20) /* a message body longer than this is read past, not kept */

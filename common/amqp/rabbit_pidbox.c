@@ -70,20 +70,20 @@ static void known_answered(struct known *k, const char *node)
 static int reply_exchange(struct rabbit_link *l, const struct rabbit_query *q, const struct names *n,
                           struct error *err)
 {
-	amqp_bytes_t name = amqp_cstring_bytes(n->reply_exchange);
+	amqp_bytes_t name = rabbit_bytes(n->reply_exchange);
 	int code;
 
 	if (rabbit_ready(l, &q->hard, err) < 0)
 		return -1;
-	if (amqp_exchange_declare(l->conn, l->channel, name, amqp_cstring_bytes("direct"), 1, 0, 0, 0,
-	                          amqp_empty_table) != NULL)
+	if (rabbit.exchange_declare(l->conn, l->channel, name, rabbit_bytes("direct"), 1, 0, 0, 0,
+	                            RABBIT_EMPTY_TABLE) != NULL)
 		return 0;
 	if (rabbit_answer(l, "looking up the reply exchange", &code, err) < 0 && code != 404)
 		return -1;
 	if (rabbit_ready(l, &q->hard, err) < 0)
 		return -1;
-	amqp_exchange_declare(l->conn, l->channel, name, amqp_cstring_bytes("direct"), 0, 0, 0, 0,
-	                      amqp_empty_table);
+	rabbit.exchange_declare(l->conn, l->channel, name, rabbit_bytes("direct"), 0, 0, 0, 0,
+	                        RABBIT_EMPTY_TABLE);
 	return rabbit_answer(l, "declaring the reply exchange", NULL, err);
 }
 
@@ -93,27 +93,27 @@ static int reply_queue(struct rabbit_link *l, const struct rabbit_query *q, cons
                        struct error *err)
 {
 	amqp_table_entry_t args[2];
-	amqp_bytes_t queue = amqp_cstring_bytes(n->reply_queue);
+	amqp_bytes_t queue = rabbit_bytes(n->reply_queue);
 
-	args[0].key = amqp_cstring_bytes("x-expires");
+	args[0].key = rabbit_bytes("x-expires");
 	args[0].value.kind = AMQP_FIELD_KIND_I32;
 	args[0].value.value.i32 = CONTROL_QUEUE_EXPIRES;
-	args[1].key = amqp_cstring_bytes("x-message-ttl");
+	args[1].key = rabbit_bytes("x-message-ttl");
 	args[1].value.kind = AMQP_FIELD_KIND_I32;
 	args[1].value.value.i32 = CONTROL_QUEUE_TTL;
 	if (rabbit_ready(l, &q->hard, err) < 0)
 		return -1;
-	amqp_queue_declare(l->conn, l->channel, queue, 0, 0, 1, 1, (amqp_table_t){2, args});
+	rabbit.queue_declare(l->conn, l->channel, queue, 0, 0, 1, 1, (amqp_table_t){2, args});
 	if (rabbit_answer(l, "declaring our reply queue", NULL, err) < 0)
 		return -1;
-	amqp_queue_bind(l->conn, l->channel, queue, amqp_cstring_bytes(n->reply_exchange),
-	                amqp_cstring_bytes(n->oid), amqp_empty_table);
+	rabbit.queue_bind(l->conn, l->channel, queue, rabbit_bytes(n->reply_exchange), rabbit_bytes(n->oid),
+	                  RABBIT_EMPTY_TABLE);
 	if (rabbit_answer(l, "binding our reply queue", NULL, err) < 0)
 		return -1;
-	amqp_basic_consume(l->conn, l->channel, queue, amqp_empty_bytes, 0, 1, 1, amqp_empty_table);
+	rabbit.basic_consume(l->conn, l->channel, queue, RABBIT_EMPTY_BYTES, 0, 1, 1, RABBIT_EMPTY_TABLE);
 	if (rabbit_answer(l, "consuming our reply queue", NULL, err) < 0)
 		return -1;
-	amqp_confirm_select(l->conn, l->channel);
+	rabbit.confirm_select(l->conn, l->channel);
 	return rabbit_answer(l, "asking for publisher confirms", NULL, err);
 }
 
@@ -136,26 +136,26 @@ static int publish(struct rabbit_link *l, const struct rabbit_query *q, const st
 		strbuf_free(&body);
 		return error_set(err, ERROR_NOMEM, "out of memory encoding a broadcast");
 	}
-	headers[0].key = amqp_cstring_bytes("clock");
+	headers[0].key = rabbit_bytes("clock");
 	headers[0].value.kind = AMQP_FIELD_KIND_I64;
 	headers[0].value.value.i64 = 1;
-	headers[1].key = amqp_cstring_bytes("expires");
+	headers[1].key = rabbit_bytes("expires");
 	headers[1].value.kind = AMQP_FIELD_KIND_F64;
 	headers[1].value.value.f64 = rq.expires;
 	memset(&props, 0, sizeof(props));
 	props._flags = AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_CONTENT_ENCODING_FLAG |
 	               AMQP_BASIC_DELIVERY_MODE_FLAG | AMQP_BASIC_PRIORITY_FLAG | AMQP_BASIC_HEADERS_FLAG;
-	props.content_type = amqp_cstring_bytes("application/json");
-	props.content_encoding = amqp_cstring_bytes("utf-8");
+	props.content_type = rabbit_bytes("application/json");
+	props.content_encoding = rabbit_bytes("utf-8");
 	props.delivery_mode = 2;
 	props.priority = 0;
 	props.headers = (amqp_table_t){2, headers};
-	status = amqp_basic_publish(l->conn, l->channel, amqp_cstring_bytes(n->exchange), amqp_empty_bytes, 1,
-	                            0, &props, (amqp_bytes_t){body.len, body.buf});
+	status = rabbit.basic_publish(l->conn, l->channel, rabbit_bytes(n->exchange), RABBIT_EMPTY_BYTES, 1,
+	                              0, &props, (amqp_bytes_t){body.len, body.buf});
 	strbuf_free(&body);
 	if (status != AMQP_STATUS_OK)
 		return error_set(err, ERROR_CONNECT, "publishing the broadcast to %s: %s", l->where,
-		                 amqp_error_string2(status));
+		                 rabbit.error_string2(status));
 	return 0;
 }
 
@@ -267,8 +267,8 @@ int rabbit_broadcast(struct rabbit_link *l, const struct rabbit_query *q, inspec
 		goto out;
 	/* no pidbox exchange: no worker ever listened for remote control here (and a publish to it would
 	 * close the channel, and our queue with it) */
-	if (amqp_exchange_declare(l->conn, l->channel, amqp_cstring_bytes(n.exchange),
-	                          amqp_cstring_bytes("fanout"), 1, 0, 0, 0, amqp_empty_table) == NULL) {
+	if (rabbit.exchange_declare(l->conn, l->channel, rabbit_bytes(n.exchange), rabbit_bytes("fanout"), 1,
+	                            0, 0, 0, RABBIT_EMPTY_TABLE) == NULL) {
 		int code;
 		if (rabbit_answer(l, "looking up the pidbox exchange", &code, err) < 0 && code != 404)
 			goto out;
@@ -287,7 +287,7 @@ int rabbit_broadcast(struct rabbit_link *l, const struct rabbit_query *q, inspec
 	/* exclusive and auto-deleted, it goes with the connection; removed now besides, unless the broker
 	 * blocks us (an alarm): then it reads nothing from us until the alarm clears, closing included */
 	if (l->channel != 0 && !l->blocked && rabbit_ready(l, &q->hard, &ignored) == 0) {
-		amqp_queue_delete(l->conn, l->channel, amqp_cstring_bytes(n.reply_queue), 0, 0);
+		rabbit.queue_delete(l->conn, l->channel, rabbit_bytes(n.reply_queue), 0, 0);
 		if (rabbit_answer(l, "removing our reply queue", NULL, &ignored) < 0) {
 			st->cleanup_failed = 1;
 			snprintf(st->cleanup_error, sizeof(st->cleanup_error), "%s", ignored.msg);

@@ -121,7 +121,7 @@ t_heartbeat_modes() {
 # A queue a worker consumed is remembered; its consumer gone and 3 tasks waiting, it is CRITICAL without -Q.
 t_abandoned_queue() {
 	rabbit_worker celery-v0.12.0@reports reports
-	rabbit_wait_consumers reports 1 || { fail "the reports worker did not start"; return; }
+	rabbit_wait_consumers celery-v0.12.0@reports.celery.pidbox 1 || { fail "the reports worker did not start"; return; }
 	rcheck "$QUEUES" -e 0.12.0
 	expect_contains "reports"
 	cluster_stop_worker celery-v0.12.0@reports
@@ -309,8 +309,9 @@ rabbit_start || exit 2
 rabbit_worker celery-v0.12.0@current gpu,celery
 rabbit_worker celery@46b9a1cf718a gpu
 rabbit_worker celery-v0.11.2@old celery
-rabbit_wait_consumers gpu 2 && rabbit_wait_consumers celery 2 || exit 2
-sleep 1 # their control queues come after the task queues
+for node in celery-v0.12.0@current celery@46b9a1cf718a celery-v0.11.2@old; do
+	rabbit_wait_consumers "$node.celery.pidbox" 1 || exit 2 # the control queue comes after the task queues
+done
 
 test_case "three workers: the verdict, summary and perfdata of Redis" t_three_workers
 test_case "workers seen before end the wait" t_known_workers_end_the_wait
