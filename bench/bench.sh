@@ -6,15 +6,18 @@
 # whose replies are the captured Celery reply's shape byte for byte); then the queue plugin and the floor
 # client on 1,000 and 10,000 queues named with -Q, each holding messages. For each: median and maximum wall
 # time, CPU time (user + system) and peak RSS, and, against simulated workers, the median time from the
-# last reply landing in Redis to the command's exit.
+# last reply landing in Redis to the command's exit. Then, on a private rabbitmq-server, both plugins and `celery
+# inspect active_queues` against 3 real workers and 200 simulated ones (bench/amqp_fleet_sim.py, py-amqp).
 # Usage: bench/bench.sh [RUNS] (default 20 for the plugins and the floor client, 3 for celery inspect).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-20}
+rabbit_version=
 
 tools/install-deps.sh
 tools/build.sh plain
 . tests/lib/cluster.sh
+. tests/lib/rabbit.sh
 cluster_init
 export MP_STATE_PATH="$CLUSTER_DIR/state" # the plugins keep their state as in production, but here
 cluster_start_redis REDIS --enable-debug-command yes
@@ -107,11 +110,43 @@ for q in 1000 10000; do
 	)
 done
 stop_sim
+
+# RabbitMQ: the demo's 3 real workers on a private rabbitmq-server, then 200 simulated ones
+# (bench/amqp_fleet_sim.py). One run first, so that the state file knows the workers, as in production.
+amqp_rows() {
+	local label=$1 url=$2 r=$runs
+	[ "${label%% *}" -gt 100 ] || r=$((runs * 5))
+	build/plugins/check_celery_worker_versions -u "$url" -e 0.12.0 -T 5 >/dev/null || true
+	measure "$label	check_celery_worker_versions (amqp)" "$r" build/plugins/check_celery_worker_versions -u "$url" -e 0.12.0 -T 5
+	measure "$label	check_celery_queue_health (amqp)" "$r" build/plugins/check_celery_queue_health -u "$url" -e 0.12.0 -T 5
+	measure "$label	celery inspect active_queues" 3 env PYTHONPATH=tests/celery_app BROKER_URL="$url" \
+		"$CLUSTER_PYTHON" -m celery -A celery_test_app inspect active_queues
+}
+if rabbit_available && rabbit_start; then
+	rabbit_worker celery-v0.12.0@hostA gpu,celery
+	rabbit_worker celery@46b9a1cf718a gpu
+	rabbit_worker celery-v0.11.0@hostC celery
+	for node in celery-v0.12.0@hostA celery@46b9a1cf718a celery-v0.11.0@hostC; do
+		rabbit_wait_consumers "$node.celery.pidbox" 1
+	done
+	results+=$'\n'$(amqp_rows "3 (RabbitMQ)" "$RABBIT_URL")
+	for node in celery-v0.12.0@hostA celery@46b9a1cf718a celery-v0.11.0@hostC; do cluster_stop_worker "$node"; done
+	"$CLUSTER_PYTHON" bench/amqp_fleet_sim.py "$RABBIT_URL" 200 tests/vectors/amqp-celery-5.2.6/firehose-active_queues.jsonl \
+		>"$CLUSTER_DIR/amqp_sim.out" 2>&1 &
+	amqp_sim=$!
+	for _ in $(seq 300); do grep -q '^ready' "$CLUSTER_DIR/amqp_sim.out" && break; sleep 0.1; done
+	rm -rf "$MP_STATE_PATH" # the 3 real workers are gone: known no more
+	results+=$'\n'$(amqp_rows "200 (RabbitMQ)" "$RABBIT_URL")
+	kill "$amqp_sim" && wait "$amqp_sim" 2>/dev/null || true
+	rabbit_version=", rabbitmq-server $(dpkg-query -W -f='${Version}' rabbitmq-server 2>/dev/null)"
+else
+	echo "SKIP: RabbitMQ rows: rabbitmq-server did not start" >&2
+fi
 celery_version=$("$CLUSTER_PYTHON" -c 'import celery; print(celery.__version__)')
 cluster_stop
 
 echo
-echo "Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(sed -n 's/^model name\t: //p' /proc/cpuinfo | head -n 1); redis-server $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/'), Celery $celery_version"
+echo "Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(sed -n 's/^model name\t: //p' /proc/cpuinfo | head -n 1); redis-server $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/')${rabbit_version:-}, Celery $celery_version"
 echo "Runs: $runs of each plugin and of the floor client ($((runs * 5)) up to 100 workers), 3 of celery inspect; times in"
 echo "ms, RSS in KiB. The queues hold messages and no worker consumes them: the queue plugin is CRITICAL (exit 2)"
 echo "there, as it should be."

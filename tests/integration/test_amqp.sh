@@ -133,6 +133,19 @@ t_abandoned_queue() {
 	rabbitctl delete_queue reports >/dev/null
 }
 
+# A priority queue is one queue and a quorum queue has the same counts: every message waiting is counted.
+t_priority_and_quorum_queues() {
+	rabbit_declare_and_fill prio 5 '{"x-max-priority": 10}' || { fail "prio not filled"; return; }
+	rabbit_declare_and_fill quorum 4 '{"x-queue-type": "quorum"}' || { fail "quorum not filled"; return; }
+	rcheck "$QUEUES" -e 0.12.0 -Q prio,quorum
+	expect_exit 2
+	expect_perf_item "prio_backlog=5;;;0"
+	expect_perf_item "quorum_backlog=4;;;0"
+	expect_contains "prio: 5 waiting, no compatible consumer"
+	rabbitctl delete_queue prio >/dev/null
+	rabbitctl delete_queue quorum >/dev/null
+}
+
 # A stopped worker keeps its control queue's consumer and never answers: unresponsive, as on Redis.
 t_stopped_worker_is_unresponsive() {
 	local pid
@@ -322,6 +335,7 @@ test_case "a -Q typo: the broker says there is no such queue" t_typo_queue_named
 test_case "a worker with remote control off: a hidden consumer" t_hidden_consumer
 test_case "-m both and -m heartbeat: a worker with remote control off is hidden" t_heartbeat_modes
 test_case "a queue whose consumer died, with 3 tasks: CRITICAL without -Q" t_abandoned_queue
+test_case "priority and quorum queues: every message counted" t_priority_and_quorum_queues
 test_case "a stopped worker: unresponsive" t_stopped_worker_is_unresponsive
 test_case "the README's least-privilege user" t_least_privilege
 test_case "vhost typo, wrong password, no broker, a Redis option, -H with --broker amqp" t_faults

@@ -106,3 +106,22 @@ for _ in range(int(sys.argv[2])):
     app.send_task("celery_test_app.add", args=(1, 2), queue=sys.argv[1])
 ' "$1" "$2"
 }
+
+# rabbit_declare_and_fill QUEUE N ARGS_JSON: declares QUEUE (durable, with the JSON object's arguments, e.g.
+# {"x-max-priority": 10} or {"x-queue-type": "quorum"}) and publishes N messages to it, priorities 0 to 9 in
+# turn, with py-amqp.
+rabbit_declare_and_fill() {
+	"$CLUSTER_PYTHON" - "$RABBIT_PORT" "$1" "$2" "$3" <<'PY'
+import json, sys
+import amqp
+port, queue, n, args = sys.argv[1], sys.argv[2], int(sys.argv[3]), json.loads(sys.argv[4])
+conn = amqp.Connection(host="127.0.0.1:" + port)
+conn.connect()
+ch = conn.channel()
+ch.queue_declare(queue, durable=True, auto_delete=False, arguments=args)
+ch.confirm_select()
+for i in range(n):
+    ch.basic_publish(amqp.Message("m", priority=i % 10, delivery_mode=2), exchange="", routing_key=queue)
+conn.close()
+PY
+}
