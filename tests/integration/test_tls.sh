@@ -141,7 +141,8 @@ t_a_handshake_is_bounded_by_the_time_limit_and_signals() {
 
 t_a_cut_collection_over_tls_leaves_nothing_behind() {
 	start_helper silent "$FAKE/fake_peer.py" "$REDIS_PORT" silent || return
-	local t=$((2 * ${TIME_FACTOR:-1})) # valgrind's handshakes are slow
+	local t
+	t=$(awk "BEGIN { print 2 * ${TIME_FACTOR:-1} }") # valgrind's handshakes are slow
 	plugin --url "rediss://localhost:$REDIS_TLS/0?ssl_ca_certs=$PKI/ca.crt" -e 0.12.0 -T 20 -t "$t"
 	expect_contains "time limit of $t s reached"
 	expect_perf workers 2
@@ -190,8 +191,8 @@ mistake() {
 
 t_tls_option_mistakes_are_unknown() {
 	WHY="--cacert: cannot read $PKI/nonexistent.crt: No such file or directory" mistake -p "$REDIS_TLS" --tls --cacert "$PKI/nonexistent.crt"
-	WHY="--cacert needs --tls or a rediss:// URL" mistake -p "$REDIS_TLS" --cacert "$PKI/ca.crt"
-	WHY="--sni needs --tls or a rediss:// URL" mistake -p "$REDIS_TLS" --sni localhost
+	WHY="--cacert needs --tls or a rediss:// or amqps:// URL" mistake -p "$REDIS_TLS" --cacert "$PKI/ca.crt"
+	WHY="--sni needs --tls or a rediss:// or amqps:// URL" mistake -p "$REDIS_TLS" --sni localhost
 	WHY="--key needs --cert" mistake -p "$REDIS_TLS" --tls --key "$PKI/client.key"
 	WHY="--insecure verifies nothing: it cannot take --cacert or --capath" mistake -p "$REDIS_TLS" --tls --insecure --cacert "$PKI/ca.crt"
 	WHY="TLS is for TCP: a unix socket cannot use it" mistake -s "$REDIS_SOCKET" --tls

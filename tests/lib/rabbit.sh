@@ -10,14 +10,17 @@ rabbit_available() {
 	[ -x "$RABBIT_BIN/rabbitmq-server" ] && [ -x "$RABBIT_BIN/rabbitmqctl" ]
 }
 
-# rabbit_env CMD...: runs CMD with the environment of the private node.
+# rabbit_env CMD...: runs CMD with the environment of the private node. Erlang's schedulers do not spin
+# while idle: the tests share two cores with other brokers and sanitizers.
 rabbit_env() {
 	env HOME="$RABBIT_DIR" RABBITMQ_NODENAME="$RABBIT_NODE" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
 		RABBITMQ_NODE_PORT="$RABBIT_PORT" RABBITMQ_DIST_PORT="$RABBIT_DIST_PORT" ERL_EPMD_PORT="$RABBIT_EPMD_PORT" \
 		RABBITMQ_MNESIA_BASE="$RABBIT_DIR/mnesia" RABBITMQ_LOG_BASE="$RABBIT_DIR/log" \
 		RABBITMQ_CONFIG_FILE="$RABBIT_DIR/rabbitmq" RABBITMQ_ENABLED_PLUGINS_FILE="$RABBIT_DIR/enabled_plugins" \
 		RABBITMQ_PID_FILE="$RABBIT_DIR/pid" RABBITMQ_ADVANCED_CONFIG_FILE="$RABBIT_DIR/advanced.config" \
-		RABBITMQ_CONF_ENV_FILE="$RABBIT_DIR/env.conf" "$@"
+		RABBITMQ_CONF_ENV_FILE="$RABBIT_DIR/env.conf" \
+		RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="+S 2:2 +sbwt none +sbwtdcpu none +sbwtdio none" \
+		RABBITMQ_CTL_ERL_ARGS="+S 1:1 +sbwt none +sbwtdcpu none +sbwtdio none" "$@"
 }
 
 # rabbitctl ARGS...: rabbitmqctl against the private node, quietly.
