@@ -53,7 +53,7 @@ static void write_summary(const struct options *o, const struct probe *p, const 
 	if (f->stats.received == 0 && f->stats.counted) {
 		strbuf_puts(sb, "; ");
 		probe_describe_nowhere(p, sb);
-	} else if (f->stats.received == 0) { /* RabbitMQ, no worker known: who received it cannot be told */
+	} else if (f->stats.received == 0 && !f->stats.addressed) { /* RabbitMQ, no worker known */
 		strbuf_printf(sb, "; no worker answered within %.3g s", p->waited);
 	}
 	for (size_t i = 0; i < f->n; i++) {

@@ -6,10 +6,26 @@
 
 #include <string.h>
 
+#define EVENTS_KEPT 10000 /* events held for us at most, the oldest dropped first */
+#define EVENTS_TTL  60000 /* ms: an event older than this tells nothing of now */
+
+/* Our event queue's bounds: whatever happens to us, it never grows past EVENTS_KEPT. */
+static amqp_table_t bounds(amqp_table_entry_t *args)
+{
+	args[0].key = rabbit_bytes("x-max-length");
+	args[0].value.kind = AMQP_FIELD_KIND_I32;
+	args[0].value.value.i32 = EVENTS_KEPT;
+	args[1].key = rabbit_bytes("x-message-ttl");
+	args[1].value.kind = AMQP_FIELD_KIND_I32;
+	args[1].value.value.i32 = EVENTS_TTL;
+	return (amqp_table_t){2, args};
+}
+
 int rabbit_listen_start(struct rabbit_listener *l, const struct broker_addr *a, int cancel_fd,
                         const struct deadline *dl, struct error *err)
 {
 	amqp_queue_declare_ok_t *ok;
+	amqp_table_entry_t args[2];
 	amqp_bytes_t queue;
 	int code;
 
@@ -29,8 +45,8 @@ int rabbit_listen_start(struct rabbit_listener *l, const struct broker_addr *a, 
 	}
 	if (rabbit_ready(&l->link, dl, err) < 0)
 		return -1;
-	ok = rabbit.queue_declare(l->link.conn, l->link.channel, RABBIT_EMPTY_BYTES, 0, 0, 1, 1,
-	                          RABBIT_EMPTY_TABLE);
+	ok =
+	    rabbit.queue_declare(l->link.conn, l->link.channel, RABBIT_EMPTY_BYTES, 0, 0, 1, 1, bounds(args));
 	if (ok == NULL)
 		return rabbit_answer(&l->link, "declaring our event queue", NULL, err) < 0 ? -1 : 0;
 	queue = rabbit.bytes_malloc_dup(ok->queue);
@@ -38,11 +54,14 @@ int rabbit_listen_start(struct rabbit_listener *l, const struct broker_addr *a, 
 		return error_set(err, ERROR_NOMEM, "out of memory");
 	rabbit.queue_bind(l->link.conn, l->link.channel, queue, rabbit_bytes("celeryev"),
 	                  rabbit_bytes("worker.#"), RABBIT_EMPTY_TABLE);
-	if (rabbit_answer(&l->link, "binding our event queue to celeryev", NULL, err) == 0)
-		rabbit.basic_consume(l->link.conn, l->link.channel, queue, RABBIT_EMPTY_BYTES, 0, 1, 1,
-		                     RABBIT_EMPTY_TABLE);
+	if (rabbit_answer(&l->link, "binding our event queue to celeryev", NULL, err) < 0) {
+		rabbit.bytes_free(queue);
+		return -1;
+	}
+	rabbit.basic_consume(l->link.conn, l->link.channel, queue, RABBIT_EMPTY_BYTES, 0, 1, 1,
+	                     RABBIT_EMPTY_TABLE);
 	rabbit.bytes_free(queue);
-	return l->link.conn == NULL ? -1 : rabbit_answer(&l->link, "consuming our event queue", NULL, err);
+	return rabbit_answer(&l->link, "consuming our event queue", NULL, err);
 }
 
 int rabbit_listen_collect(struct rabbit_listener *l, const struct deadline *until, size_t enough,

@@ -36,6 +36,7 @@ static int library_error(struct rabbit_link *l, int status, const char *what, st
 
 	switch (status) {
 	case AMQP_STATUS_TIMEOUT:
+		lose(l); /* an answer may still come: the connection is out of step */
 		return error_set(err, ERROR_TIMEOUT, "%s: no answer from %s in time", what, l->where);
 	case AMQP_STATUS_NO_MEMORY:
 		return error_set(err, ERROR_NOMEM, "out of memory");
@@ -131,6 +132,13 @@ int rabbit_answer(struct rabbit_link *l, const char *what, int *code, struct err
 	}
 }
 
+/* 1 when a signal asked us to stop. */
+static int cancelled(const struct rabbit_link *l)
+{
+	struct pollfd p = {l->cancel_fd, POLLIN, 0};
+	return l->cancel_fd >= 0 && poll(&p, 1, 0) > 0;
+}
+
 int rabbit_ready(struct rabbit_link *l, const struct deadline *dl, struct error *err)
 {
 	struct timeval tv = left_tv(dl, 3600);
@@ -139,16 +147,19 @@ int rabbit_ready(struct rabbit_link *l, const struct deadline *dl, struct error 
 		return error_set(err, ERROR_CONNECT, "the connection to %s was lost", l->where);
 	if (deadline_passed(dl))
 		return error_set(err, ERROR_TIMEOUT, "no time left to ask %s", l->where);
+	if (cancelled(l))
+		return error_set(err, ERROR_CANCELLED, "stopped by a signal");
 	rabbit.set_rpc_timeout(l->conn, &tv);
 	l->until = *dl;
 	if (l->channel != 0)
 		return 0;
-	if (l->next == 0 || l->next > 64)
-		return error_set(err, ERROR_BROKER, "the broker at %s closed too many channels", l->where);
-	rabbit.channel_open(l->conn, l->next);
+	/* the number of a channel the broker closed (and we answered close-ok) is free again: one number
+	 * serves however many 404s a check meets */
+	rabbit.channel_open(l->conn, 1);
 	if (rabbit_answer(l, "opening a channel", NULL, err) < 0)
 		return -1;
-	l->channel = l->next++;
+	l->channel = 1;
+	l->published = 0;
 	return 0;
 }
 
@@ -223,11 +234,13 @@ static amqp_socket_t *tls_socket(struct rabbit_link *l, const struct tls_options
 	return sock;
 }
 
-/* 1 when a signal asked us to stop. */
-static int cancelled(const struct rabbit_link *l)
+/* The heartbeat we ask for: longer than the whole check, so that rabbit-c never has to send one while we
+ * poll the socket ourselves, yet a check stopped or hung with its connection open is dropped by the broker
+ * (and our exclusive queues with it) within two such intervals. */
+static int heartbeat(const struct deadline *dl)
 {
-	struct pollfd p = {l->cancel_fd, POLLIN, 0};
-	return l->cancel_fd >= 0 && poll(&p, 1, 0) > 0;
+	double left = deadline_left(dl);
+	return (int)(left > 3600 ? 3600 : left) + 5;
 }
 
 int rabbit_open(struct rabbit_link *l, const struct broker_addr *a, int cancel_fd, const struct deadline *dl,
@@ -242,7 +255,6 @@ int rabbit_open(struct rabbit_link *l, const struct broker_addr *a, int cancel_f
 
 	memset(l, 0, sizeof(*l));
 	l->cancel_fd = cancel_fd;
-	l->next = 1;
 	broker_addr_describe(a, l->where, sizeof(l->where));
 	if (rabbit_api_load(err) < 0)
 		return -1;
@@ -253,6 +265,7 @@ int rabbit_open(struct rabbit_link *l, const struct broker_addr *a, int cancel_f
 		lose(l);
 		return a->tls.enabled ? -1 : error_set(err, ERROR_NOMEM, "out of memory");
 	}
+	tv = left_tv(dl, 3600);
 	status = rabbit.socket_open_noblock(sock, a->host, a->port, &tv);
 	if (status != AMQP_STATUS_OK) {
 		lose(l);
@@ -267,9 +280,9 @@ int rabbit_open(struct rabbit_link *l, const struct broker_addr *a, int cancel_f
 	l->until = *dl;
 	rabbit.set_handshake_timeout(l->conn, &tv);
 	rabbit.set_rpc_timeout(l->conn, &tv);
-	r = rabbit.login_with_properties(l->conn, a->vhost ? a->vhost : "/", 0, AMQP_DEFAULT_FRAME_SIZE, 0,
-	                                 &props, AMQP_SASL_METHOD_PLAIN, a->username ? a->username : "guest",
-	                                 a->password ? a->password : "guest");
+	r = rabbit.login_with_properties(
+	    l->conn, a->vhost ? a->vhost : "/", 0, AMQP_DEFAULT_FRAME_SIZE, heartbeat(dl), &props,
+	    AMQP_SASL_METHOD_PLAIN, a->username ? a->username : "guest", a->password ? a->password : "guest");
 	if (r.reply_type != AMQP_RESPONSE_NORMAL && r.reply_type != AMQP_RESPONSE_SERVER_EXCEPTION &&
 	    deadline_passed(dl)) {
 		lose(l);
@@ -278,16 +291,21 @@ int rabbit_open(struct rabbit_link *l, const struct broker_addr *a, int cancel_f
 	if (r.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION &&
 	    (r.library_error == AMQP_STATUS_CONNECTION_CLOSED ||
 	     r.library_error == AMQP_STATUS_SOCKET_CLOSED)) {
+		/* RabbitMQ refuses credentials and virtual hosts with a connection.close (we advertise
+		 * authentication_failure_close); a bare close is something else: a proxy, a connection limit,
+		 * a broker stopping */
 		lose(l);
-		return error_set(err, ERROR_AUTH,
-		                 "the broker at %s closed the connection while %s logged in: a wrong user or "
-		                 "password, or no access to the virtual host",
-		                 l->where, a->username ? a->username : "guest");
+		return error_set(err, ERROR_CONNECT,
+		                 "the broker at %s closed the connection while %s logged in", l->where,
+		                 a->username ? a->username : "guest");
 	}
 	if (r.reply_type == AMQP_RESPONSE_SERVER_EXCEPTION)
 		return closed_by_broker(l, r.reply, "logging in", NULL, err);
 	if (r.reply_type != AMQP_RESPONSE_NORMAL)
-		return rabbit_answer(l, "logging in", NULL, err);
+		return r.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION
+		           ? library_error(l, r.library_error, "logging in", err)
+		           : (lose(l),
+		              error_set(err, ERROR_BROKER, "logging in: no answer from %s", l->where));
 	read_version(l);
 	return rabbit_ready(l, dl, err);
 }
@@ -415,6 +433,8 @@ static int read_content(struct rabbit_link *l, const struct deadline *dl, struct
 		if (keep)
 			memcpy(m->body + got, f.payload.body_fragment.bytes, f.payload.body_fragment.len);
 		got += f.payload.body_fragment.len;
+		if (!rabbit.frames_enqueued(l->conn)) /* a read-past body does not pile up in rabbit-c */
+			rabbit.maybe_release_buffers(l->conn);
 	}
 	m->len = (size_t)size;
 	m->oversize = !keep;
@@ -443,12 +463,16 @@ int rabbit_next(struct rabbit_link *l, const struct deadline *dl, struct rabbit_
 			rabbit.maybe_release_buffers(l->conn);
 		if ((rc = wait_frame(l, dl, &f, err)) <= 0)
 			return rc;
-		if (f.frame_type != AMQP_FRAME_METHOD)
+		if (f.frame_type != AMQP_FRAME_METHOD || (f.channel != 0 && f.channel != l->channel))
 			continue;
 		switch (f.payload.method.id) {
-		case AMQP_BASIC_ACK_METHOD:
+		case AMQP_BASIC_ACK_METHOD: {
+			const amqp_basic_ack_t *a = f.payload.method.decoded;
 			m->kind = RABBIT_ACKED;
+			m->tag = a->delivery_tag;
+			m->multiple = a->multiple;
 			return 0;
+		}
 		case AMQP_BASIC_NACK_METHOD:
 			return error_set(err, ERROR_BROKER,
 			                 "the broker at %s refused our message (basic.nack)", l->where);

@@ -10,6 +10,7 @@
 #include "rabbit_api.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define RABBIT_BODY_MAX (4 << 20) /* a message body longer than this is read past, not kept */
 
@@ -17,7 +18,7 @@ struct rabbit_link {
 	amqp_connection_state_t conn; /* NULL when closed */
 	int cancel_fd;
 	amqp_channel_t channel; /* the open channel, 0 when none (a 404 closed it) */
-	amqp_channel_t next;    /* the number the next channel opened gets */
+	uint64_t published;     /* messages published on this channel: the last one's confirm carries it */
 	char where[200];        /* "host:port vhost V", for messages */
 	char version[32];       /* the server's version, or "" */
 	struct deadline until;  /* the deadline of the call under way: a failure after it is a timeout */
@@ -42,6 +43,8 @@ struct rabbit_message {
 	char content_type[64]; /* "" when absent; "(too long)" beyond 63 bytes */
 	char ticket[64];       /* the headers' ticket, "" when absent or not a string */
 	int has_ticket;
+	uint64_t tag; /* RABBIT_ACKED: the delivery tag confirmed, and all before it when multiple */
+	int multiple;
 };
 
 /* Connects, logs in (PLAIN; connection.blocked advertised) and opens a channel. ERROR_CONNECT when the

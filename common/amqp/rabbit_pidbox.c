@@ -29,9 +29,13 @@ struct known {
 	long long nlive, nanswered;
 };
 
+/* Counting may take half the wait at most (a long state file, a distant broker): past that, the workers
+ * are not counted at all, and the whole wait runs. */
 static int count_known(struct rabbit_link *l, const struct rabbit_query *q, struct known *k,
                        struct error *err)
 {
+	double span = q->wait > 0 ? q->wait : deadline_left(&q->collect);
+	struct deadline budget = deadline_min(deadline_in(span / 2), q->collect);
 	char *const *names = q->ndestination ? q->destination : q->known;
 	size_t n = q->ndestination ? q->ndestination : q->nknown;
 
@@ -44,6 +48,11 @@ static int count_known(struct rabbit_link *l, const struct rabbit_query *q, stru
 		long long messages, consumers;
 		int rc;
 
+		if (deadline_passed(&budget)) {
+			name_map_free(&k->live);
+			k->nlive = 0;
+			return 0;
+		}
 		snprintf(queue, sizeof(queue), "%.500s.%.80s.pidbox", names[i], q->ns);
 		if ((rc = rabbit_queue_counts(l, queue, &q->hard, &messages, &consumers, err)) < 0)
 			return -1;
@@ -120,7 +129,7 @@ static int reply_queue(struct rabbit_link *l, const struct rabbit_query *q, cons
 /* The command, as Celery's own client publishes it: JSON, persistent, priority 0, headers clock and
  * expires; mandatory, so that a broadcast no worker's queue takes comes back. */
 static int publish(struct rabbit_link *l, const struct rabbit_query *q, const struct names *n,
-                   struct error *err)
+                   const struct deadline *collect, struct error *err)
 {
 	struct control_request rq = {
 	    q->method,       q->ns,        n->ticket,     n->oid,           NULL, 0, q->destination,
@@ -130,7 +139,7 @@ static int publish(struct rabbit_link *l, const struct rabbit_query *q, const st
 	amqp_table_entry_t headers[2];
 	int status;
 
-	rq.expires = clock_wall() + deadline_left(&q->collect);
+	rq.expires = clock_wall() + deadline_left(collect);
 	control_body_write(&body, &rq);
 	if (body.failed) {
 		strbuf_free(&body);
@@ -153,6 +162,7 @@ static int publish(struct rabbit_link *l, const struct rabbit_query *q, const st
 	status = rabbit.basic_publish(l->conn, l->channel, rabbit_bytes(n->exchange), RABBIT_EMPTY_BYTES, 1,
 	                              0, &props, (amqp_bytes_t){body.len, body.buf});
 	strbuf_free(&body);
+	l->published++;
 	if (status != AMQP_STATUS_OK)
 		return error_set(err, ERROR_CONNECT, "publishing the broadcast to %s: %s", l->where,
 		                 rabbit.error_string2(status));
@@ -193,34 +203,51 @@ static int dispatch(struct rabbit_message *m, const struct names *n, inspect_fn 
 	return fn(ctx, &ev, err);
 }
 
-/* Reads until q->collect, or until the known workers answered (and the linger after), or the publish came
- * back unrouted. */
-static int collect(struct rabbit_link *l, const struct rabbit_query *q, const struct names *n, inspect_fn fn,
-                   void *ctx, struct inspect_stats *st, struct known *k, struct error *err)
+/* 1 when m confirms our publish (the channel's last), not one before it. */
+static int confirms_ours(const struct rabbit_link *l, const struct rabbit_message *m)
+{
+	return m->tag == l->published || (m->multiple && m->tag > l->published);
+}
+
+/* 1 when m is our own broadcast coming back (it carries our ticket), not one of an earlier broadcast. */
+static int returns_ours(const struct rabbit_message *m, const struct names *n)
+{
+	return !m->oversize && m->body != NULL && strstr(m->body, n->ticket) != NULL;
+}
+
+/* Reads until collect, or until the known workers answered (and the linger after), or the publish came
+ * back unrouted. With --worker and none of the named ones listening, until the broker confirmed the
+ * publish: whether anyone listens at all is known then. */
+static int collect(struct rabbit_link *l, const struct rabbit_query *q, const struct names *n,
+                   struct deadline until, inspect_fn fn, void *ctx, struct inspect_stats *st, struct known *k,
+                   struct error *err)
 {
 	struct rabbit_message m = {0};
 	struct reply_body reply;
-	struct deadline until = q->collect;
+	struct deadline collect = until;
 	double started = clock_now();
-	int returned = 0, lingering = 0, rc = 0;
+	int returned = 0, confirmed = 0, lingering = 0, rc = 0;
 
 	for (;;) {
-		if (q->ndestination > 0 && k->nanswered == k->nlive)
+		if (q->ndestination > 0 && k->nanswered == k->nlive && (k->nlive > 0 || confirmed))
 			break; /* only the named ones answer */
 		if (k->nlive > 0 && k->nanswered == k->nlive && !lingering) {
 			double linger = clock_now() - started;
 			linger = linger < LINGER_LEAST ? LINGER_LEAST : linger;
-			until = deadline_min(deadline_in(linger), q->collect);
+			until = deadline_min(deadline_in(linger), collect);
 			st->linger = deadline_left(&until);
 			lingering = 1;
 		}
 		if ((rc = rabbit_next(l, &until, &m, err)) < 0 || m.kind == RABBIT_NOTHING)
 			break;
-		if (m.kind == RABBIT_RETURNED) {
+		if (m.kind == RABBIT_RETURNED && returns_ours(&m, n)) {
 			returned = 1;
-		} else if (m.kind == RABBIT_ACKED && returned) { /* no queue was bound: no worker listens */
-			st->receivers = RECEIVERS_COUNTED;
-			break;
+		} else if (m.kind == RABBIT_ACKED && confirms_ours(l, &m)) {
+			confirmed = 1;
+			if (returned) { /* no queue was bound: no worker listens */
+				st->receivers = RECEIVERS_COUNTED;
+				break;
+			}
 		} else if (m.kind == RABBIT_DELIVERY &&
 		           (rc = dispatch(&m, n, fn, ctx, st, k, &reply, err)) < 0) {
 			break;
@@ -241,6 +268,11 @@ static void count(struct inspect_stats *st, const struct rabbit_query *q, const 
 		/* the known that received it, and any other that answered (with a destination, none) */
 		st->received = st->expected = k->nlive + (q->ndestination ? 0 : st->answered - k->nanswered);
 		st->addressed = q->ndestination > 0;
+		/* none of the named ones listens, yet other workers may: how many, AMQP cannot tell */
+		if (q->ndestination > 0 && k->nlive == 0) {
+			st->counted = 0;
+			return;
+		}
 	} else {
 		st->receivers = RECEIVERS_UNKNOWN;
 		st->received = st->expected = st->answered;
@@ -254,6 +286,7 @@ int rabbit_broadcast(struct rabbit_link *l, const struct rabbit_query *q, inspec
 	struct names n;
 	struct known k = {NAME_MAP_INIT, NULL, 0, 0};
 	struct error ignored;
+	struct deadline until;
 	double started;
 	int rc = -1;
 
@@ -277,11 +310,15 @@ int rabbit_broadcast(struct rabbit_link *l, const struct rabbit_query *q, inspec
 		rc = 0;
 		goto out;
 	}
-	if (reply_exchange(l, q, &n, err) < 0 || reply_queue(l, q, &n, err) < 0 || publish(l, q, &n, err) < 0)
+	if (reply_exchange(l, q, &n, err) < 0 || reply_queue(l, q, &n, err) < 0)
+		goto out;
+	/* the wait starts at the publish: counting and declaring took none of it */
+	until = q->wait > 0 ? deadline_min(deadline_in(q->wait), q->collect) : q->collect;
+	if (publish(l, q, &n, &until, err) < 0)
 		goto out;
 	st->receivers = RECEIVERS_UNKNOWN;
 	started = clock_now();
-	rc = collect(l, q, &n, fn, ctx, st, &k, err);
+	rc = collect(l, q, &n, until, fn, ctx, st, &k, err);
 	st->elapsed = clock_now() - started;
 	count(st, q, &k);
 	/* exclusive and auto-deleted, it goes with the connection; removed now besides, unless the broker

@@ -19,7 +19,8 @@ struct rabbit_query {
 	size_t nknown;
 	const char *const *arguments; /* the command's arguments as name, value pairs, or NULL */
 	size_t narguments;
-	struct deadline collect; /* stop waiting for replies here */
+	double wait;             /* s to wait for replies, from the publish on; 0: until collect */
+	struct deadline collect; /* stop waiting for replies by here in any case */
 	struct deadline hard;    /* every call ends by here */
 };
 
@@ -31,7 +32,7 @@ struct rabbit_query {
  * runs (RECEIVERS_UNKNOWN), unless the broadcast came back unrouted or there is no pidbox exchange: no
  * worker listens (RECEIVERS_COUNTED, none). On failure after the publish, the stats and what fn was
  * given still hold. */
-#define LINGER_LEAST 0.05 /* s */
+#define LINGER_LEAST 0.25 /* s */
 #define KNOWN_MOST   2000 /* known workers counted at most */
 
 int rabbit_broadcast(struct rabbit_link *l, const struct rabbit_query *q, inspect_fn fn, void *ctx,

@@ -26,7 +26,7 @@ static int host_with_port(const char *host)
 	return host[0] == '[' ? colon > host && colon[-1] == ']' : strchr(host, ':') == colon;
 }
 
-/* The address from -u / -H -p -s / $CELERY_BROKER_URL, then -n, the user and the password. */
+/* The address from -u / -H -p -s / $CELERY_BROKER_URL, then -n, the user and the password file. */
 static int resolve_address(struct broker_addr *addr, const struct broker_args *a, struct error *err)
 {
 	const char *env_url = getenv("CELERY_BROKER_URL");
@@ -88,9 +88,6 @@ static int resolve_address(struct broker_addr *addr, const struct broker_args *a
 		if (options_read_first_line("--password-file", a->password_file, 1, &addr->password, err) < 0)
 			return -1;
 	}
-	if (addr->kind == BROKER_REDIS && addr->password == NULL && getenv("REDISCLI_AUTH") != NULL &&
-	    *getenv("REDISCLI_AUTH") != '\0' && (addr->password = strdup(getenv("REDISCLI_AUTH"))) == NULL)
-		return error_set(err, ERROR_NOMEM, "out of memory");
 	return 0;
 }
 
@@ -287,6 +284,10 @@ int options_resolve_broker(struct broker_addr *addr, const struct broker_args *a
 			return error_set(err, ERROR_NOMEM, "out of memory");
 		return resolve_tls(&addr->tls, a, 0, err);
 	}
+	/* Redis's own variable, read once the broker is known to be Redis: never sent to RabbitMQ */
+	if (addr->password == NULL && getenv("REDISCLI_AUTH") != NULL && *getenv("REDISCLI_AUTH") != '\0' &&
+	    (addr->password = strdup(getenv("REDISCLI_AUTH"))) == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory");
 	if (resolve_tls(&addr->tls, a, addr->socket != NULL, err) < 0)
 		return -1;
 	return resolve_sentinel(addr, a, err);

@@ -91,7 +91,8 @@
 	"    How long to wait for worker replies (default: 1). The check returns as soon as every worker\n"  \
 	"    that received the broadcast has answered. RabbitMQ cannot count who received it: there the\n"   \
 	"    check returns once every worker seen before (the state file) or named (--worker) that still\n"  \
-	"    listens has answered, and after as long again for new ones; with none known, after -T.\n"       \
+	"    listens has answered, and after as long again (at least 0.25 s) for new ones; with none\n"      \
+	"    known, after -T.\n"                                                                             \
 	"    A -T that -t leaves no room for is shortened.\n"
 
 #define WATCH_HELP                                                                                           \

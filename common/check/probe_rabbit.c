@@ -66,7 +66,7 @@ int probe_rabbit_start(struct probe *p, struct options *o, int cancel_fd, const 
                        struct error *err)
 {
 	struct rabbit_query q = {
-	    "active_queues", o->names.ns, o->workers, o->nworkers, NULL, 0, NULL, 0, {0}, {0}};
+	    "active_queues", o->names.ns, o->workers, o->nworkers, NULL, 0, NULL, 0, 0, {0}, {0}};
 	char **known = calloc(p->seen.n + 1, sizeof(*known));
 	int rc;
 
@@ -77,14 +77,18 @@ int probe_rabbit_start(struct probe *p, struct options *o, int cancel_fd, const 
 		known[q.nknown++] = p->seen.v[i].node;
 	q.known = known;
 	if (rabbit_open(&p->rabbit, &o->addr, cancel_fd, &p->hard, err) < 0 ||
-	    o->mode == MODE_HEARTBEAT || /* listening only: the connection is for the control queues */
 	    (o->mode == MODE_BOTH && watch_start(p, o, cancel_fd, limit, err) < 0)) {
 		free(known);
-		return o->mode == MODE_HEARTBEAT && p->rabbit.conn != NULL ? 0 : -1;
+		return -1;
 	}
-	q.collect = deadline_min(deadline_in(o->inspect_timeout), *limit);
+	if (o->mode == MODE_HEARTBEAT) { /* listening only: the connection is for the control queues */
+		free(known);
+		return 0;
+	}
+	q.wait = o->inspect_timeout; /* from the publish on, within the limit */
+	q.collect = *limit;
 	q.hard = p->hard;
-	p->waited = deadline_left(&q.collect);
+	p->waited = deadline_left(&q.collect) < q.wait ? deadline_left(&q.collect) : q.wait;
 	memset(&p->fleet, 0, sizeof(p->fleet));
 	rc = rabbit_broadcast(&p->rabbit, &q, on_event, &p->fleet, &p->fleet.stats, err);
 	free(known);
@@ -119,7 +123,7 @@ int probe_rabbit_control_one(struct probe *p, const char *method, const char *co
                              char *node, struct deadline collect, struct control_answer *a, struct error *err)
 {
 	char *dest[1] = {node};
-	struct rabbit_query q = {method, p->names.ns, dest, 1, NULL, 0, args, nargs, collect, p->hard};
+	struct rabbit_query q = {method, p->names.ns, dest, 1, NULL, 0, args, nargs, 0, collect, p->hard};
 
 	memset(a, 0, sizeof(*a));
 	return rabbit_broadcast(&p->rabbit, &q, control_answer_take, a, &a->stats, err);
@@ -128,7 +132,8 @@ int probe_rabbit_control_one(struct probe *p, const char *method, const char *co
 /* The workers of the first collection are those known: the wait ends once they answered. */
 int probe_rabbit_ask_again(struct probe *p, struct deadline collect, struct fleet *now, struct error *err)
 {
-	struct rabbit_query q = {"active_queues", p->names.ns, NULL, 0, NULL, 0, NULL, 0, collect, p->hard};
+	struct rabbit_query q = {"active_queues", p->names.ns, NULL, 0, NULL, 0, NULL, 0, 0,
+	                         collect,         p->hard};
 	char **known = calloc(p->fleet.n + 1, sizeof(*known));
 	int rc;
 

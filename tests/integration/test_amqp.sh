@@ -71,7 +71,31 @@ t_named_worker() {
 	rcheck "$PLUGIN" -e 0.12.0 --worker celery@gone -T 5
 	expect_exit 2
 	expect_contains "did not answer: celery@gone"
+	expect_not_contains "no worker is listening" # the others do
 	expect_faster_than 1
+}
+
+# Names that no longer answer: 1,500 gone workers in the state file, 100 queues the broker does not know.
+# Each passive declare of one closes the channel; the number is reused, and counting them takes none of
+# the time the workers have to answer.
+t_many_gone_names() {
+	local file now i queues=gpu
+	rcheck "$PLUGIN" -e 0.12.0 -T 5
+	now=$(date +%s)
+	for file in "$MP_STATE_PATH"/check_celery/*.state; do
+		for i in $(seq 1500); do printf 'celery-v0.1.0@gone%d\t%s\n' "$i" "$now"; done >>"$file"
+	done
+	rcheck "$PLUGIN" -e 0.12.0 -T 1
+	expect_exit 1
+	expect_perf workers 3
+	expect_perf unresponsive 0
+	for i in $(seq 100); do queues="$queues,nosuch$i"; done
+	rcheck "$QUEUES" -e 0.12.0 -Q "$queues" -T 2
+	expect_exit 2
+	expect_contains "(the broker knows no queue nosuch1); "
+	expect_perf nosuch100_compatible 0
+	expect_perf gpu_compatible 1
+	rm -rf "$MP_STATE_PATH"
 }
 
 t_queue_health_as_on_redis() {
@@ -192,6 +216,7 @@ t_least_privilege() {
 }
 
 t_faults() {
+	local port
 	run "$PLUGIN" -u "amqp://guest:guest@127.0.0.1:$RABBIT_PORT/nosuchvhost" -e 0.12.0
 	expect_exit 3
 	expect_contains "nosuchvhost"
@@ -208,6 +233,22 @@ t_faults() {
 	run "$PLUGIN" -H 127.0.0.1 -p "$RABBIT_PORT" --broker amqp --vhost / -e 0.12.0
 	expect_exit 1
 	expect_perf workers 3
+	# Redis's password variable stays Redis's: RabbitMQ gets kombu's guest/guest
+	REDISCLI_AUTH=redis-secret run "$PLUGIN" -H 127.0.0.1 -p "$RABBIT_PORT" --broker amqp -e 0.12.0
+	expect_exit 1
+	expect_perf workers 3
+	# something that takes the connection and drops it unanswered is an outage, not a login refused
+	port=$(cluster_free_port)
+	python3 -c 'import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); print(flush=True)
+c, _ = s.accept(); c.recv(8); c.close()' "$port" >"$ASSERT_TMP/dropper" &
+	for _ in $(seq 50); do [ -s "$ASSERT_TMP/dropper" ] && break; sleep 0.1; done
+	run "$PLUGIN" -u "amqp://127.0.0.1:$port//" -e 0.12.0 -t 5
+	kill $! 2>/dev/null
+	wait $! 2>/dev/null
+	expect_exit 2
+	expect_contains "closed the connection while guest logged in"
 }
 
 # A broker that stops answering: the check ends within -t with the timeout state, and (once the broker is
@@ -340,6 +381,7 @@ test_case "three workers: the verdict, summary and perfdata of Redis" t_three_wo
 test_case "workers seen before end the wait" t_known_workers_end_the_wait
 test_case "-e, -e newest with -Q, --accept and --allow-untagged" t_policies_as_on_redis
 test_case "--worker: a named one answers at once, a gone one is named" t_named_worker
+test_case "1,500 gone workers in the state file, 100 unknown queues" t_many_gone_names
 test_case "queue health: the same verdict as on Redis" t_queue_health_as_on_redis
 test_case "a -Q typo: the broker says there is no such queue" t_typo_queue_named_by_the_broker
 test_case "a worker with remote control off: a hidden consumer" t_hidden_consumer

@@ -119,6 +119,7 @@ START_TEST(environment)
 	struct error err;
 	const char *plain[] = {"-e", "1", NULL};
 	const char *with_host[] = {"-e", "1", "-H", "other", NULL};
+	const char *rabbit[] = {"-e", "1", "-H", "other", "--broker", "amqp", NULL};
 
 	clear_env();
 	setenv("CELERY_BROKER_URL", "redis://:frompass@envhost:7000/3", 1);
@@ -137,6 +138,11 @@ START_TEST(environment)
 	setenv("REDISCLI_AUTH", "envpass", 1);
 	ck_assert_int_eq(parse(&o, &worker_versions_options, &err, plain), OPTIONS_RUN);
 	ck_assert_str_eq(o.addr.password, "envpass");
+	options_free(&o);
+	/* Redis's variable is never sent to RabbitMQ: guest/guest, as kombu */
+	ck_assert_int_eq(parse(&o, &worker_versions_options, &err, rabbit), OPTIONS_RUN);
+	ck_assert_str_eq(o.addr.username, "guest");
+	ck_assert_str_eq(o.addr.password, "guest");
 	options_free(&o);
 	clear_env();
 }
