@@ -311,19 +311,23 @@ static void write_subchecks(const struct options *o, const struct fleet *f, cons
 	struct strbuf label = STRBUF_INIT, text = STRBUF_INIT;
 
 	for (size_t i = 0; i < n; i++) {
-		static const char *const suffix[] = {"_compatible", "_incompatible", "_backlog", "_hidden"};
+		static const char *const suffix[] = {"_compatible", "_incompatible", "_backlog", "_hidden",
+		                                     "_unacked"};
 		const struct thresholds *thr[] = {&o->compatible, &o->incompatible, &o->backlog,
-		                                  hidden_warns()};
-		const long long value[] = {qs[i].compatible, qs[i].incompatible, qs[i].backlog, qs[i].hidden};
+		                                  hidden_warns(), NULL};
+		const long long value[] = {qs[i].compatible, qs[i].incompatible, qs[i].backlog, qs[i].hidden,
+		                           qs[i].unacked};
 		if (report_wants_subchecks(r)) {
 			strbuf_free(&text);
 			describe_queue(&text, f, &qs[i]);
 			report_subcheck(r, qs[i].state, strbuf_str(&text) ? strbuf_str(&text) : "");
 		}
-		for (int k = 0; k < 4; k++) {
+		for (int k = 0; k < 5; k++) {
 			struct perfdata pd = {NULL, (double)value[k], "", thr[k], 1, 0, 0, 0};
-			if ((k == 2 && qs[i].backlog < 0) || (k == 3 && !qs[i].consumers_known))
-				continue; /* not read, or (hidden) not known on this broker */
+			if ((k == 2 && qs[i].backlog < 0) || (k == 3 && !qs[i].consumers_known) ||
+			    (k == 4 && !qs[i].unacked_known))
+				continue; /* not read, or not known on this broker (without the management
+				             API) */
 			strbuf_clear(&label);
 			strbuf_puts(&label, qs[i].name);
 			strbuf_puts(&label, suffix[k]);
@@ -386,13 +390,15 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 		p->cut = *err;
 	}
 	for (size_t i = 0; i < n && p->cut.kind != ERROR_NONE; i++)
-		figs[i] = (struct queue_figures){-1, -1, 0, NULL};
+		figs[i] = (struct queue_figures){-1, -1, -1, 0, NULL};
 	r->state = n == 0 ? STATE_CRITICAL : STATE_OK;
 	for (size_t i = 0; i < n; i++) {
 		qs[i].name = names[i];
 		qs[i].backlog = figs[i].absent ? 0 : figs[i].backlog;
 		qs[i].consumers_known = figs[i].consumers >= 0;
 		qs[i].consumers = figs[i].consumers;
+		qs[i].unacked_known = figs[i].unacked >= 0;
+		qs[i].unacked = figs[i].unacked;
 		qs[i].unreadable = figs[i].why;
 		qs[i].unknown = figs[i].absent; /* the broker said so: no guess needed */
 	}

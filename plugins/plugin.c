@@ -285,6 +285,12 @@ static void report_probe(const struct options *o, const struct probe *p, int que
 		r->state = state_worst(r->state, STATE_CRITICAL);
 		report_subcheck(r, STATE_CRITICAL, "the broker blocks publishers");
 	}
+	if (p->mgmt_error[0] != '\0') { /* asked for and not had: discovery and the count fell short */
+		strbuf_puts(&r->summary, "; ");
+		strbuf_put_clean(&r->summary, p->mgmt_error);
+		r->state = state_worst(r->state, STATE_WARNING);
+		report_subcheck(r, STATE_WARNING, "the management API could not be read");
+	}
 	if (st->cleanup_failed) {
 		strbuf_puts(&r->summary, "; could not remove this check's reply queue from the broker: ");
 		strbuf_put_clean(&r->summary, st->cleanup_error);

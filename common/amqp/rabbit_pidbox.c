@@ -27,6 +27,7 @@ struct known {
 	struct name_map live;
 	char *answered; /* one flag for each name given */
 	long long nlive, nanswered;
+	int complete; /* q->complete, and every name was counted */
 };
 
 /* Counting may take half the wait at most (a long state file, a distant broker): past that, the workers
@@ -39,6 +40,7 @@ static int count_known(struct rabbit_link *l, const struct rabbit_query *q, stru
 	char *const *names = q->ndestination ? q->destination : q->known;
 	size_t n = q->ndestination ? q->ndestination : q->nknown;
 
+	k->complete = q->complete && (n <= KNOWN_MOST || q->ndestination > 0);
 	if (n > KNOWN_MOST && q->ndestination == 0)
 		n = KNOWN_MOST;
 	if ((k->answered = calloc(n + 1, 1)) == NULL)
@@ -51,6 +53,7 @@ static int count_known(struct rabbit_link *l, const struct rabbit_query *q, stru
 		if (deadline_passed(&budget)) {
 			name_map_free(&k->live);
 			k->nlive = 0;
+			k->complete = 0;
 			return 0;
 		}
 		snprintf(queue, sizeof(queue), "%.500s.%.80s.pidbox", names[i], q->ns);
@@ -231,6 +234,8 @@ static int collect(struct rabbit_link *l, const struct rabbit_query *q, const st
 	for (;;) {
 		if (q->ndestination > 0 && k->nanswered == k->nlive && (k->nlive > 0 || confirmed))
 			break; /* only the named ones answer */
+		if (k->complete && k->nanswered == k->nlive && (k->nlive > 0 || confirmed))
+			break; /* everyone listening answered */
 		if (k->nlive > 0 && k->nanswered == k->nlive && !lingering) {
 			double linger = clock_now() - started;
 			linger = linger < LINGER_LEAST ? LINGER_LEAST : linger;
@@ -262,6 +267,9 @@ static void count(struct inspect_stats *st, const struct rabbit_query *q, const 
 {
 	if (st->receivers == RECEIVERS_COUNTED) {
 		st->received = st->expected = 0;
+	} else if (k->complete && q->ndestination == 0) { /* the listeners were listed and counted */
+		st->receivers = RECEIVERS_COUNTED;
+		st->received = st->expected = k->nlive + st->answered - k->nanswered;
 	} else if (k->nlive > 0 || q->ndestination > 0) {
 		st->receivers = RECEIVERS_KNOWN;
 		st->known = k->nlive;
@@ -284,7 +292,7 @@ int rabbit_broadcast(struct rabbit_link *l, const struct rabbit_query *q, inspec
                      struct inspect_stats *st, struct error *err)
 {
 	struct names n;
-	struct known k = {NAME_MAP_INIT, NULL, 0, 0};
+	struct known k = {NAME_MAP_INIT, NULL, 0, 0, 0};
 	struct error ignored;
 	struct deadline until;
 	double started;

@@ -19,7 +19,9 @@ struct rabbit_query {
 	size_t nknown;
 	const char *const *arguments; /* the command's arguments as name, value pairs, or NULL */
 	size_t narguments;
-	double wait;             /* s to wait for replies, from the publish on; 0: until collect */
+	int complete; /* the known are every worker listening (the management API's queues): once they have
+	                 answered, nobody else will */
+	double wait;  /* s to wait for replies, from the publish on; 0: until collect */
 	struct deadline collect; /* stop waiting for replies by here in any case */
 	struct deadline hard;    /* every call ends by here */
 };

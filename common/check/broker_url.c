@@ -362,6 +362,39 @@ int broker_url_parse(const char *url, struct broker_addr *out, struct error *err
 	                 "sentinel://, amqp:// or pyamqp://");
 }
 
+int mgmt_url_parse(const char *url, struct mgmt_addr *out, struct error *err)
+{
+	int tls = strncmp(url, "https://", 8) == 0;
+	const char *rest = url + (tls ? 8 : 7), *hp_end, *path;
+	struct broker_addr hp = {0};
+	size_t plen;
+
+	if (!tls && strncmp(url, "http://", 7) != 0)
+		return error_set(err, ERROR_USAGE,
+		                 "--management-url: give http://HOST[:PORT] or https://...");
+	hp_end = rest + strcspn(rest, "/?#");
+	if (memchr(rest, '@', (size_t)(hp_end - rest)) != NULL)
+		return error_set(err, ERROR_USAGE,
+		                 "--management-url: no user or password in it: the broker's are used");
+	if (hp_end == rest)
+		return error_set(err, ERROR_USAGE, "--management-url: the host is missing");
+	hp.port = tls ? MGMTS_DEFAULT_PORT : MGMT_DEFAULT_PORT;
+	if (parse_hostport(rest, (size_t)(hp_end - rest), &hp, err) < 0)
+		return error_wrap(err, "--management-url");
+	path = hp_end;
+	plen = strcspn(path, "?#");
+	while (plen > 0 && path[plen - 1] == '/')
+		plen--;
+	free(out->host);
+	free(out->path);
+	out->host = hp.host;
+	out->port = hp.port;
+	out->tls = tls;
+	if ((out->path = strndup(path, plen)) == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory");
+	return 0;
+}
+
 static void free_secret(char *s)
 {
 	if (s != NULL) {
@@ -387,6 +420,8 @@ void broker_addr_free(struct broker_addr *a)
 		free(a->sentinel.at[i].host);
 	free(a->sentinel.at);
 	free(a->sentinel.master);
+	free(a->mgmt.host);
+	free(a->mgmt.path);
 	free_secret(a->sentinel.password);
 	memset(a, 0, sizeof(*a));
 }

@@ -15,5 +15,8 @@
  * (the password, user and db of the first URL, as kombu reads them). A build without OpenSSL
  * refuses rediss://. Error messages never quote the URL. */
 int broker_url_parse(const char *url, struct broker_addr *out, struct error *err);
+/* Parses --management-url: http://HOST[:PORT][/PATH] (port 15672) or https://... (15671); no user or
+ * password in it (the broker's are used). */
+int mgmt_url_parse(const char *url, struct mgmt_addr *out, struct error *err);
 void broker_addr_free(struct broker_addr *a);
 #endif

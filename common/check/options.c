@@ -49,6 +49,7 @@ enum long_only {
 	OPT_UNRESPONSIVE_CRITICAL,
 	OPT_BROKER,
 	OPT_VHOST,
+	OPT_MANAGEMENT_URL,
 	OPT_QUARANTINE, /* the event handler's options (GROUP_HANDLER), told apart by name */
 };
 
@@ -105,6 +106,7 @@ static const struct option long_options[] = {
     {"url", required_argument, NULL, 'u'},
     {"username", required_argument, NULL, OPT_USERNAME},
     {"vhost", required_argument, NULL, OPT_VHOST},
+    {"management-url", required_argument, NULL, OPT_MANAGEMENT_URL},
     {"verbose", no_argument, NULL, 'v'},
     {"version", no_argument, NULL, 'V'},
     {"warning", required_argument, NULL, 'w'},
@@ -515,6 +517,9 @@ static int take_option(struct options *o, struct broker_args *a, int c, int inde
 		break;
 	case OPT_VHOST:
 		a->vhost = optarg;
+		break;
+	case OPT_MANAGEMENT_URL:
+		a->management_url = optarg;
 		break;
 	case OPT_TRANSPORT_OPTION:
 		a->transport_option = optarg;

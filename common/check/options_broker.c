@@ -135,8 +135,10 @@ static int tls_file(const char *opt, const char *url_key, const char *path, int 
 	return 0;
 }
 
-/* --tls, --cacert, --capath, --cert, --key, --sni, --insecure on top of the URL's ssl_* keys. */
-static int resolve_tls(struct tls_options *t, const struct broker_args *a, int unix_socket, struct error *err)
+/* --tls, --cacert, --capath, --cert, --key, --sni, --insecure on top of the URL's ssl_* keys; they serve an
+ * https:// management URL too (other_tls), which makes its own TLS context from them. */
+static int resolve_tls(struct tls_options *t, const struct broker_args *a, int unix_socket, int other_tls,
+                       struct error *err)
 {
 	const char *given = a->cacert     ? "--cacert"
 	                    : a->capath   ? "--capath"
@@ -150,8 +152,10 @@ static int resolve_tls(struct tls_options *t, const struct broker_args *a, int u
 		return error_set(err, ERROR_USAGE, "--tls: this build has no TLS (built without OpenSSL)");
 	if (a->tls && !t->enabled)
 		*t = (struct tls_options){1, 1, 1, t->cacert, t->capath, t->cert, t->key, t->sni, NULL};
-	if (given != NULL && !t->enabled)
+	if (given != NULL && !t->enabled && !other_tls)
 		return error_set(err, ERROR_USAGE, "%s needs --tls or a rediss:// or amqps:// URL", given);
+	if (other_tls && !t->enabled)
+		t->verify_peer = t->verify_host = 1;
 	if (t->enabled && unix_socket)
 		return error_set(err, ERROR_USAGE, "TLS is for TCP: a unix socket cannot use it");
 	if (a->insecure && (a->cacert != NULL || a->capath != NULL))
@@ -245,7 +249,9 @@ static int resolve_kind(struct broker_addr *addr, const struct broker_args *a, i
 static const char *foreign_option(const struct broker_addr *addr, const struct broker_args *a)
 {
 	if (addr->kind == BROKER_REDIS)
-		return a->vhost != NULL ? "--vhost (RabbitMQ only)" : NULL;
+		return a->vhost != NULL            ? "--vhost (RabbitMQ only)"
+		       : a->management_url != NULL ? "--management-url (RabbitMQ only)"
+		                                   : NULL;
 	return a->db                       ? "-n/--db"
 	       : a->socket                 ? "-s/--socket"
 	       : a->prefix                 ? "--prefix"
@@ -282,13 +288,17 @@ int options_resolve_broker(struct broker_addr *addr, const struct broker_args *a
 		}
 		if (addr->vhost == NULL && (addr->vhost = strdup(a->vhost ? a->vhost : "/")) == NULL)
 			return error_set(err, ERROR_NOMEM, "out of memory");
-		return resolve_tls(&addr->tls, a, 0, err);
+		if (a->management_url != NULL &&
+		    (option_text_ok("--management-url", a->management_url, 0, err) < 0 ||
+		     mgmt_url_parse(a->management_url, &addr->mgmt, err) < 0))
+			return -1;
+		return resolve_tls(&addr->tls, a, 0, addr->mgmt.tls, err);
 	}
 	/* Redis's own variable, read once the broker is known to be Redis: never sent to RabbitMQ */
 	if (addr->password == NULL && getenv("REDISCLI_AUTH") != NULL && *getenv("REDISCLI_AUTH") != '\0' &&
 	    (addr->password = strdup(getenv("REDISCLI_AUTH"))) == NULL)
 		return error_set(err, ERROR_NOMEM, "out of memory");
-	if (resolve_tls(&addr->tls, a, addr->socket != NULL, err) < 0)
+	if (resolve_tls(&addr->tls, a, addr->socket != NULL, 0, err) < 0)
 		return -1;
 	return resolve_sentinel(addr, a, err);
 }

@@ -20,6 +20,7 @@ struct broker_args {
 	const char *transport_option;       /* the last --transport-option, to refuse with AMQP */
 	const char *broker;                 /* --broker: "redis" or "amqp" */
 	const char *vhost;                  /* --vhost (AMQP) */
+	const char *management_url;         /* --management-url (AMQP) */
 };
 
 /* Builds addr from -u / -H -p -s / $CELERY_BROKER_URL (--broker choosing Redis or RabbitMQ for -H), then

@@ -237,6 +237,7 @@ void probe_finish(struct probe *p)
 	fleet_free(&p->fleet);
 	sep_choice_free(&p->sep);
 	free(p->routed);
+	mgmt_queues_free(&p->mgmt);
 	rabbit_close(&p->rabbit, &p->hard);
 }
 
@@ -261,7 +262,7 @@ int probe_backlog(struct probe *p, char *const *queues, size_t n, struct queue_f
 	         : backlog_read(&p->broker, &p->names, queues, n, &p->hard, backlog, why, err);
 	for (size_t i = 0; why != NULL && i < n; i++)
 		if (rc == 0)
-			figs[i] = (struct queue_figures){backlog[i], -1, 0, why[i]};
+			figs[i] = (struct queue_figures){backlog[i], -1, -1, 0, why[i]};
 		else
 			free(why[i]);
 	free(backlog);

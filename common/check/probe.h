@@ -9,6 +9,7 @@
 #include "broker.h"
 #include "fleet.h"
 #include "heartbeats.h"
+#include "mgmt_api.h"
 #include "nearby.h"
 #include "options.h"
 #include "presence.h"
@@ -51,6 +52,9 @@ struct probe {
 	struct seen_file seen;    /* when each worker was last seen, kept between checks */
 	char state_error[256];    /* why the state file could not be written, or "" */
 	char alarm[160]; /* the broker blocks publishers (RabbitMQ's memory or disk alarm): why, or "" */
+	struct mgmt_queues mgmt; /* RabbitMQ's management API: the vhost's queues (--management-url) */
+	int mgmt_read;           /* they were read */
+	char mgmt_error[300];    /* why they could not be, or "" */
 };
 
 /* Sets up signals and the time limits, connects, reads the binding sets (all of them when o->discover),
@@ -67,6 +71,8 @@ struct queue_figures {
 	long long backlog; /* messages waiting, every priority (RabbitMQ: ready, not unacknowledged); -1 when
 	                      the broker cannot count them: why says so */
 	long long consumers; /* the broker's own count of its consumers; -1 where it cannot tell (Redis) */
+	long long unacked;   /* delivered and not yet acknowledged; -1 where not known (RabbitMQ's management
+	                        API tells) */
 	int absent;          /* the broker has no such queue (RabbitMQ; on Redis an empty queue is no key) */
 	char *why;           /* malloc'ed, or NULL */
 };

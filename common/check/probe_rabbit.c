@@ -62,27 +62,105 @@ int probe_rabbit_bound(struct probe *p, char ***bound, size_t *n, struct error *
 	return 0;
 }
 
+/* The node of a worker's control queue NODE.NS.pidbox, into node; 0 when name is no such queue. */
+static int control_queue_node(const char *name, const char *ns, char *node, size_t cap)
+{
+	size_t n = strlen(name), nl = strlen(ns);
+
+	if (n < nl + 9 || strcmp(name + n - 7, ".pidbox") != 0 || name[n - 8 - nl] != '.' ||
+	    strncmp(name + n - 7 - nl, ns, nl) != 0 || n - 8 - nl >= cap || strstr(name, ".reply.") != NULL)
+		return 0;
+	memcpy(node, name, n - 8 - nl);
+	node[n - 8 - nl] = '\0';
+	return 1;
+}
+
+/* Celery's own queues and the broker's server-named ones: not task queues. */
+static int internal_queue(const char *name)
+{
+	size_t n = strlen(name);
+	return (n >= 7 && strcmp(name + n - 7, ".pidbox") == 0) || strncmp(name, "celeryev.", 9) == 0 ||
+	       strncmp(name, "amq.", 4) == 0;
+}
+
+/* With --management-url: the vhost's queues, within half of what is left before limit. The workers whose
+ * control queue is among them are every worker listening (known, complete); the task queues among them
+ * are the queues to judge without -Q. A failure is said, and the check goes on without them. */
+static int read_management(struct probe *p, struct options *o, int cancel_fd, const struct deadline *limit,
+                           char ***known, size_t *nknown, struct error *err)
+{
+	struct deadline dl = deadline_min(deadline_in(deadline_left(limit) / 2), p->hard);
+	struct error why;
+	char **more;
+
+	if (mgmt_read_queues(&o->addr, cancel_fd, &dl, &p->mgmt, &why) < 0) {
+		if (why.kind == ERROR_NOMEM || why.kind == ERROR_CANCELLED)
+			return *err = why, -1;
+		snprintf(p->mgmt_error, sizeof(p->mgmt_error), "%s", why.msg);
+		return 0;
+	}
+	p->mgmt_read = 1;
+	more = realloc(*known, (*nknown + p->mgmt.n + p->seen.n + 1) * sizeof(**known));
+	free(p->routed);
+	p->routed = calloc(p->mgmt.n + 1, sizeof(*p->routed));
+	if (more == NULL || p->routed == NULL) {
+		*known = more ? more : *known;
+		return error_set(err, ERROR_NOMEM, "out of memory");
+	}
+	*known = more;
+	p->nrouted = 0;
+	for (size_t i = 0; i < p->mgmt.n; i++) {
+		char node[300];
+		const char *name = p->mgmt.v[i].name;
+		if (control_queue_node(name, o->names.ns, node, sizeof(node)) &&
+		    ((*known)[(*nknown)++] = strdup(node)) == NULL)
+			return error_set(err, ERROR_NOMEM, "out of memory");
+		if (!internal_queue(name))
+			p->routed[p->nrouted++] = name;
+	}
+	p->discovered = 1;
+	return 0;
+}
+
+/* The names read_management added first are copies. */
+static void free_known(char **known, size_t copies)
+{
+	for (size_t i = 0; known != NULL && i < copies; i++)
+		free(known[i]);
+	free(known);
+}
+
 int probe_rabbit_start(struct probe *p, struct options *o, int cancel_fd, const struct deadline *limit,
                        struct error *err)
 {
 	struct rabbit_query q = {
-	    "active_queues", o->names.ns, o->workers, o->nworkers, NULL, 0, NULL, 0, 0, {0}, {0}};
+	    "active_queues", o->names.ns, o->workers, o->nworkers, NULL, 0, NULL, 0, 0, 0, {0}, {0}};
 	char **known = calloc(p->seen.n + 1, sizeof(*known));
+	size_t nmgmt = 0;
 	int rc;
 
 	p->amqp = 1;
 	if (known == NULL)
 		return error_set(err, ERROR_NOMEM, "out of memory");
+	if (o->addr.mgmt.host != NULL && o->mode != MODE_HEARTBEAT) {
+		rc = read_management(p, o, cancel_fd, limit, &known, &nmgmt, err);
+		q.complete = p->mgmt_read;
+		if (rc < 0) {
+			free_known(known, nmgmt);
+			return -1;
+		}
+	}
+	q.nknown = nmgmt; /* the management API's first: every one of them is counted */
 	for (size_t i = 0; i < p->seen.n; i++)
 		known[q.nknown++] = p->seen.v[i].node;
 	q.known = known;
 	if (rabbit_open(&p->rabbit, &o->addr, cancel_fd, &p->hard, err) < 0 ||
 	    (o->mode == MODE_BOTH && watch_start(p, o, cancel_fd, limit, err) < 0)) {
-		free(known);
+		free_known(known, nmgmt);
 		return -1;
 	}
 	if (o->mode == MODE_HEARTBEAT) { /* listening only: the connection is for the control queues */
-		free(known);
+		free_known(known, nmgmt);
 		return 0;
 	}
 	q.wait = o->inspect_timeout; /* from the publish on, within the limit */
@@ -91,7 +169,7 @@ int probe_rabbit_start(struct probe *p, struct options *o, int cancel_fd, const 
 	p->waited = deadline_left(&q.collect) < q.wait ? deadline_left(&q.collect) : q.wait;
 	memset(&p->fleet, 0, sizeof(p->fleet));
 	rc = rabbit_broadcast(&p->rabbit, &q, on_event, &p->fleet, &p->fleet.stats, err);
-	free(known);
+	free_known(known, nmgmt);
 	if (p->rabbit.blocked)
 		snprintf(p->alarm, sizeof(p->alarm), "%s",
 		         p->rabbit.blocked_why[0] ? p->rabbit.blocked_why : "blocked");
@@ -105,17 +183,32 @@ int probe_rabbit_start(struct probe *p, struct options *o, int cancel_fd, const 
 	return rc < 0 ? -1 : fleet_judge(&p->fleet, &o->policy, err);
 }
 
+/* The backlog and consumers are the broker's, now (passive declares); the unacknowledged messages, the
+ * management API's, when it was read. */
 int probe_rabbit_backlog(struct probe *p, char *const *queues, size_t n, struct queue_figures *figs,
                          struct error *err)
 {
+	struct name_map listed = NAME_MAP_INIT;
+
+	for (size_t i = 0; i < p->mgmt.n; i++)
+		if (name_map_put(&listed, p->mgmt.v[i].name, i, NULL) < 0) {
+			name_map_free(&listed);
+			return error_set(err, ERROR_NOMEM, "out of memory");
+		}
 	for (size_t i = 0; i < n; i++) {
 		long long messages = 0, consumers = 0;
 		int rc = rabbit_queue_counts(&p->rabbit, queues[i], &p->hard, &messages, &consumers, err);
+		size_t at;
 
-		if (rc < 0)
+		if (rc < 0) {
+			name_map_free(&listed);
 			return -1;
-		figs[i] = (struct queue_figures){messages, consumers, rc == 0, NULL};
+		}
+		figs[i] = (struct queue_figures){messages, consumers, -1, rc == 0, NULL};
+		if (rc == 1 && name_map_get(&listed, queues[i], &at))
+			figs[i].unacked = p->mgmt.v[at].unacked;
 	}
+	name_map_free(&listed);
 	return 0;
 }
 
@@ -123,7 +216,7 @@ int probe_rabbit_control_one(struct probe *p, const char *method, const char *co
                              char *node, struct deadline collect, struct control_answer *a, struct error *err)
 {
 	char *dest[1] = {node};
-	struct rabbit_query q = {method, p->names.ns, dest, 1, NULL, 0, args, nargs, 0, collect, p->hard};
+	struct rabbit_query q = {method, p->names.ns, dest, 1, NULL, 0, args, nargs, 0, 0, collect, p->hard};
 
 	memset(a, 0, sizeof(*a));
 	return rabbit_broadcast(&p->rabbit, &q, control_answer_take, a, &a->stats, err);
@@ -132,7 +225,7 @@ int probe_rabbit_control_one(struct probe *p, const char *method, const char *co
 /* The workers of the first collection are those known: the wait ends once they answered. */
 int probe_rabbit_ask_again(struct probe *p, struct deadline collect, struct fleet *now, struct error *err)
 {
-	struct rabbit_query q = {"active_queues", p->names.ns, NULL, 0, NULL, 0, NULL, 0, 0,
+	struct rabbit_query q = {"active_queues", p->names.ns, NULL, 0, NULL, 0, NULL, 0, 0, 0,
 	                         collect,         p->hard};
 	char **known = calloc(p->fleet.n + 1, sizeof(*known));
 	int rc;
@@ -158,6 +251,8 @@ void probe_rabbit_describe_server(const struct probe *p, struct strbuf *sb)
 		strbuf_puts(sb, ", RabbitMQ ");
 		strbuf_put_clean(sb, p->rabbit.version);
 	}
+	if (p->mgmt_read)
+		strbuf_printf(sb, "; management API: %zu queues in the vhost", p->mgmt.n);
 	strbuf_puts(sb, "\n");
 }
 

@@ -35,6 +35,15 @@ struct sentinel_options {
 	int tls;                  /* the sentinels too speak TLS (--sentinel-tls); kombu's default is not */
 };
 
+/* RabbitMQ's management API (--management-url), read with the broker's user and password; host NULL when
+ * not given. */
+struct mgmt_addr {
+	char *host;
+	int port;
+	int tls;    /* https:// */
+	char *path; /* the URL's path without its trailing '/': "" or "/prefix" (a proxy's) */
+};
+
 enum broker_kind {
 	BROKER_REDIS, /* redis://, rediss://, sockets, sentinel:// */
 	BROKER_AMQP,  /* amqp://, amqps://, pyamqp:// */
@@ -51,6 +60,7 @@ struct broker_addr {
 	char *password; /* or NULL; never printed anywhere */
 	struct tls_options tls;
 	struct sentinel_options sentinel;
+	struct mgmt_addr mgmt;
 };
 
 #define BROKER_DEFAULT_HOST   "127.0.0.1"
@@ -58,6 +68,8 @@ struct broker_addr {
 #define SENTINEL_DEFAULT_PORT 26379
 #define AMQP_DEFAULT_PORT     5672
 #define AMQPS_DEFAULT_PORT    5671
+#define MGMT_DEFAULT_PORT     15672
+#define MGMTS_DEFAULT_PORT    15671
 
 /* Writes "host:port/db", "[v6]:port/db", "unix:/path/db", with Sentinel "sentinel master NAME/db", or for
  * AMQP "amqp host:port vhost V" into buf; never the password. */

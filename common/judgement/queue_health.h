@@ -18,6 +18,8 @@ struct queue {
 	const char *unreadable; /* why the broker refused to count it (a key of another type), or NULL */
 	int consumers_known;    /* the broker counts consumers (RabbitMQ; not Redis) */
 	long long consumers;    /* then: its own count of them, Celery or not */
+	int unacked_known;      /* the broker told (RabbitMQ's management API) ... */
+	long long unacked;      /* ... how many messages were delivered and not yet acknowledged */
 	long long hidden;       /* of those, the ones no answering worker accounts for: a worker with remote
 	                           control off, of another namespace, or no Celery worker at all */
 	int starved;            /* messages wait and no compatible consumer takes them */

@@ -190,6 +190,8 @@ json_object *queue_health_json(const struct queue *qs, size_t n)
 			json_object_object_add(jq, "consumers", json_object_new_int64(qs[i].consumers));
 			json_object_object_add(jq, "hidden_consumers", json_object_new_int64(qs[i].hidden));
 		}
+		if (qs[i].unacked_known) /* RabbitMQ's management API */
+			json_object_object_add(jq, "unacked", json_object_new_int64(qs[i].unacked));
 		if (qs[i].unreadable != NULL)
 			json_object_object_add(jq, "backlog_error", json_object_new_string(qs[i].unreadable));
 		json_object_object_add(health, qs[i].name, jq);

@@ -263,8 +263,12 @@ static long take_line(struct resp_reader *r, const char *buf, size_t len, int *w
 
 	if (memchr("+-:$*", type, 5) == NULL)
 		return malformed(err, "an unknown type");
+	/* a length line's bytes are held up to its longest: the cap and the length are judged alike, however
+	 * the bytes arrive */
 	if (type != '+' && type != '-' && r->line_len + n > LENGTH_DIGITS + 3)
-		return malformed(err, "a length line too long");
+		return hold(r, LENGTH_DIGITS + 3 - r->line_len, err) < 0
+		           ? -1
+		           : malformed(err, "a length line too long");
 	if (hold(r, n, err) < 0)
 		return -1;
 	if (r->line_len < RESP_LINE_MAX)

@@ -201,6 +201,16 @@ t_least_privilege() {
 	run "$QUEUES" -u "$url" -e 0.12.0 -Q gpu,celery -T 5
 	expect_exit 1
 	expect_perf gpu_compatible 1
+	# the management API wants the tag monitoring (it reads, nothing more)
+	run "$QUEUES" -u "$url" -e 0.12.0 -Q gpu,celery -T 5 --management-url "$RABBIT_MGMT_URL"
+	expect_exit 1
+	expect_contains "needs the tag monitoring"
+	rabbitctl set_user_tags monitor monitoring >/dev/null
+	rabbit_wait_stats gpu || { fail "no statistics for gpu"; return; }
+	run "$QUEUES" -u "$url" -e 0.12.0 -Q gpu,celery -T 5 --management-url "$RABBIT_MGMT_URL"
+	expect_exit 1
+	expect_not_contains "management API"
+	expect_perf gpu_unacked 0
 	# listening only: a server-named queue of its own, bound to celeryev
 	rabbitctl set_permissions -p / monitor '^amq\.gen-.*' '^amq\.gen-.*' '^(amq\.gen-.*|celeryev)$' >/dev/null
 	run "$PLUGIN" -u "$url" -e 0.12.0 -m heartbeat
@@ -249,6 +259,41 @@ c, _ = s.accept(); c.recv(8); c.close()' "$port" >"$ASSERT_TMP/dropper" &
 	wait $! 2>/dev/null
 	expect_exit 2
 	expect_contains "closed the connection while guest logged in"
+}
+
+# RabbitMQ's management API: every worker listening is known (the first check ends once they answered),
+# every queue of the vhost is judged, unacknowledged messages are in the perfdata; when it cannot be read,
+# a WARNING says so and the check goes on.
+t_management_api() {
+	local mgmt=(--management-url "$RABBIT_MGMT_URL")
+	rm -rf "$MP_STATE_PATH" # nothing known from earlier checks
+	rcheck "$PLUGIN" -e 0.12.0 -T 5 -v "${mgmt[@]}"
+	expect_exit 1
+	expect_perf workers 3
+	expect_perf unresponsive 0
+	expect_contains "broadcast reached 3 workers, 3 answered"
+	expect_faster_than 1
+	rabbit_declare_and_fill forgotten 3 '{}' || { fail "forgotten not filled"; return; }
+	rabbit_wait_stats gpu || { fail "no statistics for gpu"; return; }
+	rm -rf "$MP_STATE_PATH"
+	rcheck "$QUEUES" -e 0.12.0 -T 5 "${mgmt[@]}"
+	expect_exit 2
+	expect_contains "forgotten: 3 waiting, no compatible consumer"
+	expect_perf gpu_unacked 0
+	expect_perf forgotten_backlog 3
+	expect_faster_than 1
+	rcheck "$QUEUES" -e 0.12.0 -T 1 # without it, an unknown queue is not judged, and unacked is not known
+	expect_not_contains "forgotten"
+	expect_not_contains "_unacked"
+	rabbitctl delete_queue forgotten >/dev/null
+	rcheck "$PLUGIN" --accept '>=0.11' --allow-untagged -T 2 --management-url "http://127.0.0.1:$(cluster_free_port)"
+	expect_exit 1
+	expect_perf workers 3
+	expect_contains "the management API"
+	run "$PLUGIN" -H 127.0.0.1 -e 0.12.0 "${mgmt[@]}"
+	expect_exit 3
+	expect_contains "--management-url (RabbitMQ only) does not apply to a Redis broker"
+	expect_nothing_left
 }
 
 # A broker that stops answering: the check ends within -t with the timeout state, and (once the broker is
@@ -369,7 +414,7 @@ assert_init
 cluster_init
 RABBIT_TLS_DIR="$CLUSTER_DIR/pki"
 pki_make "$RABBIT_TLS_DIR" || exit 2
-rabbit_start || exit 2
+RABBIT_MANAGEMENT=1 rabbit_start || exit 2
 rabbit_worker celery-v0.12.0@current gpu,celery
 rabbit_worker celery@46b9a1cf718a gpu
 rabbit_worker celery-v0.11.2@old celery
@@ -392,6 +437,7 @@ test_case "a stopped worker: unresponsive" t_stopped_worker_is_unresponsive
 test_case "the README's least-privilege user" t_least_privilege
 test_case "vhost typo, wrong password, no broker, a Redis option, -H with --broker amqp" t_faults
 test_case "amqps://: verified by default, wrong CA, --insecure, typos" t_tls
+test_case "the management API: every listener and queue known, or a WARNING" t_management_api
 test_case "a stalled broker: -t holds" t_stalled_broker
 test_case "a killed check leaves nothing" t_killed_check_leaves_nothing
 test_case "a memory alarm: CRITICAL" t_memory_alarm_is_critical

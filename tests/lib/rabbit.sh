@@ -29,7 +29,8 @@ rabbitctl() {
 }
 
 # rabbit_start: starts the node (about 7 s) and sets RABBIT_PORT and RABBIT_URL (and RABBIT_TLS_PORT when
-# RABBIT_TLS_DIR names a tls_pki.sh folder); 1 when it did not start.
+# RABBIT_TLS_DIR names a tls_pki.sh folder, RABBIT_MGMT_URL when RABBIT_MANAGEMENT=1: the management
+# plugin on a loopback port of its own); 1 when it did not start.
 rabbit_start() {
 	RABBIT_DIR="$CLUSTER_DIR/rabbit"
 	mkdir -p "$RABBIT_DIR"
@@ -40,6 +41,13 @@ rabbit_start() {
 	RABBIT_URL="amqp://guest:guest@127.0.0.1:$RABBIT_PORT//"
 	echo '[].' >"$RABBIT_DIR/enabled_plugins"
 	printf 'loopback_users = none\n' >"$RABBIT_DIR/rabbitmq.conf"
+	if [ "${RABBIT_MANAGEMENT:-0}" = 1 ]; then
+		RABBIT_MGMT_PORT=$(cluster_free_port)
+		RABBIT_MGMT_URL="http://127.0.0.1:$RABBIT_MGMT_PORT"
+		echo '[rabbitmq_management].' >"$RABBIT_DIR/enabled_plugins"
+		printf 'management.tcp.port = %s\nmanagement.tcp.ip = 127.0.0.1\ncollect_statistics_interval = 1000\n' "$RABBIT_MGMT_PORT" \
+			>>"$RABBIT_DIR/rabbitmq.conf"
+	fi
 	if [ -n "${RABBIT_TLS_DIR:-}" ]; then # a TLS listener too, with RABBIT_TLS_DIR's server key pair
 		RABBIT_TLS_PORT=$(cluster_free_port)
 		cat >>"$RABBIT_DIR/rabbitmq.conf" <<-CONF
@@ -93,6 +101,22 @@ rabbit_wait_consumers() {
 	echo "queue $1 has ${have:-no} consumers, expected $2; worker output:" >&2
 	tail -n 20 "$CLUSTER_DIR/workers.out" >&2
 	return 1
+}
+
+# rabbit_wait_stats QUEUE: waits (up to 30 s) until the management API has statistics for QUEUE (they come
+# some seconds after the node started).
+rabbit_wait_stats() {
+	"$CLUSTER_PYTHON" - "$RABBIT_MGMT_URL" "$1" <<'PY'
+import base64, json, sys, time, urllib.request
+url, queue = sys.argv[1], sys.argv[2]
+auth = {"Authorization": "Basic " + base64.b64encode(b"guest:guest").decode()}
+for _ in range(60):
+    with urllib.request.urlopen(urllib.request.Request(url + "/api/queues/%2F/" + queue, headers=auth)) as r:
+        if "messages_unacknowledged" in json.load(r):
+            sys.exit(0)
+    time.sleep(0.5)
+sys.exit(1)
+PY
 }
 
 # rabbit_our_leftovers: the queues of this suite's checks still on the broker (reply queues), one a line.

@@ -4,6 +4,7 @@
 
 #include "broker_url.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 struct good_url {
@@ -151,6 +152,45 @@ START_TEST(amqp_urls)
 }
 END_TEST
 
+/* --management-url: http or https, the port defaulted, the path kept without its trailing slash. */
+START_TEST(management_urls)
+{
+	static const struct {
+		const char *url, *host, *path;
+		int port, tls;
+	} cases[] = {
+	    {"http://rabbit", "rabbit", "", 15672, 0},
+	    {"http://rabbit:8080/", "rabbit", "", 8080, 0},
+	    {"https://rabbit/rabbitmq//", "rabbit", "/rabbitmq", 15671, 1},
+	    {"http://[::1]:15672/x?y", "::1", "/x", 15672, 0},
+	};
+	static const char *const bad[] = {
+	    "rabbit:15672",    "ftp://rabbit",        "http://",     "http://u:secret@rabbit",
+	    "http://rabbit:0", "http://rabbit:99999", "http://[::1", "amqp://h"};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mgmt_addr m = {0};
+		struct error err;
+		ck_assert_msg(mgmt_url_parse(cases[i].url, &m, &err) == 0, "%s: %s", cases[i].url, err.msg);
+		ck_assert_str_eq(m.host, cases[i].host);
+		ck_assert_str_eq(m.path, cases[i].path);
+		ck_assert_int_eq(m.port, cases[i].port);
+		ck_assert_int_eq(m.tls, cases[i].tls);
+		free(m.host);
+		free(m.path);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct mgmt_addr m = {0};
+		struct error err;
+		ck_assert_msg(mgmt_url_parse(bad[i], &m, &err) == -1, "accepted %s", bad[i]);
+		ck_assert_int_eq(err.kind, ERROR_USAGE);
+		ck_assert_ptr_null(strstr(err.msg, "secret"));
+		free(m.host);
+		free(m.path);
+	}
+}
+END_TEST
+
 START_TEST(bad_amqp_urls_never_echo_the_password)
 {
 	static const char *const bad[] = {
@@ -281,6 +321,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, bad_urls_never_echo_the_password);
 	tcase_add_test(tc, tls_urls);
 	tcase_add_test(tc, amqp_urls);
+	tcase_add_test(tc, management_urls);
 	tcase_add_test(tc, bad_amqp_urls_never_echo_the_password);
 	tcase_add_test(tc, sentinel_urls);
 	tcase_add_test(tc, describe_omits_password);
