@@ -9,8 +9,8 @@
 #
 # After the unit tests, the steps (each integration script in each build, the fuzzers, the packaging, the
 # suite against hiredis's other releases) run four at a time on this 2-core machine, the longest first,
-# each with its own ports and folders: two that keep the CPU busy beside two that mostly wait on workers
-# and brokers. Their timing assertions allow for the shared machine (TIME_FACTOR).
+# each with its own ports and folders: at most two that keep the CPU busy, the others mostly waiting on
+# workers and brokers. Their timing assertions allow for the shared machine (TIME_FACTOR).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -146,36 +146,50 @@ steps() {
 	done
 }
 
-# run_pool KIND N: the steps of that kind, N at a time, longest first, each into a file of its own.
-run_pool() {
-	local kind=$1 n=$2 i=0 running=0 line
-	local -a all
-	mapfile -t all < <(steps | awk -F '\t' -v kind="$kind" '$2 == kind' | sort -t $'\t' -k1,1 -rn)
-	for line in "${all[@]}"; do
-		if [ "$running" -ge "$n" ]; then
-			wait -n
-			running=$((running - 1))
+# next_step KIND...: takes, under a lock, the first step left in the first of these queues that has one,
+# and prints it (its number, a tab, its command); prints nothing when they are all empty.
+next_step() {
+	local kind lock
+	exec {lock}>>"$logs/queue.lock"
+	flock "$lock"
+	for kind in "$@"; do
+		if [ -s "$logs/$kind.queue" ]; then
+			head -n 1 "$logs/$kind.queue"
+			sed -i 1d "$logs/$kind.queue"
+			break
 		fi
-		(eval "${line##*$'\t'}") >"$logs/$kind.$i" 2>&1 &
-		running=$((running + 1))
-		i=$((i + 1))
 	done
-	wait
+	exec {lock}>&-
 }
 
-# run_steps: the CPU-bound steps two at a time beside the waiting ones two at a time, so that neither
-# kind crowds the other out; then every step's output, the CPU-bound first.
+# lane KIND...: runs steps from these queues, one at a time, each into the file of its number, until they
+# are empty.
+lane() {
+	local line
+	while line=$(next_step "$@") && [ -n "$line" ]; do
+		(eval "${line#*$'\t'}") >"$logs/step.${line%%$'\t'*}" 2>&1
+	done
+}
+
+# run_steps: four lanes, the longest steps first: two take the CPU-bound steps, then help with the waiting
+# ones; two take only the waiting ones. So never more than two steps keep the CPU busy, and no lane idles
+# while steps are left. Then every step's output, the CPU-bound first.
 run_steps() {
-	local start=$SECONDS kind k
-	run_pool cpu 2 &
-	run_pool wait 2
+	local start=$SECONDS k=0
+	steps | awk -F '\t' '$2 == "cpu"' | sort -t $'\t' -k1,1 -rn | cut -f3 | awk '{ print NR - 1 "\t" $0 }' \
+		>"$logs/cpu.queue"
+	k=$(wc -l <"$logs/cpu.queue")
+	steps | awk -F '\t' '$2 == "wait"' | sort -t $'\t' -k1,1 -rn | cut -f3 |
+		awk -v k="$k" '{ print NR - 1 + k "\t" $0 }' >"$logs/wait.queue"
+	lane cpu wait &
+	lane cpu wait &
+	lane wait &
+	lane wait &
 	wait
-	for kind in cpu wait; do
-		k=0
-		while [ -e "$logs/$kind.$k" ]; do
-			cat "$logs/$kind.$k"
-			k=$((k + 1))
-		done
+	k=0
+	while [ -e "$logs/step.$k" ]; do
+		cat "$logs/step.$k"
+		k=$((k + 1))
 	done | tee -a "$logs/all.out"
 	echo "time: steps: $((SECONDS - start)) s"
 }

@@ -6,6 +6,7 @@
 #include "numparse.h"
 #include "transport.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,8 +56,10 @@ static int unchunk(const char *p, const char *end, struct strbuf *body, struct e
 
 		if (eol == NULL)
 			return error_set(err, ERROR_BROKER, "the management API's answer was cut short");
+		if (!isxdigit((unsigned char)*p))
+			return error_set(err, ERROR_BROKER, "the management API sent a bad chunk");
 		size = strtoull(p, &after, 16);
-		if (after == p || size > MGMT_BODY_MAX || (size_t)(end - eol - 1) < size + 2)
+		if (after > eol || size > MGMT_BODY_MAX || (size_t)(end - eol - 1) < size + 2)
 			return error_set(err, ERROR_BROKER, "the management API sent a bad chunk");
 		if (size == 0)
 			return 0;
@@ -131,7 +134,30 @@ static int request(const struct broker_addr *a, const char *path, struct strbuf 
 	return rq->failed ? error_set(err, ERROR_NOMEM, "out of memory") : 0;
 }
 
-/* Reads until the server closes the connection, at most MGMT_BODY_MAX and a little for the headers. */
+/* 1 when buf holds a whole answer: its headers and Content-Length bytes, or its last chunk (a server that
+ * keeps the connection open in spite of "Connection: close" is not waited for). */
+static int whole_answer(const char *buf, size_t len)
+{
+	const char *head_end = memmem(buf, len, "\r\n\r\n", 4), *v;
+	size_t vn, body;
+	char num[24];
+
+	if (head_end == NULL)
+		return 0;
+	body = len - (size_t)(head_end + 4 - buf);
+	if ((v = header(buf, head_end + 2, "Transfer-Encoding", &vn)) != NULL && vn == 7 &&
+	    strncasecmp(v, "chunked", 7) == 0)
+		return (body == 5 && memcmp(head_end + 4, "0\r\n\r\n", 5) == 0) ||
+		       (body > 7 && memcmp(buf + len - 7, "\r\n0\r\n\r\n", 7) == 0);
+	if ((v = header(buf, head_end + 2, "Content-Length", &vn)) == NULL || vn == 0 || vn >= sizeof(num))
+		return 0;
+	memcpy(num, v, vn);
+	num[vn] = '\0';
+	return strspn(num, "0123456789") == vn && body >= strtoull(num, NULL, 10);
+}
+
+/* Reads until the server closes the connection or the answer is whole, at most MGMT_BODY_MAX and a little
+ * for the headers. */
 static int read_all(struct transport *t, int cancel_fd, const struct deadline *dl, struct strbuf *in,
                     struct error *err)
 {
@@ -149,6 +175,8 @@ static int read_all(struct transport *t, int cancel_fd, const struct deadline *d
 		strbuf_append(in, chunk, (size_t)n);
 		if (in->failed)
 			return error_set(err, ERROR_NOMEM, "out of memory");
+		if (whole_answer(in->buf, in->len))
+			return 0;
 		if (in->len > MGMT_BODY_MAX + 65536)
 			return error_set(err, ERROR_BROKER, "the management API's answer is over %d MiB",
 			                 MGMT_BODY_MAX >> 20);
@@ -165,6 +193,7 @@ int mgmt_get(const struct broker_addr *a, const char *path, int cancel_fd, const
 	int status = 0, rc;
 
 	tls.enabled = a->mgmt.tls;
+	tls.sni = NULL; /* the URL's host is the name verified, not the broker's */
 	if (!a->tls.enabled)
 		tls.ctx = NULL; /* made for this connection from the same files */
 	rc = request(a, path, &rq, err);

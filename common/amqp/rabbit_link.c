@@ -344,7 +344,9 @@ int rabbit_queue_counts(struct rabbit_link *l, const char *queue, const struct d
 	}
 	snprintf(what, sizeof(what), "counting queue %.255s", queue);
 	if (rabbit_answer(l, what, &code, err) < 0)
-		return code == 404 ? 0 : -1;
+		return code == 404   ? 0
+		       : code == 405 ? 2
+		                     : -1; /* 405 RESOURCE_LOCKED: another's exclusive queue */
 	return error_set(err, ERROR_BROKER, "%s: no answer", what);
 }
 

@@ -63,7 +63,8 @@ int rabbit_ready(struct rabbit_link *l, const struct deadline *dl, struct error 
 int rabbit_answer(struct rabbit_link *l, const char *what, int *code, struct error *err);
 
 /* A passive queue.declare (no permission needed, nothing changed): 1 with the ready messages and
- * consumers, 0 when there is no such queue, -1 on failure. */
+ * consumers, 0 when there is no such queue, 2 when it is exclusive to another connection (the broker
+ * counts nothing of it for us), -1 on failure. */
 int rabbit_queue_counts(struct rabbit_link *l, const char *queue, const struct deadline *dl,
                         long long *messages, long long *consumers, struct error *err);
 

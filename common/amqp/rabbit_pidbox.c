@@ -27,7 +27,8 @@ struct known {
 	struct name_map live;
 	char *answered; /* one flag for each name given */
 	long long nlive, nanswered;
-	int complete; /* q->complete, and every name was counted */
+	int complete; /* q->complete, every name was counted, and nothing since said the list was short */
+	int gave_up;  /* counting ran out of its time: nobody is known, the whole wait runs */
 };
 
 /* Counting may take half the wait at most (a long state file, a distant broker): past that, the workers
@@ -48,30 +49,36 @@ static int count_known(struct rabbit_link *l, const struct rabbit_query *q, stru
 	for (size_t i = 0; i < n; i++) {
 		char queue[600];
 		long long messages, consumers;
-		int rc;
+		int rc, live;
 
 		if (deadline_passed(&budget)) {
 			name_map_free(&k->live);
 			k->nlive = 0;
 			k->complete = 0;
+			k->gave_up = 1;
 			return 0;
 		}
 		snprintf(queue, sizeof(queue), "%.500s.%.80s.pidbox", names[i], q->ns);
 		if ((rc = rabbit_queue_counts(l, queue, &q->hard, &messages, &consumers, err)) < 0)
 			return -1;
-		if (rc == 1 && consumers > 0 && (rc = name_map_put(&k->live, names[i], i, NULL)) < 0)
+		/* a control queue exclusive to another connection (control_queue_exclusive) is the worker's
+		 * own: it listens, though the broker will not count its consumers for us */
+		live = (rc == 1 && consumers > 0) || rc == 2;
+		if (live && (rc = name_map_put(&k->live, names[i], i, NULL)) < 0)
 			return error_set(err, ERROR_NOMEM, "out of memory");
-		k->nlive += rc == 1 && consumers > 0;
+		k->nlive += live && rc == 1; /* a name given twice counts once */
 	}
 	return 0;
 }
 
-/* Notes that a known worker answered. */
+/* Notes that a known worker answered. One that was not known shows a list said to be complete was not. */
 static void known_answered(struct known *k, const char *node)
 {
 	size_t i;
 
-	if (node != NULL && name_map_get(&k->live, node, &i) && !k->answered[i]) {
+	if (node != NULL && !name_map_get(&k->live, node, &i))
+		k->complete = 0;
+	else if (node != NULL && !k->answered[i]) {
 		k->answered[i] = 1;
 		k->nanswered++;
 	}
@@ -232,9 +239,10 @@ static int collect(struct rabbit_link *l, const struct rabbit_query *q, const st
 	int returned = 0, confirmed = 0, lingering = 0, rc = 0;
 
 	for (;;) {
-		if (q->ndestination > 0 && k->nanswered == k->nlive && (k->nlive > 0 || confirmed))
+		if (q->ndestination > 0 && k->nanswered == k->nlive && (k->nlive > 0 || confirmed) &&
+		    !k->gave_up)
 			break; /* only the named ones answer */
-		if (k->complete && k->nanswered == k->nlive && (k->nlive > 0 || confirmed))
+		if (k->complete && k->nlive > 0 && k->nanswered == k->nlive)
 			break; /* everyone listening answered */
 		if (k->nlive > 0 && k->nanswered == k->nlive && !lingering) {
 			double linger = clock_now() - started;
@@ -253,6 +261,9 @@ static int collect(struct rabbit_link *l, const struct rabbit_query *q, const st
 				st->receivers = RECEIVERS_COUNTED;
 				break;
 			}
+			if (k->nlive ==
+			    0) /* yet someone's queue took it: a list said to be complete was not */
+				k->complete = 0;
 		} else if (m.kind == RABBIT_DELIVERY &&
 		           (rc = dispatch(&m, n, fn, ctx, st, k, &reply, err)) < 0) {
 			break;
@@ -292,7 +303,7 @@ int rabbit_broadcast(struct rabbit_link *l, const struct rabbit_query *q, inspec
                      struct inspect_stats *st, struct error *err)
 {
 	struct names n;
-	struct known k = {NAME_MAP_INIT, NULL, 0, 0, 0};
+	struct known k = {NAME_MAP_INIT, NULL, 0, 0, 0, 0};
 	struct error ignored;
 	struct deadline until;
 	double started;

@@ -245,6 +245,12 @@ static int resolve_kind(struct broker_addr *addr, const struct broker_args *a, i
 	return 0;
 }
 
+/* 1 for a host name or address of this machine's loopback. */
+static int loopback(const char *host)
+{
+	return strcmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0;
+}
+
 /* The first option given that the broker does not take, or NULL. */
 static const char *foreign_option(const struct broker_addr *addr, const struct broker_args *a)
 {
@@ -292,7 +298,15 @@ int options_resolve_broker(struct broker_addr *addr, const struct broker_args *a
 		    (option_text_ok("--management-url", a->management_url, 0, err) < 0 ||
 		     mgmt_url_parse(a->management_url, &addr->mgmt, err) < 0))
 			return -1;
-		return resolve_tls(&addr->tls, a, 0, addr->mgmt.tls, err);
+		if (resolve_tls(&addr->tls, a, 0, addr->mgmt.tls, err) < 0)
+			return -1;
+		if (addr->tls.enabled && addr->mgmt.host != NULL && !addr->mgmt.tls &&
+		    !loopback(addr->mgmt.host))
+			return error_set(
+			    err, ERROR_USAGE,
+			    "--management-url: http:// would send the password that TLS protects on the "
+			    "broker's connection in the clear; give https://");
+		return 0;
 	}
 	/* Redis's own variable, read once the broker is known to be Redis: never sent to RabbitMQ */
 	if (addr->password == NULL && getenv("REDISCLI_AUTH") != NULL && *getenv("REDISCLI_AUTH") != '\0' &&

@@ -28,7 +28,7 @@ static int bound_one(struct probe *p, const char *name, struct name_map *asked, 
 	snprintf(queue, sizeof(queue), "%.500s.%.80s.pidbox", name, p->names.ns);
 	if ((rc = rabbit_queue_counts(&p->rabbit, queue, &p->hard, &messages, &consumers, err)) < 0)
 		return -1;
-	if (rc == 1 && consumers > 0 && (names[(*n)++] = strdup(name)) == NULL)
+	if (((rc == 1 && consumers > 0) || rc == 2) && (names[(*n)++] = strdup(name)) == NULL)
 		return error_set(err, ERROR_NOMEM, "out of memory");
 	return 0;
 }
@@ -62,19 +62,6 @@ int probe_rabbit_bound(struct probe *p, char ***bound, size_t *n, struct error *
 	return 0;
 }
 
-/* The node of a worker's control queue NODE.NS.pidbox, into node; 0 when name is no such queue. */
-static int control_queue_node(const char *name, const char *ns, char *node, size_t cap)
-{
-	size_t n = strlen(name), nl = strlen(ns);
-
-	if (n < nl + 9 || strcmp(name + n - 7, ".pidbox") != 0 || name[n - 8 - nl] != '.' ||
-	    strncmp(name + n - 7 - nl, ns, nl) != 0 || n - 8 - nl >= cap || strstr(name, ".reply.") != NULL)
-		return 0;
-	memcpy(node, name, n - 8 - nl);
-	node[n - 8 - nl] = '\0';
-	return 1;
-}
-
 /* Celery's own queues and the broker's server-named ones: not task queues. */
 static int internal_queue(const char *name)
 {
@@ -83,24 +70,27 @@ static int internal_queue(const char *name)
 	       strncmp(name, "amq.", 4) == 0;
 }
 
-/* With --management-url: the vhost's queues, within half of what is left before limit. The workers whose
- * control queue is among them are every worker listening (known, complete); the task queues among them
- * are the queues to judge without -Q. A failure is said, and the check goes on without them. */
+/* With --management-url: the vhost's queues and bindings, within half of what is left before limit. The
+ * workers whose control queue is bound to NS.pidbox are every worker listening (known; complete when the
+ * lists were whole). The queues bound to an exchange of their own name, as Celery declares its task queues,
+ * are the queues to judge without -Q (not another connection's exclusive ones). A failure is said, and the
+ * check goes on without them. */
 static int read_management(struct probe *p, struct options *o, int cancel_fd, const struct deadline *limit,
-                           char ***known, size_t *nknown, struct error *err)
+                           char ***known, size_t *nknown, int *complete, struct error *err)
 {
 	struct deadline dl = deadline_min(deadline_in(deadline_left(limit) / 2), p->hard);
 	struct error why;
 	char **more;
 
-	if (mgmt_read_queues(&o->addr, cancel_fd, &dl, &p->mgmt, &why) < 0) {
+	if (mgmt_read(&o->addr, o->names.ns, cancel_fd, &dl, &p->mgmt, &why) < 0) {
 		if (why.kind == ERROR_NOMEM || why.kind == ERROR_CANCELLED)
 			return *err = why, -1;
 		snprintf(p->mgmt_error, sizeof(p->mgmt_error), "%s", why.msg);
 		return 0;
 	}
 	p->mgmt_read = 1;
-	more = realloc(*known, (*nknown + p->mgmt.n + p->seen.n + 1) * sizeof(**known));
+	*complete = !p->mgmt.truncated && !p->mgmt.odd_listener;
+	more = realloc(*known, (*nknown + p->mgmt.nlisteners + p->seen.n + 1) * sizeof(**known));
 	free(p->routed);
 	p->routed = calloc(p->mgmt.n + 1, sizeof(*p->routed));
 	if (more == NULL || p->routed == NULL) {
@@ -108,26 +98,16 @@ static int read_management(struct probe *p, struct options *o, int cancel_fd, co
 		return error_set(err, ERROR_NOMEM, "out of memory");
 	}
 	*known = more;
+	for (size_t i = 0; i < p->mgmt.nlisteners; i++) /* borrowed from p->mgmt */
+		(*known)[(*nknown)++] = p->mgmt.listeners[i];
 	p->nrouted = 0;
 	for (size_t i = 0; i < p->mgmt.n; i++) {
-		char node[300];
-		const char *name = p->mgmt.v[i].name;
-		if (control_queue_node(name, o->names.ns, node, sizeof(node)) &&
-		    ((*known)[(*nknown)++] = strdup(node)) == NULL)
-			return error_set(err, ERROR_NOMEM, "out of memory");
-		if (!internal_queue(name))
-			p->routed[p->nrouted++] = name;
+		const struct mgmt_queue *q = &p->mgmt.v[i];
+		if (q->own_exchange && !q->exclusive && !internal_queue(q->name))
+			p->routed[p->nrouted++] = q->name;
 	}
 	p->discovered = 1;
 	return 0;
-}
-
-/* The names read_management added first are copies. */
-static void free_known(char **known, size_t copies)
-{
-	for (size_t i = 0; known != NULL && i < copies; i++)
-		free(known[i]);
-	free(known);
 }
 
 int probe_rabbit_start(struct probe *p, struct options *o, int cancel_fd, const struct deadline *limit,
@@ -137,30 +117,30 @@ int probe_rabbit_start(struct probe *p, struct options *o, int cancel_fd, const 
 	    "active_queues", o->names.ns, o->workers, o->nworkers, NULL, 0, NULL, 0, 0, 0, {0}, {0}};
 	char **known = calloc(p->seen.n + 1, sizeof(*known));
 	size_t nmgmt = 0;
-	int rc;
+	int rc, complete = 0;
 
 	p->amqp = 1;
 	if (known == NULL)
 		return error_set(err, ERROR_NOMEM, "out of memory");
 	if (o->addr.mgmt.host != NULL && o->mode != MODE_HEARTBEAT) {
-		rc = read_management(p, o, cancel_fd, limit, &known, &nmgmt, err);
-		q.complete = p->mgmt_read;
+		rc = read_management(p, o, cancel_fd, limit, &known, &nmgmt, &complete, err);
+		q.complete = complete;
 		if (rc < 0) {
-			free_known(known, nmgmt);
+			free(known);
 			return -1;
 		}
 	}
-	q.nknown = nmgmt; /* the management API's first: every one of them is counted */
+	q.nknown = nmgmt; /* the management API's listeners first: every one of them is counted */
 	for (size_t i = 0; i < p->seen.n; i++)
 		known[q.nknown++] = p->seen.v[i].node;
 	q.known = known;
 	if (rabbit_open(&p->rabbit, &o->addr, cancel_fd, &p->hard, err) < 0 ||
 	    (o->mode == MODE_BOTH && watch_start(p, o, cancel_fd, limit, err) < 0)) {
-		free_known(known, nmgmt);
+		free(known);
 		return -1;
 	}
 	if (o->mode == MODE_HEARTBEAT) { /* listening only: the connection is for the control queues */
-		free_known(known, nmgmt);
+		free(known);
 		return 0;
 	}
 	q.wait = o->inspect_timeout; /* from the publish on, within the limit */
@@ -169,7 +149,7 @@ int probe_rabbit_start(struct probe *p, struct options *o, int cancel_fd, const 
 	p->waited = deadline_left(&q.collect) < q.wait ? deadline_left(&q.collect) : q.wait;
 	memset(&p->fleet, 0, sizeof(p->fleet));
 	rc = rabbit_broadcast(&p->rabbit, &q, on_event, &p->fleet, &p->fleet.stats, err);
-	free_known(known, nmgmt);
+	free(known);
 	if (p->rabbit.blocked)
 		snprintf(p->alarm, sizeof(p->alarm), "%s",
 		         p->rabbit.blocked_why[0] ? p->rabbit.blocked_why : "blocked");
@@ -205,6 +185,14 @@ int probe_rabbit_backlog(struct probe *p, char *const *queues, size_t n, struct 
 			return -1;
 		}
 		figs[i] = (struct queue_figures){messages, consumers, -1, rc == 0, NULL};
+		if (rc == 2 &&
+		    (figs[i].why = strdup("exclusive to another connection: the broker counts it for "
+		                          "that one only")) == NULL) {
+			name_map_free(&listed);
+			return error_set(err, ERROR_NOMEM, "out of memory");
+		}
+		if (rc == 2)
+			figs[i].backlog = figs[i].consumers = -1;
 		if (rc == 1 && name_map_get(&listed, queues[i], &at))
 			figs[i].unacked = p->mgmt.v[at].unacked;
 	}

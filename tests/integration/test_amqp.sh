@@ -273,12 +273,14 @@ t_management_api() {
 	expect_perf unresponsive 0
 	expect_contains "broadcast reached 3 workers, 3 answered"
 	expect_faster_than 1
-	rabbit_declare_and_fill forgotten 3 '{}' || { fail "forgotten not filled"; return; }
+	rabbit_send_tasks forgotten 3 # Celery declares it: bound to an exchange of its name
+	rabbit_declare_and_fill stranger 2 '{}' || { fail "stranger not filled"; return; } # not Celery's
 	rabbit_wait_stats gpu || { fail "no statistics for gpu"; return; }
 	rm -rf "$MP_STATE_PATH"
 	rcheck "$QUEUES" -e 0.12.0 -T 5 "${mgmt[@]}"
 	expect_exit 2
 	expect_contains "forgotten: 3 waiting, no compatible consumer"
+	expect_not_contains "stranger"
 	expect_perf gpu_unacked 0
 	expect_perf forgotten_backlog 3
 	expect_faster_than 1
@@ -286,6 +288,53 @@ t_management_api() {
 	expect_not_contains "forgotten"
 	expect_not_contains "_unacked"
 	rabbitctl delete_queue forgotten >/dev/null
+	rabbitctl delete_queue stranger >/dev/null
+	# another application's exclusive queue bound to celery.pidbox: a listener that does not answer
+	"$CLUSTER_PYTHON" - "$RABBIT_PORT" >"$ASSERT_TMP/ghost" 2>&1 <<'PY' &
+import sys, time
+import amqp
+conn = amqp.Connection(host="127.0.0.1:" + sys.argv[1])
+conn.connect()
+ch = conn.channel()
+ch.queue_declare("ghost@y.celery.pidbox", exclusive=True)
+ch.queue_bind("ghost@y.celery.pidbox", "celery.pidbox")
+print("ready", flush=True)
+time.sleep(30)
+PY
+	local ghost=$!
+	for _ in $(seq 100); do grep -q ready "$ASSERT_TMP/ghost" && break; sleep 0.1; done
+	rcheck "$PLUGIN" -e 0.12.0 -T 2 "${mgmt[@]}"
+	expect_exit 1
+	expect_perf workers 3
+	expect_perf unresponsive 1
+	kill "$ghost"
+	wait "$ghost" 2>/dev/null
+	# a server that keeps the connection open after a whole answer is not waited for
+	local port
+	port=$(cluster_free_port)
+	python3 - "$port" >"$ASSERT_TMP/keepalive" <<'PY' &
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(4)
+print("ready", flush=True)
+held = []
+for _ in range(2):
+    c, _ = s.accept()
+    c.recv(65536)
+    c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n[]")
+    held.append(c)
+time.sleep(20)
+PY
+	local keeper=$!
+	for _ in $(seq 50); do [ -s "$ASSERT_TMP/keepalive" ] && break; sleep 0.1; done
+	rcheck "$PLUGIN" --accept '>=0.11' --allow-untagged -T 2 -t 10 --management-url "http://127.0.0.1:$port"
+	expect_exit 0
+	expect_not_contains "management API"
+	expect_faster_than 4
+	kill "$keeper"
+	wait "$keeper" 2>/dev/null
 	rcheck "$PLUGIN" --accept '>=0.11' --allow-untagged -T 2 --management-url "http://127.0.0.1:$(cluster_free_port)"
 	expect_exit 1
 	expect_perf workers 3

@@ -69,11 +69,11 @@ START_TEST(queue_lists)
 {
 	struct mgmt_queues q;
 	struct error err;
-	const char *list =
-	    "[{\"name\":\"gpu\",\"messages_ready\":3,\"messages_unacknowledged\":2,\"consumers\":1},"
-	    "{\"name\":\"celery@a.celery.pidbox\",\"consumers\":1},"
-	    "{\"name\":\"\",\"consumers\":1},{\"consumers\":4},[1],7,"
-	    "{\"name\":\"fresh\",\"messages_ready\":null,\"consumers\":-3}]";
+	const char *list = "[{\"name\":\"gpu\",\"messages_ready\":3,\"messages_unacknowledged\":2,"
+	                   "\"consumers\":1,\"exclusive\":false},"
+	                   "{\"name\":\"celery@a.celery.pidbox\",\"consumers\":1},"
+	                   "{\"name\":\"\",\"consumers\":1},{\"consumers\":4},[1],7,"
+	                   "{\"name\":\"fresh\",\"messages_ready\":null,\"consumers\":-3}]";
 
 	ck_assert_int_eq(mgmt_queues_parse(list, strlen(list), &q, &err), 0);
 	ck_assert_uint_eq(q.n, 3);
@@ -82,6 +82,7 @@ START_TEST(queue_lists)
 	ck_assert_int_eq(q.v[0].unacked, 2);
 	ck_assert_int_eq(q.v[0].consumers, 1);
 	ck_assert_int_eq(q.v[1].unacked, -1); /* not given: not known, not 0 */
+	ck_assert_int_eq(q.v[0].exclusive, 0);
 	ck_assert_str_eq(q.v[2].name, "fresh");
 	ck_assert_int_eq(q.v[2].ready, -1);
 	ck_assert_int_eq(q.v[2].consumers, -1);
@@ -104,6 +105,53 @@ START_TEST(queue_lists)
 }
 END_TEST
 
+/* The bindings: NODE.NS.pidbox bound to NS.pidbox is a listener; a queue bound to the exchange of its name
+ * is a task queue as Celery declares it; anything else bound to NS.pidbox says the list is not whole. */
+START_TEST(binding_lists)
+{
+	struct mgmt_queues q;
+	struct error err;
+	const char *queues = "[{\"name\":\"gpu\"},{\"name\":\"rpc\",\"exclusive\":true},{\"name\":\"other\"},"
+	                     "{\"name\":\"w@h.celery.pidbox\"}]";
+	const char *bindings =
+	    "[{\"source\":\"\",\"destination\":\"gpu\",\"destination_type\":\"queue\"},"
+	    "{\"source\":\"gpu\",\"destination\":\"gpu\",\"destination_type\":\"queue\"},"
+	    "{\"source\":\"rpc\",\"destination\":\"rpc\",\"destination_type\":\"queue\"},"
+	    "{\"source\":\"tasks\",\"destination\":\"other\",\"destination_type\":\"queue\"},"
+	    "{\"source\":\"celery.pidbox\",\"destination\":\"w@h.celery.pidbox\",\"destination_type\":"
+	    "\"queue\"},"
+	    "{\"source\":\"celery.pidbox\",\"destination\":\"x@h.celery.pidbox\",\"destination_type\":"
+	    "\"exchange\"},"
+	    "{\"source\":\"other.pidbox\",\"destination\":\"y@h.other.pidbox\",\"destination_type\":"
+	    "\"queue\"},"
+	    "{\"source\":\"gpu\"},7,null]";
+
+	ck_assert_int_eq(mgmt_queues_parse(queues, strlen(queues), &q, &err), 0);
+	ck_assert_int_eq(mgmt_bindings_parse(bindings, strlen(bindings), "celery", &q, &err), 0);
+	ck_assert_int_eq(q.v[0].own_exchange, 1);
+	ck_assert_int_eq(q.v[1].own_exchange, 1);
+	ck_assert_int_eq(q.v[1].exclusive, 1);
+	ck_assert_int_eq(q.v[2].own_exchange, 0);
+	ck_assert_uint_eq(q.nlisteners, 1);
+	ck_assert_str_eq(q.listeners[0], "w@h");
+	ck_assert_int_eq(q.odd_listener, 0);
+	ck_assert_int_eq(q.truncated, 0);
+	mgmt_queues_free(&q);
+	/* a queue of another name bound to celery.pidbox: the listeners cannot all be named */
+	bindings =
+	    "[{\"source\":\"celery.pidbox\",\"destination\":\"custom\",\"destination_type\":\"queue\"}]";
+	ck_assert_int_eq(mgmt_queues_parse("[]", 2, &q, &err), 0);
+	ck_assert_int_eq(mgmt_bindings_parse(bindings, strlen(bindings), "celery", &q, &err), 0);
+	ck_assert_uint_eq(q.nlisteners, 0);
+	ck_assert_int_eq(q.odd_listener, 1);
+	mgmt_queues_free(&q);
+	ck_assert_int_eq(mgmt_queues_parse("[]", 2, &q, &err), 0);
+	ck_assert_int_eq(mgmt_bindings_parse("{}", 2, "celery", &q, &err), -1);
+	ck_assert_int_eq(err.kind, ERROR_BROKER);
+	mgmt_queues_free(&q);
+}
+END_TEST
+
 START_TEST(path_segments)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -122,6 +170,7 @@ Suite *unit_suite(void)
 
 	tcase_add_test(tc, http_answers);
 	tcase_add_test(tc, queue_lists);
+	tcase_add_test(tc, binding_lists);
 	tcase_add_test(tc, path_segments);
 	suite_add_tcase(s, tc);
 	return s;

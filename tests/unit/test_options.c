@@ -148,6 +148,44 @@ START_TEST(environment)
 }
 END_TEST
 
+/* --management-url: RabbitMQ's only; never http:// to another host when TLS protects the broker's
+ * password. */
+START_TEST(management_url)
+{
+	struct options o;
+	struct error err;
+	const char *plain[] = {"-e", "1", "-u", "amqp://rabbit//", "--management-url", "http://rabbit:15672",
+	                       NULL};
+	const char *tls_http[] = {"-e", "1", "-u", "amqps://rabbit//", "--management-url", "http://rabbit",
+	                          NULL};
+	const char *tls_local[] = {
+	    "-e", "1", "-u", "amqps://rabbit//", "--management-url", "http://127.0.0.1", NULL};
+	const char *redis[] = {"-e", "1", "-H", "redis", "--management-url", "http://redis", NULL};
+	const char *cacert_https[] = {
+	    "-e", "1", "-u", "amqp://rabbit//", "--management-url", "https://rabbit", "--insecure", NULL};
+
+	clear_env();
+	ck_assert_int_eq(parse(&o, &worker_versions_options, &err, plain), OPTIONS_RUN);
+	ck_assert_str_eq(o.addr.mgmt.host, "rabbit");
+	ck_assert_int_eq(o.addr.mgmt.port, 15672);
+	options_free(&o);
+	ck_assert_int_eq(parse(&o, &worker_versions_options, &err, tls_http), -1);
+	ck_assert_int_eq(err.kind, ERROR_USAGE);
+	ck_assert_ptr_nonnull(strstr(err.msg, "give https://"));
+	options_free(&o);
+	ck_assert_int_eq(parse(&o, &worker_versions_options, &err, tls_local), OPTIONS_RUN);
+	options_free(&o);
+	ck_assert_int_eq(parse(&o, &worker_versions_options, &err, redis), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "--management-url (RabbitMQ only)"));
+	options_free(&o);
+	/* the TLS options serve an https:// management URL though the broker speaks plain AMQP */
+	ck_assert_int_eq(parse(&o, &worker_versions_options, &err, cacert_https), OPTIONS_RUN);
+	ck_assert_int_eq(o.addr.tls.enabled, 0);
+	ck_assert_int_eq(o.addr.tls.verify_peer, 0);
+	options_free(&o);
+}
+END_TEST
+
 START_TEST(password_file)
 {
 	struct options o;
@@ -414,6 +452,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, everything_given);
 	tcase_add_test(tc, environment);
 	tcase_add_test(tc, password_file);
+	tcase_add_test(tc, management_url);
 	tcase_add_test(tc, help_and_version);
 	tcase_add_test(tc, backlog_only_for_queue_health);
 	tcase_add_test(tc, bad_command_lines);
