@@ -16,9 +16,9 @@
 	" --management-url=URL\n"                                                                            \
 	"    RabbitMQ's management API, http[s]://HOST[:PORT][/PATH] (default port 15672, https 15671),\n"   \
 	"    read with the broker's user (it needs the tag monitoring): every worker listening is known,\n"  \
-	"    so the check ends once they have answered; every queue of the vhost is judged without -Q;\n"    \
-	"    unacknowledged messages join the perfdata. Unreadable, it is a WARNING and the check goes "     \
-	"on.\n"                                                                                              \
+	"    so the check ends once they have answered; every task queue of the vhost (bound to an\n"        \
+	"    exchange of its name, as Celery declares them) is judged without -Q; unacknowledged messages\n" \
+	"    join the perfdata. Unreadable, it is a WARNING and the check goes on without it.\n"             \
 	" -s, --socket=PATH\n"                                                                               \
 	"    Redis unix socket instead of TCP\n"                                                             \
 	" -u, --url=URL\n"                                                                                   \
