@@ -229,7 +229,7 @@ static int run(struct options *o, struct audit *a, json_object *doc)
 		         "the workers' answers were cut short (%s): nothing is done on half a picture",
 		         p.cut.msg);
 		rc = refuse(a, error_state(&p.cut, o->timeout_state), why, doc);
-	} else if (p.sep.unknown) {
+	} else if (probe_write_blocked(&p) != NULL) {
 		rc = refuse(a, STATE_CRITICAL,
 		            "kombu's key separator is unknown (the broker holds no binding of the workers: "
 		            "flushed?), and a command written with a wrong one breaks the workers: give "

@@ -160,8 +160,11 @@ static void describe_watch(const struct options *o, const struct probe *p, struc
 		strbuf_printf(sb,
 		              "%lld workers bound to remote control here were not heard (busy, or gone)\n",
 		              p->presence.bound_unheard);
-	for (size_t i = 0; i < p->sep.nin_name; i++) {
-		strbuf_put_clean(sb, p->sep.in_name[i]);
+	char *const *odd;
+	size_t nodd = probe_odd_names(p, &odd);
+
+	for (size_t i = 0; i < nodd; i++) {
+		strbuf_put_clean(sb, odd[i]);
 		strbuf_puts(sb,
 		            ": its node name holds kombu's separator, so its pidbox binding has more than "
 		            "three fields (harmless on Redis); judged as the others\n");
@@ -185,11 +188,11 @@ static int answered(const struct fleet *f, const char *node)
  * hidden). The broadcast's findings stand; the check is at least UNKNOWN. */
 static void report_listening(const struct options *o, const struct probe *p, struct report *r)
 {
-	const char *why =
-	    p->listen_error[0] ? p->listen_error
-	    : o->mode == MODE_HEARTBEAT && !p->bound_known && p->cut.kind == ERROR_NONE && !p->sep.unknown
-	        ? "the workers' bindings could not be read, so hidden workers cannot be told"
-	        : NULL;
+	const char *why = p->listen_error[0] ? p->listen_error
+	                  : o->mode == MODE_HEARTBEAT && !p->bound_known && p->cut.kind == ERROR_NONE &&
+	                          probe_write_blocked(p) == NULL
+	                      ? "the workers' bindings could not be read, so hidden workers cannot be told"
+	                      : NULL;
 
 	if (why == NULL)
 		return;
@@ -204,7 +207,7 @@ static void report_listening(const struct options *o, const struct probe *p, str
 static void report_named(const struct options *o, const struct probe *p, struct report *r)
 {
 	/* heard instead of asked (no broadcast): one not heard may only beat slowly, or not at all */
-	enum state named_state = p->sep.unknown ? STATE_UNKNOWN : STATE_CRITICAL;
+	enum state named_state = probe_write_blocked(p) != NULL ? STATE_UNKNOWN : STATE_CRITICAL;
 	struct name_list missing = name_list_start(&r->summary, "; did not answer: ");
 	struct strbuf text = STRBUF_INIT;
 
@@ -233,12 +236,12 @@ static void report_unbroadcast(const struct options *o, const struct probe *p, i
 	const char *queues = "who consumes which queue cannot be told without the broadcast";
 
 	strbuf_puts(&r->summary, "; no broadcast: kombu's key separator is unknown (");
-	strbuf_puts(&r->summary, p->sep.why);
+	strbuf_puts(&r->summary, probe_write_blocked(p));
 	strbuf_printf(&r->summary,
 	              "), so the workers were listened to instead: %zu heard of the %lld that receive remote "
 	              "control; --transport-option sep=SEP broadcasts",
 	              p->heard.n, p->subscribed);
-	report_subcheck(r, STATE_WARNING, p->sep.why);
+	report_subcheck(r, STATE_WARNING, probe_write_blocked(p));
 	r->state = state_worst(r->state, STATE_WARNING);
 	if (o->nqueues > 0 || queues_judged) {
 		strbuf_puts(&r->summary, "; ");
@@ -276,7 +279,7 @@ static void report_probe(const struct options *o, const struct probe *p, int que
 		r->state = state_worst(r->state, STATE_UNKNOWN);
 		report_subcheck(r, STATE_UNKNOWN, "worker versions that cannot be ordered by the policy");
 	}
-	if (p->sep.unknown && p->subscribed > 0)
+	if (probe_write_blocked(p) != NULL && p->subscribed > 0)
 		report_unbroadcast(o, p, queues_judged, r);
 	if (p->alarm[0] != '\0') { /* publishers, Celery's producers among them, are stopped */
 		strbuf_puts(&r->summary, "; the broker blocks publishers (");
@@ -301,7 +304,7 @@ static void report_probe(const struct options *o, const struct probe *p, int que
 		describe_watch(o, p, &r->details);
 	if (o->verbose)
 		probe_describe_server(p, &r->details);
-	if (o->verbose && o->mode != MODE_HEARTBEAT && !p->sep.unknown &&
+	if (o->verbose && o->mode != MODE_HEARTBEAT && probe_write_blocked(p) == NULL &&
 	    p->waited + 0.001 < o->inspect_timeout)
 		strbuf_printf(&r->details, "-T %g s was shortened to %.3f s to leave room within -t %g s\n",
 		              o->inspect_timeout, p->waited, o->timeout);

@@ -5,6 +5,7 @@
 #include "numparse.h"
 #include "options_broker.h"
 #include "options_files.h"
+#include "kombu_names.h"
 #include "options_names.h"
 #include "options_quarantine.h"
 #include "transport_options.h"
@@ -360,12 +361,14 @@ static int parse_timeout(struct options *o, const char *arg, struct error *err)
 	return 0;
 }
 
-static void set_defaults(struct options *o)
+static int set_defaults(struct options *o, struct error *err)
 {
 	struct error ignored;
 
 	memset(o, 0, sizeof(*o));
-	kombu_names_default(&o->names);
+	if ((o->names = calloc(1, sizeof(*o->names))) == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory");
+	kombu_names_default(o->names);
 	o->inspect_timeout = 1.0;
 	o->timeout = 10.0;
 	o->timeout_state = STATE_UNKNOWN;
@@ -375,6 +378,7 @@ static void set_defaults(struct options *o)
 	o->unresponsive.has_warn = range_parse("0", &o->unresponsive.warn, &ignored) == 0;
 	o->compatible.has_crit = range_parse("1:", &o->compatible.crit, &ignored) == 0;
 	quarantine_options_default(&o->quarantine);
+	return 0;
 }
 
 /* The group of an option beyond those every program takes, or -1. */
@@ -502,7 +506,7 @@ static int take_option(struct options *o, struct broker_args *a, int c, int inde
 		rc = set_format(o, optarg, err);
 		break;
 	case OPT_NAMESPACE:
-		o->names.ns = optarg;
+		o->names->ns = optarg;
 		rc = option_text_ok("--namespace", optarg, 0, err);
 		break;
 	case OPT_PASSWORD_FILE:
@@ -527,7 +531,7 @@ static int take_option(struct options *o, struct broker_args *a, int c, int inde
 		if (rc == 0 && strncmp(optarg, "master_name=", 12) == 0)
 			a->master_name = optarg + 12; /* Sentinel's, not a name on the wire */
 		else if (rc == 0)
-			rc = kombu_transport_option(&o->names, optarg, err);
+			rc = kombu_transport_option(o->names, optarg, err);
 		break;
 	case OPT_TLS:
 		a->tls = 1;
@@ -621,12 +625,12 @@ static int check_together(struct options *o, const struct option_set *set, const
 		                 "a user name (--username, or the URL's) needs a password: --password-file, "
 		                 "the URL%s",
 		                 o->addr.kind == BROKER_REDIS ? " or $REDISCLI_AUTH" : "");
-	if (a->prefix != NULL && *o->names.prefix != '\0' && strcmp(a->prefix, o->names.prefix) != 0)
+	if (a->prefix != NULL && *o->names->prefix != '\0' && strcmp(a->prefix, o->names->prefix) != 0)
 		return error_set(err, ERROR_USAGE, "--prefix and --transport-option global_keyprefix differ");
 	if (a->prefix != NULL)
-		o->names.prefix = a->prefix;
-	o->names.db = o->addr.db;
-	o->names.sentinel = o->addr.sentinel.n > 0;
+		o->names->prefix = a->prefix;
+	o->names->db = o->addr.db;
+	o->names->sentinel = o->addr.sentinel.n > 0;
 	o->discover = queues && o->nqueues == 0;
 	o->hint = queues && o->nqueues > 0;
 	if (check_listen(o, err) < 0)
@@ -656,7 +660,8 @@ int options_parse(struct options *o, const struct option_set *set, int argc, cha
 	struct broker_args a;
 	int c, help = 0, version = 0, index;
 
-	set_defaults(o);
+	if (set_defaults(o, err) < 0)
+		return -1;
 	if (set->groups & 1u << GROUP_HANDLER)
 		o->timeout_state = STATE_CRITICAL; /* the handler's exit 2: it could not act */
 	memset(&a, 0, sizeof(a));
@@ -685,6 +690,8 @@ int options_parse(struct options *o, const struct option_set *set, int argc, cha
 
 void options_free(struct options *o)
 {
+	free(o->names);
+	o->names = NULL;
 	broker_addr_free(&o->addr);
 	version_policy_free(&o->policy);
 	for (size_t i = 0; i < o->nqueues; i++)

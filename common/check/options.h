@@ -5,7 +5,6 @@
 
 #include "broker_url.h"
 #include "error.h"
-#include "kombu_names.h"
 #include "options_quarantine.h"
 #include "range.h"
 #include "report.h"
@@ -13,6 +12,8 @@
 #include "version_policy.h"
 
 #include <stddef.h>
+
+struct kombu_names;
 
 /* The options beyond those every program takes (the broker, the version policy, -Q, --worker, -T, -t,
  * --json, -h, -V), in groups. */
@@ -45,7 +46,8 @@ enum probe_mode {
 
 struct options {
 	struct broker_addr addr;      /* where the broker is, with credentials */
-	struct kombu_names names;     /* prefix, namespace, db and transport options for key names */
+	struct kombu_names *names;    /* prefix, namespace, db and transport options for key names (the
+	                                 broker's folder knows them) */
 	double inspect_timeout;       /* -T: seconds to wait for worker replies */
 	double timeout;               /* -t: hard limit for the whole plugin */
 	enum state timeout_state;     /* -t's optional :STATE */

@@ -7,6 +7,7 @@
 #include "cast.h"
 #include "control.h"
 #include "fleet_collect.h"
+#include "probe_broker.h"
 #include "probe_rabbit.h"
 #include "sep_choice.h"
 #include "sweep.h"
@@ -32,7 +33,7 @@ static double cleanup_reserve(double timeout)
  * 6 ms of a 5.0's, however many keys the database holds (a million result keys: 0.5 s for the whole walk). */
 #define DISCOVERY_BUDGET 7000
 
-/* The binding sets of the database beyond the samples, into p->bindings: those earlier checks found (the
+/* The binding sets of the database beyond the samples, into p->b->bindings: those earlier checks found (the
  * state file), read again, and those in the next slice of the keyspace, whose walk the state file carries
  * on from check to check; without a state file, or until one walk has reached the end, the whole keyspace
  * at once. The state file then remembers where the walk stopped and every set that holds members. */
@@ -40,19 +41,19 @@ static int discover(struct probe *p, struct error *err)
 {
 	unsigned long long cursor = p->seen.cursor;
 	int remember = p->seen.path[0] != '\0';
-	const struct bindings *bs = &p->bindings;
+	const struct bindings *bs = &p->b->bindings;
 	char **found;
 	size_t n = 0;
 	int rc;
 
 	p->discovered = 1;
-	if (remember && bindings_read_known(&p->broker, &p->names, p->seen.exchanges, p->seen.nexchanges,
-	                                    &p->hard, &p->bindings, err) < 0)
+	if (remember && bindings_read_known(&p->b->broker, &p->b->names, p->seen.exchanges,
+	                                    p->seen.nexchanges, &p->hard, &p->b->bindings, err) < 0)
 		return -1;
 	/* until one walk has reached the end, the whole keyspace: a queue beyond the first slice is judged
 	 * from the first check on */
-	if (bindings_discover(&p->broker, &p->names, &cursor,
-	                      remember && p->seen.walked ? DISCOVERY_BUDGET : 0, &p->hard, &p->bindings,
+	if (bindings_discover(&p->b->broker, &p->b->names, &cursor,
+	                      remember && p->seen.walked ? DISCOVERY_BUDGET : 0, &p->hard, &p->b->bindings,
 	                      err) < 0)
 		return -1;
 	if (!remember)
@@ -70,14 +71,14 @@ static int discover(struct probe *p, struct error *err)
 /* The queues the binding sets discovery read route to, split with the separator chosen. */
 static int route(struct probe *p, struct error *err)
 {
-	const struct bindings *bs = &p->bindings;
+	const struct bindings *bs = &p->b->bindings;
 
 	free(p->routed);
 	p->nrouted = 0;
 	if ((p->routed = calloc(bs->n - bs->sample_n + 1, sizeof(*p->routed))) == NULL)
 		return error_set(err, ERROR_NOMEM, "out of memory");
 	for (size_t i = bs->sample_n; i < bs->n; i++)
-		if ((p->routed[p->nrouted] = bindings_queue(&p->bindings, i, p->names.sep)) != NULL)
+		if ((p->routed[p->nrouted] = bindings_queue(&p->b->bindings, i, p->b->names.sep)) != NULL)
 			p->nrouted++;
 	return 0;
 }
@@ -106,10 +107,11 @@ static int unconsumed(const struct options *o, const struct fleet *f)
 static int hear_instead(struct probe *p, struct options *o, const struct deadline *limit, struct error *err)
 {
 	struct error ignored;
-	long long counts[2], bound = (long long)(p->bindings.sample_n - p->bindings.own_n), here;
+	long long counts[2], bound = (long long)(p->b->bindings.sample_n - p->b->bindings.own_n), here;
 
-	inspect_sweep(&p->broker, &p->names, &p->bindings, &p->hard, &ignored); /* our leftovers, none read */
-	if (cast_ping(&p->broker, &p->names, &p->hard, counts, err) < 0)
+	inspect_sweep(&p->b->broker, &p->b->names, &p->b->bindings, &p->hard,
+	              &ignored); /* our leftovers, none read */
+	if (cast_ping(&p->b->broker, &p->b->names, &p->hard, counts, err) < 0)
 		return -1;
 	/* of the shared channel's count, as many as this database binds beyond the first's (as inspect) */
 	here = bound > counts[0] ? bound - counts[0] : 0;
@@ -118,7 +120,7 @@ static int hear_instead(struct probe *p, struct options *o, const struct deadlin
 	p->fleet.stats.elsewhere = counts[1] - here;
 	if (p->subscribed == 0) {
 		p->fleet.stats.counted = 1;
-		nearby_look(&p->broker, &p->names, limit, &p->nearby, &ignored); /* hints only */
+		nearby_look(&p->b->broker, &p->b->names, limit, &p->b->nearby, &ignored); /* hints only */
 		return 0;
 	}
 	if (deadline_left(limit) < HEAR_LEAST)
@@ -126,12 +128,12 @@ static int hear_instead(struct probe *p, struct options *o, const struct deadlin
 		    err, ERROR_USAGE,
 		    "kombu's key separator is unknown (%s), so the workers would be listened to, "
 		    "and -t leaves less than %g s for that: give --transport-option sep=SEP",
-		    p->sep.why, HEAR_LEAST);
+		    p->b->sep.why, HEAR_LEAST);
 	o->mode = MODE_HEARTBEAT;
 	if (o->listen < HEAR_WINDOW)
 		o->listen = HEAR_WINDOW;
 	p->hear_enough = (size_t)p->subscribed;
-	return watch_start(p, o, p->broker.cancel_fd, limit, err);
+	return watch_start(p, o, p->b->broker.cancel_fd, limit, err);
 }
 
 /* The broadcast: bindings, separator, subscription (mode both) and collection; the fleet judged. */
@@ -140,26 +142,26 @@ static int collect(struct probe *p, struct options *o, const struct deadline *li
 	struct inspect_query q = {0};
 	int rc;
 
-	if (bindings_sample(&p->broker, &p->names, &p->hard, &p->bindings, err) < 0)
+	if (bindings_sample(&p->b->broker, &p->b->names, &p->hard, &p->b->bindings, err) < 0)
 		return -1;
 	if (o->discover && discover(p, err) < 0)
 		return -1;
-	if (sep_choose(&p->names, &p->bindings, &p->sep, err) < 0)
+	if (sep_choose(&p->b->names, &p->b->bindings, &p->b->sep, err) < 0)
 		return -1;
-	if (p->sep.unknown) /* nothing may be written: the workers are heard instead */
+	if (p->b->sep.unknown) /* nothing may be written: the workers are heard instead */
 		return hear_instead(p, o, limit, err);
-	if (o->mode == MODE_BOTH && watch_start(p, o, p->broker.cancel_fd, limit, err) < 0)
+	if (o->mode == MODE_BOTH && watch_start(p, o, p->b->broker.cancel_fd, limit, err) < 0)
 		return -1;
 	q.method = "active_queues";
 	q.destination = o->workers;
 	q.ndestination = o->nworkers;
-	q.names = &p->names;
-	q.seen = &p->bindings;
+	q.names = &p->b->names;
+	q.seen = &p->b->bindings;
 	q.hard = p->hard;
 	q.latest.at = limit->at + POP_LATENESS;
 	q.collect = deadline_min(deadline_in(o->inspect_timeout), *limit);
 	p->waited = deadline_left(&q.collect);
-	rc = fleet_collect(&p->broker, &q, &p->fleet, err);
+	rc = fleet_collect(&p->b->broker, &q, &p->fleet, err);
 	if (rc < 0 && p->fleet.stats.counted && err != NULL &&
 	    (err->kind == ERROR_TIMEOUT || err->kind == ERROR_CANCELLED)) {
 		p->cut = *err; /* judge what came before the cut */
@@ -170,7 +172,7 @@ static int collect(struct probe *p, struct options *o, const struct deadline *li
 		return -1;
 	if (p->fleet.stats.received == 0) {
 		struct error ignored;
-		nearby_look(&p->broker, &p->names, &q.latest, &p->nearby, &ignored); /* hints only */
+		nearby_look(&p->b->broker, &p->b->names, &q.latest, &p->b->nearby, &ignored); /* hints only */
 	}
 	/* -t ended the wait before -T did: the limit, not the workers, decided who is unresponsive. */
 	if (q.collect.at == limit->at && fleet_unresponsive(&p->fleet) > 0) {
@@ -188,7 +190,9 @@ int probe_start(struct probe *p, struct options *o, const char *service, struct 
 	int cancel_fd;
 
 	memset(p, 0, sizeof(*p));
-	p->names = o->names;
+	if ((p->b = calloc(1, sizeof(*p->b))) == NULL)
+		return error_set(err, ERROR_NOMEM, "out of memory");
+	p->b->names = *o->names;
 	p->started = clock_now();
 	p->hard = deadline_in(o->timeout);
 	limit.at = p->hard.at - cleanup_reserve(o->timeout);
@@ -206,7 +210,7 @@ int probe_start(struct probe *p, struct options *o, const char *service, struct 
 		return p->collection_cut ? fleet_judge(&p->fleet, &o->policy, err)
 		                         : watch_finish(p, o, &limit, err);
 	}
-	if (broker_open(&p->broker, &o->addr, cancel_fd, &p->hard, err) < 0)
+	if (broker_open(&p->b->broker, &o->addr, cancel_fd, &p->hard, err) < 0)
 		return -1;
 	if (o->mode != MODE_HEARTBEAT && collect(p, o, &limit, err) < 0)
 		return -1;
@@ -225,20 +229,35 @@ int probe_start(struct probe *p, struct options *o, const char *service, struct 
 
 void probe_finish(struct probe *p)
 {
-	listener_stop(&p->listener);
-	rabbit_listen_stop(&p->rlistener, &p->hard);
+	if (p->b != NULL) {
+		listener_stop(&p->b->listener);
+		rabbit_listen_stop(&p->b->rlistener, &p->hard);
+		broker_close(&p->b->broker);
+		bindings_free(&p->b->bindings);
+		nearby_free(&p->b->nearby);
+		sep_choice_free(&p->b->sep);
+		mgmt_queues_free(&p->b->mgmt);
+		rabbit_close(&p->b->rabbit, &p->hard);
+	}
 	heard_free(&p->heard);
 	presence_free(&p->presence);
 	bindings_workers_free(p->bound, p->nbound);
 	state_free(&p->seen);
-	broker_close(&p->broker);
-	bindings_free(&p->bindings);
-	nearby_free(&p->nearby);
 	fleet_free(&p->fleet);
-	sep_choice_free(&p->sep);
 	free(p->routed);
-	mgmt_queues_free(&p->mgmt);
-	rabbit_close(&p->rabbit, &p->hard);
+	free(p->b);
+	p->b = NULL;
+}
+
+const char *probe_write_blocked(const struct probe *p)
+{
+	return p->b != NULL && p->b->sep.unknown ? p->b->sep.why : NULL;
+}
+
+size_t probe_odd_names(const struct probe *p, char *const **names)
+{
+	*names = p->b != NULL ? p->b->sep.in_name : NULL;
+	return p->b != NULL ? p->b->sep.nin_name : 0;
 }
 
 long long probe_unheard(const struct probe *p)
@@ -259,7 +278,7 @@ int probe_backlog(struct probe *p, char *const *queues, size_t n, struct queue_f
 	why = calloc(n + 1, sizeof(*why));
 	rc = backlog == NULL || why == NULL
 	         ? error_set(err, ERROR_NOMEM, "out of memory")
-	         : backlog_read(&p->broker, &p->names, queues, n, &p->hard, backlog, why, err);
+	         : backlog_read(&p->b->broker, &p->b->names, queues, n, &p->hard, backlog, why, err);
 	for (size_t i = 0; why != NULL && i < n; i++)
 		if (rc == 0)
 			figs[i] = (struct queue_figures){backlog[i], -1, -1, 0, why[i]};
@@ -272,7 +291,7 @@ int probe_backlog(struct probe *p, char *const *queues, size_t n, struct queue_f
 
 void probe_describe_server(const struct probe *p, struct strbuf *sb)
 {
-	const struct broker *b = &p->broker;
+	const struct broker *b = &p->b->broker;
 	int v = b->version;
 
 	if (p->amqp) {
@@ -295,7 +314,7 @@ void probe_describe_nowhere(const struct probe *p, struct strbuf *sb)
 	if (p->amqp)
 		probe_rabbit_describe_nowhere(p, sb);
 	else
-		nearby_describe(sb, &p->names, &p->nearby);
+		nearby_describe(sb, &p->b->names, &p->b->nearby);
 }
 
 /* A Redis conversation's query: the names and binding sets read, the limits. */
@@ -304,8 +323,8 @@ static struct inspect_query redis_query(struct probe *p, const char *method, str
 	struct inspect_query q = {0};
 
 	q.method = method;
-	q.names = &p->names;
-	q.seen = &p->bindings;
+	q.names = &p->b->names;
+	q.seen = &p->b->bindings;
 	q.hard = p->hard;
 	q.collect = collect;
 	q.latest.at = collect.at + POP_LATENESS;
@@ -324,7 +343,7 @@ int probe_control_one(struct probe *p, const char *method, const char *const *ar
 	q.ndestination = 1;
 	q.arguments = args;
 	q.narguments = nargs;
-	return control_one(&p->broker, &q, a, err);
+	return control_one(&p->b->broker, &q, a, err);
 }
 
 int probe_ask_again(struct probe *p, struct deadline collect, struct fleet *now, struct error *err)
@@ -334,7 +353,7 @@ int probe_ask_again(struct probe *p, struct deadline collect, struct fleet *now,
 	if (p->amqp)
 		return probe_rabbit_ask_again(p, collect, now, err);
 	q = redis_query(p, "active_queues", collect);
-	return fleet_collect(&p->broker, &q, now, err);
+	return fleet_collect(&p->b->broker, &q, now, err);
 }
 
 double probe_elapsed(const struct probe *p)

@@ -4,43 +4,29 @@
 #ifndef CELERY_PROBE_H
 #define CELERY_PROBE_H
 
-#include "bindings.h"
 #include "control_answer.h"
-#include "broker.h"
 #include "fleet.h"
-#include "heartbeats.h"
-#include "mgmt_api.h"
-#include "nearby.h"
 #include "options.h"
 #include "presence.h"
-#include "rabbit_events.h"
-#include "rabbit_link.h"
-#include "sep_choice.h"
 #include "state_file.h"
 
+struct probe_broker;
+
 struct probe {
-	int amqp; /* the broker is RabbitMQ: rabbit is used, not broker */
-	struct rabbit_link rabbit;
-	struct broker broker;     /* still open after probe_start, for further reads (backlog) */
-	struct kombu_names names; /* the options' names, with the separator learned from the broker */
-	struct bindings bindings; /* the binding sets read: a sample, or all of them with discovery */
-	struct fleet fleet;       /* every worker that answered */
-	struct deadline hard;     /* -t from the start of the plugin */
-	double started;           /* monotonic start time */
-	double waited;            /* how long replies were waited for at most: -T, or less to fit -t */
-	struct nearby nearby;     /* when the broadcast reached nobody: what the broker shows nearby */
-	int collection_cut;       /* the cut stopped the wait for replies (not a later read) */
-	struct sep_choice sep;    /* kombu's separator: given, learned, or unknown (no broadcast was sent,
-	                             the workers' heartbeats were listened to instead) */
-	long long subscribed;     /* with sep.unknown: the workers a ping cast reached */
-	int discovered;           /* the binding sets beyond the samples were read (probe_discover) */
-	const char **routed;      /* with discovered: the queues those sets route to (borrowed from them) */
+	int amqp;               /* the broker is RabbitMQ */
+	struct probe_broker *b; /* the broker's own state: what only check/ sees (probe_broker.h) */
+	struct fleet fleet;     /* every worker that answered */
+	struct deadline hard;   /* -t from the start of the plugin */
+	double started;         /* monotonic start time */
+	double waited;          /* how long replies were waited for at most: -T, or less to fit -t */
+	int collection_cut;     /* the cut stopped the wait for replies (not a later read) */
+	long long subscribed;   /* when nothing may be written: the workers a ping cast reached */
+	int discovered;         /* the binding sets beyond the samples were read (probe_discover) */
+	const char **routed;    /* with discovered: the queues those sets route to (borrowed from them) */
 	size_t nrouted;
-	size_t hear_enough;       /* listening ends once this many workers are heard (0: the window) */
-	struct error cut;         /* a time limit or a signal that cut the collection short (kind ERROR_NONE
-	                             when none did): what was collected is judged, and this is said with it */
-	struct listener listener; /* modes heartbeat and both: the subscription (Redis) */
-	struct rabbit_listener rlistener; /* the same on RabbitMQ: the event queue's connection */
+	size_t hear_enough; /* listening ends once this many workers are heard (0: the window) */
+	struct error cut;   /* a time limit or a signal that cut the collection short (kind ERROR_NONE
+	                       when none did): what was collected is judged, and this is said with it */
 	int listening;
 	struct deadline listen_until;
 	struct heard heard; /* the heartbeats heard */
@@ -51,11 +37,17 @@ struct probe {
 	struct presence presence; /* the silent workers, and how many hidden */
 	struct seen_file seen;    /* when each worker was last seen, kept between checks */
 	char state_error[256];    /* why the state file could not be written, or "" */
-	char alarm[160]; /* the broker blocks publishers (RabbitMQ's memory or disk alarm): why, or "" */
-	struct mgmt_queues mgmt; /* RabbitMQ's management API: the vhost's queues (--management-url) */
-	int mgmt_read;           /* they were read */
-	char mgmt_error[300];    /* why they could not be, or "" */
+	char alarm[160];      /* the broker blocks publishers (RabbitMQ's memory or disk alarm): why, or "" */
+	int mgmt_read;        /* they were read */
+	char mgmt_error[300]; /* why they could not be, or "" */
 };
+
+/* When nothing may be written to the broker (kombu's separator neither given nor learned: a member written
+ * with the wrong one would break workers), why; else NULL. */
+const char *probe_write_blocked(const struct probe *p);
+/* The workers whose node name holds kombu's separator (judged as the others, named in -v): their count,
+ * and the names in *names. */
+size_t probe_odd_names(const struct probe *p, char *const **names);
 
 /* Sets up signals and the time limits, connects, reads the binding sets (all of them when o->discover),
  * collects the fleet and judges it (resolving -e newest in o->policy). On failure err says why;

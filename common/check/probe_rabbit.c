@@ -25,8 +25,8 @@ static int bound_one(struct probe *p, const char *name, struct name_map *asked, 
 
 	if (rc <= 0)
 		return rc < 0 ? error_set(err, ERROR_NOMEM, "out of memory") : 0;
-	snprintf(queue, sizeof(queue), "%.500s.%.80s.pidbox", name, p->names.ns);
-	if ((rc = rabbit_queue_counts(&p->rabbit, queue, &p->hard, &messages, &consumers, err)) < 0)
+	snprintf(queue, sizeof(queue), "%.500s.%.80s.pidbox", name, p->b->names.ns);
+	if ((rc = rabbit_queue_counts(&p->b->rabbit, queue, &p->hard, &messages, &consumers, err)) < 0)
 		return -1;
 	if (((rc == 1 && consumers > 0) || rc == 2) && (names[(*n)++] = strdup(name)) == NULL)
 		return error_set(err, ERROR_NOMEM, "out of memory");
@@ -82,27 +82,27 @@ static int read_management(struct probe *p, struct options *o, int cancel_fd, co
 	struct error why;
 	char **more;
 
-	if (mgmt_read(&o->addr, o->names.ns, cancel_fd, &dl, &p->mgmt, &why) < 0) {
+	if (mgmt_read(&o->addr, o->names->ns, cancel_fd, &dl, &p->b->mgmt, &why) < 0) {
 		if (why.kind == ERROR_NOMEM || why.kind == ERROR_CANCELLED)
 			return *err = why, -1;
 		snprintf(p->mgmt_error, sizeof(p->mgmt_error), "%s", why.msg);
 		return 0;
 	}
 	p->mgmt_read = 1;
-	*complete = !p->mgmt.truncated && !p->mgmt.odd_listener;
-	more = realloc(*known, (*nknown + p->mgmt.nlisteners + p->seen.n + 1) * sizeof(**known));
+	*complete = !p->b->mgmt.truncated && !p->b->mgmt.odd_listener;
+	more = realloc(*known, (*nknown + p->b->mgmt.nlisteners + p->seen.n + 1) * sizeof(**known));
 	free(p->routed);
-	p->routed = calloc(p->mgmt.n + 1, sizeof(*p->routed));
+	p->routed = calloc(p->b->mgmt.n + 1, sizeof(*p->routed));
 	if (more == NULL || p->routed == NULL) {
 		*known = more ? more : *known;
 		return error_set(err, ERROR_NOMEM, "out of memory");
 	}
 	*known = more;
-	for (size_t i = 0; i < p->mgmt.nlisteners; i++) /* borrowed from p->mgmt */
-		(*known)[(*nknown)++] = p->mgmt.listeners[i];
+	for (size_t i = 0; i < p->b->mgmt.nlisteners; i++) /* borrowed from p->b->mgmt */
+		(*known)[(*nknown)++] = p->b->mgmt.listeners[i];
 	p->nrouted = 0;
-	for (size_t i = 0; i < p->mgmt.n; i++) {
-		const struct mgmt_queue *q = &p->mgmt.v[i];
+	for (size_t i = 0; i < p->b->mgmt.n; i++) {
+		const struct mgmt_queue *q = &p->b->mgmt.v[i];
 		if (q->own_exchange && !q->exclusive && !internal_queue(q->name))
 			p->routed[p->nrouted++] = q->name;
 	}
@@ -114,7 +114,7 @@ int probe_rabbit_start(struct probe *p, struct options *o, int cancel_fd, const 
                        struct error *err)
 {
 	struct rabbit_query q = {
-	    "active_queues", o->names.ns, o->workers, o->nworkers, NULL, 0, NULL, 0, 0, 0, {0}, {0}};
+	    "active_queues", o->names->ns, o->workers, o->nworkers, NULL, 0, NULL, 0, 0, 0, {0}, {0}};
 	char **known = calloc(p->seen.n + 1, sizeof(*known));
 	size_t nmgmt = 0;
 	int rc, complete = 0;
@@ -134,7 +134,7 @@ int probe_rabbit_start(struct probe *p, struct options *o, int cancel_fd, const 
 	for (size_t i = 0; i < p->seen.n; i++)
 		known[q.nknown++] = p->seen.v[i].node;
 	q.known = known;
-	if (rabbit_open(&p->rabbit, &o->addr, cancel_fd, &p->hard, err) < 0 ||
+	if (rabbit_open(&p->b->rabbit, &o->addr, cancel_fd, &p->hard, err) < 0 ||
 	    (o->mode == MODE_BOTH && watch_start(p, o, cancel_fd, limit, err) < 0)) {
 		free(known);
 		return -1;
@@ -148,11 +148,11 @@ int probe_rabbit_start(struct probe *p, struct options *o, int cancel_fd, const 
 	q.hard = p->hard;
 	p->waited = deadline_left(&q.collect) < q.wait ? deadline_left(&q.collect) : q.wait;
 	memset(&p->fleet, 0, sizeof(p->fleet));
-	rc = rabbit_broadcast(&p->rabbit, &q, on_event, &p->fleet, &p->fleet.stats, err);
+	rc = rabbit_broadcast(&p->b->rabbit, &q, on_event, &p->fleet, &p->fleet.stats, err);
 	free(known);
-	if (p->rabbit.blocked)
+	if (p->b->rabbit.blocked)
 		snprintf(p->alarm, sizeof(p->alarm), "%s",
-		         p->rabbit.blocked_why[0] ? p->rabbit.blocked_why : "blocked");
+		         p->b->rabbit.blocked_why[0] ? p->b->rabbit.blocked_why : "blocked");
 	fleet_sort(&p->fleet);
 	if (rc < 0 && p->fleet.stats.answered > 0 &&
 	    (err->kind == ERROR_TIMEOUT || err->kind == ERROR_CANCELLED)) {
@@ -170,14 +170,14 @@ int probe_rabbit_backlog(struct probe *p, char *const *queues, size_t n, struct 
 {
 	struct name_map listed = NAME_MAP_INIT;
 
-	for (size_t i = 0; i < p->mgmt.n; i++)
-		if (name_map_put(&listed, p->mgmt.v[i].name, i, NULL) < 0) {
+	for (size_t i = 0; i < p->b->mgmt.n; i++)
+		if (name_map_put(&listed, p->b->mgmt.v[i].name, i, NULL) < 0) {
 			name_map_free(&listed);
 			return error_set(err, ERROR_NOMEM, "out of memory");
 		}
 	for (size_t i = 0; i < n; i++) {
 		long long messages = 0, consumers = 0;
-		int rc = rabbit_queue_counts(&p->rabbit, queues[i], &p->hard, &messages, &consumers, err);
+		int rc = rabbit_queue_counts(&p->b->rabbit, queues[i], &p->hard, &messages, &consumers, err);
 		size_t at;
 
 		if (rc < 0) {
@@ -194,7 +194,7 @@ int probe_rabbit_backlog(struct probe *p, char *const *queues, size_t n, struct 
 		if (rc == 2)
 			figs[i].backlog = figs[i].consumers = -1;
 		if (rc == 1 && name_map_get(&listed, queues[i], &at))
-			figs[i].unacked = p->mgmt.v[at].unacked;
+			figs[i].unacked = p->b->mgmt.v[at].unacked;
 	}
 	name_map_free(&listed);
 	return 0;
@@ -204,16 +204,17 @@ int probe_rabbit_control_one(struct probe *p, const char *method, const char *co
                              char *node, struct deadline collect, struct control_answer *a, struct error *err)
 {
 	char *dest[1] = {node};
-	struct rabbit_query q = {method, p->names.ns, dest, 1, NULL, 0, args, nargs, 0, 0, collect, p->hard};
+	struct rabbit_query q = {method, p->b->names.ns, dest, 1, NULL,    0,
+	                         args,   nargs,          0,    0, collect, p->hard};
 
 	memset(a, 0, sizeof(*a));
-	return rabbit_broadcast(&p->rabbit, &q, control_answer_take, a, &a->stats, err);
+	return rabbit_broadcast(&p->b->rabbit, &q, control_answer_take, a, &a->stats, err);
 }
 
 /* The workers of the first collection are those known: the wait ends once they answered. */
 int probe_rabbit_ask_again(struct probe *p, struct deadline collect, struct fleet *now, struct error *err)
 {
-	struct rabbit_query q = {"active_queues", p->names.ns, NULL, 0, NULL, 0, NULL, 0, 0, 0,
+	struct rabbit_query q = {"active_queues", p->b->names.ns, NULL, 0, NULL, 0, NULL, 0, 0, 0,
 	                         collect,         p->hard};
 	char **known = calloc(p->fleet.n + 1, sizeof(*known));
 	int rc;
@@ -225,7 +226,7 @@ int probe_rabbit_ask_again(struct probe *p, struct deadline collect, struct flee
 		if (p->fleet.workers[i].node != NULL)
 			known[q.nknown++] = p->fleet.workers[i].node;
 	q.known = known;
-	rc = rabbit_broadcast(&p->rabbit, &q, on_event, now, &now->stats, err);
+	rc = rabbit_broadcast(&p->b->rabbit, &q, on_event, now, &now->stats, err);
 	free(known);
 	fleet_sort(now);
 	return rc;
@@ -234,21 +235,21 @@ int probe_rabbit_ask_again(struct probe *p, struct deadline collect, struct flee
 void probe_rabbit_describe_server(const struct probe *p, struct strbuf *sb)
 {
 	strbuf_puts(sb, "broker: ");
-	strbuf_put_clean(sb, p->rabbit.where);
-	if (p->rabbit.version[0] != '\0') {
+	strbuf_put_clean(sb, p->b->rabbit.where);
+	if (p->b->rabbit.version[0] != '\0') {
 		strbuf_puts(sb, ", RabbitMQ ");
-		strbuf_put_clean(sb, p->rabbit.version);
+		strbuf_put_clean(sb, p->b->rabbit.version);
 	}
 	if (p->mgmt_read)
-		strbuf_printf(sb, "; management API: %zu queues in the vhost", p->mgmt.n);
+		strbuf_printf(sb, "; management API: %zu queues in the vhost", p->b->mgmt.n);
 	strbuf_puts(sb, "\n");
 }
 
 void probe_rabbit_describe_nowhere(const struct probe *p, struct strbuf *sb)
 {
 	strbuf_puts(sb, "no worker is listening for remote control on ");
-	strbuf_put_clean(sb, p->rabbit.where);
+	strbuf_put_clean(sb, p->b->rabbit.where);
 	strbuf_puts(sb, " (exchange ");
-	strbuf_put_clean(sb, p->names.ns);
+	strbuf_put_clean(sb, p->b->names.ns);
 	strbuf_puts(sb, ".pidbox)");
 }

@@ -4,7 +4,7 @@
 #ifndef CELERY_PROBE_RABBIT_H
 #define CELERY_PROBE_RABBIT_H
 
-#include "probe.h"
+#include "probe_broker.h"
 
 /* Connects and collects the fleet (as probe.c's collect does for Redis); a collection cut short after the
  * publish is no failure: p->cut says so. */

@@ -12,12 +12,12 @@ int watch_start(struct probe *p, const struct options *o, int cancel_fd, const s
 {
 	p->listen_until = deadline_min(deadline_in(o->listen), *limit);
 	if (o->addr.kind == BROKER_AMQP) {
-		if (rabbit_listen_start(&p->rlistener, &o->addr, cancel_fd, &p->hard, err) < 0)
+		if (rabbit_listen_start(&p->b->rlistener, &o->addr, cancel_fd, &p->hard, err) < 0)
 			return error_wrap(err, "listening to heartbeats");
 		p->listening = 1;
 		return 0;
 	}
-	if (listener_start(&p->listener, &o->addr, &p->names, cancel_fd, &p->hard, err) < 0)
+	if (listener_start(&p->b->listener, &o->addr, &p->b->names, cancel_fd, &p->hard, err) < 0)
 		return -1;
 	p->listening = 1;
 	return 0;
@@ -57,9 +57,9 @@ static int listen_out(struct probe *p, struct error *err)
 	struct error e = {ERROR_NONE, ""};
 
 	if (p->listening &&
-	    (p->rlistener.open
-	         ? rabbit_listen_collect(&p->rlistener, &p->listen_until, p->hear_enough, &p->heard, &e)
-	         : listener_collect(&p->listener, &p->listen_until, p->hear_enough, &p->heard, &e)) < 0) {
+	    (p->b->rlistener.open
+	         ? rabbit_listen_collect(&p->b->rlistener, &p->listen_until, p->hear_enough, &p->heard, &e)
+	         : listener_collect(&p->b->listener, &p->listen_until, p->hear_enough, &p->heard, &e)) < 0) {
 		if (e.kind == ERROR_NOMEM) {
 			if (err != NULL)
 				*err = e;
@@ -70,8 +70,8 @@ static int listen_out(struct probe *p, struct error *err)
 		else
 			snprintf(p->listen_error, sizeof(p->listen_error), "%s", e.msg);
 	}
-	listener_stop(&p->listener);
-	rabbit_listen_stop(&p->rlistener, &p->hard);
+	listener_stop(&p->b->listener);
+	rabbit_listen_stop(&p->b->rlistener, &p->hard);
 	return 0;
 }
 
@@ -83,7 +83,7 @@ void watch_load_state(struct probe *p, const struct options *o)
 		snprintf(path, sizeof(path), "%s", o->state_file);
 	} else { /* named after the address given, the same whichever sentinel answers */
 		broker_addr_describe(&o->addr, where, sizeof(where));
-		state_file_default(where, p->names.ns, p->names.prefix, path, sizeof(path));
+		state_file_default(where, p->b->names.ns, p->b->names.prefix, path, sizeof(path));
 	}
 	state_load(&p->seen, path);
 }
@@ -97,10 +97,10 @@ int watch_finish(struct probe *p, struct options *o, const struct deadline *limi
 	if (listen_out(p, err) < 0)
 		return -1;
 	/* who is bound here matters when someone is silent, or when listening */
-	if (p->cut.kind == ERROR_NONE && !p->sep.unknown &&
+	if (p->cut.kind == ERROR_NONE && !p->b->sep.unknown &&
 	    (o->mode != MODE_BROADCAST || fleet_unresponsive(&p->fleet) > 0))
 		bound_known = p->amqp ? probe_rabbit_bound(p, &p->bound, &p->nbound, &ignored) == 0
-		                      : bindings_workers(&p->broker, &p->names, &p->hard, &p->bound,
+		                      : bindings_workers(&p->b->broker, &p->b->names, &p->hard, &p->bound,
 		                                         &p->nbound, &ignored) == 0;
 	in = (struct presence_input){p->listening ? &p->heard : NULL,
 	                             p->bound,

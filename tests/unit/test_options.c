@@ -2,6 +2,8 @@
 /* test_options: defaults, the environment, conflicts, and every bad value giving a usage error. */
 #include "unit.h"
 
+#include "kombu_names.h"
+
 #include "option_sets.h"
 #include "options.h"
 
@@ -40,8 +42,8 @@ START_TEST(defaults)
 	ck_assert_int_eq(o.addr.port, 6379);
 	ck_assert_int_eq(o.addr.db, 0);
 	ck_assert_ptr_null(o.addr.password);
-	ck_assert_str_eq(o.names.ns, "celery");
-	ck_assert_str_eq(o.names.prefix, "");
+	ck_assert_str_eq(o.names->ns, "celery");
+	ck_assert_str_eq(o.names->prefix, "");
 	ck_assert(o.inspect_timeout == 1.0);
 	ck_assert(o.timeout == 10.0);
 	ck_assert_int_eq(o.timeout_state, STATE_UNKNOWN);
@@ -96,9 +98,9 @@ START_TEST(everything_given)
 	ck_assert_int_eq(parse(&o, &worker_versions_options, &err, args), OPTIONS_RUN);
 	ck_assert_str_eq(o.addr.host, "broker");
 	ck_assert_int_eq(o.addr.port, 6380);
-	ck_assert_int_eq(o.names.db, 4);
-	ck_assert_str_eq(o.names.prefix, "pfx:");
-	ck_assert_str_eq(o.names.ns, "ctl");
+	ck_assert_int_eq(o.names->db, 4);
+	ck_assert_str_eq(o.names->prefix, "pfx:");
+	ck_assert_str_eq(o.names->ns, "ctl");
 	ck_assert(o.inspect_timeout == 0.25);
 	ck_assert(o.timeout == 5.0);
 	ck_assert_int_eq(o.timeout_state, STATE_CRITICAL);
@@ -126,7 +128,7 @@ START_TEST(environment)
 	ck_assert_int_eq(parse(&o, &worker_versions_options, &err, plain), OPTIONS_RUN);
 	ck_assert_str_eq(o.addr.host, "envhost");
 	ck_assert_int_eq(o.addr.port, 7000);
-	ck_assert_int_eq(o.names.db, 3);
+	ck_assert_int_eq(o.names->db, 3);
 	ck_assert_str_eq(o.addr.password, "frompass");
 	options_free(&o);
 	/* -H wins over the environment's URL */
@@ -341,11 +343,11 @@ START_TEST(transport_options_and_exclusions)
 
 	clear_env();
 	ck_assert_int_eq(parse(&o, &queue_health_options, &err, args), OPTIONS_RUN);
-	ck_assert_str_eq(o.names.sep, ":");
-	ck_assert(o.names.sep_given);
-	ck_assert_int_eq(o.names.nsteps, 10);
-	ck_assert_int_eq(o.names.fanout_prefix, 0);
-	ck_assert_str_eq(o.names.prefix, "pfx:");
+	ck_assert_str_eq(o.names->sep, ":");
+	ck_assert(o.names->sep_given);
+	ck_assert_int_eq(o.names->nsteps, 10);
+	ck_assert_int_eq(o.names->fanout_prefix, 0);
+	ck_assert_str_eq(o.names->prefix, "pfx:");
 	ck_assert_uint_eq(o.nexclude, 2);
 	ck_assert_str_eq(o.exclude[1], "retired");
 	ck_assert(o.discover);
@@ -355,9 +357,9 @@ START_TEST(transport_options_and_exclusions)
 	options_free(&o);
 	ck_assert_int_eq(parse(&o, &worker_versions_options, &err, plain), OPTIONS_RUN);
 	ck_assert(!o.discover);
-	ck_assert_str_eq(o.names.sep, "\x06\x16");
-	ck_assert(!o.names.sep_given);
-	ck_assert_int_eq(o.names.nsteps, 4);
+	ck_assert_str_eq(o.names->sep, "\x06\x16");
+	ck_assert(!o.names->sep_given);
+	ck_assert_int_eq(o.names->nsteps, 4);
 	options_free(&o);
 }
 END_TEST
@@ -395,7 +397,7 @@ START_TEST(tls_and_sentinel)
 	ck_assert_str_eq(o.addr.tls.cacert, FIXTURE_DIR "/test-ca.crt");
 	ck_assert_ptr_nonnull(o.addr.tls.ctx); /* the CA file was read before anything connects */
 	ck_assert_str_eq(o.addr.tls.sni, "broker.example");
-	ck_assert(!o.names.sentinel);
+	ck_assert(!o.names->sentinel);
 	options_free(&o);
 	ck_assert_int_eq(parse(&o, &worker_versions_options, &err, url), OPTIONS_RUN);
 	ck_assert(o.addr.tls.enabled && !o.addr.tls.verify_peer);
@@ -409,8 +411,8 @@ START_TEST(tls_and_sentinel)
 	ck_assert_str_eq(o.addr.sentinel.master, "mymaster");
 	ck_assert(o.addr.sentinel.tls && o.addr.tls.enabled);
 	ck_assert_str_eq(o.addr.password, "pw");
-	ck_assert_int_eq(o.names.db, 3);
-	ck_assert(o.names.sentinel);
+	ck_assert_int_eq(o.names->db, 3);
+	ck_assert(o.names->sentinel);
 	options_free(&o);
 }
 END_TEST
