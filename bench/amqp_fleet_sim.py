@@ -32,6 +32,7 @@ def main():
     ch = conn.channel()
     ch.exchange_declare("celery.pidbox", "fanout", durable=False, auto_delete=False)
     clock = [0]
+    pending = []
 
     def answer(node):
         def on_message(msg):
@@ -41,13 +42,20 @@ def main():
                 return
             if body.get("destination") and node not in body["destination"]:
                 return
+            pending.append((node, reply_to, body["ticket"]))
+        return on_message
+
+    def flush():
+        """Answers what arrived, from the main loop: a publish from within a delivery's callback lets
+        py-amqp deliver the next message inside it, one stack frame deeper per worker."""
+        while pending:
+            node, reply_to, ticket = pending.pop(0)
             clock[0] += 1
             reply = amqp.Message(json.dumps({node: queues}), content_type="application/json",
-                                 content_encoding="utf-8", application_headers={"ticket": body["ticket"],
+                                 content_encoding="utf-8", application_headers={"ticket": ticket,
                                                                                 "clock": clock[0]},
                                  delivery_mode=1, priority=0)
             ch.basic_publish(reply, exchange=reply_to["exchange"], routing_key=reply_to["routing_key"])
-        return on_message
 
     for i in range(n):
         node = "celery-v0.12.0@sim%05d" % i
@@ -58,7 +66,11 @@ def main():
         ch.basic_consume(queue, callback=answer(node), no_ack=True)
     print("ready", flush=True)
     while True:
-        conn.drain_events()
+        try:
+            conn.drain_events(timeout=0.05)
+        except TimeoutError:
+            pass
+        flush()
 
 
 if __name__ == "__main__":

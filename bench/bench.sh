@@ -112,17 +112,22 @@ done
 stop_sim
 
 # RabbitMQ: the demo's 3 real workers on a private rabbitmq-server, then 200 simulated ones
-# (bench/amqp_fleet_sim.py). One run first, so that the state file knows the workers, as in production.
+# (bench/amqp_fleet_sim.py). One run first, so that the state file knows the workers, as in production;
+# then each plugin with the management API too (--management-url: every listener known, no linger).
 amqp_rows() {
 	local label=$1 url=$2 r=$runs
 	[ "${label%% *}" -gt 100 ] || r=$((runs * 5))
 	build/plugins/check_celery_worker_versions -u "$url" -e 0.12.0 -T 5 >/dev/null || true
 	measure "$label	check_celery_worker_versions (amqp)" "$r" build/plugins/check_celery_worker_versions -u "$url" -e 0.12.0 -T 5
 	measure "$label	check_celery_queue_health (amqp)" "$r" build/plugins/check_celery_queue_health -u "$url" -e 0.12.0 -T 5
+	measure "$label	check_celery_worker_versions (amqp, API)" "$r" build/plugins/check_celery_worker_versions \
+		-u "$url" -e 0.12.0 -T 5 --management-url "$RABBIT_MGMT_URL"
+	measure "$label	check_celery_queue_health (amqp, API)" "$r" build/plugins/check_celery_queue_health \
+		-u "$url" -e 0.12.0 -T 5 --management-url "$RABBIT_MGMT_URL"
 	measure "$label	celery inspect active_queues" 3 env PYTHONPATH=tests/celery_app BROKER_URL="$url" \
 		"$CLUSTER_PYTHON" -m celery -A celery_test_app inspect active_queues
 }
-if rabbit_available && rabbit_start; then
+if rabbit_available && RABBIT_MANAGEMENT=1 rabbit_start; then
 	rabbit_worker celery-v0.12.0@hostA gpu,celery
 	rabbit_worker celery@46b9a1cf718a gpu
 	rabbit_worker celery-v0.11.0@hostC celery
@@ -151,9 +156,9 @@ echo "Runs: $runs of each plugin and of the floor client ($((runs * 5)) up to 10
 echo "ms, RSS in KiB. The queues hold messages and no worker consumes them: the queue plugin is CRITICAL (exit 2)"
 echo "there, as it should be."
 echo
-printf '| %-16s | %-30s | %8s | %8s | %8s | %8s | %10s | %10s | %7s | %7s | %10s | %4s |\n' workers command "wall" \
+printf '| %-16s | %-41s | %8s | %8s | %8s | %8s | %10s | %10s | %7s | %7s | %10s | %4s |\n' workers command "wall" \
 	"wall max" "CPU" "CPU max" "CPU/worker" "marginal" "RSS" "RSS max" "reply→exit" exit
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' ------------------ -------------------------------- ---------- \
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' ------------------ ------------------------------------------- ---------- \
 	---------- ---------- ---------- ------------ ------------ --------- --------- ------------ ------
 # marginal: what each simulated worker beyond the first 10 adds, (CPU(N) - CPU(10)) / (N - 10), the same
 # command's: the per-reply cost without the process's start and the conversation's fixed round trips.
@@ -165,7 +170,7 @@ printf '%s\n' "$results" | awk -F'\t' '
 			n = f[1] + 0
 			per = sprintf("%.1f µs", f[5] * 1000 / n)
 			marginal = (n > 10 && f[1] !~ /,/ && (f[2] in base)) ? sprintf("%.1f µs", (f[5] - base[f[2]]) * 1000 / (n - 10)) : "-"
-			printf "| %-16s | %-30s | %8s | %8s | %8s | %8s | %10s | %10s | %7s | %7s | %10s | %4s |\n", f[1], f[2], f[3], f[4], f[5], f[6], per, marginal, f[7], f[8], f[11], f[10]
+			printf "| %-16s | %-41s | %8s | %8s | %8s | %8s | %10s | %10s | %7s | %7s | %10s | %4s |\n", f[1], f[2], f[3], f[4], f[5], f[6], per, marginal, f[7], f[8], f[11], f[10]
 		}
 	}'
 echo
