@@ -178,7 +178,8 @@ static void spot_unknown_queues(const struct options *o, const struct probe *p, 
 
 	for (size_t i = 0; i < n; i++)
 		any |= qs[i].compatible + qs[i].incompatible == 0;
-	if (!any || o->nqueues == 0 || p->cut.kind != ERROR_NONE || !p->discovered)
+	/* RabbitMQ says itself which queues it has (each queue's figures): no guess from routes */
+	if (!any || o->nqueues == 0 || p->cut.kind != ERROR_NONE || !p->discovered || p->amqp)
 		return;
 	for (size_t i = 0; i < p->nrouted; i++) {
 		if (name_map_put(&bound, p->routed[i], i, NULL) < 0) {

@@ -47,7 +47,7 @@ static int count_known(struct rabbit_link *l, const struct rabbit_query *q, stru
 	if ((k->answered = calloc(n + 1, 1)) == NULL)
 		return error_set(err, ERROR_NOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
-		char queue[600];
+		char queue[800];
 		long long messages, consumers;
 		int rc, live;
 
@@ -58,7 +58,7 @@ static int count_known(struct rabbit_link *l, const struct rabbit_query *q, stru
 			k->gave_up = 1;
 			return 0;
 		}
-		snprintf(queue, sizeof(queue), "%.500s.%.80s.pidbox", names[i], q->ns);
+		snprintf(queue, sizeof(queue), "%.500s.%.250s.pidbox", names[i], q->ns);
 		if ((rc = rabbit_queue_counts(l, queue, &q->hard, &messages, &consumers, err)) < 0)
 			return -1;
 		/* a control queue exclusive to another connection (control_queue_exclusive) is the worker's
@@ -312,9 +312,9 @@ int rabbit_broadcast(struct rabbit_link *l, const struct rabbit_query *q, inspec
 	memset(st, 0, sizeof(*st));
 	if (uuid_v4(n.oid, err) < 0 || uuid_v4(n.ticket, err) < 0)
 		return -1;
-	snprintf(n.exchange, sizeof(n.exchange), "%.200s.pidbox", q->ns);
-	snprintf(n.reply_exchange, sizeof(n.reply_exchange), "reply.%.200s.pidbox", q->ns);
-	snprintf(n.reply_queue, sizeof(n.reply_queue), "%s.reply.%.200s.pidbox", n.oid, q->ns);
+	snprintf(n.exchange, sizeof(n.exchange), "%.250s.pidbox", q->ns);
+	snprintf(n.reply_exchange, sizeof(n.reply_exchange), "reply.%.250s.pidbox", q->ns);
+	snprintf(n.reply_queue, sizeof(n.reply_queue), "%s.reply.%.250s.pidbox", n.oid, q->ns);
 	if (count_known(l, q, &k, err) < 0 || rabbit_ready(l, &q->hard, err) < 0)
 		goto out;
 	/* no pidbox exchange: no worker ever listened for remote control here (and a publish to it would

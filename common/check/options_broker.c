@@ -7,6 +7,7 @@
 #include "options_names.h"
 #include "tls.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -248,7 +249,14 @@ static int resolve_kind(struct broker_addr *addr, const struct broker_args *a, i
 /* 1 for a host name or address of this machine's loopback. */
 static int loopback(const char *host)
 {
-	return strcmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0;
+	struct in_addr v4;
+	struct in6_addr v6;
+
+	if (strcmp(host, "localhost") == 0)
+		return 1;
+	if (inet_pton(AF_INET, host, &v4) == 1)
+		return (ntohl(v4.s_addr) >> 24) == 127;
+	return inet_pton(AF_INET6, host, &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
 /* The first option given that the broker does not take, or NULL. */

@@ -19,13 +19,13 @@ static int on_event(void *ctx, const struct inspect_event *ev, struct error *err
 static int bound_one(struct probe *p, const char *name, struct name_map *asked, char **names, size_t *n,
                      struct error *err)
 {
-	char queue[600];
+	char queue[800];
 	long long messages, consumers;
 	int rc = name_map_put(asked, name, 0, NULL);
 
 	if (rc <= 0)
 		return rc < 0 ? error_set(err, ERROR_NOMEM, "out of memory") : 0;
-	snprintf(queue, sizeof(queue), "%.500s.%.80s.pidbox", name, p->b->names.ns);
+	snprintf(queue, sizeof(queue), "%.500s.%.250s.pidbox", name, p->b->names.ns);
 	if ((rc = rabbit_queue_counts(&p->b->rabbit, queue, &p->hard, &messages, &consumers, err)) < 0)
 		return -1;
 	if (((rc == 1 && consumers > 0) || rc == 2) && (names[(*n)++] = strdup(name)) == NULL)
@@ -130,8 +130,10 @@ int probe_rabbit_start(struct probe *p, struct options *o, int cancel_fd, const 
 			return -1;
 		}
 	}
-	q.nknown = nmgmt; /* the management API's listeners first: every one of them is counted */
-	for (size_t i = 0; i < p->seen.n; i++)
+	q.nknown = nmgmt;
+	/* the management API's bindings name every worker listening: the state file's names add none but
+	 * the gone, each a declare more */
+	for (size_t i = 0; !p->mgmt_read && i < p->seen.n; i++)
 		known[q.nknown++] = p->seen.v[i].node;
 	q.known = known;
 	if (rabbit_open(&p->b->rabbit, &o->addr, cancel_fd, &p->hard, err) < 0 ||

@@ -287,6 +287,10 @@ t_management_api() {
 	rcheck "$QUEUES" -e 0.12.0 -T 1 # without it, an unknown queue is not judged, and unacked is not known
 	expect_not_contains "forgotten"
 	expect_not_contains "_unacked"
+	rcheck "$QUEUES" -e 0.12.0 -T 5 -Q stranger "${mgmt[@]}" # named, it is judged, and it is there
+	expect_exit 2
+	expect_contains "stranger: 2 waiting, no compatible consumer"
+	expect_not_contains "knows no"
 	rabbitctl delete_queue forgotten >/dev/null
 	rabbitctl delete_queue stranger >/dev/null
 	# another application's exclusive queue bound to celery.pidbox: a listener that does not answer

@@ -163,6 +163,10 @@ START_TEST(management_url)
 	const char *tls_local[] = {
 	    "-e", "1", "-u", "amqps://rabbit//", "--management-url", "http://127.0.0.1", NULL};
 	const char *redis[] = {"-e", "1", "-H", "redis", "--management-url", "http://redis", NULL};
+	const char *tls_v6[] = {"-e", "1", "-u", "amqps://rabbit//", "--management-url", "http://[::1]:15672",
+	                        NULL};
+	const char *tls_lookalike[] = {
+	    "-e", "1", "-u", "amqps://rabbit//", "--management-url", "http://127.attacker.example", NULL};
 	const char *cacert_https[] = {
 	    "-e", "1", "-u", "amqp://rabbit//", "--management-url", "https://rabbit", "--insecure", NULL};
 
@@ -176,6 +180,11 @@ START_TEST(management_url)
 	ck_assert_ptr_nonnull(strstr(err.msg, "give https://"));
 	options_free(&o);
 	ck_assert_int_eq(parse(&o, &worker_versions_options, &err, tls_local), OPTIONS_RUN);
+	options_free(&o);
+	ck_assert_int_eq(parse(&o, &worker_versions_options, &err, tls_v6), OPTIONS_RUN);
+	options_free(&o);
+	ck_assert_int_eq(parse(&o, &worker_versions_options, &err, tls_lookalike),
+	                 -1); /* a name, not 127/8 */
 	options_free(&o);
 	ck_assert_int_eq(parse(&o, &worker_versions_options, &err, redis), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "--management-url (RabbitMQ only)"));
