@@ -36,3 +36,13 @@ amqp_bytes_t rabbit_bytes(const char *s)
 	amqp_bytes_t b = {strlen(s), (void *)s};
 	return b;
 }
+
+amqp_table_entry_t rabbit_int_entry(const char *key, int32_t value)
+{
+	amqp_table_entry_t e;
+
+	e.key = rabbit_bytes(key);
+	e.value.kind = AMQP_FIELD_KIND_I32;
+	e.value.value.i32 = value;
+	return e;
+}

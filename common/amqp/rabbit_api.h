@@ -61,6 +61,8 @@ int rabbit_api_load(struct error *err);
 
 /* A C string as AMQP bytes (amqp_cstring_bytes, without the library). */
 amqp_bytes_t rabbit_bytes(const char *s);
+/* A table entry KEY = 32-bit integer, as queue arguments (x-expires, x-max-length, ...) are given. */
+amqp_table_entry_t rabbit_int_entry(const char *key, int32_t value);
 
 #define RABBIT_EMPTY_TABLE ((amqp_table_t){0, NULL})
 #define RABBIT_EMPTY_BYTES ((amqp_bytes_t){0, NULL})

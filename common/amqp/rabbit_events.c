@@ -9,23 +9,12 @@
 #define EVENTS_KEPT 10000 /* events held for us at most, the oldest dropped first */
 #define EVENTS_TTL  60000 /* ms: an event older than this tells nothing of now */
 
-/* Our event queue's bounds: whatever happens to us, it never grows past EVENTS_KEPT. */
-static amqp_table_t bounds(amqp_table_entry_t *args)
-{
-	args[0].key = rabbit_bytes("x-max-length");
-	args[0].value.kind = AMQP_FIELD_KIND_I32;
-	args[0].value.value.i32 = EVENTS_KEPT;
-	args[1].key = rabbit_bytes("x-message-ttl");
-	args[1].value.kind = AMQP_FIELD_KIND_I32;
-	args[1].value.value.i32 = EVENTS_TTL;
-	return (amqp_table_t){2, args};
-}
-
 int rabbit_listen_start(struct rabbit_listener *l, const struct broker_addr *a, int cancel_fd,
                         const struct deadline *dl, struct error *err)
 {
 	amqp_queue_declare_ok_t *ok;
-	amqp_table_entry_t args[2];
+	amqp_table_entry_t args[2] = {rabbit_int_entry("x-max-length", EVENTS_KEPT),
+	                              rabbit_int_entry("x-message-ttl", EVENTS_TTL)};
 	amqp_bytes_t queue;
 	int code;
 
@@ -45,8 +34,8 @@ int rabbit_listen_start(struct rabbit_listener *l, const struct broker_addr *a, 
 	}
 	if (rabbit_ready(&l->link, dl, err) < 0)
 		return -1;
-	ok =
-	    rabbit.queue_declare(l->link.conn, l->link.channel, RABBIT_EMPTY_BYTES, 0, 0, 1, 1, bounds(args));
+	ok = rabbit.queue_declare(l->link.conn, l->link.channel, RABBIT_EMPTY_BYTES, 0, 0, 1, 1,
+	                          (amqp_table_t){2, args});
 	if (ok == NULL)
 		return rabbit_answer(&l->link, "declaring our event queue", NULL, err) < 0 ? -1 : 0;
 	queue = rabbit.bytes_malloc_dup(ok->queue);

@@ -111,15 +111,10 @@ static int reply_exchange(struct rabbit_link *l, const struct rabbit_query *q, c
 static int reply_queue(struct rabbit_link *l, const struct rabbit_query *q, const struct names *n,
                        struct error *err)
 {
-	amqp_table_entry_t args[2];
+	amqp_table_entry_t args[2] = {rabbit_int_entry("x-expires", CONTROL_QUEUE_EXPIRES),
+	                              rabbit_int_entry("x-message-ttl", CONTROL_QUEUE_TTL)};
 	amqp_bytes_t queue = rabbit_bytes(n->reply_queue);
 
-	args[0].key = rabbit_bytes("x-expires");
-	args[0].value.kind = AMQP_FIELD_KIND_I32;
-	args[0].value.value.i32 = CONTROL_QUEUE_EXPIRES;
-	args[1].key = rabbit_bytes("x-message-ttl");
-	args[1].value.kind = AMQP_FIELD_KIND_I32;
-	args[1].value.value.i32 = CONTROL_QUEUE_TTL;
 	if (rabbit_ready(l, &q->hard, err) < 0)
 		return -1;
 	rabbit.queue_declare(l->conn, l->channel, queue, 0, 0, 1, 1, (amqp_table_t){2, args});

@@ -69,7 +69,7 @@ t_a_busy_worker_is_named_with_when_it_was_last_seen() {
 	expect_exit 0
 	env BROKER_URL="redis://127.0.0.1:$REDIS_PORT/0" PYTHONPATH="$CLUSTER_SRC/tests/celery_app" \
 		"$CLUSTER_PYTHON" -W ignore -c 'import sys; from celery_test_app import sleep; sleep.apply_async(args=(float(sys.argv[1]),), queue="busy")' \
-		"$(awk "BEGIN { print 10 * ${TIME_FACTOR:-1} }")" # 10 s, longer under valgrind's slower checks
+		"$(awk "BEGIN { print 12 * ${TIME_FACTOR:-1} }")" # 12 s, longer under valgrind's slower checks
 	for _ in $(seq 100); do
 		[ "$(redis-cli -p "$REDIS_PORT" llen busy)" = 0 ] && break
 		sleep 0.05
@@ -84,7 +84,7 @@ t_a_busy_worker_is_named_with_when_it_was_last_seen() {
 	expect_perf_item "unresponsive=1;1;;0"
 	check -e 0.12.0 -T 1 --unresponsive-critical 0
 	expect_exit 2
-	check -e 0.12.0 -T 1 --json -m both --listen 2
+	check -e 0.12.0 -T 1 --json -m both --listen 3 # a beat of every worker (each 2 s), though late
 	printf '%s' "$OUT" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
