@@ -426,6 +426,17 @@ t_tls() {
 	run "$PLUGIN" -u "amqps://localhost:$RABBIT_TLS_PORT//" --insecure -e 0.12.0
 	expect_exit 1
 	expect_perf workers 3
+	# the management API over https, verified with the same CA; a CA that did not sign it: WARNING
+	run "$PLUGIN" -u "amqps://localhost:$RABBIT_TLS_PORT//" --cacert "$pki/ca.crt" --accept '>=0.11' \
+		--allow-untagged --management-url "https://localhost:$RABBIT_MGMTS_PORT" -T 5 -v
+	expect_exit 0
+	expect_contains "management API: "
+	expect_faster_than 1
+	run "$PLUGIN" -u "amqp://127.0.0.1:$RABBIT_PORT//" --cacert "$pki/other-ca.crt" --accept '>=0.11' \
+		--allow-untagged --management-url "https://localhost:$RABBIT_MGMTS_PORT" -T 2
+	expect_exit 1
+	expect_contains "the management API"
+	expect_perf workers 3
 	run "$PLUGIN" -u "amqps://localhost:$RABBIT_TLS_PORT//" --cacert "$pki/nosuch.crt" -e 0.12.0
 	expect_exit 3
 	expect_contains "nosuch.crt"

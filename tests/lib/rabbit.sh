@@ -30,7 +30,8 @@ rabbitctl() {
 
 # rabbit_start: starts the node (about 7 s) and sets RABBIT_PORT and RABBIT_URL (and RABBIT_TLS_PORT when
 # RABBIT_TLS_DIR names a tls_pki.sh folder, RABBIT_MGMT_URL when RABBIT_MANAGEMENT=1: the management
-# plugin on a loopback port of its own); 1 when it did not start.
+# plugin on a loopback port of its own, and RABBIT_MGMTS_PORT with both: its https listener); 1 when it did
+# not start.
 rabbit_start() {
 	RABBIT_DIR="$CLUSTER_DIR/rabbit"
 	mkdir -p "$RABBIT_DIR"
@@ -58,6 +59,16 @@ rabbit_start() {
 			ssl_options.verify = verify_none
 			ssl_options.fail_if_no_peer_cert = false
 		CONF
+		if [ "${RABBIT_MANAGEMENT:-0}" = 1 ]; then # and the management API over https
+			RABBIT_MGMTS_PORT=$(cluster_free_port)
+			cat >>"$RABBIT_DIR/rabbitmq.conf" <<-CONF
+				management.ssl.port = $RABBIT_MGMTS_PORT
+				management.ssl.ip = 127.0.0.1
+				management.ssl.cacertfile = $RABBIT_TLS_DIR/ca.crt
+				management.ssl.certfile = $RABBIT_TLS_DIR/server.crt
+				management.ssl.keyfile = $RABBIT_TLS_DIR/server.key
+			CONF
+		fi
 	fi
 	: >"$RABBIT_DIR/env.conf"
 	rabbit_env "$RABBIT_BIN/rabbitmq-server" >"$RABBIT_DIR/server.out" 2>&1 &
