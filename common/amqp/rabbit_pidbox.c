@@ -256,8 +256,8 @@ static int collect(struct rabbit_link *l, const struct rabbit_query *q, const st
 				st->receivers = RECEIVERS_COUNTED;
 				break;
 			}
-			if (k->nlive ==
-			    0) /* yet someone's queue took it: a list said to be complete was not */
+			/* unreturned, so someone's queue took it: a list said to be complete was not */
+			if (k->nlive == 0)
 				k->complete = 0;
 		} else if (m.kind == RABBIT_DELIVERY &&
 		           (rc = dispatch(&m, n, fn, ctx, st, k, &reply, err)) < 0) {
