@@ -7,6 +7,7 @@
 . "$(dirname "$0")/../lib/plugin_test.sh" check_celery_worker_versions "${1:-}"
 . "$lib/rabbit.sh"
 . "$lib/tls_pki.sh"
+. "$lib/background.sh"
 QUEUES="${1:-}/check_celery_queue_health"
 
 # rcheck PLUGIN ARGS...: a plugin against the private RabbitMQ. Whether a queue of ours is left is asked of
@@ -249,14 +250,12 @@ t_faults() {
 	expect_perf workers 3
 	# something that takes the connection and drops it unanswered is an outage, not a login refused
 	port=$(cluster_free_port)
-	python3 -c 'import socket, sys
+	start_helper dropper -c 'import socket, sys
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); print(flush=True)
-c, _ = s.accept(); c.recv(8); c.close()' "$port" >"$ASSERT_TMP/dropper" &
-	for _ in $(seq 50); do [ -s "$ASSERT_TMP/dropper" ] && break; sleep 0.1; done
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); print("ready", flush=True)
+c, _ = s.accept(); c.recv(8); c.close()' "$port" || { fail "the dropper did not start"; return; }
 	run "$PLUGIN" -u "amqp://127.0.0.1:$port//" -e 0.12.0 -t 5
-	kill $! 2>/dev/null
-	wait $! 2>/dev/null
+	stop_helper dropper
 	expect_exit 2
 	expect_contains "closed the connection while guest logged in"
 }
@@ -294,7 +293,7 @@ t_management_api() {
 	rabbitctl delete_queue forgotten >/dev/null
 	rabbitctl delete_queue stranger >/dev/null
 	# another application's exclusive queue bound to celery.pidbox: a listener that does not answer
-	"$CLUSTER_PYTHON" - "$RABBIT_PORT" >"$ASSERT_TMP/ghost" 2>&1 <<'PY' &
+	cat >"$ASSERT_TMP/ghost.py" <<'PY'
 import sys, time
 import amqp
 conn = amqp.Connection(host="127.0.0.1:" + sys.argv[1])
@@ -305,18 +304,16 @@ ch.queue_bind("ghost@y.celery.pidbox", "celery.pidbox")
 print("ready", flush=True)
 time.sleep(30)
 PY
-	local ghost=$!
-	for _ in $(seq 100); do grep -q ready "$ASSERT_TMP/ghost" && break; sleep 0.1; done
+	start_helper ghost "$ASSERT_TMP/ghost.py" "$RABBIT_PORT" || { fail "the ghost server did not start"; return; }
 	rcheck "$PLUGIN" -e 0.12.0 -T 2 "${mgmt[@]}"
 	expect_exit 1
 	expect_perf workers 3
 	expect_perf unresponsive 1
-	kill "$ghost"
-	wait "$ghost" 2>/dev/null
+	stop_helper ghost
 	# a server that keeps the connection open after a whole answer is not waited for
 	local port
 	port=$(cluster_free_port)
-	python3 - "$port" >"$ASSERT_TMP/keepalive" <<'PY' &
+	cat >"$ASSERT_TMP/keepalive.py" <<'PY'
 import socket, sys, time
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -331,18 +328,45 @@ for _ in range(2):
     held.append(c)
 time.sleep(20)
 PY
-	local keeper=$!
-	for _ in $(seq 50); do [ -s "$ASSERT_TMP/keepalive" ] && break; sleep 0.1; done
+	start_helper keepalive "$ASSERT_TMP/keepalive.py" "$port" || { fail "the keepalive server did not start"; return; }
 	rcheck "$PLUGIN" --accept '>=0.11' --allow-untagged -T 2 -t 10 --management-url "http://127.0.0.1:$port"
 	expect_exit 0
 	expect_not_contains "management API"
 	expect_faster_than 4
-	kill "$keeper"
-	wait "$keeper" 2>/dev/null
+	stop_helper keepalive
 	rcheck "$PLUGIN" --accept '>=0.11' --allow-untagged -T 2 --management-url "http://127.0.0.1:$(cluster_free_port)"
 	expect_exit 1
 	expect_perf workers 3
 	expect_contains "the management API"
+	# a management API that takes the connection and never answers: half the time left, then WARNING; a
+	# signal while it is read is heeded at once, and nothing of ours stays
+	port=$(cluster_free_port)
+	cat >"$ASSERT_TMP/staller.py" <<'PY'
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(8)
+print("ready", flush=True)
+held = []
+while True:
+    c, _ = s.accept()
+    held.append(c)
+PY
+	start_helper staller "$ASSERT_TMP/staller.py" "$port" || { fail "the staller server did not start"; return; }
+	rcheck "$PLUGIN" --accept '>=0.11' --allow-untagged -T 2 -t 6 --management-url "http://127.0.0.1:$port"
+	expect_exit 1
+	expect_perf workers 3
+	expect_contains "the management API"
+	expect_faster_than 6
+	plugin_bg -u "$RABBIT_URL" -e 0.12.0 -t 20 --management-url "http://127.0.0.1:$port"
+	sleep 1
+	kill -TERM "$BG_PID"
+	plugin_wait
+	expect_exit 3
+	expect_contains "signal"
+	expect_faster_than 2
+	stop_helper staller
 	run "$PLUGIN" -H 127.0.0.1 -e 0.12.0 "${mgmt[@]}"
 	expect_exit 3
 	expect_contains "--management-url (RabbitMQ only) does not apply to a Redis broker"
