@@ -32,6 +32,7 @@ counted() {
 # unit DIR: the Check programs of one build; counts every check in every program.
 unit() {
 	local dir=$1 log checks failures errors start=$SECONDS
+	echo "== unit tests ($dir)"
 	make -C "$dir" -s -j"$(nproc)" check >"$logs/unit.out" 2>&1
 	for log in "$dir"/tests/unit/test_*.log; do
 		read -r checks failures errors < <(sed -n 's/^[0-9]*%: Checks: \([0-9]*\), Failures: \([0-9]*\), Errors: \([0-9]*\)$/\1 \2 \3/p' "$log")
@@ -207,6 +208,8 @@ run_steps
 } | tee -a "$logs/all.out"
 
 read -r passed failed < <(awk '/^counted: / { p += $2; f += $3 } END { print p + 0, f + 0 }' "$logs/all.out")
+# Every failure again at the end, with its step, so that the last lines of a long log name them all.
+awk '/^== / { step = substr($0, 4) } /^FAIL/ { print "failed in " step ": " $0 }' "$logs/all.out"
 rm -rf "$logs"
 echo "time: all: $SECONDS s"
 echo "$passed passed, $failed failed"

@@ -3,11 +3,13 @@
 # stopped by name, a plugin run in the background (to signal it or to stall its broker), and snapshots of
 # a broker's keyspace. Source it after plugin_test.sh.
 
-# start_helper NAME SCRIPT ARGS...: starts a fake peer or fake redis, waits for its "ready".
+# start_helper NAME SCRIPT ARGS...: starts a fake peer or fake redis, waits for its "ready". The output file
+# is emptied before the start, so the "ready" of an earlier helper of that name never passes for this one's.
 start_helper() {
 	local name=$1
 	shift
-	"$CLUSTER_PYTHON" "$@" >"$ASSERT_TMP/$name.out" 2>&1 &
+	: >"$ASSERT_TMP/$name.out"
+	"$CLUSTER_PYTHON" "$@" >>"$ASSERT_TMP/$name.out" 2>&1 &
 	echo $! >"$ASSERT_TMP/$name.pid"
 	for _ in $(seq 400); do
 		grep -q ready "$ASSERT_TMP/$name.out" && return 0
