@@ -107,13 +107,51 @@ static const char usage_quarantine[] =
     "   [--state STATE --state-type HARD|SOFT [--attempt N]] [--act-on STATE[,STATE...]] [--act-on-soft]\n"
     "   [-T SECONDS] [-t SECONDS[:STATE]] [--json]\n";
 
-const char *const option_takers[OPTION_GROUPS] = {"the checks", "check_celery_queue_health",
-                                                  "celery_quarantine_workers"};
+static const char usage_tasks[] =
+    "Usage:\n"
+    " check_celery_tasks {-e VERSION|newest | --expected-version-file PATH | --accept SPEC...}\n" BROKER_USAGE
+    "   [-Q QUEUE[,QUEUE...]] [--allow-untagged] [--worker NODE]...\n"
+    "   [--stale-tasks-warning RANGE] [--stale-tasks-critical RANGE]\n"
+    "   [--runtime-warning RANGE] [--runtime-critical RANGE]\n"
+    "   [--task GLOB]... [--task-runtime GLOB=WARN:CRIT]...\n"
+    "   [-m broadcast|both] [--listen SECONDS] [--unresponsive-warning RANGE] [--unresponsive-critical "
+    "RANGE]\n"
+    "   [--state-file PATH] [-T SECONDS] [-t SECONDS[:STATE]] [-v] [--json | --output-format FORMAT]\n";
 
-const struct option_set worker_versions_options = {"check_celery_worker_versions", 1u << GROUP_CHECK,
-                                                   option_takers, usage_workers, help_workers};
+static const char help_tasks[] =
+    "Options:\n" BROKER_HELP POLICY_HELP WORKER_HELP " -Q, --queue=QUEUE[,QUEUE...]\n"
+    "    Count only the tasks of workers consuming one of these queues (repeatable)\n"
+    " --stale-tasks-warning=RANGE\n"
+    "    Warning range for the tasks (running and reserved) held by incompatible workers\n"
+    "    (default: 0, so one such task is a WARNING)\n"
+    " --stale-tasks-critical=RANGE\n"
+    "    Critical range for the tasks held by incompatible workers (default: none)\n"
+    " --runtime-warning=RANGE\n"
+    "    Warning range for the seconds a running task has run (default: none)\n"
+    " --runtime-critical=RANGE\n"
+    "    Critical range for the seconds a running task has run (default: none)\n"
+    " --task=GLOB\n"
+    "    Judge only tasks whose name matches this shell pattern (repeatable), e.g. 'app.tasks.*';\n"
+    "    each matching name gets its own perfdata\n"
+    " --task-runtime=GLOB=WARN:CRIT\n"
+    "    Seconds tasks matching GLOB may run before a WARNING and a CRITICAL, instead of\n"
+    "    --runtime-warning/--runtime-critical (repeatable, the first match wins; either may be\n"
+    "    empty), e.g. 'app.tasks.report=3600:7200'\n"
+    "Running times are read from the worker's clock (Celery's time_start). With -m both, each\n"
+    "worker's heartbeat tells how far its clock is from ours, and the time is corrected; a task that\n"
+    "started ahead of our clock is reported, never judged.\n" TIMING_HELP;
+
+const char *const option_takers[OPTION_GROUPS] = {
+    "the checks", "check_celery_worker_versions and check_celery_queue_health", "check_celery_queue_health",
+    "celery_quarantine_workers", "check_celery_tasks"};
+
+const struct option_set worker_versions_options = {"check_celery_worker_versions",
+                                                   1u << GROUP_CHECK | 1u << GROUP_FLEET, option_takers,
+                                                   usage_workers, help_workers};
 const struct option_set queue_health_options = {"check_celery_queue_health",
-                                                1u << GROUP_CHECK | 1u << GROUP_QUEUE, option_takers,
-                                                usage_queues, help_queues};
+                                                1u << GROUP_CHECK | 1u << GROUP_FLEET | 1u << GROUP_QUEUE,
+                                                option_takers, usage_queues, help_queues};
+const struct option_set tasks_options = {"check_celery_tasks", 1u << GROUP_CHECK | 1u << GROUP_TASKS,
+                                         option_takers, usage_tasks, help_tasks};
 const struct option_set quarantine_options = {"celery_quarantine_workers", 1u << GROUP_HANDLER, option_takers,
                                               usage_quarantine, help_quarantine};

@@ -9,5 +9,6 @@ extern const char *const option_takers[OPTION_GROUPS];
 extern const struct option_set worker_versions_options;
 extern const struct option_set queue_health_options;
 extern const struct option_set quarantine_options;
+extern const struct option_set tasks_options;
 
 #endif

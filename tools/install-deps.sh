@@ -12,7 +12,7 @@ PACKAGES=(
 	check openssl                             # the unit test framework; the TLS tests make a throwaway CA
 	redis-server redis-tools redis-sentinel   # a real broker (and real sentinels) for the tests and the demo
 	rabbitmq-server                           # the other real broker, Celery's default
-	python3 python3-celery python3-redis      # real Celery workers, and `celery inspect` for the benchmark
+	faketime python3 python3-celery python3-redis      # real Celery workers, and `celery inspect` for the benchmark
 	python3-jsonschema                        # the --json documents checked against docs/check_celery.schema.json
 	clang-format time                         # the format check; GNU time for the benchmark
 	clang libclang-rt-14-dev valgrind         # libFuzzer targets; memory checking of the integration tests

@@ -8,6 +8,7 @@
 #include "kombu_names.h"
 #include "options_names.h"
 #include "options_quarantine.h"
+#include "options_tasks.h"
 #include "transport_options.h"
 
 #include <getopt.h>
@@ -52,6 +53,7 @@ enum long_only {
 	OPT_VHOST,
 	OPT_MANAGEMENT_URL,
 	OPT_QUARANTINE, /* the event handler's options (GROUP_HANDLER), told apart by name */
+	OPT_TASKS,      /* the tasks check's options (GROUP_TASKS), told apart by name */
 };
 
 static const struct option long_options[] = {
@@ -65,6 +67,12 @@ static const struct option long_options[] = {
     {"max-workers", required_argument, NULL, OPT_QUARANTINE},
     {"state", required_argument, NULL, OPT_QUARANTINE},
     {"state-type", required_argument, NULL, OPT_QUARANTINE},
+    {"runtime-critical", required_argument, NULL, OPT_TASKS},
+    {"runtime-warning", required_argument, NULL, OPT_TASKS},
+    {"stale-tasks-critical", required_argument, NULL, OPT_TASKS},
+    {"stale-tasks-warning", required_argument, NULL, OPT_TASKS},
+    {"task", required_argument, NULL, OPT_TASKS},
+    {"task-runtime", required_argument, NULL, OPT_TASKS},
     {"allow-untagged", no_argument, NULL, OPT_ALLOW_UNTAGGED},
     {"backlog-critical", required_argument, NULL, OPT_BACKLOG_CRITICAL},
     {"backlog-warning", required_argument, NULL, OPT_BACKLOG_WARNING},
@@ -378,19 +386,24 @@ static int set_defaults(struct options *o, struct error *err)
 	o->unresponsive.has_warn = range_parse("0", &o->unresponsive.warn, &ignored) == 0;
 	o->compatible.has_crit = range_parse("1:", &o->compatible.crit, &ignored) == 0;
 	quarantine_options_default(&o->quarantine);
+	task_options_default(&o->tasks);
 	return 0;
 }
 
 /* The group of an option beyond those every program takes, or -1. */
 static int group_of(int c)
 {
-	static const char checks[] = {'C', 'W', 'c', 'w', 'm', 'v'};
+	static const char fleet[] = {'C', 'W', 'c', 'w'};
 
-	if (memchr(checks, c, sizeof(checks)) != NULL || c == OPT_LISTEN || c == OPT_STATE_FILE ||
-	    c == OPT_UNRESPONSIVE_WARNING || c == OPT_UNRESPONSIVE_CRITICAL || c == OPT_OUTPUT_FORMAT)
+	if (memchr(fleet, c, sizeof(fleet)) != NULL)
+		return GROUP_FLEET;
+	if (c == 'm' || c == 'v' || c == OPT_LISTEN || c == OPT_STATE_FILE || c == OPT_UNRESPONSIVE_WARNING ||
+	    c == OPT_UNRESPONSIVE_CRITICAL || c == OPT_OUTPUT_FORMAT)
 		return GROUP_CHECK;
 	if (c == OPT_BACKLOG_WARNING || c == OPT_BACKLOG_CRITICAL || c == OPT_EXCLUDE_QUEUE)
 		return GROUP_QUEUE;
+	if (c == OPT_TASKS)
+		return GROUP_TASKS;
 	return c == OPT_QUARANTINE ? GROUP_HANDLER : -1;
 }
 
@@ -402,10 +415,10 @@ static int not_taken(const struct option_set *set, int c, const char *name, stru
 
 	if (g < 0 || set->groups & 1u << g)
 		return 0;
-	if (g == GROUP_QUEUE && !(set->groups & 1u << GROUP_CHECK))
-		g = GROUP_CHECK; /* to a program that is no check, the queue check's options are the checks'
+	if ((g == GROUP_QUEUE || g == GROUP_FLEET) && !(set->groups & 1u << GROUP_CHECK))
+		g = GROUP_CHECK; /* to a program that is no check, the other checks' options are the checks'
 		                  */
-	if (g == GROUP_CHECK)
+	if (g == GROUP_CHECK || g == GROUP_FLEET)
 		return error_set(err, ERROR_USAGE, "%s is an option of %s, not of %s", name, set->takers[g],
 		                 set->program);
 	return error_set(err, ERROR_USAGE, "%s is an option of %s only", name, set->takers[g]);
@@ -600,6 +613,9 @@ static int take_option(struct options *o, struct broker_args *a, int c, int inde
 	case OPT_QUARANTINE:
 		rc = quarantine_option(&o->quarantine, long_options[index].name, optarg, err);
 		break;
+	case OPT_TASKS:
+		rc = task_option(&o->tasks, long_options[index].name, optarg, err);
+		break;
 	default:
 		rc = unknown_option(argv, err);
 		break;
@@ -635,6 +651,10 @@ static int check_together(struct options *o, const struct option_set *set, const
 	o->hint = queues && o->nqueues > 0;
 	if (check_listen(o, err) < 0)
 		return -1;
+	if (o->mode == MODE_HEARTBEAT && set->groups & 1u << GROUP_TASKS)
+		return error_set(err, ERROR_USAGE,
+		                 "-m heartbeat hears no tasks: %s needs the broadcast (-m broadcast or both)",
+		                 set->program);
 	if (o->mode == MODE_HEARTBEAT && (o->nqueues > 0 || o->nworkers > 0) && !queues)
 		return error_set(err, ERROR_USAGE,
 		                 "-m heartbeat hears names, not queues: -Q and --worker need the broadcast");
@@ -701,6 +721,7 @@ void options_free(struct options *o)
 	for (size_t i = 0; i < o->nworkers; i++)
 		free(o->workers[i]);
 	free(o->workers);
+	task_options_free(&o->tasks);
 	o->workers = NULL;
 	o->nworkers = 0;
 	o->exclude = NULL;

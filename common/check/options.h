@@ -6,6 +6,7 @@
 #include "broker_url.h"
 #include "error.h"
 #include "options_quarantine.h"
+#include "options_tasks.h"
 #include "range.h"
 #include "report.h"
 #include "state.h"
@@ -18,12 +19,14 @@ struct kombu_names;
 /* The options beyond those every program takes (the broker, the version policy, -Q, --worker, -T, -t,
  * --json, -h, -V), in groups. */
 enum option_group {
-	GROUP_CHECK, /* the checks': -w, -c, -W, -C, -v, -m, --listen, --state-file, --unresponsive-*,
-	                --output-format */
+	GROUP_CHECK, /* the checks': -v, -m, --listen, --state-file, --unresponsive-*, --output-format */
+	GROUP_FLEET, /* the worker and queue checks' thresholds on workers: -w, -c, -W, -C */
 	GROUP_QUEUE, /* the queue check's: --backlog-warning, --backlog-critical, --exclude-queue; without -Q
 	                the queues are found */
 	GROUP_HANDLER, /* the event handler's: --execute, --action, ... (options_quarantine.h); -t's default
 	                  state is CRITICAL, and it keeps no state file */
+	GROUP_TASKS,   /* the tasks check's: --stale-tasks-*, --runtime-*, --task, --task-runtime
+	                  (options_tasks.h); it needs the broadcast */
 	OPTION_GROUPS,
 };
 
@@ -71,6 +74,7 @@ struct options {
 	struct thresholds unresponsive;       /* --unresponsive-warning / --unresponsive-critical */
 	const char *state_file;               /* --state-file, or the default; "" for none */
 	struct quarantine_options quarantine; /* the event handler's (GROUP_HANDLER) */
+	struct task_options tasks;            /* the tasks check's (GROUP_TASKS) */
 };
 
 enum options_result {

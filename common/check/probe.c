@@ -346,14 +346,39 @@ int probe_control_one(struct probe *p, const char *method, const char *const *ar
 	return control_one(&p->b->broker, &q, a, err);
 }
 
-int probe_ask_again(struct probe *p, struct deadline collect, struct fleet *now, struct error *err)
+struct deadline probe_collect_by(const struct probe *p, const struct options *o)
+{
+	struct deadline limit = {p->hard.at - cleanup_reserve(o->timeout)};
+
+	return deadline_min(deadline_in(o->inspect_timeout), limit);
+}
+
+int probe_ask(struct probe *p, const char *method, char *const *dest, size_t ndest, struct deadline collect,
+              inspect_fn fn, void *ctx, struct inspect_stats *st, struct error *err)
 {
 	struct inspect_query q;
 
 	if (p->amqp)
-		return probe_rabbit_ask_again(p, collect, now, err);
-	q = redis_query(p, "active_queues", collect);
-	return fleet_collect(&p->b->broker, &q, now, err);
+		return probe_rabbit_ask(p, method, dest, ndest, collect, fn, ctx, st, err);
+	q = redis_query(p, method, collect);
+	q.destination = dest;
+	q.ndestination = ndest;
+	return inspect_broadcast(&p->b->broker, &q, fn, ctx, st, err);
+}
+
+static int on_event(void *ctx, const struct inspect_event *ev, struct error *err)
+{
+	return fleet_add_event(ctx, ev, err);
+}
+
+int probe_ask_again(struct probe *p, struct deadline collect, struct fleet *now, struct error *err)
+{
+	int rc;
+
+	memset(now, 0, sizeof(*now));
+	rc = probe_ask(p, "active_queues", NULL, 0, collect, on_event, now, &now->stats, err);
+	fleet_sort(now);
+	return rc;
 }
 
 double probe_elapsed(const struct probe *p)

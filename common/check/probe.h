@@ -82,6 +82,15 @@ void probe_describe_nowhere(const struct probe *p, struct strbuf *sb);
  * command may have gone out all the same. */
 int probe_control_one(struct probe *p, const char *method, const char *const *args, size_t nargs, char *node,
                       struct deadline collect, struct control_answer *a, struct error *err);
+/* When a further conversation stops waiting for replies: -T from now, within what -t leaves after the room
+ * kept for the cleanup. */
+struct deadline probe_collect_by(const struct probe *p, const struct options *o);
+/* Broadcasts method to the workers named (every worker when ndest is 0) and hands fn each message, until
+ * collect at most: on Redis until all those the broadcast reached answered, on RabbitMQ until the named, or
+ * else the workers of the first collection, did (and a little after). On failure after the broadcast (a
+ * cut, a lost broker) st and what fn was given still hold. */
+int probe_ask(struct probe *p, const char *method, char *const *dest, size_t ndest, struct deadline collect,
+              inspect_fn fn, void *ctx, struct inspect_stats *st, struct error *err);
 /* Asks every worker for its queues again (active_queues), until collect at most: now is the fleet as it is
  * now (free it with fleet_free). */
 int probe_ask_again(struct probe *p, struct deadline collect, struct fleet *now, struct error *err);

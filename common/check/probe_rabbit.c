@@ -213,24 +213,25 @@ int probe_rabbit_control_one(struct probe *p, const char *method, const char *co
 	return rabbit_broadcast(&p->b->rabbit, &q, control_answer_take, a, &a->stats, err);
 }
 
-/* The workers of the first collection are those known: the wait ends once they answered. */
-int probe_rabbit_ask_again(struct probe *p, struct deadline collect, struct fleet *now, struct error *err)
+/* Named workers are those the wait is for; else the workers of the first collection are those known:
+ * the wait ends once they answered. */
+int probe_rabbit_ask(struct probe *p, const char *method, char *const *dest, size_t ndest,
+                     struct deadline collect, inspect_fn fn, void *ctx, struct inspect_stats *st,
+                     struct error *err)
 {
-	struct rabbit_query q = {"active_queues", p->b->names.ns, NULL, 0, NULL, 0, NULL, 0, 0, 0,
-	                         collect,         p->hard};
+	struct rabbit_query q = {method, p->b->names.ns, dest,   ndest, NULL, 0, NULL, 0, 0,
+	                         0,      collect,        p->hard};
 	char **known = calloc(p->fleet.n + 1, sizeof(*known));
 	int rc;
 
-	memset(now, 0, sizeof(*now));
 	if (known == NULL)
 		return error_set(err, ERROR_NOMEM, "out of memory");
-	for (size_t i = 0; i < p->fleet.n; i++)
+	for (size_t i = 0; ndest == 0 && i < p->fleet.n && q.nknown < KNOWN_MOST; i++)
 		if (p->fleet.workers[i].node != NULL)
 			known[q.nknown++] = p->fleet.workers[i].node;
 	q.known = known;
-	rc = rabbit_broadcast(&p->b->rabbit, &q, on_event, now, &now->stats, err);
+	rc = rabbit_broadcast(&p->b->rabbit, &q, fn, ctx, st, err);
 	free(known);
-	fleet_sort(now);
 	return rc;
 }
 

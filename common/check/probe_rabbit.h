@@ -15,7 +15,9 @@ int probe_rabbit_backlog(struct probe *p, char *const *queues, size_t n, struct 
 int probe_rabbit_control_one(struct probe *p, const char *method, const char *const *args, size_t nargs,
                              char *node, struct deadline collect, struct control_answer *a,
                              struct error *err);
-int probe_rabbit_ask_again(struct probe *p, struct deadline collect, struct fleet *now, struct error *err);
+int probe_rabbit_ask(struct probe *p, const char *method, char *const *dest, size_t ndest,
+                     struct deadline collect, inspect_fn fn, void *ctx, struct inspect_stats *st,
+                     struct error *err);
 /* The workers heard, seen before or answering whose control queue has a consumer now: those bound to
  * remote control, as far as the names known tell (*bound: free each and it). */
 int probe_rabbit_bound(struct probe *p, char ***bound, size_t *n, struct error *err);

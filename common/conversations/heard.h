@@ -19,6 +19,8 @@ struct heard_worker {
 	long long processed; /* from its last heartbeat; -1 unknown */
 	char sw_ver[32];     /* its Celery version; "" unknown */
 	int offline;         /* its last event was worker-offline */
+	int skew_known;      /* its last event gave the time it was sent: */
+	double skew;         /* its clock minus ours then, in seconds (our read comes a little after) */
 };
 
 struct heard {

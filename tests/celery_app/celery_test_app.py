@@ -30,6 +30,7 @@ def add(x, y):
 
 
 @app.task
-def sleep(seconds):
+def sleep(seconds, note=None):
+    """Sleeps; note is only carried (the tests put a secret in it that no output may show)."""
     time.sleep(seconds)
     return seconds

@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# test_tasks.sh: check_celery_tasks against real prefork Celery workers on a real redis-server and, where
+# it is installed, a real rabbitmq-server: what a stale worker holds, counted as `celery inspect` counts it;
+# running times judged, per task name too; a worker whose clock is an hour ahead (faketime); secrets in a
+# task's arguments never shown; faults; nothing of ours left. Usage: test_tasks.sh PLUGIN_DIR
+. "$(dirname "$0")/../lib/plugin_test.sh" check_celery_tasks "${1:-}"
+. "$lib/rabbit.sh"
+
+STALE=celery@46b9a1cf718a
+CURRENT=celery-v0.12.0@hostA
+
+# tasks_worker URL NODE QUEUE CONCURRENCY [COMMAND PREFIX...]: a prefork worker as deployments run it, four
+# tasks prefetched per process; the prefix (e.g. faketime -f +1h) runs it.
+tasks_worker() {
+	local url=$1 node=$2 queue=$3 c=$4
+	shift 4
+	env BROKER_URL="$url" PYTHONPATH="$CLUSTER_SRC/tests/celery_app" "$@" "$CLUSTER_PYTHON" -W ignore \
+		-m celery -A celery_test_app worker -n "$node" -Q "$queue" -c "$c" --prefetch-multiplier 4 \
+		--without-gossip --without-mingle -l info --logfile "$CLUSTER_DIR/$node.log" \
+		>>"$CLUSTER_DIR/workers.out" 2>&1 &
+	echo $! >"$CLUSTER_DIR/$node.pid"
+	CLUSTER_WORKERS+=("$node")
+}
+
+# send_sleeps URL QUEUE SECONDS N: N sleep tasks, each carrying a secret in its keyword arguments.
+send_sleeps() {
+	env BROKER_URL="$1" PYTHONPATH="$CLUSTER_SRC/tests/celery_app" "$CLUSTER_PYTHON" -W ignore -c '
+import sys
+from celery_test_app import app
+for _ in range(int(sys.argv[3])):
+    app.send_task("celery_test_app.sleep", args=(float(sys.argv[2]),), kwargs={"note": "SECRET-4711"},
+                  queue=sys.argv[1])
+' "$2" "$3" "$4"
+}
+
+# inspect_counts URL: "NODE ACTIVE RESERVED" per worker, as `celery inspect` (Celery's own client) sees them.
+inspect_counts() {
+	env BROKER_URL="$1" PYTHONPATH="$CLUSTER_SRC/tests/celery_app" "$CLUSTER_PYTHON" -W ignore -c '
+from celery_test_app import app
+i = app.control.inspect(timeout=2)
+active, reserved = i.active() or {}, i.reserved() or {}
+for node in sorted(set(active) | set(reserved)):
+    print(node, len(active.get(node, [])), len(reserved.get(node, [])))
+'
+}
+
+# wait_running URL NODE N: waits (up to 20 s) until the plugin sees NODE run N tasks.
+wait_running() {
+	for _ in $(seq 40); do
+		[ "$(inspect_counts "$1" | awk -v n="$2" '$1 == n { print $2 }')" = "$3" ] && return 0
+		sleep 0.5
+	done
+	echo "$2 does not run $3 tasks: $(inspect_counts "$1")" >&2
+	return 1
+}
+
+t_stale_worker_holds_what_celery_inspect_says() {
+	local want
+	want=$(inspect_counts "redis://$CLUSTER_HOST:$REDIS_PORT/0" | awk -v n="$STALE" '$1 == n { print $2, $3 }')
+	check -e 0.12.0 --stale-tasks-critical 3
+	expect_exit 2
+	expect_contains "CELERY TASKS CRITICAL - 2 running, 4 reserved on 2 workers; 5 held by incompatible workers: $STALE (untagged) holds 4 reserved and 1 active celery_test_app.sleep; longest running: celery_test_app.sleep on "
+	expect_perf stale_active 1
+	expect_perf stale_reserved 4
+	expect_perf_item "stale_tasks=5;0;3;0"
+	expect_perf active 2
+	expect_perf reserved 4
+	expect_perf_item "unresponsive=0;0;;0"
+	[ "$want" = "1 4" ] || fail "celery inspect says the stale worker runs and reserves '$want', not '1 4'"
+	check -e 0.12.0 --allow-untagged
+	expect_exit 0
+	expect_perf stale_active 0
+}
+
+t_runtime_limits_name_the_task_and_worker() {
+	check -e 0.12.0 --stale-tasks-warning 10 --runtime-warning 5
+	expect_exit 1
+	expect_contains "2 running too long, longest: celery_test_app.sleep on "
+	expect_contains "(id "
+	printf '%s' "$OUT" | head -n 1 | grep -qE "longest_runtime=[0-9.]+s;5;;0" || fail "no longest_runtime with 5"
+	check -e 0.12.0 --stale-tasks-warning 10 --runtime-warning 5 --task 'other.*'
+	expect_exit 0
+	expect_line1 "CELERY TASKS OK - 0 running, 0 reserved on 2 workers (tasks matching --task)"
+	check -e 0.12.0 --stale-tasks-warning 10 --runtime-warning 3600 --task 'celery_test_app.*' \
+		--task-runtime 'celery_test_app.sl*=:2'
+	expect_exit 2
+	expect_perf celery_test_app.sleep_active 2
+	expect_perf celery_test_app.sleep_reserved 4
+	expect_contains "celery_test_app.sleep_runtime="
+	expect_contains ";;2;0"
+}
+
+t_secrets_never_shown() {
+	local format
+	for format in -v --json "--output-format multi-line" "--output-format mp-test-json"; do
+		# shellcheck disable=SC2086
+		check -e 0.12.0 $format
+		expect_contains "celery_test_app.sleep"
+		expect_not_contains "SECRET"
+		expect_not_contains "4711"
+	done
+	check -e 0.12.0 --json
+	printf '%s' "$OUT" | "$CLUSTER_PYTHON" -c '
+import json, sys
+d = json.load(sys.stdin)
+stale = d["tasks"]["celery@46b9a1cf718a"]
+assert len(stale["active"]) == 1 and len(stale["reserved"]) == 4, stale
+assert stale["compatible"] is False and stale["answered"] is True
+assert stale["active"][0]["runtime"] > 0 and set(stale["active"][0]) == {"id", "name", "runtime", "time_start"}
+assert d["counts"]["stale_reserved"] == 4
+' || fail "--json tasks"
+}
+
+t_clock_an_hour_ahead() {
+	if ! command -v faketime >/dev/null; then
+		echo "    skip: faketime is not installed"
+		return
+	fi
+	plugin -p "$AHEAD_PORT" -e 0.12.0 --runtime-warning 1 -v
+	expect_exit 0
+	expect_contains "1 running tasks started ahead of this host's clock (by up to 35"
+	expect_contains "started 35"
+	plugin -p "$AHEAD_PORT" -e 0.12.0 --runtime-warning 1 -m both
+	expect_exit 1
+	expect_contains "1 running too long, longest: celery_test_app.sleep on celery-v0.12.0@ahead for "
+	printf '%s' "$OUT" | head -n 1 | grep -qE "longest_runtime=[0-9]{1,2}\.[0-9]+s;1;;0" ||
+		fail "the time corrected by the heartbeat's clock is not under 100 s"
+	expect_keyspace_clean "$AHEAD_PORT"
+}
+
+t_faults() {
+	plugin -p "$(cluster_free_port)" -e 0.12.0
+	expect_exit 2
+	expect_contains "CELERY TASKS CRITICAL"
+	plugin -p "$REDIS_PORT" -e 0.12.0 --task-runtime 'x=5'
+	expect_exit 3
+	expect_line1 "CELERY TASKS UNKNOWN - --task-runtime: 'x=5' needs WARN:CRIT after '=' (either may be empty: 'GLOB=600:' warns only)"
+	plugin -p "$REDIS_PORT" -e 0.12.0 -w 1
+	expect_exit 3
+	expect_line1 "CELERY TASKS UNKNOWN - -w is an option of check_celery_worker_versions and check_celery_queue_health, not of check_celery_tasks"
+	plugin -p "$REDIS_PORT" -e 0.12.0 -m heartbeat
+	expect_exit 3
+	expect_contains "-m heartbeat hears no tasks"
+	plugin -p "$REDIS_PORT" -e 0.12.0 --runtime-warning abc
+	expect_exit 3
+	expect_contains "--runtime-warning"
+	check -e 0.12.0 --worker celery-v0.12.0@nobody
+	expect_exit 2
+	expect_contains "did not answer: celery-v0.12.0@nobody"
+	expect_keyspace_clean "$REDIS_PORT"
+}
+
+t_rabbitmq() {
+	if [ -z "${RABBIT_URL:-}" ]; then
+		echo "    skip: rabbitmq-server is not installed"
+		return
+	fi
+	run ${PLUGIN_WRAPPER:-} "$PLUGIN" -u "$RABBIT_URL" -e 0.12.0 -T 2 -v
+	expect_no_stderr
+	expect_exit 1
+	expect_contains "held by incompatible workers: celery@rabbitstale (untagged) holds 4 reserved and 1 active celery_test_app.sleep"
+	expect_perf stale_active 1
+	expect_perf stale_reserved 4
+	[ "$(inspect_counts "$RABBIT_URL" | awk '$1 == "celery@rabbitstale" { print $2, $3 }')" = "1 4" ] ||
+		fail "celery inspect on RabbitMQ: $(inspect_counts "$RABBIT_URL")"
+	expect_not_contains "SECRET"
+	[ -z "$(rabbit_our_leftovers)" ] || fail "left on the broker: $(rabbit_our_leftovers)"
+}
+
+assert_init
+cluster_init
+cluster_start_redis REDIS || exit 2
+tasks_worker "redis://$CLUSTER_HOST:$REDIS_PORT/0" "$CURRENT" celery 2
+tasks_worker "redis://$CLUSTER_HOST:$REDIS_PORT/0" "$STALE" stale 1
+if command -v faketime >/dev/null; then # its own broker: a clock past kombu's visibility timeout would
+	cluster_start_redis AHEAD || exit 2 # hand every other worker's unacknowledged tasks out again
+	tasks_worker "redis://$CLUSTER_HOST:$AHEAD_PORT/0" celery-v0.12.0@ahead celery 1 faketime -f +1h
+fi
+if rabbit_available && rabbit_start; then
+	tasks_worker "$RABBIT_URL" celery@rabbitstale stale 1
+fi
+for node in "${CLUSTER_WORKERS[@]}"; do
+	cluster_wait_ready "$node" || exit 2
+done
+send_sleeps "redis://$CLUSTER_HOST:$REDIS_PORT/0" stale 120 6 || exit 2
+send_sleeps "redis://$CLUSTER_HOST:$REDIS_PORT/0" celery 120 1 || exit 2
+wait_running "redis://$CLUSTER_HOST:$REDIS_PORT/0" "$STALE" 1 || exit 2
+wait_running "redis://$CLUSTER_HOST:$REDIS_PORT/0" "$CURRENT" 1 || exit 2
+if [ -n "${AHEAD_PORT:-}" ]; then
+	send_sleeps "redis://$CLUSTER_HOST:$AHEAD_PORT/0" celery 120 1 || exit 2
+	wait_running "redis://$CLUSTER_HOST:$AHEAD_PORT/0" celery-v0.12.0@ahead 1 || exit 2
+fi
+if [ -n "${RABBIT_URL:-}" ]; then
+	send_sleeps "$RABBIT_URL" stale 120 6 || exit 2
+	wait_running "$RABBIT_URL" celery@rabbitstale 1 || exit 2
+fi
+sleep 5 # every running task has run for more than 5 s
+
+test_case "a stale worker's running and reserved tasks, as celery inspect counts them" t_stale_worker_holds_what_celery_inspect_says
+test_case "--runtime-warning names the task and worker; --task and --task-runtime" t_runtime_limits_name_the_task_and_worker
+test_case "a secret in a task's arguments is in no output format" t_secrets_never_shown
+test_case "a worker clock an hour ahead: told, not judged; -m both corrects it" t_clock_an_hour_ahead
+test_case "a broker down, bad options, a named worker missing" t_faults
+test_case "RabbitMQ: the stale worker's tasks, nothing left on the broker" t_rabbitmq
+
+cluster_stop
+assert_summary
