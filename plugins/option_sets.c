@@ -129,17 +129,17 @@ static const char help_tasks[] =
     " --runtime-warning=RANGE\n"
     "    Warning range for the seconds a running task has run (default: none)\n"
     " --runtime-critical=RANGE\n"
-    "    Critical range for the seconds a running task has run (default: none)\n"
+    "    Critical range for the seconds a running task has run (default: none). Running times\n"
+    "    are read by the worker's clock (Celery's time_start); with -m both each worker's\n"
+    "    heartbeat tells how far its clock is from this host's, and the time is corrected. A\n"
+    "    task that started ahead of this host's clock is reported, never judged.\n"
     " --task=GLOB\n"
     "    Judge only tasks whose name matches this shell pattern (repeatable), e.g. 'app.tasks.*';\n"
     "    each matching name gets its own perfdata\n"
     " --task-runtime=GLOB=WARN:CRIT\n"
     "    Seconds tasks matching GLOB may run before a WARNING and a CRITICAL, instead of\n"
     "    --runtime-warning/--runtime-critical (repeatable, the first match wins; either may be\n"
-    "    empty), e.g. 'app.tasks.report=3600:7200'\n"
-    "Running times are read from the worker's clock (Celery's time_start). With -m both, each\n"
-    "worker's heartbeat tells how far its clock is from ours, and the time is corrected; a task that\n"
-    "started ahead of our clock is reported, never judged.\n" TIMING_HELP;
+    "    empty), e.g. 'app.tasks.report=3600:7200'\n" TIMING_HELP;
 
 const char *const option_takers[OPTION_GROUPS] = {
     "the checks", "check_celery_worker_versions and check_celery_queue_health", "check_celery_queue_health",

@@ -37,6 +37,7 @@ echo "Sending 3 tasks (priorities 0, 5, 9) to the queue 'reports', which no work
 cluster_send_tasks reports 0 5 9
 show $plugins/check_celery_queue_health -H 127.0.0.1 -p "$REDIS_PORT" -e 0.12.0 -v
 show $plugins/check_celery_queue_health -H 127.0.0.1 -p "$REDIS_PORT" -e 0.12.0 -Q gpu,reports
+show $plugins/check_celery_tasks -H 127.0.0.1 -p "$REDIS_PORT" -e 0.12.0 --runtime-warning 600 -v
 
 echo
 echo "Stopping celery-v0.12.0@hostA: gpu is left to the untagged worker."

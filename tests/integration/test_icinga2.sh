@@ -46,6 +46,9 @@ object Host "celery-broker" { /* examples/services.conf's apply rules make its s
   }
   vars.celery_app = "celery"
   vars.celery_worker_hosts = [ "hostA" ]
+  vars.celery_task_services = {
+    "adds" = { celery_tasks = [ "celery_test_app.add" ], celery_runtime_critical = "30" }
+  }
 }
 object Service "workers" {
   host_name = "broker"
@@ -86,7 +89,7 @@ result() {
 t_config_validates() {
 	run icinga "$ICINGA" daemon -c "$ICINGA/icinga2.conf" -C
 	expect_exit 0
-	expect_contains "Instantiated 7 Services."
+	expect_contains "Instantiated 9 Services."
 	expect_contains "Finished validating the configuration file(s)."
 }
 
@@ -96,16 +99,17 @@ t_examples_validate() {
 	local services
 	run icinga "$EXAMPLES" daemon -c "$EXAMPLES/icinga2.conf" -DZonesDir="$EXAMPLES/zones.d" -DNodeName=master1.example.com -C
 	expect_exit 0
-	expect_contains "Instantiated 8 Services."
-	expect_contains "Instantiated 24 Notifications."
+	expect_contains "Instantiated 12 Services."
+	expect_contains "Instantiated 36 Notifications."
 	expect_contains "Instantiated 3 Zones."
 	expect_not_contains "warning/"
 	run icinga "$EXAMPLES" object list --type Service
 	services=$(sed -n "s/^Object '\(.*\)' of type 'Service':$/\1/p" <<<"$OUT" | LC_ALL=C sort | tr '\n' ' ')
-	[ "$services" = "broker1.example.com!celery-queue-celery broker1.example.com!celery-queue-gpu broker1.example.com!celery-worker-gpu-1 broker1.example.com!celery-worker-gpu-2 broker1.example.com!celery-workers broker2.example.com!celery-workers broker3.example.com!celery-queue-celery broker3.example.com!celery-workers " ] ||
+	[ "$services" = "broker1.example.com!celery-queue-celery broker1.example.com!celery-queue-gpu broker1.example.com!celery-tasks broker1.example.com!celery-tasks-thumbnails broker1.example.com!celery-worker-gpu-1 broker1.example.com!celery-worker-gpu-2 broker1.example.com!celery-workers broker2.example.com!celery-tasks broker2.example.com!celery-workers broker3.example.com!celery-queue-celery broker3.example.com!celery-tasks broker3.example.com!celery-workers " ] ||
 		fail "the examples make the services: $services"
 	expect_contains '* celery_workers = [ "celery-v0.12.0@gpu-1" ]'
 	expect_contains '* celery_backlog_critical = "50"' # the queue's own variables
+	expect_contains '* celery_tasks = [ "app.tasks.thumbnail*" ]'
 	expect_contains '* command_endpoint = "broker3.example.com"'
 	[ "$(grep -c '\* event_command = "celery_quarantine_workers"' <<<"$OUT")" = 1 ] ||
 		fail "the event handler is on broker2's celery-workers alone, the host that sets celery_quarantine"
@@ -114,7 +118,8 @@ t_examples_validate() {
 t_daemon_runs_the_checks() {
 	local pid start=$SECONDS name missing
 	local -A got=()
-	local names=(workers gpu-workers queues celery-workers celery-queue-gpu celery-queue-reports celery-worker-hostA)
+	local names=(workers gpu-workers queues celery-workers celery-queue-gpu celery-queue-reports celery-worker-hostA
+		celery-tasks celery-tasks-adds)
 	icinga_start "$ICINGA" "$ICINGA/daemon.out" daemon -c "$ICINGA/icinga2.conf"
 	pid=$ICINGA_PID
 	# Each result is kept as soon as it appears: a rotation of the perfdata file in the same second (as on
@@ -148,6 +153,12 @@ t_daemon_runs_the_checks() {
 	OUT=${got[celery-worker-hostA]}
 	expect_contains "STATE::OK	PERF::workers=1;;;0 compatible=1;;1:;0"
 	expect_contains "OUTPUT::CELERY WORKERS OK - 1 of 1 workers compatible with 0.12.0"
+	OUT=${got[celery-tasks]}
+	expect_contains "STATE::OK	PERF::active=0;;;0 reserved=0;;;0 stale_active=0;;;0 stale_reserved=0;;;0 stale_tasks=0;0;;0 longest_runtime=0s;;;0 unresponsive=0;0;;0"
+	expect_contains "OUTPUT::CELERY TASKS OK - 0 running, 0 reserved on 3 workers"
+	OUT=${got[celery-tasks-adds]}
+	expect_contains "longest_runtime=0s;;30;0"
+	expect_contains "OUTPUT::CELERY TASKS OK - 0 running, 0 reserved on 3 workers (tasks matching --task)"
 	OUT=$(cat "$ICINGA/daemon.out")
 	expect_not_contains "mon-pw"
 	icinga_expect_quiet "$ICINGA/daemon.out"
@@ -169,7 +180,7 @@ write_config
 
 test_case "icinga2-conf validates in Icinga 2" t_config_validates
 test_case "the examples validate: a service per broker host, queue and worker, and notifications" t_examples_validate
-test_case "Icinga 2 runs both CheckCommands and reads state, output and perfdata" t_daemon_runs_the_checks
+test_case "Icinga 2 runs the CheckCommands and reads state, output and perfdata" t_daemon_runs_the_checks
 
 cluster_stop
 assert_summary

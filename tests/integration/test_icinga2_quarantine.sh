@@ -88,7 +88,7 @@ t_hard_state_runs_the_handler() {
 
 assert_init
 ICINGA="$ASSERT_TMP/icinga2"
-NO_SUCH_HOSTS="warning/ApplyRule: Apply rule 'celery-\(queue\|worker\)-'" # the example rules for none here
+NO_SUCH_HOSTS="warning/ApplyRule: Apply rule 'celery-\(queue\|worker\|tasks\)-'" # the example rules for none here
 CLUSTER_HOST=127.0.0.2
 cluster_init
 trap 'icinga_stop_all; cluster_stop' EXIT

@@ -9,7 +9,7 @@ build=${1:?usage: icinga_conf_matches_help.sh BUILD_DIR}
 conf=icinga2-conf/celery.conf
 status=0
 
-for plugin in check_celery_worker_versions check_celery_queue_health celery_quarantine_workers; do
+for plugin in check_celery_worker_versions check_celery_queue_health check_celery_tasks celery_quarantine_workers; do
 	# Each option line of --help: " -H, --hostname=HOST" (one option, either spelling will do) or
 	# " --cert=FILE, --key=FILE" (two options, each needed).
 	while read -r line; do

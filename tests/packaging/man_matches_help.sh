@@ -24,7 +24,7 @@ paragraphs() {
 		{ $1 = $1; if ($0 != "") p = (p == "" ? $0 : p " " $0) } END { if (p != "") print p }'
 }
 
-for plugin in check_celery_worker_versions check_celery_queue_health celery_quarantine_workers; do
+for plugin in check_celery_worker_versions check_celery_queue_health check_celery_tasks celery_quarantine_workers; do
 	page="$build/plugins/$plugin.1"
 	[ -s "$page" ] || { echo "$plugin: no man page at $page"; status=1; continue; }
 	if ! diff -u <(help_options "$build/plugins/$plugin") <(man_options "$page") >"$build/man.diff"; then

@@ -20,8 +20,9 @@ installed_files() {
 expected_files() {
 	local doc=$3 man=$4 z=${5:-}
 	printf '%s\n' "$1/check_celery_queue_health" "$1/check_celery_worker_versions" "$1/celery_quarantine_workers" \
-		"$2/icinga2/include/plugins-contrib.d/celery.conf" \
+		"$1/check_celery_tasks" "$2/icinga2/include/plugins-contrib.d/celery.conf" \
 		"$man/man1/check_celery_queue_health.1$z" "$man/man1/check_celery_worker_versions.1$z" \
+		"$man/man1/check_celery_tasks.1$z" \
 		"$man/man1/celery_quarantine_workers.1$z" \
 		"$doc/NEWS$z" "$doc/README.md$z" "$doc/BENCHMARKS.md$z" "$doc/examples/README.md" \
 		"$doc/examples/icinga2/agent-hosts.conf" "$doc/examples/icinga2/hosts.conf" \
@@ -134,6 +135,8 @@ t_the_rpm_spec_builds() {
 	expect_contains "/usr/lib64/nagios/plugins/check_celery_queue_health"
 	expect_contains "/usr/share/icinga2/include/plugins-contrib.d/celery.conf"
 	expect_contains "/usr/share/man/man1/check_celery_queue_health.1"
+	expect_contains "/usr/lib64/nagios/plugins/check_celery_tasks"
+	expect_contains "/usr/share/man/man1/check_celery_tasks.1"
 	expect_contains "/usr/lib64/nagios/plugins/celery_quarantine_workers"
 	expect_contains "/usr/share/man/man1/celery_quarantine_workers.1"
 	expect_contains "/usr/share/doc/$PACKAGE/examples/nrpe/celery.cfg"
