@@ -4,8 +4,10 @@
  * broadcast, looks the reply binding up as kombu does and pushes an active_queues reply shaped byte for
  * byte like the captured Celery 5.2.6 one, as fast as Redis allows (all the replies of a round in one
  * pipeline of EVALs on a connection of their own). After each round it prints "replied N AT", AT the epoch
- * time in seconds when Redis had taken the last reply.
- * Usage: fleet_sim PORT N VECTOR   (prints "ready" once all N are subscribed; runs until killed)
+ * time in seconds when Redis had taken the last reply. Given TASKS, each worker also holds that many tasks
+ * (one running for 10 s, the rest reserved), answered to reserved and active in the shape Celery 5.2.6
+ * gives, and every second worker is untagged.
+ * Usage: fleet_sim PORT N VECTOR [TASKS] (prints "ready" once all N are subscribed; runs until killed)
  *        fleet_sim selftest VECTOR (rebuilds the captured reply from its parts: exit 0 when identical) */
 #include "base64.h"
 
@@ -117,14 +119,15 @@ static void load_shape(const char *vector, struct shape *s)
 	json_object_put(v);
 }
 
-/* node's reply carrying values[TICKET], values[KEY] and values[TAG] (values[BODY] is made here). */
-static char *build_reply(const struct shape *s, const char *node, const char *values[NVALUES])
+/* node's reply carrying result, values[TICKET], values[KEY] and values[TAG] (values[BODY] is made here). */
+static char *build_reply(const struct shape *s, const char *node, const char *result,
+                         const char *values[NVALUES])
 {
 	const char *v[NVALUES];
 	char *text, *b64, *out, *p;
 	size_t len = 1;
 
-	if (asprintf(&text, "{\"%s\": %s}", node, s->result) < 0 ||
+	if (asprintf(&text, "{\"%s\": %s}", node, result) < 0 ||
 	    (b64 = base64_encode((const unsigned char *)text, strlen(text))) == NULL)
 		die("out of memory");
 	free(text);
@@ -144,6 +147,32 @@ static char *build_reply(const struct shape *s, const char *node, const char *va
 	return out;
 }
 
+/* 1 when the first elements of two task lists have the same keys in the same order. */
+static int same_keys(const char *a, const char *b)
+{
+	json_object *x = json_tokener_parse(a), *y = json_tokener_parse(b), *tx, *ty;
+	int same = 0;
+
+	if (json_object_is_type(x, json_type_array) && json_object_is_type(y, json_type_array) &&
+	    (tx = json_object_array_get_idx(x, 0)) != NULL &&
+	    (ty = json_object_array_get_idx(y, 0)) != NULL) {
+		struct json_object_iterator i = json_object_iter_begin(tx), ie = json_object_iter_end(tx),
+		                            j = json_object_iter_begin(ty), je = json_object_iter_end(ty);
+		same = 1;
+		for (; same && !json_object_iter_equal(&i, &ie) && !json_object_iter_equal(&j, &je);
+		     json_object_iter_next(&i), json_object_iter_next(&j))
+			same = strcmp(json_object_iter_peek_name(&i), json_object_iter_peek_name(&j)) == 0;
+		same = same && json_object_iter_equal(&i, &ie) && json_object_iter_equal(&j, &je);
+	}
+	json_object_put(x);
+	json_object_put(y);
+	return same;
+}
+
+static char *tasks_result(const char *method, const char *node, int tasks);
+
+/* An active_queues vector: the reply rebuilt byte for byte. A reserved or active one: the simulated tasks
+ * have the captured task's keys, in its order. */
 static int selftest(const char *vector)
 {
 	struct shape s;
@@ -152,18 +181,29 @@ static int selftest(const char *vector)
 	int same;
 
 	load_shape(vector, &s);
+	if (strncmp(s.result, "[{\"id\": ", 8) == 0) {
+		again = tasks_result(strstr(vector, "reserved") ? "reserved" : "active", s.node, 2);
+		same = same_keys(again, s.result);
+		printf("%s\n",
+		       same ? "the simulated tasks have the captured keys" : "the simulated tasks differ");
+		free(again);
+		return same ? 0 : 1;
+	}
 	memcpy(values, s.captured, sizeof(values));
-	again = build_reply(&s, s.node, values);
+	again = build_reply(&s, s.node, s.result, values);
 	same = strcmp(again, s.payload) == 0;
 	printf("%s\n", same ? "the reply is rebuilt byte for byte" : "the rebuilt reply differs");
 	free(again);
 	return same ? 0 : 1;
 }
 
+static double now(void);
+
 /* What a broadcast asks: its ticket and reply_to (the binding set of its exchange, its routing key), NULL
  * when it is not readable. */
 struct question {
 	char *ticket, *key, *bindings;
+	const char *method;
 	json_object *destination; /* null, or the node names it is for */
 	json_object *root;
 };
@@ -195,7 +235,43 @@ static int read_question(const char *payload, struct question *q)
 	    asprintf(&q->bindings, "_kombu.binding.%s", json_object_get_string(x)) < 0)
 		return free(q->ticket), free(q->key), json_object_put(q->root), -1;
 	json_object_object_get_ex(q->root, "destination", &q->destination);
+	q->method = json_object_object_get_ex(q->root, "method", &x) ? json_object_get_string(x) : "";
 	return 0;
+}
+
+/* One task as Celery 5.2.6's Request.info() gives it (the running one with its start and process). */
+#define TASK_INFO                                                                                            \
+	"{\"id\": \"%s-%04d\", \"name\": \"app.tasks.download_clip\", \"args\": [\"clip-%d\"], \"kwargs\": " \
+	"{}, "                                                                                               \
+	"\"type\": \"app.tasks.download_clip\", \"hostname\": \"%s\", \"time_start\": %s, "                  \
+	"\"acknowledged\": %s, "                                                                             \
+	"\"delivery_info\": {\"exchange\": \"\", \"routing_key\": \"celery\", \"priority\": 0, "             \
+	"\"redelivered\": "                                                                                  \
+	"null}, \"worker_pid\": %s}"
+
+/* The tasks node holds for method (reserved: all but the first; active: the first), as a JSON list. */
+static char *tasks_result(const char *method, const char *node, int tasks)
+{
+	char *list = strdup("["), *grown, started[32];
+	int first = strcmp(method, "active") == 0 ? 0 : 1, last = first == 0 ? 1 : tasks;
+
+	snprintf(started, sizeof(started), "%.6f", now() - 10);
+	for (int k = first; list != NULL && k < last; k++) {
+		char *task;
+		if (asprintf(&task, TASK_INFO, node, k, k, node, k == 0 ? started : "null",
+		             k == 0 ? "true" : "false", k == 0 ? "4242" : "null") < 0)
+			die("out of memory");
+		grown = NULL;
+		if (asprintf(&grown, "%s%s%s", list, k > first ? ", " : "", task) < 0)
+			die("out of memory");
+		free(task);
+		free(list);
+		list = grown;
+	}
+	if (list == NULL || asprintf(&grown, "%s]", list) < 0)
+		die("out of memory");
+	free(list);
+	return grown;
 }
 
 static int asked(const struct question *q, const char *node)
@@ -241,12 +317,13 @@ int main(int argc, char **argv)
 	size_t last_len = 0;
 	struct question q = {0};
 	redisReply *r;
-	int port, n;
+	int port, n, tasks = 0;
 
 	if (argc == 3 && strcmp(argv[1], "selftest") == 0)
 		return selftest(argv[2]);
-	if (argc != 4 || (port = atoi(argv[1])) <= 0 || (n = atoi(argv[2])) <= 0)
-		die("usage: fleet_sim PORT N VECTOR | fleet_sim selftest VECTOR");
+	if ((argc != 4 && argc != 5) || (port = atoi(argv[1])) <= 0 || (n = atoi(argv[2])) <= 0 ||
+	    (argc == 5 && (tasks = atoi(argv[4])) <= 0))
+		die("usage: fleet_sim PORT N VECTOR [TASKS] | fleet_sim selftest VECTOR");
 	load_shape(argv[3], &s);
 	getrlimit(RLIMIT_NOFILE, &lim);
 	lim.rlim_cur = lim.rlim_max;
@@ -263,7 +340,8 @@ int main(int argc, char **argv)
 	freeReplyObject(r);
 	for (int i = 0; i < n; i++) {
 		subs[i] = connect_to(port);
-		if (asprintf(&nodes[i], "sim-%04d-v0.12.0@fleet", i) < 0)
+		if (asprintf(&nodes[i], tasks > 0 && i % 2 ? "sim-%04d@fleet" : "sim-%04d-v0.12.0@fleet", i) <
+		    0)
 			die("out of memory");
 		redisAppendCommand(subs[i], "PSUBSCRIBE %s", CHANNEL);
 		/* each binds its pidbox queue as a worker does when it starts */
@@ -319,7 +397,14 @@ int main(int argc, char **argv)
 				values[TICKET] = q.ticket;
 				values[KEY] = q.key;
 				values[TAG] = tag;
-				reply = build_reply(&s, nodes[i], values);
+				if (tasks > 0 &&
+				    (strcmp(q.method, "reserved") == 0 || strcmp(q.method, "active") == 0)) {
+					char *result = tasks_result(q.method, nodes[i], tasks);
+					reply = build_reply(&s, nodes[i], result, values);
+					free(result);
+				} else {
+					reply = build_reply(&s, nodes[i], s.result, values);
+				}
 				if (asprintf(&queue, "%s.reply.celery.pidbox", q.key) < 0 ||
 				    asprintf(&member, "%s" SEP SEP "%s", q.key, queue) < 0)
 					die("out of memory");

@@ -64,10 +64,11 @@ static int ask_tasks(const struct options *o, struct probe *p, struct task_list 
 	for (size_t i = 0; i < 2; i++) {
 		struct inspect_stats st;
 		struct error why = {ERROR_NONE, ""};
+		struct deadline collect = probe_collect_by(p, o);
+		int limited = deadline_left(&collect) + 0.001 < o->inspect_timeout; /* -t, not -T, ends it */
 		memset(&st, 0, sizeof(st));
 		tasks_expect(l, asks[i].bit);
-		if (probe_ask(p, asks[i].method, dest, ndest, probe_collect_by(p, o), tasks_add_event, l, &st,
-		              &why) < 0) {
+		if (probe_ask(p, asks[i].method, dest, ndest, collect, tasks_add_event, l, &st, &why) < 0) {
 			if (why.kind == ERROR_NOMEM) {
 				*err = why;
 				break;
@@ -79,6 +80,11 @@ static int ask_tasks(const struct options *o, struct probe *p, struct task_list 
 		if (st.cleanup_failed && !p->fleet.stats.cleanup_failed) {
 			p->fleet.stats.cleanup_failed = 1;
 			memcpy(p->fleet.stats.cleanup_error, st.cleanup_error, sizeof(st.cleanup_error));
+		}
+		if (limited && st.answered < st.expected) { /* the limit, not the workers, decided */
+			error_set(&p->cut, ERROR_TIMEOUT, "%lld of %lld workers had not told their %s tasks",
+			          st.expected - st.answered, st.expected, asks[i].method);
+			break;
 		}
 	}
 	if (dest != o->workers)

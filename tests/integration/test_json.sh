@@ -7,6 +7,7 @@
 # valgrind pass
 . "$(dirname "$0")/../lib/plugin_test.sh" check_celery_worker_versions "${1:-}"
 QUEUE_PLUGIN="$(dirname "$PLUGIN")/check_celery_queue_health"
+TASKS_PLUGIN="$(dirname "$PLUGIN")/check_celery_tasks"
 FAKE="$CLUSTER_SRC/tests/lib"
 . "$FAKE/background.sh"
 SCHEMA="$CLUSTER_SRC/docs/check_celery.schema.json"
@@ -63,6 +64,27 @@ assert d["queue_health"]["celery"]["compatible_workers"] == 1, d["queue_health"]
 	valid 0 "$PLUGIN" -p "$REDIS_PORT" --accept '0.12.*' --worker celery-v0.12.0@hostA
 }
 
+# check_celery_tasks' documents: no task (OK), a stale worker's task and a malformed list (WARNING), no
+# worker or no broker (CRITICAL), a bad option (UNKNOWN), a cut.
+t_tasks_documents() {
+	valid 0 "$TASKS_PLUGIN" -p "$REDIS_PORT" -e 0.12.0
+	printf '%s' "$OUT" | "$CLUSTER_PYTHON" -c '
+import json, sys
+d = json.load(sys.stdin)
+assert set(d["tasks"]) == {"celery-v0.12.0@hostA", "celery@46b9a1cf718a", "celery-v0.11.0@hostC"}, d["tasks"]
+assert d["counts"]["workers"] == 3 and d["longest_runtime"] is None, d["counts"]' || fail "tasks: $OUT"
+	valid 2 "$TASKS_PLUGIN" -p "$EMPTY_PORT" -e 0.12.0
+	valid 2 "$TASKS_PLUGIN" -p "$(cluster_free_port)" -e 0.12.0
+	valid 3 "$TASKS_PLUGIN" -p "$REDIS_PORT" -e 0.12.0 --task-runtime nonsense
+	start_helper peer "$FAKE/fake_peer.py" "$REDIS_PORT" tasks malformed || return
+	valid 1 "$TASKS_PLUGIN" -p "$REDIS_PORT" -e 0.12.0 -m both --listen 2
+	stop_helper peer
+	start_helper peer "$FAKE/fake_peer.py" "$REDIS_PORT" tasks notasks || return
+	valid 3 "$TASKS_PLUGIN" -p "$REDIS_PORT" -e 0.12.0 -T 5 -t 2 # cut: nothing found to hide behind it
+	stop_helper peer
+	expect_keyspace_clean "$REDIS_PORT"
+}
+
 assert_init
 cluster_init
 cluster_start_redis REDIS || exit 2
@@ -73,6 +95,7 @@ test_case "OK, WARNING, CRITICAL and UNKNOWN documents follow the schema" t_ever
 test_case "no worker, and a broker down: valid documents" t_no_worker_and_a_broker_down
 test_case "a collection cut by -t: a valid document" t_a_cut_collection
 test_case "policies, heartbeats and --worker: valid documents" t_policies_hidden_and_silent
+test_case "check_celery_tasks: documents in every state follow the schema" t_tasks_documents
 
 cluster_stop
 assert_summary

@@ -6,6 +6,8 @@
 # task's arguments never shown; faults; nothing of ours left. Usage: test_tasks.sh PLUGIN_DIR
 . "$(dirname "$0")/../lib/plugin_test.sh" check_celery_tasks "${1:-}"
 . "$lib/rabbit.sh"
+. "$lib/background.sh"
+FAKE="$lib"
 
 STALE=celery@46b9a1cf718a
 CURRENT=celery-v0.12.0@hostA
@@ -151,6 +153,46 @@ t_faults() {
 	expect_keyspace_clean "$REDIS_PORT"
 }
 
+# A worker that answers active_queues and never its tasks (a solo pool busy with one): its tasks are not
+# known, a WARNING; and when -t ends the asking, it is said first, and the stale worker's tasks found so far
+# are still reported and judged.
+t_tasks_not_known_and_cut_by_the_time_limit() {
+	start_helper peer "$FAKE/fake_peer.py" "$REDIS_PORT" tasks notasks || return
+	check -e 0.12.0 --stale-tasks-critical 100
+	expect_exit 1
+	expect_contains "tasks of 1 workers not known (no answer to reserved and active)"
+	expect_perf_item "unresponsive=1;0;;0"
+	check -e 0.12.0 -T 2 -t 3 # the time limit is UNKNOWN, which never hides the stale worker's WARNING
+	expect_exit 1
+	expect_contains "CELERY TASKS WARNING - time limit of 3 s reached: 1 of 3 workers had not told their active tasks; 2 running"
+	expect_contains "held by incompatible workers: $STALE (untagged) holds 4 reserved and 1 active celery_test_app.sleep"
+	expect_faster_than 3.6
+	check -e 0.12.0 -T 2 -t 3:critical
+	expect_exit 2
+	# SIGTERM while the tasks are asked for: the check ends at once, says so, and keeps the findings
+	plugin_bg -H "$CLUSTER_HOST" -p "$REDIS_PORT" -e 0.12.0 -T 5
+	sleep 1.5
+	kill -TERM "$BG_PID"
+	plugin_wait
+	expect_exit 1
+	expect_contains "held by incompatible workers: $STALE (untagged)"
+	expect_faster_than 2.5
+	expect_keyspace_clean "$REDIS_PORT"
+	stop_helper peer
+}
+
+# Malformed task lists and an error for a reply: never a crash, never a count, never the arguments.
+t_malformed_task_replies() {
+	start_helper peer "$FAKE/fake_peer.py" "$REDIS_PORT" tasks malformed || return
+	check -e 0.12.0 -v --stale-tasks-critical 100
+	stop_helper peer
+	expect_exit 1
+	expect_contains "tasks-v0.11.0@peer (incompatible): tasks not known, active: worker error: no such command: active"
+	expect_contains "  reserved app.tasks.good id r1"
+	expect_contains "4 task entries without an id and a name were not counted"
+	expect_not_contains "SECRET"
+}
+
 t_rabbitmq() {
 	if [ -z "${RABBIT_URL:-}" ]; then
 		echo "    skip: rabbitmq-server is not installed"
@@ -202,6 +244,8 @@ test_case "--runtime-warning names the task and worker; --task and --task-runtim
 test_case "a secret in a task's arguments is in no output format" t_secrets_never_shown
 test_case "a worker clock an hour ahead: told, not judged; -m both corrects it" t_clock_an_hour_ahead
 test_case "a broker down, bad options, a named worker missing" t_faults
+test_case "a worker that never tells its tasks; -t ends the asking, the findings stay" t_tasks_not_known_and_cut_by_the_time_limit
+test_case "malformed task lists and an error reply" t_malformed_task_replies
 test_case "RabbitMQ: the stale worker's tasks, nothing left on the broker" t_rabbitmq
 
 cluster_stop

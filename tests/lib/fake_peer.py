@@ -22,6 +22,9 @@ Usage: python3 fake_peer.py PORT MODE [ARG]; prints "ready" once subscribed, run
   stalled       as late, but the push comes 0.5 s after the binding is gone: long after the check's DEL
   bigfleet N    N workers big-NNNN-v0.12.0@fleet consuming 1,000 queues each (replies of about 700 KB),
                 answering in one pipeline: more than the 16 MiB batch cap lands in the reply list at once
+  tasks KIND    one worker tasks-v0.11.0@peer that answers active_queues, and to reserved and active: nothing
+                (KIND notasks: a worker busy in a solo pool), or malformed task lists and an error
+                (KIND malformed)
   selftest      (no PORT needed: use 0) check the reply builder against the vector and exit
 """
 import base64
@@ -50,10 +53,11 @@ def dumps(obj):
     return json.dumps(obj)
 
 
-def build_reply(ticket, routing_key, node, delivery_tag, queues=None, ticket_present=True):
-    """An active_queues reply envelope shaped exactly like the captured one."""
+def build_reply(ticket, routing_key, node, delivery_tag, queues=None, ticket_present=True, result=None):
+    """An active_queues reply envelope shaped exactly like the captured one (or carrying another result)."""
     envelope = json.loads(TEMPLATE["payload"])
-    result = next(iter(TEMPLATE["decoded_body"].values()))
+    if result is None:
+        result = next(iter(TEMPLATE["decoded_body"].values()))
     if queues is not None:
         result = [dict(result[0], name=q, routing_key=q, exchange=dict(result[0]["exchange"], name=q))
                   for q in queues]
@@ -73,6 +77,8 @@ def nodes(mode, count):
         return [("fake-%04d-v0.12.0@fleet" if mode == "fleet" else "big-%04d-v0.12.0@fleet") % i for i in range(count)]
     if mode == "hugebatch":
         return ["first-v0.12.0@peer", "second-v0.12.0@peer"]
+    if mode == "tasks":
+        return ["tasks-v0.11.0@peer"]
     return ["%s-v0.12.0@peer" % {"stalled": "late"}.get(mode, mode)]
 
 
@@ -173,7 +179,7 @@ def main():
     arg = sys.argv[3] if len(sys.argv) > 3 else ""
     prefix = os.environ.get("KEY_PREFIX", "")
     count = int(arg) if mode in ("fleet", "bigfleet") else 2 if mode == "hugebatch" else 1
-    if mode not in ("fleet", "bigfleet", "silent", "hostile", "sublist", "late", "stalled", "hugebatch"):
+    if mode not in ("fleet", "bigfleet", "silent", "hostile", "sublist", "late", "stalled", "hugebatch", "tasks"):
         sys.exit("unknown mode " + mode)
     r = redis.Redis(host="127.0.0.1", port=port)
     pubsub = r.pubsub()
@@ -213,6 +219,20 @@ def answer(r, answers, mode, arg, message, patterns, prefix):
     route = [prefix + "_kombu.binding." + command["reply_to"]["exchange"], prefix + queue, key + SEP + SEP + queue]
     index = patterns.index(message["pattern"].decode())
     if mode == "silent":
+        return
+    if mode == "tasks":
+        method, node = command["method"], "tasks-v0.11.0@peer"
+        if method == "active_queues":
+            reply = build_reply(ticket, key, node, "t")
+        elif arg == "notasks":
+            return
+        elif method == "reserved":  # one good task among malformed ones
+            reply = build_reply(ticket, key, node, "t", result=[
+                {"id": 5, "name": "a"}, "x", {"name": "no id"}, {"id": "", "name": "empty"},
+                {"id": "r1", "name": "app.tasks.good", "args": ["SECRET-4711"], "time_start": None}])
+        else:
+            reply = build_reply(ticket, key, node, "t", result={"error": "no such command: active"})
+        answers.eval(ROUTE_REPLY, 2, route[0], route[1], route[2], reply)
         return
     if mode == "fleet":
         reply = build_reply(ticket, key, "fake-%04d-v0.12.0@fleet" % index, "t%d" % index)
