@@ -4,7 +4,8 @@
 # (bench/floor_client.c: the same conversation with no parsing) and `celery inspect active_queues`, against
 # the demo's 3 real Celery workers and against 10, 100, 1,000, 2,000 and 5,000 simulated ones (bench/fleet_sim.c,
 # whose replies are the captured Celery reply's shape byte for byte); then the queue plugin and the floor
-# client on 1,000 and 10,000 queues named with -Q, each holding messages. For each: median and maximum wall
+# client on 1,000 and 10,000 queues named with -Q, each holding messages; check_celery_tasks beside `celery
+# inspect active` on the 3 real workers and on 1,000 simulated ones holding 5 tasks each. For each: median and maximum wall
 # time, CPU time (user + system) and peak RSS, and, against simulated workers, the median time from the
 # last reply landing in Redis to the command's exit. Then, on a private rabbitmq-server, both plugins and `celery
 # inspect active_queues` against 3 real workers and 200 simulated ones (bench/amqp_fleet_sim.py, py-amqp).
@@ -27,10 +28,10 @@ vector=tests/vectors/celery-5.2.6/reply-active_queues-tagged.json
 simlog="$CLUSTER_DIR/fleet_sim.out"
 sim_pid=
 
-# start_sim N: N simulated workers on the SIM broker, subscribed.
+# start_sim N [TASKS]: N simulated workers on the SIM broker, subscribed (holding TASKS tasks each).
 start_sim() {
 	: >"$simlog"
-	build/bench/fleet_sim "$SIM_PORT" "$1" "$vector" >>"$simlog" &
+	build/bench/fleet_sim "$SIM_PORT" "$1" "$vector" ${2:+"$2"} >>"$simlog" &
 	sim_pid=$!
 	for _ in $(seq 300); do
 		grep -q '^ready' "$simlog" && return 0
@@ -62,7 +63,17 @@ rows() {
 }
 measure() { "$CLUSTER_PYTHON" bench/measure.py "$@"; }
 
+# tasks_rows LABEL PORT [--sim-log FILE]: check_celery_tasks (reserved and active) beside celery inspect active.
+tasks_rows() {
+	local label=$1 port=$2
+	shift 2
+	measure "$@" "$label	check_celery_tasks" "$runs" build/plugins/check_celery_tasks -p "$port" -e 0.12.0 -T 5
+	measure "$@" "$label	celery inspect active" 3 env PYTHONPATH=tests/celery_app \
+		BROKER_URL="redis://127.0.0.1:$port/0" "$CLUSTER_PYTHON" -m celery -A celery_test_app inspect active
+}
+
 results=$(rows 3 "$REDIS_PORT")
+results+=$'\n'$(tasks_rows 3 "$REDIS_PORT")
 
 # cost CHECKS NAME COMMAND...: on the demo's broker, holding a million result keys as a shared result backend
 # does, the median wall time of CHECKS runs and the broker's CPU per check (INFO commandstats usec, every
@@ -87,6 +98,7 @@ costs=$(
 	for q in "" "-Q gpu,celery"; do
 		cost 10 "check_celery_worker_versions $q" build/plugins/check_celery_worker_versions -p "$REDIS_PORT" -e 0.12.0 $q
 		cost 10 "check_celery_queue_health $q" build/plugins/check_celery_queue_health -p "$REDIS_PORT" -e 0.12.0 $q
+		cost 10 "check_celery_tasks $q" build/plugins/check_celery_tasks -p "$REDIS_PORT" -e 0.12.0 $q
 	done
 )
 for n in 10 100 1000 2000 5000; do
@@ -94,6 +106,9 @@ for n in 10 100 1000 2000 5000; do
 	results+=$'\n'$(rows "$n" "$SIM_PORT" --sim-log "$simlog")
 	stop_sim
 done
+start_sim 1000 5 # every second one untagged: 5,000 tasks, 2,500 of them held by stale workers
+results+=$'\n'$(tasks_rows "1000, 5 tasks each" "$SIM_PORT" --sim-log "$simlog")
+stop_sim
 
 # 10,000 queues of 1 to 5 messages in the base list and 1 in the 9 sub-list, 10 workers consuming none.
 for i in $(seq -w 1 10000); do
@@ -135,6 +150,8 @@ if rabbit_available && RABBIT_MANAGEMENT=1 rabbit_start; then
 		rabbit_wait_consumers "$node.celery.pidbox" 1
 	done
 	results+=$'\n'$(amqp_rows "3 (RabbitMQ)" "$RABBIT_URL")
+	results+=$'\n'$(measure "3 (RabbitMQ)	check_celery_tasks (amqp)" "$runs" build/plugins/check_celery_tasks \
+		-u "$RABBIT_URL" -e 0.12.0 -T 5)
 	for node in celery-v0.12.0@hostA celery@46b9a1cf718a celery-v0.11.0@hostC; do cluster_stop_worker "$node"; done
 	"$CLUSTER_PYTHON" bench/amqp_fleet_sim.py "$RABBIT_URL" 200 tests/vectors/amqp-celery-5.2.6/firehose-active_queues.jsonl \
 		>"$CLUSTER_DIR/amqp_sim.out" 2>&1 &
