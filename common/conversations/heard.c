@@ -4,6 +4,7 @@
 
 #include "deadline.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,7 +54,7 @@ void heard_note(struct heard *h, int rc, const struct worker_event *ev)
 	now = clock_wall();
 	/* when it was sent, by the worker's clock when that is near ours (a buffered event is older) */
 	w->heard_at = ev->timestamp > now - 300 && ev->timestamp <= now + 5 ? ev->timestamp : now;
-	w->skew_known = ev->timestamp > 0;
+	w->skew_known = ev->timestamp > 0 && fabs(ev->timestamp - now) < 86400; /* a day at most: a clock */
 	w->skew = w->skew_known ? ev->timestamp - now : 0;
 	w->freq = ev->freq;
 	w->offline = ev->type == WORKER_EVENT_OFFLINE;

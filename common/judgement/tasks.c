@@ -76,7 +76,7 @@ static double start_time(const struct json_span *task)
 	memcpy(buf, v.p, v.len);
 	buf[v.len] = '\0';
 	t = strtod(buf, NULL);
-	return isfinite(t) && t > 0 ? t : 0;
+	return isfinite(t) && t > 1e9 && t < 1e11 ? t : 0; /* epoch seconds, not a monotonic clock's */
 }
 
 /* Keeps one task: node, id and name copied into one block; a task held already is only marked active. */
@@ -109,9 +109,12 @@ static int add_task(struct task_list *l, const char *node, const struct json_spa
 		free(block);
 		return error_set(err, ERROR_NOMEM, "out of memory listing tasks");
 	case 0: /* reserved, then started before the second broadcast: one task, running */
-		if (strcmp(l->t[at].node, node) != 0)
-			l->twice++; /* one id held by two workers: the first keeps it */
-		else if (t->active) {
+		if (strcmp(l->t[at].node, node) != 0) { /* one id held by two workers: each copy counts */
+			l->twice++;
+			l->n++;
+			return 0;
+		}
+		if (t->active) {
 			l->t[at].active = 1;
 			l->t[at].started = started;
 		}

@@ -38,8 +38,8 @@ struct task_list {
 	int asking;          /* TASKS_RESERVED or TASKS_ACTIVE: what the replies being read answer */
 	long long malformed; /* task entries without a readable id and name: not counted */
 	long long twice;     /* tasks held by two workers at once (delivered again while the first still
-	                        held it, e.g. by a worker whose clock is past the visibility timeout): counted
-	                        once, for the first */
+	                        held it, e.g. by a worker whose clock is past the visibility timeout): each
+	                        worker's copy is counted */
 	long long ignored;   /* messages that were no reply to us, or unreadable */
 	char *notes[TASKS_MAX_NOTES];
 	size_t nnotes;

@@ -10,7 +10,7 @@
 
 void describe_runtime(struct strbuf *sb, double s)
 {
-	long long t = (long long)(s + 0.5);
+	long long t = s > 1e12 ? (long long)1e12 : (long long)(s + 0.5); /* no clock is that far off */
 
 	if (t < 120)
 		strbuf_printf(sb, "%lld s", t);
@@ -154,7 +154,7 @@ void describe_tasks(struct strbuf *sb, const struct task_judging *j, const struc
 	if (l->twice > 0)
 		strbuf_printf(sb,
 		              "%lld tasks were held by two workers at once (delivered again while held), "
-		              "counted once\n",
+		              "counted for each\n",
 		              l->twice);
 }
 
