@@ -54,7 +54,7 @@ CFG
 out=$(nagios4 -v "$dir/nagios.cfg" 2>&1)
 rc=$?
 if [ $rc -ne 0 ] || ! grep -q "Total Errors:   0" <<<"$out" || ! grep -q "Total Warnings: 0" <<<"$out" ||
-	! grep -q "Checked 3 services" <<<"$out"; then
+	! grep -q "Checked 4 services" <<<"$out"; then
 	echo "nagios4 -v (exit $rc):"
 	echo "$out" | grep -iE "error|warning" | head -n 20
 	exit 1
