@@ -267,7 +267,9 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 		    "no broadcast can be sent, so no task can be asked for: kombu's key separator "
 		    "is unknown (%s); give --transport-option sep=SEP",
 		    probe_write_blocked(p));
-	if (!p->collection_cut && p->fleet.n > 0 && ask_tasks(o, p, &l, err) < 0) {
+	/* a cut already (the listener's, with -m both) is kept, and nothing more is asked */
+	if (!p->collection_cut && p->cut.kind == ERROR_NONE && p->fleet.n > 0 &&
+	    ask_tasks(o, p, &l, err) < 0) {
 		tasks_free(&l);
 		return -1;
 	}

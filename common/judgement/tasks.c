@@ -83,7 +83,7 @@ static double start_time(const struct json_span *task)
 static int add_task(struct task_list *l, const char *node, const struct json_span *id,
                     const struct json_span *name, double started, struct error *err)
 {
-	size_t nlen = strlen(node), at;
+	size_t nlen = strlen(node), at, idlen, namelen;
 	struct task *t;
 	char *block;
 
@@ -100,8 +100,15 @@ static int add_task(struct task_list *l, const char *node, const struct json_spa
 	t = &l->t[l->n];
 	t->node = memcpy(block, node, nlen + 1);
 	t->id = block + nlen + 1;
-	t->name = t->id + json_string_decode(id, t->id) + 1;
-	json_string_decode(name, t->name);
+	idlen = json_string_decode(id, t->id);
+	t->name = t->id + idlen + 1;
+	namelen = json_string_decode(name, t->name);
+	if (strlen(t->id) != idlen || idlen == 0 || strlen(t->name) != namelen ||
+	    t->name[0] == '\0') { /* empty, or a NUL inside: two such ids would pass for one */
+		free(block);
+		l->malformed++;
+		return 0;
+	}
 	t->active = l->asking == TASKS_ACTIVE;
 	t->started = started;
 	switch (name_map_put(&l->by_id, t->id, l->n, &at)) {

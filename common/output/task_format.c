@@ -51,11 +51,9 @@ long long describe_held(struct strbuf *sb, const struct task_judging *j, const s
 		for (; i < l->n && strcmp(l->t[i].node, node) == 0 && strcmp(l->t[i].name, name) == 0; i++)
 			if (task_counted(j, &l->t[i], &w))
 				l->t[i].active ? active++ : reserved++;
-		if (active + reserved == 0 || !name_list_add(&names)) {
-			held += active + reserved;
-			continue;
-		}
 		held += active + reserved;
+		if (active + reserved == 0 || !name_list_add(&names))
+			continue;
 		if (reserved > 0)
 			strbuf_printf(sb, "%lld reserved", reserved);
 		if (reserved > 0 && active > 0)
@@ -90,9 +88,11 @@ static void describe_one(struct strbuf *sb, const struct task_judging *j, const 
 	strbuf_put_clean(sb, t->name);
 	strbuf_puts(sb, " id ");
 	strbuf_put_clean(sb, t->id);
-	if (!t->active)
-		;
-	else if (isnan(runtime))
+	if (!t->active) {
+		strbuf_putc(sb, '\n');
+		return;
+	}
+	if (isnan(runtime))
 		strbuf_puts(sb, ", started at a time not given");
 	else if (runtime < -TASK_AHEAD_SLACK)
 		strbuf_printf(sb, ", started %.0f s ahead of this host's clock: the worker's clock is ahead",

@@ -148,6 +148,8 @@ START_TEST(malformed_replies_never_count_and_never_crash)
 	    "[{\"id\": \"\", \"name\": \"a\"}]",
 	    "[{\"id\": \"t\", \"name\": {}}]",
 	    "[{\"id\": \"t\", \"name\": \"\"}]",
+	    "[{\"id\": \"\\u0000a\", \"name\": \"n\"}]",
+	    "[{\"id\": \"t\", \"name\": \"a\\u0000\"}]",
 	};
 	struct task_list l;
 
@@ -160,7 +162,7 @@ START_TEST(malformed_replies_never_count_and_never_crash)
 		ck_assert(tasks_node(&l, node)->answered & TASKS_ACTIVE); /* it answered: no task is a fact */
 	}
 	ck_assert_uint_eq(l.n, 0);
-	ck_assert_int_eq(l.malformed, 11);
+	ck_assert_int_eq(l.malformed, 13);
 	/* a reply that is no list: the worker's problem, its tasks not known */
 	ck_assert_int_eq(add_result(&l, "e@h", "{\"error\": \"No such command\"}"), 0);
 	ck_assert_int_eq(tasks_node(&l, "e@h")->answered, 0);
