@@ -278,25 +278,32 @@ int main(int argc, char **argv)
 	struct program pg = {
 	    NAME,
 	    &quarantine_options,
-	    "An event handler, not a check: judges the Celery workers as check_celery_worker_versions does\n"
-	    "and stops every incompatible one that answered from taking tasks, with Celery's own\n"
-	    "cancel_consumer for each queue it consumes (or shutdown), sent to that worker alone. Without\n"
-	    "--execute it is a dry run and changes nothing. It never takes the last compatible consumer\n"
-	    "away from a queue (unless --allow-empty-queue), acts on at most --max-workers workers, acts\n"
-	    "only on workers that answered this run, and refuses to act when the policy cannot be\n"
-	    "resolved. Every action and refusal is one line on stdout and on syslog (LOG_DAEMON, tag\n"
-	    "" NAME "). Exit status: 0 nothing to do, a dry run, or every action took effect (or the\n"
-	    "service's state calls for none); 1 something refused or not confirmed; 2 could not act (the\n"
-	    "broker, the time limit, a step that failed); 3 bad options or a policy that cannot be "
-	    "resolved.\n"
-	    "A worker stops taking tasks from a cancelled queue; those it had already reserved (Celery's\n"
-	    "prefetch) it still runs.",
+	    "An event handler, not a check: stops each incompatible Celery worker from\n"
+	    "taking tasks (Celery's cancel_consumer per queue, or shutdown), never the last\n"
+	    "compatible consumer of a queue. Without --execute, a dry run: nothing changes.",
 	    " " NAME " -u redis://broker:6379/0 -e 0.12.0\n"
 	    "   Dry run: prints what would be cancelled.\n"
 	    " " NAME " -u redis://broker:6379/0 -e 0.12.0 -Q gpu --execute\n"
-	    "   Cancels gpu on every worker that does not run 0.12.0, if a 0.12.0 worker consumes it.\n"
-	    " " NAME " -e 0.12.0 --execute --state $SERVICESTATE$ --state-type $SERVICESTATETYPE$\n"
-	    "   As a Nagios event handler: acts on a HARD WARNING or CRITICAL only.",
+	    "   Cancels gpu on every worker that does not run 0.12.0, if a 0.12.0 worker\n"
+	    "   consumes it.\n"
+	    " " NAME " -e 0.12.0 --execute --state $SERVICESTATE$ \\\n"
+	    "     --state-type $SERVICESTATETYPE$\n"
+	    "   As a Nagios event handler: acts on a HARD WARNING or CRITICAL only.\n"
+	    "\n"
+	    "Safety:\n"
+	    " It acts only on workers that answered this run, on at most --max-workers of\n"
+	    " them; it never leaves a queue without a compatible consumer (unless\n"
+	    " --allow-empty-queue), and it refuses to act when the policy cannot be\n"
+	    " resolved. A worker stops taking tasks from a cancelled queue; those it had\n"
+	    " already reserved (Celery's prefetch) it still runs. Every action and refusal\n"
+	    " is one line on stdout and on syslog (LOG_DAEMON, tag\n"
+	    " " NAME ").\n"
+	    "\n"
+	    "Exit status:\n"
+	    " 0 nothing to do, a dry run, or every action took effect (or the service's\n"
+	    " state calls for none); 1 something refused or not confirmed; 2 could not act\n"
+	    " (the broker, the time limit, a step that failed); 3 bad options or a policy\n"
+	    " that cannot be resolved.",
 	    0,
 	    handler_run,
 	    handler_refuse,

@@ -435,15 +435,14 @@ static const struct plugin check = {
     "check_celery_queue_health",
     "CELERY QUEUES",
     &queue_health_options,
-    "For every queue, counts the Celery workers consuming it that run the expected version (from their node\n"
-    "name, NAME-vVERSION@HOST) and those that do not, and how many messages wait in it (all priority\n"
-    "levels). A queue is healthy when enough compatible workers consume it; a queue with messages waiting\n"
-    "and no compatible consumer is CRITICAL whatever the thresholds say. Without -Q, every queue an\n"
-    "answering worker consumes is judged. The plugin only reads queues; it never takes a message.",
+    "For each queue on a Redis or RabbitMQ broker: how many of its consumers run an\n"
+    "accepted version and how many do not, and how many messages wait. A queue with\n"
+    "messages and no compatible consumer is CRITICAL. It never takes a message.",
     " check_celery_queue_health -H 127.0.0.1 -e 0.12.0 -Q gpu,celery\n"
-    "   CRITICAL when gpu or celery has no consumer running 0.12.0, WARNING when a stale one shares it.\n"
-    " check_celery_queue_health -u redis://broker/0 -e 0.12.0 -Q reports --backlog-warning 100 "
-    "--backlog-critical 1000\n"
+    "   CRITICAL when gpu or celery has no consumer running 0.12.0, WARNING when a\n"
+    "   stale one shares it.\n"
+    " check_celery_queue_health -u redis://broker/0 -e 0.12.0 -Q reports \\\n"
+    "     --backlog-warning 100 --backlog-critical 1000\n"
     "   Also alerts on more than 100 (1000) messages waiting in reports.\n",
     judge,
 };

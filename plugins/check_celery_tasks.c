@@ -122,6 +122,14 @@ static void write_stale(const struct task_judging *j, const struct task_list *l,
 	name_list_end(&workers);
 }
 
+static int some_worker_answered(const struct fleet *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->workers[i].node != NULL && f->workers[i].state == WORKER_OK)
+			return 1;
+	return 0;
+}
+
 static void write_summary(const struct options *o, const struct probe *p, const struct task_judging *j,
                           const struct task_list *l, const struct task_tally *t, struct strbuf *sb)
 {
@@ -131,15 +139,21 @@ static void write_summary(const struct options *o, const struct probe *p, const 
 	if (p->fleet.stats.received == 0 && p->fleet.stats.counted && p->fleet.n == 0) {
 		strbuf_puts(sb, "; ");
 		probe_describe_nowhere(p, sb);
+	} else if (t->workers + t->unknown == 0 && o->nqueues > 0 && some_worker_answered(&p->fleet)) {
+		strbuf_puts(sb, o->nqueues == 1 ? "; no worker that answered consumes the -Q queue "
+		                                : "; no worker that answered consumes the -Q queues ");
+		for (size_t i = 0; i < o->nqueues && i < 3; i++) {
+			strbuf_puts(sb, i > 0 ? ", " : "");
+			strbuf_put_clean_most(sb, o->queues[i], TASK_TEXT_MOST);
+		}
+		strbuf_puts(sb, o->nqueues > 3 ? ", ...: no task can be seen" : ": no task can be seen");
 	} else if (t->workers + t->unknown == 0) {
 		strbuf_puts(sb, "; no worker answered: no task can be seen");
 	}
-	if (t->stale_active + t->stale_reserved > 0)
-		write_stale(j, l, t, sb);
-	if (t->longest != NULL) {
-		strbuf_puts(sb, t->over > 0 ? "; " : "; longest running: ");
-		if (t->over > 0)
-			strbuf_printf(sb, "%lld running too long, longest: ", t->over);
+	/* a running time that alerts comes first: a long list of stale workers must not push it past the
+	 * summary's end */
+	if (t->longest != NULL && t->over > 0) {
+		strbuf_printf(sb, "; %lld running too long, longest: ", t->over);
 		describe_running(sb, t->longest, t->longest_runtime);
 	}
 	if (t->ahead > 0)
@@ -148,6 +162,12 @@ static void write_summary(const struct options *o, const struct probe *p, const 
 		    "; %lld running tasks started ahead of this host's clock (by up to %.0f s): their "
 		    "workers' clocks are ahead, their time is not judged; -m both corrects it",
 		    t->ahead, t->most_ahead);
+	if (t->stale_active + t->stale_reserved > 0)
+		write_stale(j, l, t, sb);
+	if (t->longest != NULL && t->over == 0) {
+		strbuf_puts(sb, "; longest running: ");
+		describe_running(sb, t->longest, t->longest_runtime);
+	}
 	if (t->unknown > 0)
 		strbuf_printf(sb, "; tasks of %lld workers not known (no answer to reserved and active)",
 		              t->unknown);
@@ -156,48 +176,101 @@ static void write_summary(const struct options *o, const struct probe *p, const 
 		              l->twice);
 }
 
-/* Perfdata of each task name --task judges: NAME_active, NAME_reserved, NAME_runtime (its longest). */
-static void write_name_perf(const struct options *o, const struct task_judging *j, const struct task_list *l,
-                            struct report *r)
+/* A task name as its perfdata labels begin: cut as in words, and what perfdata_label would turn to '_'
+ * turned now, so that names which print alike share their items instead of repeating a label. */
+static void name_label(struct strbuf *sb, const char *name)
 {
-	struct name_map seen = NAME_MAP_INIT;
-	size_t names = 0;
+	size_t keep = utf8_cut(name, TASK_TEXT_MOST);
 
-	for (size_t i = 0; i < l->n && names < TASK_PERF_MOST; i++) {
+	for (size_t i = 0; i < keep; i++) {
+		unsigned char c = (unsigned char)name[i];
+		strbuf_putc(sb, c == '=' || c == '|' || c < 0x20 || c == 0x7f ? '_' : (char)c);
+	}
+	if (name[keep] != '\0')
+		strbuf_puts(sb, "...");
+}
+
+struct name_perf {
+	char *label; /* name_label of the names counted here */
+	const char *name;
+	long long active, reserved;
+	double longest;
+};
+
+/* Counts task t under the label of its name, among the first TASK_PERF_MOST labels; 0 when it has none,
+ * -1 when out of memory. */
+static int count_by_label(const struct task_judging *j, const struct task *t, struct name_perf *np, size_t *n)
+{
+	struct strbuf label = STRBUF_INIT;
+	size_t k;
+	double rt = task_runtime(j, t);
+
+	name_label(&label, t->name);
+	if (strbuf_str(&label) == NULL)
+		return -1;
+	for (k = 0; k < *n && strcmp(np[k].label, strbuf_str(&label)) != 0; k++)
+		;
+	if (k == *n && *n == TASK_PERF_MOST) {
+		strbuf_free(&label);
+		return 0;
+	}
+	if (k == *n) {
+		np[k].label = strbuf_detach(&label);
+		np[k].name = t->name;
+		(*n)++;
+	}
+	strbuf_free(&label);
+	t->active ? np[k].active++ : np[k].reserved++;
+	if (!isnan(rt) && rt > np[k].longest)
+		np[k].longest = rt;
+	return 1;
+}
+
+/* Perfdata of each task name --task judges: NAME_active, NAME_reserved, NAME_runtime (its longest), for
+ * the first TASK_PERF_MOST names; how many names have none is returned (-1 when out of memory). */
+static long long write_name_perf(const struct options *o, const struct task_judging *j,
+                                 const struct task_list *l, struct report *r)
+{
+	struct name_perf np[TASK_PERF_MOST];
+	struct name_map seen = NAME_MAP_INIT;
+	size_t n = 0;
+	long long without = 0;
+
+	memset(np, 0, sizeof(np));
+	for (size_t i = 0; i < l->n && without >= 0; i++) {
 		const struct worker *w;
-		long long active = 0, reserved = 0;
-		double longest = 0;
-		struct strbuf label = STRBUF_INIT;
-		if (!task_counted(j, &l->t[i], &w) || name_map_put(&seen, l->t[i].name, 0, NULL) != 1)
+		int first, counted;
+		if (!task_counted(j, &l->t[i], &w))
 			continue;
-		names++;
-		for (size_t k = i; k < l->n; k++) {
-			double rt;
-			if (strcmp(l->t[k].name, l->t[i].name) != 0 || !task_counted(j, &l->t[k], &w))
-				continue;
-			l->t[k].active ? active++ : reserved++;
-			rt = task_runtime(j, &l->t[k]);
-			if (!isnan(rt) && rt > longest)
-				longest = rt;
-		}
+		first = name_map_put(&seen, l->t[i].name, 0, NULL);
+		counted = count_by_label(j, &l->t[i], np, &n);
+		if (first < 0 || counted < 0)
+			without = -1;
+		else
+			without += first == 1 && counted == 0;
+	}
+	for (size_t i = 0; i < n && without >= 0; i++) {
 		const struct thresholds *limit =
-		    task_rule_for(o->tasks.rules, o->tasks.nrules, l->t[i].name, &o->tasks.runtime);
+		    task_rule_for(o->tasks.rules, o->tasks.nrules, np[i].name, &o->tasks.runtime);
 		const struct perfdata items[] = {
-		    {"_active", (double)active, "", NULL, 1, 0, 0, 0},
-		    {"_reserved", (double)reserved, "", NULL, 1, 0, 0, 0},
-		    {"_runtime", longest, "s", limit, 1, 0, 0, 0},
+		    {"_active", (double)np[i].active, "", NULL, 1, 0, 0, 0},
+		    {"_reserved", (double)np[i].reserved, "", NULL, 1, 0, 0, 0},
+		    {"_runtime", np[i].longest, "s", limit, 1, 0, 0, 0},
 		};
 		for (size_t k = 0; k < 3; k++) {
+			struct strbuf label = STRBUF_INIT;
 			struct perfdata pd = items[k];
-			strbuf_free(&label);
-			strbuf_puts(&label, l->t[i].name);
+			strbuf_puts(&label, np[i].label);
 			strbuf_puts(&label, items[k].label);
 			pd.label = strbuf_str(&label) ? strbuf_str(&label) : items[k].label;
 			report_perf(r, &pd);
+			strbuf_free(&label);
 		}
-		strbuf_free(&label);
 	}
+	for (size_t i = 0; i < n; i++)
+		free(np[i].label);
 	name_map_free(&seen);
+	return without;
 }
 
 static void write_subchecks(const struct options *o, const struct task_tally *t, long long unresponsive,
@@ -213,6 +286,14 @@ static void write_subchecks(const struct options *o, const struct task_tally *t,
 		strbuf_puts(&text, "longest running: ");
 		describe_running(&text, t->longest, t->longest_runtime);
 		report_subcheck(r, t->runtime_state, strbuf_str(&text));
+		strbuf_free(&text);
+	}
+	if (t->ahead_limited > 0) {
+		strbuf_printf(&text,
+		              "the running time of %lld tasks cannot be judged: their workers' clocks are "
+		              "ahead of this host's",
+		              t->ahead_limited);
+		report_subcheck(r, STATE_UNKNOWN, strbuf_str(&text));
 		strbuf_free(&text);
 	}
 	if (unresponsive > 0) {
@@ -258,7 +339,7 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 	                         o->tasks.globs,    o->tasks.nglobs,
 	                         o->tasks.rules,    o->tasks.nrules,
 	                         &o->tasks.runtime, 0};
-	long long unresponsive, stale;
+	long long unresponsive, stale, without;
 
 	memset(&l, 0, sizeof(l));
 	if (probe_write_blocked(p) != NULL && p->subscribed > 0) /* none: reported as nobody listening */
@@ -278,6 +359,8 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 	stale = t.stale_active + t.stale_reserved;
 	unresponsive = fleet_unresponsive(&p->fleet) + t.unknown;
 	r->state = state_worst(thresholds_state(&o->tasks.stale, (double)stale), t.runtime_state);
+	if (t.ahead_limited > 0) /* limits were given that these tasks' times cannot be held to */
+		r->state = state_worst(r->state, STATE_UNKNOWN);
 	if (!p->collection_cut && p->cut.kind == ERROR_NONE)
 		r->state = state_worst(r->state, thresholds_state(&o->unresponsive, (double)unresponsive));
 	if (t.workers + t.unknown == 0 && !p->collection_cut && o->nworkers == 0)
@@ -291,15 +374,24 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 		    {"stale_active", (double)t.stale_active, "", NULL, 1, 0, 0, 0},
 		    {"stale_reserved", (double)t.stale_reserved, "", NULL, 1, 0, 0, 0},
 		    {"stale_tasks", (double)stale, "", &o->tasks.stale, 1, 0, 0, 0},
-		    {"longest_runtime", t.longest != NULL ? t.longest_runtime : 0, "s", &o->tasks.runtime, 1,
-		     0, 0, 0},
+		    {"longest_runtime", t.longest != NULL ? t.longest_runtime : 0, "s",
+		     t.longest != NULL
+		         ? task_rule_for(o->tasks.rules, o->tasks.nrules, t.longest->name, &o->tasks.runtime)
+		         : &o->tasks.runtime,
+		     1, 0, 0, 0},
 		    {"unresponsive", (double)unresponsive, "", &o->unresponsive, 1, 0, 0, 0},
 		};
 		for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++)
 			report_perf(r, &items[i]);
 	}
-	if (o->tasks.nglobs > 0)
-		write_name_perf(o, &j, &l, r);
+	without = o->tasks.nglobs > 0 ? write_name_perf(o, &j, &l, r) : 0;
+	if (without < 0) {
+		tasks_free(&l);
+		return error_set(err, ERROR_NOMEM, "out of memory writing the perfdata of task names");
+	}
+	if (without > 0)
+		strbuf_printf(&r->details, "perfdata for %d task names, not for %lld more\n", TASK_PERF_MOST,
+		              without);
 	if (o->verbose) {
 		describe_tasks(&r->details, &j, &l);
 		if (o->mode != MODE_HEARTBEAT)
@@ -315,16 +407,15 @@ static const struct plugin check = {
     "check_celery_tasks",
     "CELERY TASKS",
     &tasks_options,
-    "Asks every Celery worker on a Redis or RabbitMQ broker which tasks it holds (Celery's reserved and\n"
-    "active commands), and reports the tasks held by workers whose version is incompatible (named, with\n"
-    "their task names: a WARNING from one) and the running task that has run longest (its name, worker\n"
-    "and id; never its arguments). --runtime-warning and --task-runtime judge how long tasks may run.",
+    "What the Celery workers on a Redis or RabbitMQ broker hold (Celery's reserved\n"
+    "and active tasks): the tasks held by incompatible workers, a WARNING from one,\n"
+    "and the longest running task, by name, worker and id; never its arguments.",
     " check_celery_tasks -H 127.0.0.1 -e 0.12.0\n"
     "   OK while no incompatible worker holds a task.\n"
     " check_celery_tasks -u redis://broker:6379/0 -e 0.12.0 --runtime-warning 600 \\\n"
     "     --task-runtime 'app.tasks.report=3600:7200' -m both\n"
-    "   WARNING when a task has run over 10 minutes (a report over an hour), by the worker's clock\n"
-    "   corrected by its heartbeat.\n",
+    "   WARNING when a task has run over 10 minutes (a report over an hour), by the\n"
+    "   worker's clock corrected by its heartbeat.\n",
     judge,
 };
 

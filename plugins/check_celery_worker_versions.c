@@ -225,12 +225,9 @@ static const struct plugin check = {
     "check_celery_worker_versions",
     "CELERY WORKERS",
     &worker_versions_options,
-    "Asks every Celery worker on a Redis broker which queues it consumes, reads its version from its\n"
-    "node name (NAME-vVERSION@HOST) and checks it against the expected version. Workers without a version\n"
-    "tag are incompatible unless --allow-untagged is given. Workers that received the broadcast but did not\n"
-    "answer are counted unresponsive (a WARNING from one, --unresponsive-warning) and named where the "
-    "broker\n"
-    "or earlier checks tell who they are. -m both also listens to heartbeats and finds hidden workers.",
+    "Finds the Celery workers on a Redis or RabbitMQ broker that run the wrong\n"
+    "version: each worker's version is read from its node name (NAME-vVERSION@HOST;\n"
+    "celery@HOST has none, and counts incompatible) and held to -e or --accept.",
     " check_celery_worker_versions -H 127.0.0.1 -e 0.12.0\n"
     "   OK while every worker runs 0.12.0 and at least one does.\n"
     " check_celery_worker_versions -u redis://broker:6379/0 -e 0.12.0 -Q gpu -c 0 -v\n"

@@ -10,17 +10,16 @@
 static void print_help(const struct program *pg)
 {
 	printf("%s (%s %s)\n", pg->name, PACKAGE_NAME, PACKAGE_VERSION);
-	printf("Copyright (C) 2026 monitoring-plugins-celery developers. License GPL-3.0-or-later.\n\n");
+	printf("Copyright (C) 2026 monitoring-plugins-celery developers; GPL-3.0-or-later.\n\n");
 	printf("%s\n\n", pg->description);
 	printf("%s\n", pg->options->usage);
 	printf("%s\n", pg->options->help);
 	if (pg->ranges)
 		printf("Ranges:\n"
-		       " RANGE is a threshold range as the Monitoring Plugins Development Guidelines define "
-		       "it:\n"
-		       " https://www.monitoring-plugins.org/doc/guidelines.html#THRESHOLDFORMAT\n"
-		       " 10 alerts outside 0..10, 10: below 10, ~:10 above 10, 10:20 outside 10..20, @10:20 "
-		       "inside.\n\n");
+		       " RANGE is a threshold range as the Monitoring Plugins Development Guidelines\n"
+		       " define it: 10 alerts outside 0..10, 10: below 10, ~:10 above 10, 10:20\n"
+		       " outside 10..20, @10:20 inside 10..20. See\n"
+		       " https://www.monitoring-plugins.org/doc/guidelines.html#THRESHOLDFORMAT\n\n");
 	printf("Examples:\n%s\n", pg->examples);
 }
 

@@ -76,15 +76,41 @@ void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
 	sb->len += (size_t)n;
 }
 
-void strbuf_put_clean(struct strbuf *sb, const char *s)
+static void put_clean_n(struct strbuf *sb, const char *s, size_t n)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
 		if (c < 0x20 || c == 0x7f || c == '|' || c == '\\')
 			strbuf_printf(sb, "\\x%02x", c);
 		else
 			strbuf_putc(sb, (char)c);
 	}
+}
+
+void strbuf_put_clean(struct strbuf *sb, const char *s)
+{
+	put_clean_n(sb, s, strlen(s));
+}
+
+size_t utf8_cut(const char *s, size_t most)
+{
+	size_t n = strnlen(s, most + 1);
+
+	if (n <= most)
+		return n;
+	n = most;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80) /* s[n] continues a character: not there */
+		n--;
+	return n;
+}
+
+void strbuf_put_clean_most(struct strbuf *sb, const char *s, size_t most)
+{
+	size_t keep = utf8_cut(s, most);
+
+	put_clean_n(sb, s, keep);
+	if (s[keep] != '\0')
+		strbuf_puts(sb, "...");
 }
 
 const char *strbuf_str(const struct strbuf *sb)

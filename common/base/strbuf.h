@@ -24,6 +24,11 @@ void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((forma
 /* Appends text from the outside world so that it cannot break plugin output: '|', '\\' and control
  * characters become \xNN escapes. */
 void strbuf_put_clean(struct strbuf *sb, const char *s);
+/* As strbuf_put_clean, of the first most bytes of s at most (cut where no UTF-8 character is split),
+ * with "..." after a cut. */
+void strbuf_put_clean_most(struct strbuf *sb, const char *s, size_t most);
+/* How many bytes of s to keep so that at most most remain and no UTF-8 character is split. */
+size_t utf8_cut(const char *s, size_t most);
 /* The text ("" while empty); NULL once an allocation failed. */
 const char *strbuf_str(const struct strbuf *sb);
 /* Hands the buffer to the caller (NULL once an allocation failed) and resets sb. */

@@ -31,7 +31,9 @@ static void judge_runtime(const struct task_judging *j, const struct task *t, st
 	if (isnan(runtime))
 		return;
 	if (runtime < -TASK_AHEAD_SLACK) {
+		const struct thresholds *limit = task_rule_for(j->rules, j->nrules, t->name, j->runtime);
 		tt->ahead++;
+		tt->ahead_limited += limit->has_warn || limit->has_crit;
 		if (-runtime > tt->most_ahead)
 			tt->most_ahead = -runtime;
 		return;

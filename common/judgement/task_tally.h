@@ -36,6 +36,7 @@ struct task_tally {
 	long long ahead; /* running tasks that started ahead of our clock (the worker's clock is ahead, by
 	                    at least most_ahead s): their time is unknown, never judged */
 	double most_ahead;
+	long long ahead_limited; /* of them, those a runtime limit was given for: UNKNOWN */
 	long long corrected; /* running tasks whose time was corrected by their worker's heartbeat clock */
 };
 

@@ -61,7 +61,7 @@ long long describe_held(struct strbuf *sb, const struct task_judging *j, const s
 		if (active > 0)
 			strbuf_printf(sb, "%lld active", active);
 		strbuf_putc(sb, ' ');
-		strbuf_put_clean(sb, name);
+		strbuf_put_clean_most(sb, name, TASK_TEXT_MOST);
 	}
 	names.noun = " task names";
 	name_list_end(&names);
@@ -70,13 +70,13 @@ long long describe_held(struct strbuf *sb, const struct task_judging *j, const s
 
 void describe_running(struct strbuf *sb, const struct task *t, double runtime)
 {
-	strbuf_put_clean(sb, t->name);
+	strbuf_put_clean_most(sb, t->name, TASK_TEXT_MOST);
 	strbuf_puts(sb, " on ");
 	strbuf_put_clean(sb, t->node);
 	strbuf_puts(sb, " for ");
 	describe_runtime(sb, runtime);
 	strbuf_puts(sb, " (id ");
-	strbuf_put_clean(sb, t->id);
+	strbuf_put_clean_most(sb, t->id, TASK_TEXT_MOST);
 	strbuf_putc(sb, ')');
 }
 
@@ -85,9 +85,9 @@ static void describe_one(struct strbuf *sb, const struct task_judging *j, const 
 	double runtime = task_runtime(j, t);
 
 	strbuf_puts(sb, t->active ? "  running " : "  reserved ");
-	strbuf_put_clean(sb, t->name);
+	strbuf_put_clean_most(sb, t->name, TASK_TEXT_MOST);
 	strbuf_puts(sb, " id ");
-	strbuf_put_clean(sb, t->id);
+	strbuf_put_clean_most(sb, t->id, TASK_TEXT_MOST);
 	if (!t->active) {
 		strbuf_putc(sb, '\n');
 		return;

@@ -10,6 +10,7 @@
 #include <json-c/json.h>
 
 #define TASKS_LISTED_MAX 10 /* tasks of one worker that -v lists; the rest are counted */
+#define TASK_TEXT_MOST   64 /* bytes of a task's name or id written in words; more are cut, "..." */
 
 /* "31 s", "12 min 5 s", "3 h 2 min", "2 d 4 h". */
 void describe_runtime(struct strbuf *sb, double seconds);

@@ -119,10 +119,19 @@ t_clock_an_hour_ahead() {
 		echo "    skip: faketime is not installed"
 		return
 	fi
-	plugin -p "$AHEAD_PORT" -e 0.12.0 --runtime-warning 1 -v
+	plugin -p "$AHEAD_PORT" -e 0.12.0 -v
 	expect_exit 0
 	expect_contains "1 running tasks started ahead of this host's clock (by up to 35"
 	expect_contains "started 35"
+	# a limit its time cannot be held to: UNKNOWN, never an OK that only looks judged
+	plugin -p "$AHEAD_PORT" -e 0.12.0 --runtime-warning 1
+	expect_exit 3
+	expect_contains "CELERY TASKS UNKNOWN - 1 running, 0 reserved on 1 workers; 1 running tasks started ahead"
+	plugin -p "$AHEAD_PORT" -e 0.12.0 --task-runtime 'other.*=1:' --output-format multi-line
+	expect_exit 0
+	plugin -p "$AHEAD_PORT" -e 0.12.0 --task-runtime 'celery_test_app.*=1:' --output-format multi-line
+	expect_exit 3
+	expect_contains "[UNKNOWN] - the running time of 1 tasks cannot be judged: their workers' clocks are ahead"
 	plugin -p "$AHEAD_PORT" -e 0.12.0 --runtime-warning 1 -m both
 	expect_exit 1
 	expect_contains "1 running too long, longest: celery_test_app.sleep on celery-v0.12.0@ahead for "
@@ -147,6 +156,11 @@ t_faults() {
 	plugin -p "$REDIS_PORT" -e 0.12.0 --runtime-warning abc
 	expect_exit 3
 	expect_contains "--runtime-warning"
+	check -e 0.12.0 -Q nosuchqueue
+	expect_exit 2
+	expect_contains "0 running, 0 reserved on 0 workers; no worker that answered consumes the -Q queue nosuchqueue: no task can be seen"
+	check -e 0.12.0 -Q nosuchqueue,other
+	expect_contains "no worker that answered consumes the -Q queues nosuchqueue, other: no task can be seen"
 	check -e 0.12.0 --worker celery-v0.12.0@nobody
 	expect_exit 2
 	expect_contains "did not answer: celery-v0.12.0@nobody"
@@ -191,6 +205,30 @@ t_malformed_task_replies() {
 	expect_contains "  reserved app.tasks.good id r1"
 	expect_contains "4 task entries without an id and a name were not counted"
 	expect_not_contains "SECRET"
+}
+
+# Task names and ids of 3,000 bytes: cut in words and in perfdata labels; the running time comes before the
+# stale list, so the summary's 512 bytes still hold it; names that print alike share their perfdata; the
+# perfdata of names past the first 50 is said to be missing.
+t_long_task_names() {
+	local l64 i64 x57 line1
+	start_helper peer "$FAKE/fake_peer.py" "$REDIS_PORT" tasks long || return
+	check -e 0.12.0 --worker tasks-v0.11.0@peer --task '*' --runtime-critical 600
+	stop_helper peer
+	l64=$(printf 'L%.0s' $(seq 62)) i64=$(printf 'I%.0s' $(seq 64)) x57=$(printf 'x%.0s' $(seq 57))
+	expect_exit 2
+	line1=$(printf '%s\n' "$OUT" | head -n 1 | sed 's/ | .*$//')
+	[ "${#line1}" -le 512 ] || fail "summary of ${#line1} bytes"
+	expect_contains "(tasks matching --task); 1 running too long, longest: a.$l64... on tasks-v0.11.0@peer for 60 min 0 s (id $i64...); "
+	expect_contains "held by incompatible workers: tasks-v0.11.0@peer (version 0.11.0) holds 1 active a.$l64..."
+	expect_perf stale_reserved 62
+	expect_perf a.x_y_reserved 2
+	expect_perf "a.$l64..._active" 1
+	expect_perf app.47.$x57..._reserved 1
+	[ "$(printf '%s\n' "$OUT" | head -n 1 | grep -o '[^ ]*_reserved=' | grep -vc '^stale_reserved=')" = 50 ] || fail "not 50 task names in perfdata"
+	expect_contains "perfdata for 50 task names, not for 12 more"
+	expect_not_contains "app.48."
+	expect_not_contains "$i64$i64"
 }
 
 t_rabbitmq() {
@@ -246,6 +284,7 @@ test_case "a worker clock an hour ahead: told, not judged; -m both corrects it" 
 test_case "a broker down, bad options, a named worker missing" t_faults
 test_case "a worker that never tells its tasks; -t ends the asking, the findings stay" t_tasks_not_known_and_cut_by_the_time_limit
 test_case "malformed task lists and an error reply" t_malformed_task_replies
+test_case "names and ids of 3,000 bytes are cut; names past 50 have no perfdata, and it is said" t_long_task_names
 test_case "RabbitMQ: the stale worker's tasks, nothing left on the broker" t_rabbitmq
 
 cluster_stop

@@ -24,7 +24,8 @@ Usage: python3 fake_peer.py PORT MODE [ARG]; prints "ready" once subscribed, run
                 answering in one pipeline: more than the 16 MiB batch cap lands in the reply list at once
   tasks KIND    one worker tasks-v0.11.0@peer that answers active_queues, and to reserved and active: nothing
                 (KIND notasks: a worker busy in a solo pool), or malformed task lists and an error
-                (KIND malformed)
+                (KIND malformed), or long task names (KIND long: 3,000-byte names and ids, names that
+                print alike, 60 more names; captured task entries with other ids, names and start times)
   selftest      (no PORT needed: use 0) check the reply builder against the vector and exit
 """
 import base64
@@ -69,6 +70,17 @@ def build_reply(ticket, routing_key, node, delivery_tag, queues=None, ticket_pre
     envelope["properties"]["delivery_info"]["routing_key"] = routing_key
     envelope["properties"]["delivery_tag"] = delivery_tag
     return dumps(envelope)
+
+
+def long_tasks(method, node):
+    """tasks long: task entries shaped as the captured active one, with names and ids no check may print whole."""
+    captured = next(iter(json.loads(open(os.path.join(VECTORS, "reply-active-tagged.json")).read())["decoded_body"].values()))[0]
+    def task(name, task_id, started):
+        return dict(captured, id=task_id, name=name, type=name, hostname=node, time_start=started)
+    if method == "active":
+        return [task("a." + "L" * 3000, "I" * 3000, time.time() - 3600)]
+    names = ["a.x=y", "a.x|y"] + ["app.%02d.%s" % (i, "x" * 3000) for i in range(60)]
+    return [task(name, "r%d" % i, None) for i, name in enumerate(names)]
 
 
 def nodes(mode, count):
@@ -226,6 +238,8 @@ def answer(r, answers, mode, arg, message, patterns, prefix):
             reply = build_reply(ticket, key, node, "t")
         elif arg == "notasks":
             return
+        elif arg == "long":
+            reply = build_reply(ticket, key, node, "t", result=long_tasks(method, node))
         elif method == "reserved":  # one good task among malformed ones
             reply = build_reply(ticket, key, node, "t", result=[
                 {"id": 5, "name": "a"}, "x", {"name": "no id"}, {"id": "", "name": "empty"},

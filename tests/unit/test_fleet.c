@@ -2,6 +2,8 @@
 /* test_fleet: turning captured active_queues replies (and bad ones) into judged workers, without Redis. */
 #include "unit.h"
 
+#include "captured_reply.h"
+
 #include "fleet.h"
 #include "fleet_format.h"
 #include "kombu.h"
@@ -23,29 +25,15 @@ static void judge(struct fleet *f)
 	version_policy_free(&policy);
 }
 
+static int add_to_fleet(void *f, const struct inspect_event *ev, struct error *err)
+{
+	return fleet_add_event(f, ev, err);
+}
+
 /* Decodes a captured reply and adds it to the fleet as fleet_collect would. */
 static void add_vector(struct fleet *f, const char *name)
 {
-	char path[1024];
-	json_object *v, *payload, *ticket;
-	struct control_reply r = CONTROL_REPLY_INIT;
-	struct inspect_event ev = {INSPECT_REPLY, NULL, NULL, NULL};
-	struct error err;
-	const char *wire;
-
-	snprintf(path, sizeof(path), "%s/%s", VECTOR_DIR, name);
-	v = json_object_from_file(path);
-	ck_assert_ptr_nonnull(v);
-	wire = json_object_get_string(json_object_object_get(v, "payload"));
-	payload = json_tokener_parse(wire);
-	ticket = json_object_object_get(json_object_object_get(payload, "headers"), "ticket");
-	ck_assert_int_eq(kombu_decode_reply(wire, strlen(wire), json_object_get_string(ticket), &r, &err), 0);
-	ev.node = r.b.node;
-	ev.result = &r.b.result;
-	ck_assert_int_eq(fleet_add_event(f, &ev, &err), 0);
-	kombu_control_reply_free(&r);
-	json_object_put(payload);
-	json_object_put(v);
+	captured_reply_add(name, add_to_fleet, f);
 }
 
 /* Adds a reply whose result is the given JSON text. */

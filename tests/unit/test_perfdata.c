@@ -99,12 +99,43 @@ START_TEST(clean_text_escapes_what_breaks_output)
 }
 END_TEST
 
+START_TEST(clean_text_is_cut_where_no_character_is_split)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_put_clean_most(&sb, "abc", 3); /* as long as allowed: whole, no "..." */
+	ck_assert_str_eq(strbuf_str(&sb), "abc");
+	strbuf_clear(&sb);
+	strbuf_put_clean_most(&sb, "abcd", 3);
+	ck_assert_str_eq(strbuf_str(&sb), "abc...");
+	strbuf_clear(&sb);
+	strbuf_put_clean_most(&sb, "a|bcd", 2); /* the cut counts the bytes given, escapes come after */
+	ck_assert_str_eq(strbuf_str(&sb), "a\\x7c...");
+	strbuf_clear(&sb);
+	strbuf_put_clean_most(&sb, "ab\xc3\xa9z", 3); /* "é" would be split: cut before it */
+	ck_assert_str_eq(strbuf_str(&sb), "ab...");
+	strbuf_clear(&sb);
+	strbuf_put_clean_most(&sb, "ab\xc3\xa9z", 4);
+	ck_assert_str_eq(strbuf_str(&sb), "ab\xc3\xa9...");
+	strbuf_clear(&sb);
+	strbuf_put_clean_most(&sb, "\xe2\x82\xac\xe2\x82\xac", 2); /* not one whole character fits */
+	ck_assert_str_eq(strbuf_str(&sb), "...");
+	strbuf_clear(&sb);
+	strbuf_put_clean_most(&sb, "", 0);
+	ck_assert_str_eq(strbuf_str(&sb), "");
+	ck_assert_uint_eq(utf8_cut("ab\xc3\xa9", 100), 4);
+	ck_assert_uint_eq(utf8_cut("\x80\x80\x80", 2), 0); /* no start of a character at all */
+	strbuf_free(&sb);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
 	Suite *s = suite_create("perfdata");
 	TCase *tc = tcase_create("perfdata");
 
 	tcase_add_test(tc, labels);
+	tcase_add_test(tc, clean_text_is_cut_where_no_character_is_split);
 	tcase_add_test(tc, numbers);
 	tcase_add_test(tc, items);
 	tcase_add_test(tc, clean_text_escapes_what_breaks_output);

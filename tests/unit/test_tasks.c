@@ -3,6 +3,8 @@
  * prefetched) and malformed ones turned into tasks; names, limits, running times, clocks and the words. */
 #include "unit.h"
 
+#include "captured_reply.h"
+
 #include "fleet.h"
 #include "kombu.h"
 #include "task_format.h"
@@ -21,26 +23,10 @@
 /* Hands a captured reply to tasks_add_event as a broadcast would. */
 static void add_vector(struct task_list *l, const char *name)
 {
-	char path[1024];
-	json_object *v, *payload, *ticket;
-	struct control_reply r = CONTROL_REPLY_INIT;
-	struct inspect_event ev = {INSPECT_REPLY, NULL, NULL, NULL};
-	struct error err;
-	const char *wire;
+	char path[256];
 
-	snprintf(path, sizeof(path), "%s/celery-5.2.6/%s", VECTOR_DIR, name);
-	v = json_object_from_file(path);
-	ck_assert_ptr_nonnull(v);
-	wire = json_object_get_string(json_object_object_get(v, "payload"));
-	payload = json_tokener_parse(wire);
-	ticket = json_object_object_get(json_object_object_get(payload, "headers"), "ticket");
-	ck_assert_int_eq(kombu_decode_reply(wire, strlen(wire), json_object_get_string(ticket), &r, &err), 0);
-	ev.node = r.b.node;
-	ev.result = &r.b.result;
-	ck_assert_int_eq(tasks_add_event(l, &ev, &err), 0);
-	kombu_control_reply_free(&r);
-	json_object_put(payload);
-	json_object_put(v);
+	snprintf(path, sizeof(path), "celery-5.2.6/%s", name);
+	captured_reply_add(path, tasks_add_event, l);
 }
 
 /* A reply of node whose result is the given JSON text. */
@@ -419,9 +405,15 @@ START_TEST(clocks_ahead_are_told_and_heartbeats_correct_them)
 	runtime.has_warn = 1;
 	task_tally(&j, &l, &t);
 	ck_assert_int_eq(t.ahead, 1);
+	ck_assert_int_eq(t.ahead_limited, 1); /* a limit was given: the plugin says UNKNOWN */
 	ck_assert(t.most_ahead == 3590);
 	ck_assert_ptr_null(t.longest);
 	ck_assert_int_eq(t.runtime_state, STATE_OK); /* no false alarm */
+	runtime.has_warn = 0;
+	task_tally(&j, &l, &t);
+	ck_assert_int_eq(t.ahead, 1);
+	ck_assert_int_eq(t.ahead_limited, 0); /* no limit: nothing to hold its time to */
+	runtime.has_warn = 1;
 
 	/* its heartbeat said its clock is 3600 s ahead: the task has run 10 s, over the warning of 5 */
 	memset(&h, 0, sizeof(h));
