@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # check-layers.sh: every file in common/ includes only headers of its own layer or of the layers it may use
-# (docs: design.md, README "Layout"): each broker's folder (redis/, amqp/) implements the broker-neutral
+# (docs: design.md, HACKING.md "Layout"): each broker's folder (redis/, amqp/) implements the broker-neutral
 # vocabulary of conversations/, and judgement, output and the programs (plugins/) never see them. The build enforces the same (each
 # layer's library is compiled with only those include paths); this names every violation at once. Exits 1
 # if there is one.

@@ -112,6 +112,7 @@ fuzz() {
 package() {
 	echo "== packaging"
 	single "the man pages say what --help says" tests/packaging/man_matches_help.sh build
+	single "README.md within 200 lines, --help within 80 columns and in order" tests/packaging/front_door.sh build
 	single "the Icinga 2 CheckCommands pass every option, README.md names every variable" \
 		tests/packaging/icinga_conf_matches_help.sh build
 	single "the Nagios 4 commands and services pass nagios4 -v" tests/packaging/nagios_config_validates.sh
@@ -122,7 +123,7 @@ package() {
 
 # The seconds a step took here, roughly, so that the longest start first; a step not named takes 20.
 declare -A took=([fuzz]=110 [package]=160 [hiredis]=135 [test_trust]=70 [test_hardening]=60
-	[test_presence]=60 [test_amqp]=120 [test_tasks]=80 [test_servers]=40 [test_quarantine]=30 [test_sentinel]=25 [test_tls]=20)
+	[test_presence]=60 [test_amqp]=120 [test_tasks]=80 [test_docs]=70 [test_servers]=40 [test_quarantine]=30 [test_sentinel]=25 [test_tls]=20)
 VALGRIND="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
 
 # steps: every step after the unit tests, one line each: its estimated seconds, whether it keeps the CPU

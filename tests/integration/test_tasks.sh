@@ -7,55 +7,11 @@
 . "$(dirname "$0")/../lib/plugin_test.sh" check_celery_tasks "${1:-}"
 . "$lib/rabbit.sh"
 . "$lib/background.sh"
+. "$lib/tasks.sh"
 FAKE="$lib"
 
 STALE=celery@46b9a1cf718a
 CURRENT=celery-v0.12.0@hostA
-
-# tasks_worker URL NODE QUEUE CONCURRENCY [COMMAND PREFIX...]: a prefork worker as deployments run it, four
-# tasks prefetched per process; the prefix (e.g. faketime -f +1h) runs it.
-tasks_worker() {
-	local url=$1 node=$2 queue=$3 c=$4
-	shift 4
-	env BROKER_URL="$url" PYTHONPATH="$CLUSTER_SRC/tests/celery_app" "$@" "$CLUSTER_PYTHON" -W ignore \
-		-m celery -A celery_test_app worker -n "$node" -Q "$queue" -c "$c" --prefetch-multiplier 4 \
-		--without-gossip --without-mingle -l info --logfile "$CLUSTER_DIR/$node.log" \
-		>>"$CLUSTER_DIR/workers.out" 2>&1 &
-	echo $! >"$CLUSTER_DIR/$node.pid"
-	CLUSTER_WORKERS+=("$node")
-}
-
-# send_sleeps URL QUEUE SECONDS N: N sleep tasks, each carrying a secret in its keyword arguments.
-send_sleeps() {
-	env BROKER_URL="$1" PYTHONPATH="$CLUSTER_SRC/tests/celery_app" "$CLUSTER_PYTHON" -W ignore -c '
-import sys
-from celery_test_app import app
-for _ in range(int(sys.argv[3])):
-    app.send_task("celery_test_app.sleep", args=(float(sys.argv[2]),), kwargs={"note": "SECRET-4711"},
-                  queue=sys.argv[1])
-' "$2" "$3" "$4"
-}
-
-# inspect_counts URL: "NODE ACTIVE RESERVED" per worker, as `celery inspect` (Celery's own client) sees them.
-inspect_counts() {
-	env BROKER_URL="$1" PYTHONPATH="$CLUSTER_SRC/tests/celery_app" "$CLUSTER_PYTHON" -W ignore -c '
-from celery_test_app import app
-i = app.control.inspect(timeout=2)
-active, reserved = i.active() or {}, i.reserved() or {}
-for node in sorted(set(active) | set(reserved)):
-    print(node, len(active.get(node, [])), len(reserved.get(node, [])))
-'
-}
-
-# wait_running URL NODE N: waits (up to 20 s) until the plugin sees NODE run N tasks.
-wait_running() {
-	for _ in $(seq 40); do
-		[ "$(inspect_counts "$1" | awk -v n="$2" '$1 == n { print $2 }')" = "$3" ] && return 0
-		sleep 0.5
-	done
-	echo "$2 does not run $3 tasks: $(inspect_counts "$1")" >&2
-	return 1
-}
 
 t_stale_worker_holds_what_celery_inspect_says() {
 	local want

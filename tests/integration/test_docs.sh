@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# test_docs.sh: the examples of README.md and docs/ run as they are shown, so that no page goes stale. Each
+# ```console block's commands run against real Celery workers on a real redis-server (the demo's fleet, or
+# the scene the block names) with the built plugins first in PATH, and print what the block shows (run times
+# and ids aside); "-H 127.0.0.1" gets the test broker's port. The README's Icinga 2 objects validate in Icinga
+# 2 with the shipped commands; its NRPE lines are the shipped ones, which test_nrpe runs; the Kubernetes page's
+# probes run as its pod would run them. Usage: test_docs.sh PLUGIN_DIR
+# plain build only
+. "$(dirname "$0")/../lib/plugin_test.sh" check_celery_worker_versions "${1:-}"
+. "$lib/tasks.sh"
+. "$lib/icinga.sh"
+
+PLUGIN_DIR=$(cd "$(dirname "$PLUGIN")" && pwd)
+DOCS=(README.md docs/*.md)
+STALE=celery@46b9a1cf718a
+
+# fleet_reset: the demo's three workers on an empty broker, and three tasks waiting in reports, which no
+# worker consumes.
+fleet_reset() {
+	local node
+	for node in "${CLUSTER_WORKERS[@]}"; do
+		cluster_stop_worker "$node"
+	done
+	CLUSTER_WORKERS=()
+	cluster_redis flushall >/dev/null
+	cluster_start_demo_fleet
+	cluster_send_tasks reports 0 5 9
+}
+
+# scene NAME: the fleet a block names. demo: fleet_reset's. stuck: the untagged worker also consumes video,
+# as a prefork worker, and has run one task from it for more than five seconds.
+scene() {
+	fleet_reset
+	case $1 in
+	demo) ;;
+	stuck)
+		cluster_stop_worker "$STALE"
+		tasks_worker "redis://$CLUSTER_HOST:$REDIS_PORT/0" "$STALE" gpu,video 2
+		cluster_wait_ready "$STALE" || return 1
+		send_sleeps "redis://$CLUSTER_HOST:$REDIS_PORT/0" video 600 1 || return 1
+		wait_running "redis://$CLUSTER_HOST:$REDIS_PORT/0" "$STALE" 1 || return 1
+		sleep 6
+		;;
+	*)
+		echo "no scene $1" >&2
+		return 1
+		;;
+	esac
+}
+
+# example: one command of a block (item $EXAMPLE), run as shown, its output compared with what the block shows; the
+# state word of the status line agrees with the exit code.
+CURRENT_SCENE= DIRTY=
+example() {
+	local item=$ITEMS/$EXAMPLE cmd scene states=(OK WARNING CRITICAL UNKNOWN)
+	scene=$(cat "$item.scene")
+	cmd=$(cat "$item.cmd")
+	if [ "$scene" != "$CURRENT_SCENE" ] || [ -n "$DIRTY" ]; then
+		scene "$scene" || { fail "scene $scene could not be set up"; return; }
+		CURRENT_SCENE=$scene DIRTY=
+	fi
+	run env PATH="$PLUGIN_DIR:$PATH" bash -c "${cmd//-H 127.0.0.1/-H 127.0.0.1 -p $REDIS_PORT}"
+	case $cmd in *--execute*) DIRTY=1 ;; esac # it changed the workers: the next example starts afresh
+	OUT=${OUT//127.0.0.1:$REDIS_PORT/127.0.0.1:6379} # as the command shows it: the default port
+	printf '%s\n' "$OUT" >"$item.actual"
+	"$CLUSTER_PYTHON" "$lib/doc_examples.py" compare "$item.expected" "$item.actual" ||
+		fail "$(cat "$item.where") does not print what it shows"
+	case $(head -n 1 <<<"$OUT") in
+	*" ${states[$RC]:-none} - "*) ;;
+	*) fail "exit code $RC does not match the status line" ;;
+	esac
+}
+
+# The Icinga 2 objects of the README (```icinga2 blocks) with the shipped CheckCommands, on a host as the
+# README's hosts are: they validate, and make the services the README says.
+t_icinga_objects_validate() {
+	local dir=$ASSERT_TMP/icinga
+	if ! command -v icinga2 >/dev/null; then
+		echo "    skip: icinga2 is not installed"
+		return
+	fi
+	mkdir -p "$dir"
+	{
+		icinga_head "$PLUGIN_DIR"
+		echo "include \"$CLUSTER_SRC/icinga2-conf/celery.conf\""
+		icinga_conf_d_stubs
+		echo 'object Host "redis-1" { check_command = "dummy"; address = "127.0.0.1"; vars.celery_expected_version = "0.12.0" }'
+		"$CLUSTER_PYTHON" "$lib/doc_examples.py" fence README.md icinga2
+	} >"$dir/icinga2.conf"
+	run icinga "$dir" daemon -c "$dir/icinga2.conf" -C
+	expect_exit 0
+	expect_contains "Instantiated 3 Services."
+	expect_not_contains "warning/"
+}
+
+# The README's NRPE lines (```nrpe blocks) are lines of the shipped icinga2-conf/nrpe/celery.cfg.
+t_nrpe_lines_are_shipped() {
+	local line n=0
+	while IFS= read -r line; do
+		[ -n "$line" ] || continue
+		n=$((n + 1))
+		grep -qxF -- "$line" icinga2-conf/nrpe/celery.cfg || fail "not in icinga2-conf/nrpe/celery.cfg: $line"
+	done < <("$CLUSTER_PYTHON" "$lib/doc_examples.py" fence README.md nrpe)
+	[ "$n" -ge 1 ] || fail "the README shows no NRPE line"
+}
+
+# probe KIND: the command of docs/kubernetes.md's KIND probe (livenessProbe, readinessProbe): the line after
+# its "- -c".
+probe() {
+	"$CLUSTER_PYTHON" "$lib/doc_examples.py" fence docs/kubernetes.md yaml |
+		awk -v kind="$1:" '$1 == kind { on = 1 } on && c { sub(/^ *- /, ""); print; exit } on && $0 ~ /- -c$/ { c = 1 }'
+}
+
+# The pod of docs/kubernetes.md: its worker is celery-v$APP_VERSION@$HOSTNAME, consuming celery; the probes run
+# with the pod's environment. Alive and ready while the worker consumes celery; not ready once it stops
+# consuming it; not alive once it is gone.
+t_kubernetes_probes() {
+	local live ready url="redis://$CLUSTER_HOST:$REDIS_PORT/0"
+	live=$(probe livenessProbe) ready=$(probe readinessProbe)
+	[ -n "$live" ] && [ -n "$ready" ] || { fail "docs/kubernetes.md: no probe commands found"; return; }
+	fleet_reset
+	cluster_start_default_worker celery-v0.12.0@web-7d9f-x2k4 celery
+	cluster_wait_ready celery-v0.12.0@web-7d9f-x2k4 || { fail "the pod's worker did not start"; return; }
+	# pod COMMAND [HOSTNAME]: the probe's command in the pod's environment
+	pod() {
+		run env -i PATH=/usr/bin:/bin HOSTNAME="${2:-web-7d9f-x2k4}" APP_VERSION=0.12.0 CELERY_BROKER_URL="$url" \
+			sh -c "${1//\/usr\/lib\/nagios\/plugins\//$PLUGIN_DIR/}"
+	}
+	pod "$live"
+	expect_exit 0
+	expect_one_line
+	pod "$ready"
+	expect_exit 0
+	# the probe of a pod whose worker is not there fails, whoever else answers (here the stale ones)
+	pod "$live" web-0000-gone
+	expect_exit 2
+	expect_contains "did not answer: celery-v0.12.0@web-0000-gone"
+	env BROKER_URL="$url" PYTHONPATH="$CLUSTER_SRC/tests/celery_app" "$CLUSTER_PYTHON" -W ignore -c '
+from celery_test_app import app
+app.control.cancel_consumer("celery", destination=["celery-v0.12.0@web-7d9f-x2k4"], reply=True, timeout=5)'
+	pod "$ready"
+	[ "$RC" != 0 ] || fail "ready after the worker stopped consuming celery"
+	pod "$live"
+	expect_exit 0
+	cluster_stop_worker celery-v0.12.0@web-7d9f-x2k4
+	pod "$live"
+	expect_exit 2
+	expect_contains "did not answer: celery-v0.12.0@web-7d9f-x2k4"
+}
+
+assert_init
+cluster_init
+cluster_start_redis REDIS || exit 2
+cd "$CLUSTER_SRC" || exit 2
+ITEMS=$ASSERT_TMP/items
+mkdir -p "$ITEMS"
+count=$("$CLUSTER_PYTHON" "$lib/doc_examples.py" extract "$ITEMS" "${DOCS[@]}") || exit 2
+[ "$count" -ge 8 ] || { echo "only $count examples found in ${DOCS[*]}" >&2; exit 2; }
+for i in $(seq -f %03g "$count"); do
+	EXAMPLE=$i
+	test_case "$(cat "$ITEMS/$i.where"): $(cut -c1-70 "$ITEMS/$i.cmd")" example
+done
+test_case "the README's Icinga 2 objects validate with the shipped commands" t_icinga_objects_validate
+test_case "the README's NRPE lines are those shipped" t_nrpe_lines_are_shipped
+test_case "docs/kubernetes.md's probes, run as its pod runs them" t_kubernetes_probes
+[ -z "${KEEP_ITEMS:-}" ] || cp -r "$ITEMS" "$KEEP_ITEMS"
+assert_summary
