@@ -287,7 +287,7 @@ int main(int argc, char **argv)
 	    "   Cancels gpu on every worker that does not run 0.12.0, if a 0.12.0 worker\n"
 	    "   consumes it.\n"
 	    " " NAME " -e 0.12.0 --execute --state $SERVICESTATE$ \\\n"
-	    "     --state-type $SERVICESTATETYPE$\n"
+	    "            --state-type $SERVICESTATETYPE$\n"
 	    "   As a Nagios event handler: acts on a HARD WARNING or CRITICAL only.\n"
 	    "\n"
 	    "Safety:\n"

@@ -442,7 +442,7 @@ static const struct plugin check = {
     "   CRITICAL when gpu or celery has no consumer running 0.12.0, WARNING when a\n"
     "   stale one shares it.\n"
     " check_celery_queue_health -u redis://broker/0 -e 0.12.0 -Q reports \\\n"
-    "     --backlog-warning 100 --backlog-critical 1000\n"
+    "            --backlog-warning 100 --backlog-critical 1000\n"
     "   Also alerts on more than 100 (1000) messages waiting in reports.\n",
     judge,
 };

@@ -150,7 +150,7 @@ static void write_summary(const struct options *o, const struct probe *p, const 
 	} else if (t->workers + t->unknown == 0) {
 		strbuf_puts(sb, "; no worker answered: no task can be seen");
 	}
-	/* a running time that alerts comes first: a long list of stale workers must not push it past the
+	/* a running time that alerts comes before the stale workers' list, which must not push it past the
 	 * summary's end */
 	if (t->longest != NULL && t->over > 0) {
 		strbuf_printf(sb, "; %lld running too long, longest: ", t->over);
@@ -162,26 +162,30 @@ static void write_summary(const struct options *o, const struct probe *p, const 
 		    "; %lld running tasks started ahead of this host's clock (by up to %.0f s): their "
 		    "workers' clocks are ahead, their time is not judged; -m both corrects it",
 		    t->ahead, t->most_ahead);
-	if (t->stale_active + t->stale_reserved > 0)
-		write_stale(j, l, t, sb);
-	if (t->longest != NULL && t->over == 0) {
-		strbuf_puts(sb, "; longest running: ");
-		describe_running(sb, t->longest, t->longest_runtime);
-	}
 	if (t->unknown > 0)
 		strbuf_printf(sb, "; tasks of %lld workers not known (no answer to reserved and active)",
 		              t->unknown);
 	if (l->twice > 0)
 		strbuf_printf(sb, "; %lld tasks held by two workers at once (delivered again while held)",
 		              l->twice);
+	/* the list of stale workers, which may be long, after every other finding */
+	if (t->stale_active + t->stale_reserved > 0)
+		write_stale(j, l, t, sb);
+	if (t->longest != NULL && t->over == 0) {
+		strbuf_puts(sb, "; longest running: ");
+		describe_running(sb, t->longest, t->longest_runtime);
+	}
 }
 
 /* A task name as its perfdata labels begin: cut as in words, and what perfdata_label would turn to '_'
- * turned now, so that names which print alike share their items instead of repeating a label. */
+ * turned now, so that names which print alike share their items instead of repeating a label; "task:" before
+ * the names whose labels would be those of fixed items (stale_active, longest_runtime). */
 static void name_label(struct strbuf *sb, const char *name)
 {
 	size_t keep = utf8_cut(name, TASK_TEXT_MOST);
 
+	if (strcmp(name, "stale") == 0 || strcmp(name, "longest") == 0)
+		strbuf_puts(sb, "task:");
 	for (size_t i = 0; i < keep; i++) {
 		unsigned char c = (unsigned char)name[i];
 		strbuf_putc(sb, c == '=' || c == '|' || c < 0x20 || c == 0x7f ? '_' : (char)c);
@@ -191,8 +195,8 @@ static void name_label(struct strbuf *sb, const char *name)
 }
 
 struct name_perf {
-	char *label; /* name_label of the names counted here */
-	const char *name;
+	char *label;      /* name_label of the names counted here */
+	const char *name; /* the name of its longest running task (whose limits it shows), else its first */
 	long long active, reserved;
 	double longest;
 };
@@ -206,8 +210,10 @@ static int count_by_label(const struct task_judging *j, const struct task *t, st
 	double rt = task_runtime(j, t);
 
 	name_label(&label, t->name);
-	if (strbuf_str(&label) == NULL)
+	if (strbuf_str(&label) == NULL) {
+		strbuf_free(&label);
 		return -1;
+	}
 	for (k = 0; k < *n && strcmp(np[k].label, strbuf_str(&label)) != 0; k++)
 		;
 	if (k == *n && *n == TASK_PERF_MOST) {
@@ -221,8 +227,10 @@ static int count_by_label(const struct task_judging *j, const struct task *t, st
 	}
 	strbuf_free(&label);
 	t->active ? np[k].active++ : np[k].reserved++;
-	if (!isnan(rt) && rt > np[k].longest)
+	if (!isnan(rt) && rt > np[k].longest) {
 		np[k].longest = rt;
+		np[k].name = t->name;
+	}
 	return 1;
 }
 
@@ -321,6 +329,7 @@ static void write_json(const struct options *o, const struct probe *p, const str
 	json_object_object_add(counts, "workers", json_object_new_int64(t->workers));
 	json_object_object_add(counts, "unknown", json_object_new_int64(t->unknown));
 	json_object_object_add(counts, "ahead", json_object_new_int64(t->ahead));
+	json_object_object_add(counts, "ahead_limited", json_object_new_int64(t->ahead_limited));
 	json_object_object_add(counts, "malformed", json_object_new_int64(l->malformed));
 	json_object_object_add(counts, "held_twice", json_object_new_int64(l->twice));
 	json_object_object_add(doc, "counts", counts);
@@ -363,8 +372,10 @@ static int judge(const struct options *o, struct probe *p, struct report *r, jso
 		r->state = state_worst(r->state, STATE_UNKNOWN);
 	if (!p->collection_cut && p->cut.kind == ERROR_NONE)
 		r->state = state_worst(r->state, thresholds_state(&o->unresponsive, (double)unresponsive));
-	if (t.workers + t.unknown == 0 && !p->collection_cut && o->nworkers == 0)
-		r->state = STATE_CRITICAL; /* no worker: no task can run, none can be seen */
+	if (t.workers + t.unknown == 0 && !p->collection_cut &&
+	    (o->nworkers == 0 || (o->nqueues > 0 && some_worker_answered(&p->fleet))))
+		r->state =
+		    STATE_CRITICAL; /* no worker (on the -Q queues): no task can run, none can be seen */
 	write_summary(o, p, &j, &l, &t, &r->summary);
 	write_subchecks(o, &t, unresponsive, r);
 	{
@@ -413,7 +424,7 @@ static const struct plugin check = {
     " check_celery_tasks -H 127.0.0.1 -e 0.12.0\n"
     "   OK while no incompatible worker holds a task.\n"
     " check_celery_tasks -u redis://broker:6379/0 -e 0.12.0 --runtime-warning 600 \\\n"
-    "     --task-runtime 'app.tasks.report=3600:7200' -m both\n"
+    "            --task-runtime 'app.tasks.report=3600:7200' -m both\n"
     "   WARNING when a task has run over 10 minutes (a report over an hour), by the\n"
     "   worker's clock corrected by its heartbeat.\n",
     judge,

@@ -94,13 +94,15 @@ void strbuf_put_clean(struct strbuf *sb, const char *s)
 
 size_t utf8_cut(const char *s, size_t most)
 {
-	size_t n = strnlen(s, most + 1);
+	size_t n = strnlen(s, most);
 
-	if (n <= most)
+	if (n < most || s[n] == '\0')
 		return n;
-	n = most;
-	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80) /* s[n] continues a character: not there */
-		n--;
+	/* s[n] continues a character: cut before that character's first byte, three bytes back at most (bytes
+	 * that are no UTF-8 are cut where they stand) */
+	for (size_t back = 0; back <= 3 && back <= n; back++)
+		if (((unsigned char)s[n - back] & 0xc0) != 0x80)
+			return n - back;
 	return n;
 }
 

@@ -7,10 +7,10 @@
 /* The version policy: -e, --expected-version-file, --accept, --allow-untagged. */
 #define POLICY_HELP                                                                                          \
 	" -e, --expected-version=VERSION\n"                                                                  \
-	"    The version workers must run. A worker named NAME-vVERSION@HOST runs\n"                         \
-	"    VERSION; it is compatible when it equals this one as PEP 440 compares (0.12\n"                  \
-	"    == 0.12.0; a version PEP 440 cannot read is compared as text). -e v0.12.0\n"                    \
-	"    means 0.12.0. -e newest: the highest version among the tagged workers that\n"                   \
+	"    The version workers must run; -e v0.12.0 means 0.12.0. A worker named\n"                        \
+	"    NAME-vVERSION@HOST runs VERSION; it is compatible when it equals this one as\n"                 \
+	"    PEP 440 compares (0.12 == 0.12.0; a version PEP 440 cannot read is compared\n"                  \
+	"    as text). -e newest: the highest version among the tagged workers that\n"                       \
 	"    answered (a rolling deploy is over when all run it).\n"                                         \
 	" --expected-version-file=PATH\n"                                                                    \
 	"    As -e, from the first line of PATH (one a deploy pipeline writes)\n"                            \
@@ -31,8 +31,9 @@
 #define UNRESPONSIVE_HELP                                                                                    \
 	" --unresponsive-warning=RANGE, --unresponsive-critical=RANGE\n"                                     \
 	"    Ranges on the workers that received the broadcast and did not answer\n"                         \
-	"    (default: one such worker is a WARNING, none is CRITICAL). A -P solo worker\n"                  \
-	"    busy with a long task answers nothing until it ends.\n"
+	"    (check_celery_tasks: or did not tell their tasks) (default: one such worker\n"                  \
+	"    is a WARNING; never CRITICAL). A -P solo worker busy with a long task\n"                        \
+	"    answers nothing until it ends.\n"
 
 /* --worker, as the checks take it. */
 #define WORKER_HELP                                                                                          \
@@ -46,7 +47,7 @@
 	" -H, --hostname=HOST\n"                                                                             \
 	"    Broker host name or address (default: 127.0.0.1)\n"                                             \
 	" -p, --port=PORT\n"                                                                                 \
-	"    Broker TCP port (default: 6379 for Redis, 5672 for RabbitMQ)\n"                                 \
+	"    Broker TCP port (default: 6379 for Redis; 5672 for RabbitMQ, 5671 with TLS)\n"                  \
 	" -u, --url=URL\n"                                                                                   \
 	"    Celery's broker URL: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB],\n"                             \
 	"    rediss://... for TLS (with Celery's keys\n"                                                     \

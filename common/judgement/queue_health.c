@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* queue_health: consumers counted, queues judged (docs: README, "check_celery_queue_health"). */
+/* queue_health: consumers counted, queues judged (docs/check_celery_queue_health.md). */
 #include "queue_health.h"
 
 #include "name_map.h"

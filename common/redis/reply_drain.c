@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* reply_drain: batched pops by server version (docs: README, "Redis versions"). */
+/* reply_drain: batched pops by server version (docs/broker.md, "Redis versions"). */
 #include "reply_drain.h"
 
 #include <stdio.h>

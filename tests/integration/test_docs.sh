@@ -34,6 +34,11 @@ scene() {
 	fleet_reset
 	case $1 in
 	demo) ;;
+	paused) # a worker seen by an earlier check, now stopped (SIGSTOP): it receives the question, never answers
+		run env PATH="$PLUGIN_DIR:$PATH" check_celery_worker_versions -H 127.0.0.1 -p "$REDIS_PORT" -e 0.12.0
+		kill -STOP "$(cluster_worker_pid celery-v0.11.0@hostC)"
+		sleep 2
+		;;
 	stuck)
 		cluster_stop_worker "$STALE"
 		tasks_worker "redis://$CLUSTER_HOST:$REDIS_PORT/0" "$STALE" gpu,video 2
@@ -67,13 +72,13 @@ example() {
 	"$CLUSTER_PYTHON" "$lib/doc_examples.py" compare "$item.expected" "$item.actual" ||
 		fail "$(cat "$item.where") does not print what it shows"
 	case $(head -n 1 <<<"$OUT") in
-	*" ${states[$RC]:-none} - "*) ;;
+	"CELERY "*" ${states[$RC]:-none} - "* | "{"*) ;;
 	*) fail "exit code $RC does not match the status line" ;;
 	esac
 }
 
-# The Icinga 2 objects of the README (```icinga2 blocks) with the shipped CheckCommands, on a host as the
-# README's hosts are: they validate, and make the services the README says.
+# The Icinga 2 objects of the README (```icinga2 blocks) with the shipped CheckCommands: they validate, and
+# make the services the README says.
 t_icinga_objects_validate() {
 	local dir=$ASSERT_TMP/icinga
 	if ! command -v icinga2 >/dev/null; then
@@ -85,13 +90,41 @@ t_icinga_objects_validate() {
 		icinga_head "$PLUGIN_DIR"
 		echo "include \"$CLUSTER_SRC/icinga2-conf/celery.conf\""
 		icinga_conf_d_stubs
-		echo 'object Host "redis-1" { check_command = "dummy"; address = "127.0.0.1"; vars.celery_expected_version = "0.12.0" }'
 		"$CLUSTER_PYTHON" "$lib/doc_examples.py" fence README.md icinga2
 	} >"$dir/icinga2.conf"
 	run icinga "$dir" daemon -c "$dir/icinga2.conf" -C
 	expect_exit 0
 	expect_contains "Instantiated 3 Services."
 	expect_not_contains "warning/"
+}
+
+# The README's Redis ACL (the ```redis block), given to a user on the test broker: the three checks run as
+# that user and are refused nothing.
+t_least_privilege_acl() {
+	local acl plugin
+	acl=$("$CLUSTER_PYTHON" "$lib/doc_examples.py" fence README.md redis | tr -s ' \n' '  ')
+	[ -n "$acl" ] || { fail "the README shows no ACL"; return; }
+	fleet_reset
+	printf 'docs-pw\n' >"$ASSERT_TMP/docs.pw"
+	# shellcheck disable=SC2086 # the ACL's words, as redis-cli takes them
+	cluster_redis ${acl//>PASSWORD/>docs-pw} | grep -qx OK || { fail "ACL SETUSER refused: $acl"; return; }
+	for plugin in check_celery_worker_versions check_celery_queue_health check_celery_tasks; do
+		run "$PLUGIN_DIR/$plugin" -H 127.0.0.1 -p "$REDIS_PORT" --username celery-monitor \
+			--password-file "$ASSERT_TMP/docs.pw" -e 0.12.0 -v
+		[ "$RC" -le 2 ] || fail "$plugin as the README's user: exit $RC"
+		expect_not_contains "NOPERM"
+		expect_not_contains "permission"
+	done
+	expect_keyspace_clean "$REDIS_PORT"
+}
+
+# The README's RabbitMQ permissions are those test_amqp gives its user, with which it runs the checks on a real
+# rabbitmq-server.
+t_rabbitmq_permissions_are_tested() {
+	local shown tested
+	shown=$(grep -A3 '^rabbitmqctl set_permissions -p / monitor' README.md | grep -oE "'[^']+'")
+	tested=$(grep -A3 'rabbitctl set_permissions -p / monitor .\^(\[0-9a-f' tests/integration/test_amqp.sh | grep -oE "'[^']+'")
+	[ -n "$shown" ] && [ "$shown" = "$tested" ] || fail "the README's permissions ($shown) are not test_amqp's ($tested)"
 }
 
 # The README's NRPE lines (```nrpe blocks) are lines of the shipped icinga2-conf/nrpe/celery.cfg.
@@ -163,6 +196,8 @@ for i in $(seq -f %03g "$count"); do
 done
 test_case "the README's Icinga 2 objects validate with the shipped commands" t_icinga_objects_validate
 test_case "the README's NRPE lines are those shipped" t_nrpe_lines_are_shipped
+test_case "the README's Redis ACL is all the three checks need" t_least_privilege_acl
+test_case "the README's RabbitMQ permissions are test_amqp's" t_rabbitmq_permissions_are_tested
 test_case "docs/kubernetes.md's probes, run as its pod runs them" t_kubernetes_probes
 [ -z "${KEEP_ITEMS:-}" ] || cp -r "$ITEMS" "$KEEP_ITEMS"
 assert_summary

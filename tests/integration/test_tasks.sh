@@ -46,7 +46,11 @@ t_runtime_limits_name_the_task_and_worker() {
 	expect_perf celery_test_app.sleep_active 2
 	expect_perf celery_test_app.sleep_reserved 4
 	expect_contains "celery_test_app.sleep_runtime="
-	expect_contains ";;2;0"
+	printf '%s' "$OUT" | head -n 1 | grep -qE " celery_test_app.sleep_runtime=[0-9.]+s;;2;0 " ||
+		fail "the task's runtime perfdata lacks its rule's limits"
+	# longest_runtime carries the limits that judged that task: its rule's, not --runtime-warning's
+	printf '%s' "$OUT" | head -n 1 | grep -qE " longest_runtime=[0-9.]+s;;2;0 " ||
+		fail "longest_runtime lacks the rule's limits"
 }
 
 t_secrets_never_shown() {
@@ -71,8 +75,8 @@ assert d["counts"]["stale_reserved"] == 4
 }
 
 t_clock_an_hour_ahead() {
-	if ! command -v faketime >/dev/null; then
-		echo "    skip: faketime is not installed"
+	if [ -z "$FAKETIME_LIB" ]; then
+		echo "    skip: libfaketime is not installed"
 		return
 	fi
 	plugin -p "$AHEAD_PORT" -e 0.12.0 -v
@@ -115,7 +119,11 @@ t_faults() {
 	check -e 0.12.0 -Q nosuchqueue
 	expect_exit 2
 	expect_contains "0 running, 0 reserved on 0 workers; no worker that answered consumes the -Q queue nosuchqueue: no task can be seen"
+	check -e 0.12.0 -Q nosuchqueue --worker "$CURRENT" # the named worker answered, and consumes no -Q queue
+	expect_exit 2
+	expect_contains "no worker that answered consumes the -Q queue nosuchqueue"
 	check -e 0.12.0 -Q nosuchqueue,other
+	expect_exit 2
 	expect_contains "no worker that answered consumes the -Q queues nosuchqueue, other: no task can be seen"
 	check -e 0.12.0 --worker celery-v0.12.0@nobody
 	expect_exit 2
@@ -167,14 +175,12 @@ t_malformed_task_replies() {
 # stale list, so the summary's 512 bytes still hold it; names that print alike share their perfdata; the
 # perfdata of names past the first 50 is said to be missing.
 t_long_task_names() {
-	local l64 i64 x57 line1
+	local l64 i64 x57
 	start_helper peer "$FAKE/fake_peer.py" "$REDIS_PORT" tasks long || return
 	check -e 0.12.0 --worker tasks-v0.11.0@peer --task '*' --runtime-critical 600
 	stop_helper peer
 	l64=$(printf 'L%.0s' $(seq 62)) i64=$(printf 'I%.0s' $(seq 64)) x57=$(printf 'x%.0s' $(seq 57))
 	expect_exit 2
-	line1=$(printf '%s\n' "$OUT" | head -n 1 | sed 's/ | .*$//')
-	[ "${#line1}" -le 512 ] || fail "summary of ${#line1} bytes"
 	expect_contains "(tasks matching --task); 1 running too long, longest: a.$l64... on tasks-v0.11.0@peer for 60 min 0 s (id $i64...); "
 	expect_contains "held by incompatible workers: tasks-v0.11.0@peer (version 0.11.0) holds 1 active a.$l64..."
 	expect_perf stale_reserved 62
@@ -209,9 +215,13 @@ cluster_init
 cluster_start_redis REDIS || exit 2
 tasks_worker "redis://$CLUSTER_HOST:$REDIS_PORT/0" "$CURRENT" celery 2
 tasks_worker "redis://$CLUSTER_HOST:$REDIS_PORT/0" "$STALE" stale 1
-if command -v faketime >/dev/null; then # its own broker: a clock past kombu's visibility timeout would
+# faketime's library itself, not the faketime program, which forks: stopping the program would leave the
+# worker running
+FAKETIME_LIB=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1)
+if [ -n "$FAKETIME_LIB" ]; then # its own broker: a clock past kombu's visibility timeout would
 	cluster_start_redis AHEAD || exit 2 # hand every other worker's unacknowledged tasks out again
-	tasks_worker "redis://$CLUSTER_HOST:$AHEAD_PORT/0" celery-v0.12.0@ahead celery 1 faketime -f +1h
+	tasks_worker "redis://$CLUSTER_HOST:$AHEAD_PORT/0" celery-v0.12.0@ahead celery 1 \
+		env LD_PRELOAD="$FAKETIME_LIB" FAKETIME=+1h
 fi
 if rabbit_available && rabbit_start; then
 	tasks_worker "$RABBIT_URL" celery@rabbitstale stale 1

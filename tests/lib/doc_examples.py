@@ -21,6 +21,8 @@ VOLATILE = [
     (re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "UUID"),
     (re.compile(r"\bfor \d+ (min \d+ )?s\b"), "for T"),
     (re.compile(r"\bin \d+\.\d+ s\b"), "in T s"),
+    (re.compile(r"\b\d+ s ago\b"), "T s ago"),
+    (re.compile(r'"last_seen_age": [0-9.e-]+'), '"last_seen_age": T'),
 ]
 
 

@@ -16,18 +16,23 @@ installed_files() {
 }
 
 # expected_files PLUGINDIR DATADIR DOCDIR MANDIR [SUFFIX]: the files a install puts there (SUFFIX: .gz when
-# the packager compresses the man pages).
+# the packager compresses the man pages, and the documents over 4 KiB, as dh_compress does).
 expected_files() {
-	local doc=$3 man=$4 z=${5:-}
+	local doc=$3 man=$4 z=${5:-} page
+	{
 	printf '%s\n' "$1/check_celery_queue_health" "$1/check_celery_worker_versions" "$1/celery_quarantine_workers" \
 		"$1/check_celery_tasks" "$2/icinga2/include/plugins-contrib.d/celery.conf" \
 		"$man/man1/check_celery_queue_health.1$z" "$man/man1/check_celery_worker_versions.1$z" \
 		"$man/man1/check_celery_tasks.1$z" \
 		"$man/man1/celery_quarantine_workers.1$z" \
-		"$doc/NEWS$z" "$doc/README.md$z" "$doc/BENCHMARKS.md$z" "$doc/examples/README.md" \
+		"$doc/examples/README.md" \
 		"$doc/examples/icinga2/agent-hosts.conf" "$doc/examples/icinga2/hosts.conf" \
 		"$doc/examples/icinga2/services.conf" "$doc/examples/icinga2/zones.conf" \
-		"$doc/examples/nagios/commands.cfg" "$doc/examples/nrpe/celery.cfg" | LC_ALL=C sort
+		"$doc/examples/nagios/commands.cfg" "$doc/examples/nrpe/celery.cfg"
+	for page in $(cd "$CLUSTER_SRC" && echo NEWS README.md BENCHMARKS.md HACKING.md docs/*.md); do
+		if [ "$(stat -c %s "$CLUSTER_SRC/$page")" -gt 4096 ]; then echo "$doc/$page$z"; else echo "$doc/$page"; fi
+	done
+	} | LC_ALL=C sort
 }
 
 t_make_install_and_uninstall() {

@@ -124,7 +124,10 @@ START_TEST(clean_text_is_cut_where_no_character_is_split)
 	strbuf_put_clean_most(&sb, "", 0);
 	ck_assert_str_eq(strbuf_str(&sb), "");
 	ck_assert_uint_eq(utf8_cut("ab\xc3\xa9", 100), 4);
-	ck_assert_uint_eq(utf8_cut("\x80\x80\x80", 2), 0); /* no start of a character at all */
+	ck_assert_uint_eq(utf8_cut("\x80\x80\x80", 2), 2); /* no UTF-8: cut where it stands */
+	ck_assert_uint_eq(utf8_cut("a\x80\x80\x80\x80\x80\x80", 5), 5);
+	ck_assert_uint_eq(utf8_cut("abc\xf0\x9f\x98\x80", 6), 3); /* a 4-byte character, three back */
+	ck_assert_uint_eq(utf8_cut("abc", (size_t)-1), 3);
 	strbuf_free(&sb);
 }
 END_TEST
