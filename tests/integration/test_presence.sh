@@ -6,6 +6,7 @@
 # writes nothing (an ACL user without write permissions, MONITOR, the keyspace digest); the busy worker is
 # named as unresponsive with when it was last seen, and --unresponsive-warning 1 keeps the check OK; the
 # JSON gives every worker's state. Usage: test_presence.sh PLUGIN_DIR
+# sanitizer build only
 . "$(dirname "$0")/../lib/plugin_test.sh" check_celery_worker_versions "${1:-}"
 QUEUE_PLUGIN="$(dirname "$PLUGIN")/check_celery_queue_health"
 . "$CLUSTER_SRC/tests/lib/background.sh"

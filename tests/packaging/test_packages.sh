@@ -61,7 +61,7 @@ t_the_debian_package() {
 	mkdir -p "$ASSERT_TMP/deb"
 	tar -xzf "$tarball" -C "$ASSERT_TMP/deb"
 	src=$(ls -d "$ASSERT_TMP"/deb/$PACKAGE-*/)
-	run sh -c "cd '$src' && dpkg-buildpackage -us -uc -b -j$(nproc) 2>&1"
+	run sh -c "cd '$src' && DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -us -uc -b -j$(nproc) 2>&1"
 	expect_exit 0
 	[ "$TEST_OK" = 1 ] || { OUT=$(tail -n 30 <<<"$OUT"); return; }
 	deb=$(ls "$ASSERT_TMP"/deb/${PACKAGE}_*.deb)
@@ -131,7 +131,7 @@ restore_machine() {
 t_the_rpm_spec_builds() {
 	local tarball got
 	tarball=$(release_tarball) || { fail "make dist failed"; return; }
-	run rpmbuild -ta --nodeps --define "_topdir $ASSERT_TMP/rpm" "$tarball"
+	run rpmbuild -ta --nodeps --nocheck --define "_topdir $ASSERT_TMP/rpm" "$tarball"
 	expect_exit 0
 	[ "$TEST_OK" = 1 ] || { OUT=$(tail -n 30 <<<"$OUT"); return; }
 	got=$(rpm -qlp "$ASSERT_TMP"/rpm/RPMS/*/$PACKAGE-*.rpm 2>/dev/null)
