@@ -100,8 +100,8 @@ without_openssl() {
 # fuzz: the fuzzers, each for a bounded time.
 fuzz() {
 	local start=$SECONDS
-	echo "== fuzzing (${FUZZ_SECONDS:-10} s a target)"
-	tools/fuzz.sh >"$logs/fuzz.out" 2>&1
+	echo "== fuzzing (${FUZZ_SECONDS:-6} s a target)"
+	FUZZ_SECONDS=${FUZZ_SECONDS:-6} tools/fuzz.sh >"$logs/fuzz.out" 2>&1
 	cat "$logs/fuzz.out"
 	counted "$(grep -c '^PASS' "$logs/fuzz.out")" "$(grep -c '^FAIL' "$logs/fuzz.out")"
 	echo "time: fuzzing: $((SECONDS - start)) s"
@@ -145,7 +145,7 @@ steps() {
 			printf '%s\twait\t%s\n' "$((t * 5 / 4))" \
 				"TIME_FACTOR=2.5 integration '$name (ASan+UBSan)' $script '$root/build-asan/plugins'"
 		grep -q '^# valgrind pass' "$script" &&
-			printf '%s\tcpu\t%s\n' "$((t * 3))" "PLUGIN_WRAPPER='$VALGRIND' TIME_FACTOR=5 integration \
+			printf '%s\tcpu\t%s\n' "$((t * 3))" "PLUGIN_WRAPPER='$VALGRIND' TIME_FACTOR=8 integration \
 '$name (valgrind)' $script '$root/build/plugins'"
 	done
 }

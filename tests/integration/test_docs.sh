@@ -104,7 +104,7 @@ t_least_privilege_acl() {
 	local acl plugin
 	acl=$("$CLUSTER_PYTHON" "$lib/doc_examples.py" fence README.md redis | tr -s ' \n' '  ')
 	[ -n "$acl" ] || { fail "the README shows no ACL"; return; }
-	fleet_reset
+	[ "$CURRENT_SCENE" = demo ] && [ -z "$DIRTY" ] || { fleet_reset && CURRENT_SCENE=demo DIRTY=; }
 	printf 'docs-pw\n' >"$ASSERT_TMP/docs.pw"
 	# shellcheck disable=SC2086 # the ACL's words, as redis-cli takes them
 	cluster_redis ${acl//>PASSWORD/>docs-pw} | grep -qx OK || { fail "ACL SETUSER refused: $acl"; return; }
@@ -190,13 +190,34 @@ ITEMS=$ASSERT_TMP/items
 mkdir -p "$ITEMS"
 count=$("$CLUSTER_PYTHON" "$lib/doc_examples.py" extract "$ITEMS" "${DOCS[@]}") || exit 2
 [ "$count" -ge 8 ] || { echo "only $count examples found in ${DOCS[*]}" >&2; exit 2; }
-for i in $(seq -f %03g "$count"); do
-	EXAMPLE=$i
-	test_case "$(cat "$ITEMS/$i.where"): $(cut -c1-70 "$ITEMS/$i.cmd")" example
+# examples_of GROUP: the items of one group, in page order. The demo's examples that change nothing come
+# first, on one fleet; then those that act on it (--execute), and those of other scenes, each group on a
+# fleet of its own.
+examples_of() {
+	local i scene acts
+	for i in $(seq -f %03g "$count"); do
+		scene=$(cat "$ITEMS/$i.scene")
+		grep -q -- --execute "$ITEMS/$i.cmd" && acts=1 || acts=0
+		case $1 in
+		quiet) [ "$scene" = demo ] && [ $acts = 0 ] && echo "$i" ;;
+		acting) [ "$scene" = demo ] && [ $acts = 1 ] && echo "$i" ;;
+		*) [ "$scene" = "$1" ] && echo "$i" ;;
+		esac
+	done
+}
+run_examples() {
+	for EXAMPLE in $(examples_of "$1"); do
+		test_case "$(cat "$ITEMS/$EXAMPLE.where"): $(cut -c1-70 "$ITEMS/$EXAMPLE.cmd")" example
+	done
+}
+run_examples quiet
+test_case "the README's Redis ACL is all the three checks need" t_least_privilege_acl
+run_examples acting
+for scene in $(sed -s '$a\' "$ITEMS"/*.scene | sort -u | grep -vx demo); do # each file, a line
+	run_examples "$scene"
 done
 test_case "the README's Icinga 2 objects validate with the shipped commands" t_icinga_objects_validate
 test_case "the README's NRPE lines are those shipped" t_nrpe_lines_are_shipped
-test_case "the README's Redis ACL is all the three checks need" t_least_privilege_acl
 test_case "the README's RabbitMQ permissions are test_amqp's" t_rabbitmq_permissions_are_tested
 test_case "docs/kubernetes.md's probes, run as its pod runs them" t_kubernetes_probes
 [ -z "${KEEP_ITEMS:-}" ] || cp -r "$ITEMS" "$KEEP_ITEMS"

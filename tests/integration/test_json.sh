@@ -4,7 +4,6 @@
 # python3-jsonschema) in every state: OK, WARNING, CRITICAL, UNKNOWN (a bad option), no worker at all, a
 # collection cut by -t, a hidden worker, a version policy. Real redis-server and real Celery workers.
 # Usage: test_json.sh PLUGIN_DIR
-# valgrind pass
 . "$(dirname "$0")/../lib/plugin_test.sh" check_celery_worker_versions "${1:-}"
 QUEUE_PLUGIN="$(dirname "$PLUGIN")/check_celery_queue_health"
 TASKS_PLUGIN="$(dirname "$PLUGIN")/check_celery_tasks"

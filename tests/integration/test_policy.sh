@@ -5,7 +5,6 @@
 # is not <0.13), ~= and V.*, several specs, -e newest, --expected-version-file, a version that cannot be
 # ordered (UNKNOWN, never a guess), the policy in words in the summary and --json, and queue health.
 # Usage: test_policy.sh PLUGIN_DIR
-# valgrind pass
 . "$(dirname "$0")/../lib/plugin_test.sh" check_celery_worker_versions "${1:-}"
 QUEUE_PLUGIN="$(dirname "$PLUGIN")/check_celery_queue_health"
 
