@@ -7,7 +7,6 @@
 # a policy that cannot be resolved; a broker that is gone or silent; the audit on syslog and in --json.
 # Every run leaves nothing of ours in the broker.
 # Usage: test_quarantine.sh PLUGIN_DIR
-# valgrind pass
 . "$(dirname "$0")/../lib/plugin_test.sh" celery_quarantine_workers "${1:-}"
 CHECK="$(dirname "$PLUGIN")/check_celery_worker_versions"
 QUEUES="$(dirname "$PLUGIN")/check_celery_queue_health"

@@ -2,7 +2,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # test_queue_health.sh: check_celery_queue_health against a real redis-server, real Celery workers and
 # tasks sent with Celery's own send_task. Usage: test_queue_health.sh PLUGIN_DIR
-# valgrind pass
 . "$(dirname "$0")/../lib/plugin_test.sh" check_celery_queue_health "${1:-}"
 
 t_stale_worker_shares_gpu() {
