@@ -5,6 +5,13 @@
 
 #include "options_help.h"
 
+/* What every check's help ends with: --worker, the connection, then time, mode and output. */
+#define CHECK_REST_HELP(mode)                                                                                \
+	WORKER_HELP BROKER_SECTIONS                                                                          \
+	    "Time, mode and output:\n" INSPECT_HELP mode STATE_FILE_HELP LIMIT_HELP OUTPUT_HELP INFO_HELP
+#define FLEET_CHECK_REST_HELP CHECK_REST_HELP(MODE_HELP)
+#define TASKS_CHECK_REST_HELP CHECK_REST_HELP(MODE_TASKS_HELP)
+
 static const char usage_workers[] = "Usage:\n"
                                     " check_celery_worker_versions -H HOST -e VERSION [-Q QUEUE[,QUEUE...]]\n"
                                     "   [-w RANGE] [-c RANGE]\n"
@@ -25,8 +32,7 @@ static const char help_workers[] =
     "    CRITICAL when none runs an accepted version)\n" UNRESPONSIVE_HELP "Workers and queues:\n"
     " -Q, --queue=QUEUE[,QUEUE...]\n"
     "    Count only the workers consuming one of these queues (repeatable; default:\n"
-    "    every worker)\n" WORKER_HELP BROKER_SECTIONS
-    "Time, mode and output:\n" INSPECT_HELP MODE_HELP STATE_FILE_HELP LIMIT_HELP OUTPUT_HELP INFO_HELP;
+    "    every worker)\n" FLEET_CHECK_REST_HELP;
 
 static const char usage_queues[] = "Usage:\n"
                                    " check_celery_queue_health -H HOST -e VERSION [-Q QUEUE[,QUEUE...]]\n"
@@ -59,8 +65,7 @@ static const char help_queues[] =
     "    event queues.\n"
     " --exclude-queue=GLOB\n"
     "    Do not judge the queues matching this shell pattern (repeatable), e.g.\n"
-    "    retired ones\n" WORKER_HELP BROKER_SECTIONS
-    "Time, mode and output:\n" INSPECT_HELP MODE_HELP STATE_FILE_HELP LIMIT_HELP OUTPUT_HELP INFO_HELP;
+    "    retired ones\n" FLEET_CHECK_REST_HELP;
 
 static const char usage_tasks[] = "Usage:\n"
                                   " check_celery_tasks -H HOST -e VERSION [--runtime-warning SECONDS]\n"
@@ -94,8 +99,7 @@ static const char help_tasks[] =
     " --task=GLOB\n"
     "    Judge only the tasks whose name matches this shell pattern (repeatable),\n"
     "    e.g. 'app.tasks.*'; each matching name gets its own perfdata (the first 50\n"
-    "    names)\n" WORKER_HELP BROKER_SECTIONS
-    "Time, mode and output:\n" INSPECT_HELP MODE_TASKS_HELP STATE_FILE_HELP LIMIT_HELP OUTPUT_HELP INFO_HELP;
+    "    names)\n" TASKS_CHECK_REST_HELP;
 
 static const char usage_quarantine[] =
     "Usage:\n"
