@@ -28,11 +28,11 @@ t_foreign_reply_bindings() {
 	end" 1 _kombu.binding.reply.celery.pidbox $'\x06\x16' >/dev/null
 	plugin -p "$REDIS_PORT" -e 0.12.0 -T 5 # once, so that Redis has finished rehashing the new set
 	cluster_redis config resetstat >/dev/null
-	plugin -p "$REDIS_PORT" -e 0.12.0 -T 5
+	plugin -p "$REDIS_PORT" -e 0.12.0 -T 20
 	expect_exit 1
 	expect_perf workers 3
 	expect_perf unresponsive 0
-	expect_faster_than 1
+	expect_faster_than 1 # times TIME_FACTOR (8 under valgrind) stays below -T
 	# the sets read cost the broker well under a millisecond: a sample of Celery's, all of the suite's own
 	local usec
 	usec=$(cluster_redis info commandstats | tr -d '\r' |
@@ -126,8 +126,8 @@ assert "workers=3" in d["perfdata"]
 }
 
 t_returns_when_all_answered() {
-	# -T 5: a plugin that waited for the timeout would take 5 s.
-	check -e 0.12.0 -T 5
+	# -T 20: a plugin that waited for the timeout would take 20 s, more than the bound times TIME_FACTOR.
+	check -e 0.12.0 -T 20
 	expect_exit 1
 	expect_perf workers 3
 	expect_faster_than 1.0
@@ -283,7 +283,7 @@ t_default_celery_worker() {
 	# prefork, gossip (a second pattern subscription), mingle, and %h in the name, as deployments run it
 	cluster_start_default_worker prefork-v0.12.0@%h gpu
 	cluster_wait_ready prefork-v0.12.0@%h || { fail "the default worker did not start"; return; }
-	check -e 0.12.0 -T 5 -v
+	check -e 0.12.0 -T 20 -v
 	cluster_stop_worker prefork-v0.12.0@_h
 	expect_exit 1
 	expect_perf workers 4
@@ -296,12 +296,12 @@ t_default_celery_worker() {
 
 # --worker: only the named workers are asked (the broadcast's destination), so a service per worker.
 t_one_service_per_worker() {
-	check -e 0.12.0 --worker celery-v0.12.0@hostA -v
+	check -e 0.12.0 --worker celery-v0.12.0@hostA -v -T 20
 	expect_exit 0
 	expect_line1 "CELERY WORKERS OK - 1 of 1 workers compatible with 0.12.0"
 	expect_perf unresponsive 0
 	expect_contains "broadcast reached 3 workers, 1 answered"
-	expect_faster_than 0.5 # every named worker answered: no wait for -T
+	expect_faster_than 1 # every named worker answered: no wait for -T
 	check -e 0.12.0 --worker celery-v0.11.0@hostC,celery@46b9a1cf718a
 	expect_exit 2
 	expect_line1 "CELERY WORKERS CRITICAL - 0 of 2 workers compatible with 0.12.0; incompatible: celery-v0.11.0@hostC (version 0.11.0), celery@46b9a1cf718a (untagged)"
@@ -309,9 +309,9 @@ t_one_service_per_worker() {
 	expect_exit 2
 	expect_line1 "CELERY WORKERS CRITICAL - 1 of 1 workers compatible with 0.12.0; did not answer: celery-v0.12.0@gone"
 	expect_perf unresponsive 0 # a named worker that is gone received nothing: it is named, not counted
-	check -e 0.12.0 --worker celery-v0.12.0@hostA,celery-v0.12.0@hostA -T 5
+	check -e 0.12.0 --worker celery-v0.12.0@hostA,celery-v0.12.0@hostA -T 20
 	expect_exit 0 # named twice, asked once: no wait for a second answer
-	expect_faster_than 0.5
+	expect_faster_than 1
 	check -e 0.12.0 --worker hostA
 	expect_exit 3
 	expect_line1 "CELERY WORKERS UNKNOWN - --worker: 'hostA' is not a node name (NAME@HOST, as in celery-v0.12.0@host)"
