@@ -79,7 +79,7 @@ def long_tasks(method, node):
         return dict(captured, id=task_id, name=name, type=name, hostname=node, time_start=started)
     if method == "active":
         return [task("a." + "L" * 3000, "I" * 3000, time.time() - 3600)]
-    names = ["a.x=y", "a.x|y"] + ["app.%02d.%s" % (i, "x" * 3000) for i in range(60)]
+    names = ["stale", "longest", "a.x=y", "a.x|y"] + ["z.%02d.%s" % (i, "x" * 3000) for i in range(60)]
     return [task(name, "r%d" % i, None) for i, name in enumerate(names)]
 
 
