@@ -16,7 +16,7 @@ CURRENT=celery-v0.12.0@hostA
 
 t_stale_worker_holds_what_celery_inspect_says() {
 	local want
-	want=$(inspect_counts "redis://$CLUSTER_HOST:$REDIS_PORT/0" | awk -v n="$STALE" '$1 == n { print $2, $3 }')
+	want=$(inspect_counts "redis://$CLUSTER_HOST:$REDIS_PORT/0" "$STALE")
 	check -e 0.12.0 --stale-tasks-critical 3
 	expect_exit 2
 	expect_contains "CELERY TASKS CRITICAL - 2 running, 4 reserved on 2 workers; 5 held by incompatible workers: $STALE (untagged) holds 4 reserved and 1 active celery_test_app.sleep; longest running: celery_test_app.sleep on "
@@ -209,8 +209,8 @@ t_rabbitmq() {
 	expect_contains "held by incompatible workers: celery@rabbitstale (untagged) holds 4 reserved and 1 active celery_test_app.sleep"
 	expect_perf stale_active 1
 	expect_perf stale_reserved 4
-	[ "$(inspect_counts "$RABBIT_URL" | awk '$1 == "celery@rabbitstale" { print $2, $3 }')" = "1 4" ] ||
-		fail "celery inspect on RabbitMQ: $(inspect_counts "$RABBIT_URL")"
+	[ "$(inspect_counts "$RABBIT_URL" celery@rabbitstale)" = "1 4" ] ||
+		fail "celery inspect on RabbitMQ: $(inspect_counts "$RABBIT_URL" celery@rabbitstale)"
 	expect_not_contains "SECRET"
 	[ -z "$(rabbit_our_leftovers)" ] || fail "left on the broker: $(rabbit_our_leftovers)"
 }

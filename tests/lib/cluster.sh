@@ -113,12 +113,33 @@ cluster_stop_worker() {
 	rm -f "$CLUSTER_DIR/$1.pid"
 }
 
-cluster_stop() {
-	local node pidfile
-	if [ -z "${CLUSTER_DIR:-}" ] || [ ! -d "$CLUSTER_DIR" ]; then return 0; fi
+# cluster_stop_all_workers: stops every worker left at once: resumed, then a cold shutdown (SIGQUIT:
+# running tasks are not waited for, the pool's processes end with the worker), then SIGKILL for any still
+# there 5 s later.
+cluster_stop_all_workers() {
+	local node pid pids=()
 	for node in "${CLUSTER_WORKERS[@]}"; do
-		if [ -f "$CLUSTER_DIR/$node.pid" ]; then cluster_stop_worker "$node"; fi
+		[ -f "$CLUSTER_DIR/$node.pid" ] || continue
+		pid=$(cluster_worker_pid "$node")
+		kill -CONT "$pid" 2>/dev/null || true
+		kill -QUIT "$pid" 2>/dev/null || true
+		pids+=("$pid")
+		rm -f "$CLUSTER_DIR/$node.pid"
 	done
+	for _ in $(seq 100); do
+		kill -0 "${pids[@]}" 2>/dev/null || break
+		sleep 0.05
+	done
+	for pid in "${pids[@]}"; do
+		kill -KILL "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+}
+
+cluster_stop() {
+	local pidfile
+	if [ -z "${CLUSTER_DIR:-}" ] || [ ! -d "$CLUSTER_DIR" ]; then return 0; fi
+	cluster_stop_all_workers
 	if declare -F rabbit_stop >/dev/null; then rabbit_stop; fi
 	for pidfile in "$CLUSTER_DIR"/*/redis.pid; do
 		if [ -f "$pidfile" ]; then

@@ -26,23 +26,30 @@ for _ in range(int(sys.argv[3])):
 ' "$2" "$3" "$4"
 }
 
-# inspect_counts URL: "NODE ACTIVE RESERVED" per worker, as `celery inspect` (Celery's own client) sees them.
+# inspect_counts URL NODE [N]: "ACTIVE RESERVED" of NODE, as `celery inspect` (Celery's own client) sees
+# them; asked of NODE alone, so that its answer ends the wait. With N: asks again (for up to 20 s) until NODE
+# runs N tasks, and fails if it never does.
 inspect_counts() {
 	env BROKER_URL="$1" PYTHONPATH="$CLUSTER_SRC/tests/celery_app" "$CLUSTER_PYTHON" -W ignore -c '
+import sys, time
 from celery_test_app import app
-i = app.control.inspect(timeout=2)
-active, reserved = i.active() or {}, i.reserved() or {}
-for node in sorted(set(active) | set(reserved)):
-    print(node, len(active.get(node, [])), len(reserved.get(node, [])))
-'
+node, want, end = sys.argv[1], sys.argv[2], time.monotonic() + 20
+while True:
+    i = app.control.inspect(destination=[node], limit=1, timeout=2)
+    active, reserved = (i.active() or {}).get(node), (i.reserved() or {}).get(node)
+    counts = "%s %s" % (len(active) if active is not None else "-", len(reserved) if reserved is not None else "-")
+    if want == "" or counts.split()[0] == want or time.monotonic() > end:
+        break
+    time.sleep(0.2)
+print(counts)
+sys.exit(0 if want in ("", counts.split()[0]) else 1)
+' "$2" "${3:-}"
 }
 
-# wait_running URL NODE N: waits (up to 20 s) until the plugin sees NODE run N tasks.
+# wait_running URL NODE N: waits (up to 20 s) until Celery's inspect sees NODE run N tasks.
 wait_running() {
-	for _ in $(seq 40); do
-		[ "$(inspect_counts "$1" | awk -v n="$2" '$1 == n { print $2 }')" = "$3" ] && return 0
-		sleep 0.5
-	done
-	echo "$2 does not run $3 tasks: $(inspect_counts "$1")" >&2
+	local counts
+	counts=$(inspect_counts "$@") && return 0
+	echo "$2 does not run $3 tasks: $counts (active reserved)" >&2
 	return 1
 }
