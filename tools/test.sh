@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # test.sh: installs what is missing, builds plain and with sanitizers, and runs every test: the unit tests
-# in both builds; the integration tests (real redis-server, real Celery workers) with the plain plugins and
-# the ASan+UBSan plugins, and those marked "# valgrind pass" with the plain plugins under valgrind; the
+# in both builds; each integration script (real redis-server, real Celery workers) once, with the
+# ASan+UBSan plugins, or with the plain ones when marked "# plain build only" (Icinga, NRPE, the docs: the
+# plugins as shipped); those marked "# valgrind pass" with the plain plugins under valgrind too; the
 # libFuzzer targets for a bounded time; the man pages, the Icinga 2 commands and the packages (make
-# install, .deb, .rpm, each from the release tarball); the format check. Prints each step's time, and ends with the
-# line "N passed, N failed".
+# install, .deb, .rpm, each from the release tarball, the .deb run against real workers); the format check.
+# Prints each step's time, and ends with the line "N passed, N failed".
 #
-# After the unit tests, the steps (each integration script in each build, the fuzzers, the packaging, the
-# suite against hiredis's other releases) run four at a time on this 2-core machine, the longest first,
-# each with its own ports and folders: at most two that keep the CPU busy, the others mostly waiting on
-# workers and brokers. Their timing assertions allow for the shared machine (TIME_FACTOR).
+# After the unit tests, the steps (each integration script, the fuzzers, the packaging, the suite against
+# hiredis's other releases) run four at a time on this 2-core machine, the longest first, each with its own
+# ports and folders: at most two that keep the CPU busy, the others mostly waiting on workers and brokers.
+# Their timing assertions allow for the shared machine (TIME_FACTOR).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -100,8 +101,8 @@ without_openssl() {
 # fuzz: the fuzzers, each for a bounded time.
 fuzz() {
 	local start=$SECONDS
-	echo "== fuzzing (${FUZZ_SECONDS:-6} s a target)"
-	FUZZ_SECONDS=${FUZZ_SECONDS:-6} tools/fuzz.sh >"$logs/fuzz.out" 2>&1
+	echo "== fuzzing (${FUZZ_SECONDS:-3} s a target)"
+	FUZZ_SECONDS=${FUZZ_SECONDS:-3} tools/fuzz.sh >"$logs/fuzz.out" 2>&1
 	cat "$logs/fuzz.out"
 	counted "$(grep -c '^PASS' "$logs/fuzz.out")" "$(grep -c '^FAIL' "$logs/fuzz.out")"
 	echo "time: fuzzing: $((SECONDS - start)) s"
@@ -120,30 +121,29 @@ package() {
 	single "a build without OpenSSL refuses TLS" without_openssl
 }
 
-# The seconds a step took here, roughly, so that the longest start first; a step not named takes 20.
-declare -A took=([fuzz]=110 [package]=160 [hiredis]=135 [test_trust]=70 [test_hardening]=60
-	[test_presence]=60 [test_amqp]=120 [test_tasks]=80 [test_docs]=70 [test_servers]=40 [test_quarantine]=30 [test_sentinel]=25 [test_tls]=20)
+# The seconds a step took here, roughly, so that the longest start first; a step not named takes 10.
+declare -A took=([fuzz]=40 [package]=45 [hiredis]=47 [test_amqp]=96 [test_trust]=50 [test_tasks]=45
+	[test_presence]=40 [test_docs]=30 [test_hardening]=20 [test_sentinel]=19 [test_servers]=17 [test_json]=15
+	[test_tls]=13 [test_quarantine]=12 [test_worker_versions]=12)
 VALGRIND="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
 
 # steps: every step after the unit tests, one line each: its estimated seconds, whether it keeps the CPU
-# busy (cpu) or mostly waits on workers and brokers (wait), and its command, tab-separated. Every
-# integration script runs with the plain plugins and with the ASan+UBSan ones (but "# plain build only"
-# scripts, and "# sanitizer build only" ones: the long ones that mostly wait on brokers and workers, whose
-# behaviour the ASan+UBSan plugins show as well, run once, with them)
-# scripts), and those marked "# valgrind pass" under valgrind too. Steps share the machine, so their timing
-# assertions allow for it (TIME_FACTOR).
+# busy (cpu) or mostly waits on workers and brokers (wait), and its command, tab-separated. Each
+# integration script runs with the ASan+UBSan plugins, or with the plain ones if it says "# plain build
+# only"; one that says "# valgrind pass" runs with the plain plugins under valgrind too.
 steps() {
 	local script name t
 	printf '%s\tcpu\t%s\n' "${took[fuzz]}" fuzz "${took[package]}" package "${took[hiredis]}" \
 		'integration test_hiredis_releases tests/packaging/test_hiredis_releases.sh ""'
 	for script in tests/integration/test_*.sh; do
 		name=$(basename "$script" .sh)
-		t=${took[$name]:-20}
-		grep -q '^# sanitizer build only' "$script" ||
+		t=${took[$name]:-10}
+		if grep -q '^# plain build only' "$script"; then
 			printf '%s\twait\t%s\n' "$t" "TIME_FACTOR=2 integration '$name (plain)' $script '$root/build/plugins'"
-		grep -q '^# plain build only' "$script" ||
-			printf '%s\twait\t%s\n' "$((t * 5 / 4))" \
+		else
+			printf '%s\twait\t%s\n' "$t" \
 				"TIME_FACTOR=2.5 integration '$name (ASan+UBSan)' $script '$root/build-asan/plugins'"
+		fi
 		grep -q '^# valgrind pass' "$script" &&
 			printf '%s\tcpu\t%s\n' "$((t * 3))" "PLUGIN_WRAPPER='$VALGRIND' TIME_FACTOR=8 integration \
 '$name (valgrind)' $script '$root/build/plugins'"

@@ -4,7 +4,6 @@
 # verdicts, summaries and perfdata the Redis tests expect of the same fleet; faults; nothing of ours left.
 # Usage: test_amqp.sh PLUGIN_DIR
 # (no valgrind pass: run by hand with PLUGIN_WRAPPER=valgrind, it is clean; in CI it would cost 5 minutes)
-# sanitizer build only
 . "$(dirname "$0")/../lib/plugin_test.sh" check_celery_worker_versions "${1:-}"
 . "$lib/rabbit.sh"
 . "$lib/tls_pki.sh"

@@ -3,7 +3,6 @@
 # test_hardening.sh: hostile replies, broker faults, signals, concurrency, scale and least privilege, with
 # real redis-servers, real Celery workers and a fake peer whose replies are checked against the captured
 # ones. Usage: test_hardening.sh PLUGIN_DIR
-# sanitizer build only
 . "$(dirname "$0")/../lib/plugin_test.sh" check_celery_worker_versions "${1:-}"
 QUEUE_PLUGIN="$(dirname "$PLUGIN")/check_celery_queue_health"
 FAKE="$CLUSTER_SRC/tests/lib"

@@ -6,7 +6,6 @@
 # version (checked in INFO commandstats), nothing left behind; the servers built with TLS (all but 5.0) are
 # checked over TLS too. A server that is not there prints a skip line.
 # Usage: test_servers.sh PLUGIN_DIR
-# sanitizer build only
 . "$(dirname "$0")/../lib/plugin_test.sh" check_celery_worker_versions "${1:-}"
 QUEUE_PLUGIN="$(dirname "$PLUGIN")/check_celery_queue_health"
 FAKE="$CLUSTER_SRC/tests/lib"

@@ -4,7 +4,6 @@
 # it is installed, a real rabbitmq-server: what a stale worker holds, counted as `celery inspect` counts it;
 # running times judged, per task name too; a worker whose clock is an hour ahead (faketime); secrets in a
 # task's arguments never shown; faults; nothing of ours left. Usage: test_tasks.sh PLUGIN_DIR
-# sanitizer build only
 . "$(dirname "$0")/../lib/plugin_test.sh" check_celery_tasks "${1:-}"
 . "$lib/rabbit.sh"
 . "$lib/background.sh"

@@ -4,7 +4,6 @@
 # them (kombu's sep and priority_steps, fanout options, another database, a namespace needing JSON escapes),
 # a broker stalled mid-check, cleanup refused by an ACL, checks cut short, 2,000 simulated workers behind
 # a slow network, and the faults a fake broker can stage. Usage: test_trust.sh PLUGIN_DIR
-# sanitizer build only
 . "$(dirname "$0")/../lib/plugin_test.sh" check_celery_worker_versions "${1:-}"
 QUEUE_PLUGIN="$(dirname "$PLUGIN")/check_celery_queue_health"
 FAKE="$CLUSTER_SRC/tests/lib"

@@ -45,13 +45,14 @@ cluster_redis() {
 	redis-cli -h "$CLUSTER_HOST" -p "$REDIS_PORT" "$@"
 }
 
-# cluster_start_worker NODENAME QUEUES [ENV=VALUE...]: starts one solo-pool Celery worker.
+# cluster_start_worker NODENAME QUEUES [ENV=VALUE...]: starts one solo-pool Celery worker, logging at info
+# so that cluster_wait_ready sees it.
 cluster_start_worker() {
 	local node=$1 queues=$2
 	shift 2
 	env BROKER_URL="redis://$CLUSTER_HOST:${REDIS_PORT:-6379}/0" PYTHONPATH="$CLUSTER_SRC/tests/celery_app" "$@" \
 		"$CLUSTER_PYTHON" -W ignore -m celery -A celery_test_app worker -n "$node" -Q "$queues" -P solo \
-		--without-gossip --without-mingle -l warning --logfile "$CLUSTER_DIR/$node.log" \
+		--without-gossip --without-mingle -l info --logfile "$CLUSTER_DIR/$node.log" \
 		>>"$CLUSTER_DIR/workers.out" 2>&1 &
 	echo $! >"$CLUSTER_DIR/$node.pid"
 	CLUSTER_WORKERS+=("$node")

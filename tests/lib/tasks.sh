@@ -35,7 +35,7 @@ import sys, time
 from celery_test_app import app
 node, want, end = sys.argv[1], sys.argv[2], time.monotonic() + 20
 while True:
-    i = app.control.inspect(destination=[node], limit=1, timeout=2)
+    i = app.control.inspect(destination=[node], timeout=2)
     active, reserved = (i.active() or {}).get(node), (i.reserved() or {}).get(node)
     counts = "%s %s" % (len(active) if active is not None else "-", len(reserved) if reserved is not None else "-")
     if want == "" or counts.split()[0] == want or time.monotonic() > end:
