@@ -13,6 +13,8 @@ FAKE="$CLUSTER_SRC/tests/lib"
 PRIORITY_OPTIONS='{"sep": ":", "priority_steps": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]}'
 STEPS=priority_steps=0,1,2,3,4,5,6,7,8,9
 
+SEP_NODES=celery-v0.12.0@sepcurrent,celery@sepstale # asked by name, their answers end celery inspect's wait
+
 # celery_on PORT [ENV=VALUE...] -- ARGS...: Celery's own command line against the broker on PORT.
 celery_on() {
 	local port=$1
@@ -47,7 +49,7 @@ t_sep_colon_and_ten_priority_steps() {
 		"$PLUGIN" -p "$SEP_PORT" -e 0.12.0 >/dev/null
 		"$QUEUE_PLUGIN" -p "$SEP_PORT" -e 0.12.0 >/dev/null
 	done
-	out=$(celery_on "$SEP_PORT" TRANSPORT_OPTIONS="$PRIORITY_OPTIONS" -- inspect ping -t 2)
+	out=$(celery_on "$SEP_PORT" TRANSPORT_OPTIONS="$PRIORITY_OPTIONS" -- inspect ping -t 2 -d "$SEP_NODES")
 	case "$out" in *"2 nodes online"*) ;; *) fail "after 20 checks: celery inspect ping said: $out" ;; esac
 	expect_keyspace_clean "$SEP_PORT"
 }
@@ -86,7 +88,7 @@ t_a_separator_that_would_harm_is_refused() {
 	expect_contains "no broadcast: kombu's key separator is unknown (the workers' bindings disagree on it: killed workers of another separator?)"
 	expect_contains "2 heard of the 2 that receive remote control"
 	expect_keyspace_clean "$SEP_PORT"
-	out=$(celery_on "$SEP_PORT" TRANSPORT_OPTIONS="$PRIORITY_OPTIONS" -- inspect ping -t 2)
+	out=$(celery_on "$SEP_PORT" TRANSPORT_OPTIONS="$PRIORITY_OPTIONS" -- inspect ping -t 2 -d "$SEP_NODES")
 	case "$out" in *"2 nodes online"*) ;; *) fail "celery inspect ping said: $out" ;; esac
 }
 
@@ -99,7 +101,7 @@ t_fanout_options_off() {
 	expect_exit 0
 	expect_line1 "CELERY WORKERS OK - 1 of 1 workers compatible with 0.12.0"
 	expect_keyspace_clean "$FAN_PORT"
-	out=$(celery_on "$FAN_PORT" TRANSPORT_OPTIONS='{"fanout_prefix": false, "fanout_patterns": false}' -- inspect ping -t 2)
+	out=$(celery_on "$FAN_PORT" TRANSPORT_OPTIONS='{"fanout_prefix": false, "fanout_patterns": false}' -- inspect ping -t 2 -d celery-v0.12.0@fan)
 	case "$out" in *"1 node online"*) ;; *) fail "celery inspect ping said: $out" ;; esac
 }
 
@@ -393,7 +395,7 @@ t_flushed_broker_with_sep_colon() {
 	expect_not_contains "no broadcast"
 	expect_perf workers 2
 	expect_keyspace_clean "$SEP_PORT"
-	out=$(celery_on "$SEP_PORT" TRANSPORT_OPTIONS="$PRIORITY_OPTIONS" -- inspect ping -t 2)
+	out=$(celery_on "$SEP_PORT" TRANSPORT_OPTIONS="$PRIORITY_OPTIONS" -- inspect ping -t 2 -d "$SEP_NODES")
 	case "$out" in *"2 nodes online"*) ;; *) fail "after the checks: celery inspect ping said: $out" ;; esac
 	REDIS_PORT=$SEP_PORT TRANSPORT_OPTIONS=$PRIORITY_OPTIONS cluster_send_tasks gpu 0 || fail "no task sent"
 	for i in $(seq 100); do
