@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # test.sh: installs what is missing, builds plain and with sanitizers, and runs every test: the unit tests
 # in both builds; each integration script (real redis-server, real Celery workers) once, with the
-# ASan+UBSan plugins, or with the plain ones when marked "# plain build only" (Icinga, NRPE, the docs: the
-# plugins as shipped); those marked "# valgrind pass" with the plain plugins under valgrind too; the
-# libFuzzer targets for a bounded time; the man pages, the Icinga 2 commands and the packages (make
-# install, .deb, .rpm, each from the release tarball, the .deb run against real workers); the format check.
-# Prints each step's time, and ends with the line "N passed, N failed".
+# ASan+UBSan plugins, or with the plain ones when marked "# plain build only" (Icinga, NRPE, the docs, the
+# fleet simulator: the plugins as shipped); those marked "# valgrind pass" with the plain plugins under
+# valgrind too; the libFuzzer targets for a bounded time; the man pages, the Icinga 2 commands and the
+# packages (make install, .deb, .rpm, each from the release tarball, the .deb run against real workers);
+# the format check. Prints each step's time, and ends with the line "N passed, N failed".
 #
 # After the unit tests, the steps (each integration script, the fuzzers, the packaging, the suite against
 # hiredis's other releases) run four at a time on this 2-core machine, the longest first, each with its own

@@ -49,7 +49,7 @@ tasks_run_by() {
 		"$CLUSTER_PYTHON" -W ignore -c '
 import sys
 from celery_test_app import app
-stats = app.control.inspect(destination=[sys.argv[1]], limit=1, timeout=2).stats() or {}
+stats = app.control.inspect(destination=[sys.argv[1]], timeout=2).stats() or {}
 print(sum(stats.get(sys.argv[1], {}).get("total", {}).values()) if sys.argv[1] in stats else "no answer")
 ' "$1"
 }

@@ -28,7 +28,7 @@ t_foreign_reply_bindings() {
 	end" 1 _kombu.binding.reply.celery.pidbox $'\x06\x16' >/dev/null
 	plugin -p "$REDIS_PORT" -e 0.12.0 -T 5 # once, so that Redis has finished rehashing the new set
 	cluster_redis config resetstat >/dev/null
-	plugin -p "$REDIS_PORT" -e 0.12.0 -T 20
+	plugin -p "$REDIS_PORT" -e 0.12.0 -T 20 -t 30
 	expect_exit 1
 	expect_perf workers 3
 	expect_perf unresponsive 0
@@ -126,8 +126,8 @@ assert "workers=3" in d["perfdata"]
 }
 
 t_returns_when_all_answered() {
-	# -T 20: a plugin that waited for the timeout would take 20 s, more than the bound times TIME_FACTOR.
-	check -e 0.12.0 -T 20
+	# -T 20 -t 30: a plugin that waited for the timeout would take 20 s, more than the bound times TIME_FACTOR.
+	check -e 0.12.0 -T 20 -t 30
 	expect_exit 1
 	expect_perf workers 3
 	expect_faster_than 1.0
@@ -283,7 +283,7 @@ t_default_celery_worker() {
 	# prefork, gossip (a second pattern subscription), mingle, and %h in the name, as deployments run it
 	cluster_start_default_worker prefork-v0.12.0@%h gpu
 	cluster_wait_ready prefork-v0.12.0@%h || { fail "the default worker did not start"; return; }
-	check -e 0.12.0 -T 20 -v
+	check -e 0.12.0 -T 20 -t 30 -v
 	cluster_stop_worker prefork-v0.12.0@_h
 	expect_exit 1
 	expect_perf workers 4
@@ -296,7 +296,7 @@ t_default_celery_worker() {
 
 # --worker: only the named workers are asked (the broadcast's destination), so a service per worker.
 t_one_service_per_worker() {
-	check -e 0.12.0 --worker celery-v0.12.0@hostA -v -T 20
+	check -e 0.12.0 --worker celery-v0.12.0@hostA -v -T 20 -t 30
 	expect_exit 0
 	expect_line1 "CELERY WORKERS OK - 1 of 1 workers compatible with 0.12.0"
 	expect_perf unresponsive 0
@@ -309,7 +309,7 @@ t_one_service_per_worker() {
 	expect_exit 2
 	expect_line1 "CELERY WORKERS CRITICAL - 1 of 1 workers compatible with 0.12.0; did not answer: celery-v0.12.0@gone"
 	expect_perf unresponsive 0 # a named worker that is gone received nothing: it is named, not counted
-	check -e 0.12.0 --worker celery-v0.12.0@hostA,celery-v0.12.0@hostA -T 20
+	check -e 0.12.0 --worker celery-v0.12.0@hostA,celery-v0.12.0@hostA -T 20 -t 30
 	expect_exit 0 # named twice, asked once: no wait for a second answer
 	expect_faster_than 1
 	check -e 0.12.0 --worker hostA

@@ -115,15 +115,17 @@ cluster_stop_worker() {
 }
 
 # cluster_stop_all_workers: stops every worker left at once: resumed, then a cold shutdown (SIGQUIT:
-# running tasks are not waited for, the pool's processes end with the worker), then SIGKILL for any still
-# there 5 s later.
+# running tasks are not waited for, the pool's processes end with the worker; SIGTERM for a worker not yet
+# ready, which may not handle SIGQUIT yet), then SIGKILL for any still there 5 s later.
 cluster_stop_all_workers() {
-	local node pid pids=()
+	local node pid signal pids=()
 	for node in "${CLUSTER_WORKERS[@]}"; do
 		[ -f "$CLUSTER_DIR/$node.pid" ] || continue
 		pid=$(cluster_worker_pid "$node")
+		signal=TERM
+		grep -q ' ready\.' "$CLUSTER_DIR/$node.log" 2>/dev/null && signal=QUIT
 		kill -CONT "$pid" 2>/dev/null || true
-		kill -QUIT "$pid" 2>/dev/null || true
+		kill -"$signal" "$pid" 2>/dev/null || true
 		pids+=("$pid")
 		rm -f "$CLUSTER_DIR/$node.pid"
 	done

@@ -130,9 +130,26 @@ sys.exit(1)
 PY
 }
 
+# rabbit_queue_names: the node's queues, one a line: from the management API when the node has it (no
+# Erlang VM to boot for each look, as rabbitmqctl does), else from rabbitmqctl.
+rabbit_queue_names() {
+	if [ -z "${RABBIT_MGMT_URL:-}" ]; then
+		rabbitctl list_queues name
+		return
+	fi
+	"$CLUSTER_PYTHON" - "$RABBIT_MGMT_URL" <<'PY'
+import base64, json, sys, urllib.request
+auth = {"Authorization": "Basic " + base64.b64encode(b"guest:guest").decode()}
+request = urllib.request.Request(sys.argv[1] + "/api/queues/%2F?columns=name", headers=auth)
+with urllib.request.urlopen(request, timeout=10) as r:
+    for queue in json.load(r):
+        print(queue["name"])
+PY
+}
+
 # rabbit_our_leftovers: the queues of this suite's checks still on the broker (reply queues), one a line.
 rabbit_our_leftovers() {
-	rabbitctl list_queues name | grep -E '^[0-9a-f-]{36}\.reply\.' || true
+	rabbit_queue_names | grep -E '^[0-9a-f-]{36}\.reply\.' || true
 }
 
 # rabbit_send_tasks QUEUE N: sends N tasks to QUEUE with Celery's own send_task.
